@@ -1,0 +1,17 @@
+;; Sign-extension operators, next to the i32 -> i64 extends for comparison.
+(module
+  (func $i32_extend8_s (export "i32_extend8_s") (param $x i32) (result i32)
+    (i32.extend8_s (local.get $x)))
+  (func $i32_extend16_s (export "i32_extend16_s") (param $x i32) (result i32)
+    (i32.extend16_s (local.get $x)))
+  (func $i64_extend8_s (export "i64_extend8_s") (param $x i64) (result i64)
+    (i64.extend8_s (local.get $x)))
+  (func $i64_extend16_s (export "i64_extend16_s") (param $x i64) (result i64)
+    (i64.extend16_s (local.get $x)))
+  (func $i64_extend32_s (export "i64_extend32_s") (param $x i64) (result i64)
+    (i64.extend32_s (local.get $x)))
+  (func $i64_extend_i32_s (export "i64_extend_i32_s") (param $x i32) (result i64)
+    (i64.extend_i32_s (local.get $x)))
+  (func $i64_extend_i32_u (export "i64_extend_i32_u") (param $x i32) (result i64)
+    (i64.extend_i32_u (local.get $x)))
+)

@@ -1,0 +1,6 @@
+;; i32.div_s of INT32_MIN by -1: the quotient 2^31 is not representable.
+(module
+  (global $minus_one (mut i32) (i32.const -1))
+  (func $_start (export "_start")
+    (drop (i32.div_s (i32.const 0x80000000) (global.get $minus_one))))
+)

@@ -1,0 +1,189 @@
+"""C text for expressions, with as few parentheses as C's precedence allows.
+
+i32/i64 values are `uint32_t`/`uint64_t`: wrapping arithmetic is plain C;
+signed operations cast (`(int32_t)a < (int32_t)b`); shift counts are masked
+(`a << (b & 31)`, folded for constant counts).  Operators without a C
+equivalent (`i32.div_s`, `f64.nearest`, loads, ...) are calls to the
+runtime's `w_` functions of the same name.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from wastrel.backend_c.names import C_TYPE_OF
+from wastrel.ir import nodes as n
+from wastrel.ir.ops import is_comparison, is_load
+
+if TYPE_CHECKING:
+    from wastrel.backend_c.c_print import ModuleContext
+
+# Precedence levels (higher binds tighter).
+PRIMARY, UNARY, MUL, ADD, SHIFT, REL, EQ, BITAND, BITXOR, BITOR, COND, ASSIGN = 16, 15, 13, 12, 11, 10, 9, 8, 7, 6, 3, 2
+
+_BINARY_C = {
+    "add": ("+", ADD), "sub": ("-", ADD), "mul": ("*", MUL), "div": ("/", MUL),
+    "and": ("&", BITAND), "or": ("|", BITOR), "xor": ("^", BITXOR),
+    "eq": ("==", EQ), "ne": ("!=", EQ),
+    "lt": ("<", REL), "gt": (">", REL), "le": ("<=", REL), "ge": (">=", REL),
+}  # fmt: skip
+
+_FLOAT_UNARY = {"abs": "fabs", "sqrt": "sqrt", "ceil": "ceil", "floor": "floor", "trunc": "trunc", "copysign": "copysign"}
+
+_SIGNED = {"i32": "int32_t", "i64": "int64_t"}
+_UNSIGNED = {"i32": "uint32_t", "i64": "uint64_t"}
+
+# Conversions that are one C cast (or two).
+_CASTS = {
+    "i32.wrap_i64": "(uint32_t){}",
+    "i64.extend_i32_u": "(uint64_t){}",
+    "i64.extend_i32_s": "(uint64_t)(int32_t){}",
+    "i32.extend8_s": "(uint32_t)(int8_t){}",
+    "i32.extend16_s": "(uint32_t)(int16_t){}",
+    "i64.extend8_s": "(uint64_t)(int8_t){}",
+    "i64.extend16_s": "(uint64_t)(int16_t){}",
+    "i64.extend32_s": "(uint64_t)(int32_t){}",
+    "f32.convert_i32_s": "(float)(int32_t){}",
+    "f32.convert_i32_u": "(float){}",
+    "f32.convert_i64_s": "(float)(int64_t){}",
+    "f32.convert_i64_u": "(float){}",
+    "f64.convert_i32_s": "(double)(int32_t){}",
+    "f64.convert_i32_u": "(double){}",
+    "f64.convert_i64_s": "(double)(int64_t){}",
+    "f64.convert_i64_u": "(double){}",
+    "f32.demote_f64": "(float){}",
+    "f64.promote_f32": "(double){}",
+}
+
+
+class ExprPrinter:
+    def __init__(self, ctx: ModuleContext, local_names: list[str], local_types: tuple[str, ...]):
+        self.ctx = ctx
+        self.locals = local_names
+        self.local_types = local_types
+
+    def __call__(self, e: n.Expr, context: int = ASSIGN) -> str:
+        text, level = self.expr(e)
+        return f"({text})" if level < context else text
+
+    def expr(self, e: n.Expr) -> tuple[str, int]:
+        match e:
+            case n.Const(type=t, value=v):
+                return self.ctx.constant(t, v)
+            case n.LocalGet(index=i):
+                return self.locals[i], PRIMARY
+            case n.LocalTee(index=i, value=v):
+                return f"{self.locals[i]} = {self(v, ASSIGN)}", ASSIGN
+            case n.GlobalGet(index=i):
+                return self.ctx.globals[i], PRIMARY
+            case n.Call(func=f, args=args):
+                return f"{self.ctx.funcs[f]}({self.args(args)})", PRIMARY
+            case n.CallIndirect(type_index=ti, table=tab, args=args, callee=c):
+                type_id = self.ctx.type_id(self.ctx.module.types[ti])
+                target = f"w_table_func(&{self.ctx.tables[tab]}, {self(c)}, {type_id})->code"
+                return f"(({self.ctx.signature(ti)}){target})({self.args(args)})", PRIMARY
+            case n.Op():
+                return self.op(e)
+        raise TypeError(f"c-print: unexpected expression {e!r}")
+
+    def args(self, args: tuple[n.Expr, ...] | list[n.Expr]) -> str:
+        return ", ".join(self(a) for a in args)
+
+    def call(self, name: str, args: tuple[n.Expr, ...] | list[n.Expr]) -> tuple[str, int]:
+        return f"{name}({self.args(args)})", PRIMARY
+
+    # -- operators ---------------------------------------------------------------
+
+    def op(self, e: n.Op) -> tuple[str, int]:
+        op, args = e.op, e.args
+        prefix, _, name = op.partition(".")
+        if is_load(op):
+            return f"w_{prefix}_{name}({self.memory_base(e)}, {self.address(e)})", PRIMARY
+        if op in _CASTS:
+            return _CASTS[op].format(self(args[0], UNARY)), UNARY
+        if prefix in ("i32", "i64", "f32", "f64"):
+            return self.numeric(prefix, name, args)
+        return self.other(e)
+
+    def numeric(self, prefix: str, name: str, args: tuple[n.Expr, ...]) -> tuple[str, int]:
+        is_int = prefix in ("i32", "i64")
+        if name in _BINARY_C and not (is_int and name == "div"):
+            symbol, level = _BINARY_C[name]
+            if level in (BITAND, BITXOR, BITOR):
+                # Mixed bitwise and other operators get parentheses, as people write them.
+                return f"{self.bitwise_operand(args[0], name)} {symbol} {self.bitwise_operand(args[1], name)}", level
+            return f"{self(args[0], level)} {symbol} {self(args[1], level + 1)}", level
+        if is_int:
+            bits = 32 if prefix == "i32" else 64
+            if name in ("lt_s", "gt_s", "le_s", "ge_s"):
+                symbol, level = _BINARY_C[name[:2]]
+                signed = _SIGNED[prefix]
+                return f"({signed}){self(args[0], UNARY)} {symbol} ({signed}){self(args[1], UNARY)}", level
+            if name in ("lt_u", "gt_u", "le_u", "ge_u"):
+                symbol, level = _BINARY_C[name[:2]]
+                return f"{self(args[0], level)} {symbol} {self(args[1], level + 1)}", level
+            if name == "eqz":
+                return f"{self(args[0], EQ)} == 0", EQ
+            if name in ("shl", "shr_u", "shr_s"):
+                return self.shift(prefix, name, args, bits)
+        elif name == "neg":
+            return f"-{self(args[0], UNARY)}", UNARY
+        elif name in _FLOAT_UNARY:
+            suffix = "f" if prefix == "f32" else ""
+            return self.call(_FLOAT_UNARY[name] + suffix, args)
+        return self.call(f"w_{prefix}_{name}", args)
+
+    def bitwise_operand(self, e: n.Expr, name: str) -> str:
+        same = isinstance(e, n.Op) and e.op.partition(".")[2] == name
+        return self(e, BITAND if same else UNARY)
+
+    def shift(self, prefix: str, name: str, args: tuple[n.Expr, ...], bits: int) -> tuple[str, int]:
+        value, count = args
+        if isinstance(count, n.Const):
+            amount = self.ctx.constant("i32", (count.value or 0) % bits)[0].rstrip("ul")
+        else:
+            amount = f"({self(count, BITAND)} & {bits - 1})"
+        symbol = "<<" if name == "shl" else ">>"
+        if name == "shr_s":
+            signed = _SIGNED[prefix]
+            return f"({_UNSIGNED[prefix]})(({signed}){self(value, UNARY)} >> {amount})", UNARY
+        left = self(value, SHIFT)
+        if isinstance(value, n.Op) and is_comparison(value.op):
+            left = f"({_UNSIGNED[prefix]})({self(value)})"
+        return f"{left} {symbol} {amount}", SHIFT
+
+    def other(self, e: n.Op) -> tuple[str, int]:
+        op, args, imm = e.op, e.args, e.imm
+        ctx = self.ctx
+        match op:
+            case "select":
+                return f"{self(args[2], COND + 1)} ? {self(args[0], ASSIGN)} : {self(args[1], COND)}", COND
+            case "memory.size":
+                return f"w_memory_size(&{ctx.memories[imm[0]]})", PRIMARY
+            case "memory.grow":
+                return f"w_memory_grow(&{ctx.memories[imm[0]]}, {self(args[0])})", PRIMARY
+            case "ref.is_null":
+                return f"{self(args[0], EQ)} == NULL", EQ
+            case "ref.func":
+                return f"&{ctx.func_ref(imm[0])}", UNARY
+            case "table.get":
+                table_type = ctx.module.table_types()[imm[0]].elem
+                return f"({C_TYPE_OF[table_type]})w_table_get(&{ctx.tables[imm[0]]}, {self(args[0])})", UNARY
+            case "table.size":
+                return f"w_table_size(&{ctx.tables[imm[0]]})", PRIMARY
+            case "table.grow":
+                init, delta = args
+                return f"w_table_grow(&{ctx.tables[imm[0]]}, (void *){self(init, UNARY)}, {self(delta)})", PRIMARY
+        raise TypeError(f"c-print: unexpected operator {op}")
+
+    # -- memory ------------------------------------------------------------------
+
+    def memory_base(self, e: n.Op | n.Perform) -> str:
+        return "m0"
+
+    def address(self, e: n.Op | n.Perform) -> str:
+        """The effective address `(uint64_t)addr + offset`, as a uint64_t."""
+        _align, offset = e.imm
+        if offset == 0:
+            return self(e.args[0])
+        return f"{self(e.args[0], ADD)} + {offset}ull"

@@ -1,0 +1,75 @@
+"""C names for Wasm things: functions, globals, locals.
+
+Functions become `f_<name>` and globals `g_<name>` (names from the name
+section when there is one), so that they never collide with the C library,
+whose declarations the runtime header brings in.  Locals keep their own
+names when those are safe C identifiers, and are otherwise mended.
+"""
+
+from __future__ import annotations
+
+import re
+
+C_KEYWORDS = frozenset(
+    """auto break case char const continue default do double else enum extern float for goto if
+    inline int long register restrict return short signed sizeof static struct switch typedef union
+    unsigned void volatile while _Alignas _Alignof _Atomic _Bool _Complex _Generic _Imaginary
+    _Noreturn _Static_assert _Thread_local asm typeof bool true false errno""".split()
+)
+
+C_TYPE_OF = {
+    "i32": "uint32_t",
+    "i64": "uint64_t",
+    "f32": "float",
+    "f64": "double",
+    "funcref": "w_funcref",
+    "externref": "w_externref",
+}
+
+TYPE_LETTER = {"i32": "i", "i64": "I", "f32": "f", "f64": "F", "funcref": "r", "externref": "e"}
+
+# Prefixes the backend uses for its own module-level names.
+_RESERVED_PREFIXES = ("f_", "g_", "w_", "fref_", "mem", "table", "data", "elem", "export_", "__")
+
+
+def sanitize(name: str) -> str:
+    """Any string -> a C identifier (not yet checked for collisions)."""
+    text = re.sub(r"[^A-Za-z0-9_]", "_", name)
+    if not text or text[0].isdigit():
+        text = "_" + text
+    return text
+
+
+def local_names(names: tuple[str, ...]) -> list[str]:
+    """Distinct, safe C names for a function's locals."""
+    out: list[str] = []
+    taken: set[str] = set()
+    for name in names:
+        text = sanitize(name)
+        if text in C_KEYWORDS or text.isupper() or text.startswith(_RESERVED_PREFIXES) or text.endswith("_t"):
+            text = "v_" + text
+        base, k = text, 1
+        while text in taken:
+            k += 1
+            text = f"{base}_{k}"
+        taken.add(text)
+        out.append(text)
+    return out
+
+
+def distinct(prefix: str, names: list[str]) -> list[str]:
+    out: list[str] = []
+    taken: set[str] = set()
+    for name in names:
+        text = prefix + sanitize(name).lstrip("_")
+        base, k = text, 1
+        while text in taken:
+            k += 1
+            text = f"{base}_{k}"
+        taken.add(text)
+        out.append(text)
+    return out
+
+
+def result_struct(types: tuple[str, ...]) -> str:
+    return "w_results_" + "".join(TYPE_LETTER[t] for t in types)

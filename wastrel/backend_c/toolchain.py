@@ -1,0 +1,144 @@
+"""The C toolchain driver and the build cache.
+
+The runtime (`wastrel/runtime/*.c`) is compiled once per configuration (C
+compiler, flags, runtime sources) into a static archive; a module's C is
+compiled and linked against it.  Both live under the cache directory:
+
+    $WASTREL_CACHE_DIR, else $XDG_CACHE_HOME/wastrel, else ~/.cache/wastrel
+      runtime-<key>/libwastrel.a
+      programs/<key>          one native program per (module, wastrel, cc, flags)
+
+Every write goes to a temporary name in the same directory first and is
+renamed into place, so concurrent builds never see a half-written file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from wastrel import __version__
+
+RUNTIME_DIR = Path(__file__).resolve().parent.parent / "runtime"
+# -ffp-contract=off: no fused multiply-add; Wasm rounds every operation.
+# -fno-optimize-sibling-calls: a recursion must stay a recursion, so that
+# unbounded recursion exhausts the stack (a trap) instead of looping forever.
+BASE_CFLAGS = ["-std=gnu11", "-ffp-contract=off", "-fno-strict-aliasing", "-fno-optimize-sibling-calls", "-w"]
+LIBS = ["-lm", "-lpthread"]
+
+
+class BuildError(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class Toolchain:
+    cc: str = field(default_factory=lambda: os.environ.get("CC", "cc"))
+    opt: str = "-O2"
+
+    @property
+    def cflags(self) -> list[str]:
+        return [self.opt, *BASE_CFLAGS]
+
+    def identity(self) -> str:
+        """What a cached build depends on besides its sources."""
+        try:
+            version = subprocess.run([self.cc, "--version"], capture_output=True, text=True, check=True).stdout
+        except (OSError, subprocess.CalledProcessError) as e:
+            raise BuildError(f"C compiler {self.cc!r} is not usable: {e}") from None
+        return "\n".join([__version__, self.cc, shutil.which(self.cc) or "", version, *self.cflags])
+
+
+def cache_dir() -> Path:
+    if "WASTREL_CACHE_DIR" in os.environ:
+        return Path(os.environ["WASTREL_CACHE_DIR"])
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "wastrel"
+
+
+def _digest(*parts: bytes | str) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(part.encode() if isinstance(part, str) else part)
+        h.update(b"\0")
+    return h.hexdigest()[:32]
+
+
+def runtime_sources() -> list[Path]:
+    return sorted(RUNTIME_DIR.glob("*.c"))
+
+
+def runtime_digest() -> str:
+    files = sorted(RUNTIME_DIR.glob("*.[ch]"))
+    return _digest(*(f.name + "\n" + f.read_text() for f in files))
+
+
+def program_key(module_bytes: bytes, toolchain: Toolchain) -> str:
+    return _digest(module_bytes, toolchain.identity(), runtime_digest())
+
+
+def cached_program(key: str) -> Path:
+    return cache_dir() / "programs" / key
+
+
+def _run_cc(args: list[str], what: str) -> None:
+    result = subprocess.run(args, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise BuildError(f"{what} failed ({' '.join(args[:3])} ...):\n{result.stderr.strip()}")
+
+
+def runtime_archive(toolchain: Toolchain) -> Path:
+    """The runtime compiled for this toolchain, built on first use."""
+    directory = cache_dir() / f"runtime-{_digest(toolchain.identity(), runtime_digest())}"
+    archive = directory / "libwastrel.a"
+    if archive.exists():
+        return archive
+    directory.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=directory) as tmp:
+        objects = []
+        for source in runtime_sources():
+            obj = Path(tmp) / (source.stem + ".o")
+            _run_cc([toolchain.cc, *toolchain.cflags, "-I", str(RUNTIME_DIR), "-c", str(source), "-o", str(obj)], "compiling the runtime")
+            objects.append(str(obj))
+        staged = Path(tmp) / "libwastrel.a"
+        _run_cc(["ar", "rcs", str(staged), *objects], "archiving the runtime")
+        os.replace(staged, archive)
+    return archive
+
+
+def build_program(c_source: str, key: str, toolchain: Toolchain) -> Path:
+    """Compile a module's C with the runtime into the cache; returns the program."""
+    target = cached_program(key)
+    if target.exists():
+        return target
+    archive = runtime_archive(toolchain)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=target.parent) as tmp:
+        source = Path(tmp) / "module.c"
+        source.write_text(c_source)
+        staged = Path(tmp) / "program"
+        _run_cc(
+            [toolchain.cc, *toolchain.cflags, "-I", str(RUNTIME_DIR), str(source), str(archive), "-o", str(staged), *LIBS],
+            "compiling the generated C",
+        )
+        os.replace(staged, target)
+    return target
+
+
+def write_atomically(path: Path, data: bytes, mode: int = 0o644) -> None:
+    """Replace `path` with `data` in one step (never a half-written file)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise

@@ -1,0 +1,180 @@
+"""The command lines: `wastrel` (run, compile) and `wastrel-passes`.
+
+Every failure the user can cause ends in one line on stderr and a non-zero
+exit status, never a traceback: 1 for a bad module, a failed link or a
+failed C build, 2 for a command-line mistake, 70 for an internal error
+(which names the pass).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import traceback
+from pathlib import Path
+from typing import Callable
+
+from wastrel import __version__
+from wastrel.backend_c.c_print import LinkError
+from wastrel.backend_c.toolchain import RUNTIME_DIR, BuildError, Toolchain, write_atomically
+from wastrel.frontend.errors import WasmError
+from wastrel.frontend.load import read_module
+from wastrel.ir.languages import LANGUAGES
+from wastrel.passes.manager import InternalError, PipelineError, RunOptions, build_pipeline, run_pipeline
+
+sys.setrecursionlimit(20000)
+
+
+def _fail(message: str, status: int = 1) -> int:
+    print(f"wastrel: {message}", file=sys.stderr)
+    return status
+
+
+def _guarded(path: str, action: Callable[[], int]) -> int:
+    try:
+        return action()
+    except WasmError as e:
+        return _fail(f"{path}: {e}")
+    except (LinkError, BuildError) as e:
+        return _fail(f"{path}: {e}")
+    except (InternalError, PipelineError) as e:
+        if os.environ.get("WASTREL_TRACEBACK"):
+            traceback.print_exc()
+        return _fail(f"{path}: {e} (WASTREL_TRACEBACK=1 shows where)", 70)
+    except OSError as e:
+        return _fail(f"{e.filename or path}: {e.strerror}")
+    except RecursionError:
+        return _fail(f"{path}: internal error: nesting too deep", 70)
+
+
+def _toolchain(args: argparse.Namespace) -> Toolchain:
+    return Toolchain(cc=args.cc or os.environ.get("CC", "cc"), opt=f"-O{args.opt}")
+
+
+def _add_build_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--cc", help="C compiler (default: $CC, else cc)")
+    p.add_argument("-O", dest="opt", default="2", choices=["0", "1", "2", "3", "s"], help="C optimisation level (default 2)")
+
+
+# -- wastrel ------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="wastrel", description="Run WebAssembly modules as native programs, through C.")
+    parser.add_argument("--version", action="version", version=f"wastrel {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    run = commands.add_parser("run", help="compile (cached) and run a module")
+    run.add_argument("--env", action="append", default=[], metavar="K=V", help="set a guest environment variable")
+    run.add_argument("--invoke", metavar="NAME", help="call this export with ARGS and print its results")
+    _add_build_options(run)
+    run.add_argument("module", help=".wasm or .wat file")
+    run.add_argument("args", nargs=argparse.REMAINDER, help="arguments for the program")
+
+    compile_ = commands.add_parser("compile", help="compile a module to a native program")
+    compile_.add_argument("module")
+    compile_.add_argument("-o", dest="output", required=True, help="the program to write")
+    compile_.add_argument("--emit-c", metavar="DIR", help="also write the generated C (and runtime headers) here")
+    _add_build_options(compile_)
+
+    args = parser.parse_args(argv)
+    if args.command == "run":
+        return _guarded(args.module, lambda: _run(args))
+    return _guarded(args.module, lambda: _compile(args))
+
+
+def _run(args: argparse.Namespace) -> int:
+    from wastrel.driver import build
+
+    for pair in args.env:
+        if "=" not in pair:
+            return _fail(f"--env expects K=V, got {pair!r}", 2)
+    program, _ = build(Path(args.module), _toolchain(args))
+    argv = [str(program), "--argv0", os.path.basename(args.module)]
+    for pair in args.env:
+        argv += ["--env", pair]
+    if args.invoke:
+        argv += ["--invoke", args.invoke]
+    guest_args = args.args[1:] if args.args[:1] == ["--"] else args.args
+    argv += ["--", *guest_args]
+    sys.stdout.flush()
+    os.execv(str(program), argv)
+    return 0  # not reached
+
+
+def _compile(args: argparse.Namespace) -> int:
+    from wastrel.driver import build, module_to_c
+
+    program, c_source = build(Path(args.module), _toolchain(args))
+    write_atomically(Path(args.output), program.read_bytes(), 0o755)
+    if args.emit_c:
+        if c_source is None:
+            c_source = module_to_c(read_module(Path(args.module)))
+        out = Path(args.emit_c)
+        write_atomically(out / (Path(args.module).stem + ".c"), c_source.encode())
+        for header in ("wastrel.h", "wastrel_ops.h"):
+            shutil.copyfile(RUNTIME_DIR / header, out / header)
+    return 0
+
+
+# -- wastrel-passes -------------------------------------------------------------
+
+
+def passes_main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="wastrel-passes", description="Show wastrel's pass pipeline and the program in each intermediate language."
+    )
+    parser.add_argument("--list", action="store_true", help="list the passes in pipeline order")
+    parser.add_argument("--describe-language", metavar="NAME", help="print a language's grammar and what it changes")
+    parser.add_argument("--dump-after", action="append", default=[], metavar="PASS", help="print the program after PASS ('all': after every pass)")
+    parser.add_argument("--dump-before", action="append", default=[], metavar="PASS", help="print the program before PASS")
+    parser.add_argument("--stop-after", metavar="PASS", help="stop the pipeline after PASS")
+    parser.add_argument("--check", action="store_true", help="check each pass's output against its language")
+    parser.add_argument("--time-passes", action="store_true", help="print each pass's run time on stderr")
+    parser.add_argument("module", nargs="?", help=".wasm or .wat file")
+    args = parser.parse_args(argv)
+
+    pipeline = build_pipeline()
+    names = [p.name for p in pipeline]
+    if args.list:
+        for p in pipeline:
+            summary = p.doc.splitlines()[0] if p.doc else ""
+            print(f"{p.name:18} {p.takes:>8} -> {p.gives:<8} {summary}")
+        return 0
+    if args.describe_language:
+        language = LANGUAGES.get(args.describe_language)
+        if language is None:
+            return _fail(f"unknown language {args.describe_language!r}; languages: {', '.join(LANGUAGES)}", 2)
+        print(language.describe())
+        return 0
+    for name in [*args.dump_after, *args.dump_before, *([args.stop_after] if args.stop_after else [])]:
+        if name != "all" and name not in names:
+            return _fail(f"unknown pass {name!r}; passes: {', '.join(names)}", 2)
+    if not args.module:
+        return _fail("a module is needed (or --list / --describe-language)", 2)
+
+    def dump(title: str, text: str) -> None:
+        print(f";; {title}")
+        print(text.rstrip("\n"))
+        print()
+
+    timings: list[tuple[str, float]] = []
+    options = RunOptions(
+        stop_after=args.stop_after,
+        dump_before=set(args.dump_before),
+        dump_after=set(args.dump_after),
+        check=args.check,
+        on_dump=dump,
+        timings=timings,
+    )
+
+    def go() -> int:
+        run_pipeline(read_module(Path(args.module)), options)
+        if args.time_passes:
+            for name, seconds in timings:
+                print(f"{name:18} {seconds * 1000:9.1f} ms", file=sys.stderr)
+        return 0
+
+    return _guarded(args.module, go)

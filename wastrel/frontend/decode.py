@@ -1,0 +1,797 @@
+"""Binary decoder: the bytes of a `.wasm` file -> an L-wasm `Module`.
+
+Takes a WebAssembly 2.0 binary (without SIMD) and gives the `Module` of
+`wastrel.ir.wasm`, following the spec's binary format: the header, every
+section in its order (custom sections anywhere), LEB128 integers with the
+spec's length and range limits, UTF-8 names, and each function body as a flat
+instruction sequence whose instructions keep the byte offset of their opcode.
+The `name` custom section becomes `Module.names` (ignored if malformed, as
+engines do); other custom sections are kept whole in `Module.customs`.
+
+Everything the binary format rejects raises `WasmError` of kind "malformed";
+encodings of features outside the supported set (SIMD, threads, exceptions,
+GC, tail calls, memory64, ...) raise kind "unsupported".  The only validation
+done here is what the data model forces: a block type's type index must
+exist (kind "invalid") because blocks carry their resolved `FuncType`.
+"""
+
+from __future__ import annotations
+
+import gc
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Callable, Iterator, NoReturn, TypeVar
+
+from wastrel.frontend.errors import WasmError
+from wastrel.ir.wasm import (
+    Data,
+    Elem,
+    Export,
+    Func,
+    FuncType,
+    Global,
+    GlobalType,
+    Import,
+    ImportDesc,
+    Instr,
+    Limits,
+    MemoryType,
+    Module,
+    Names,
+    TableType,
+)
+
+T = TypeVar("T")
+
+MAGIC = b"\0asm"
+VERSION = b"\x01\0\0\0"
+
+# An implementation limit, as in wasmparser (the spec allows 2**32 - 1).
+MAX_LOCALS = 50_000
+
+# -- types --------------------------------------------------------------------
+
+VALTYPE_CODES = {0x7F: "i32", 0x7E: "i64", 0x7D: "f32", 0x7C: "f64", 0x70: "funcref", 0x6F: "externref"}
+REFTYPE_CODES = {0x70: "funcref", 0x6F: "externref"}
+
+# Type codes of later proposals, reported as unsupported rather than malformed.
+UNSUPPORTED_TYPE_CODES = {
+    0x7B: "SIMD (v128)",
+    0x64: "typed function references (ref)",
+    0x63: "typed function references (ref null)",
+    **{code: "GC (reference types)" for code in (0x69, 0x6A, 0x6B, 0x6C, 0x6D, 0x6E, 0x71, 0x72, 0x73, 0x74)},
+}
+
+# -- opcodes ------------------------------------------------------------------
+
+# Opcodes 0x45 to 0xC4, in order: numeric instructions without immediates.
+NUMERIC_OPS = """
+    i32.eqz i32.eq i32.ne i32.lt_s i32.lt_u i32.gt_s i32.gt_u i32.le_s i32.le_u i32.ge_s i32.ge_u
+    i64.eqz i64.eq i64.ne i64.lt_s i64.lt_u i64.gt_s i64.gt_u i64.le_s i64.le_u i64.ge_s i64.ge_u
+    f32.eq f32.ne f32.lt f32.gt f32.le f32.ge
+    f64.eq f64.ne f64.lt f64.gt f64.le f64.ge
+    i32.clz i32.ctz i32.popcnt i32.add i32.sub i32.mul i32.div_s i32.div_u i32.rem_s i32.rem_u
+    i32.and i32.or i32.xor i32.shl i32.shr_s i32.shr_u i32.rotl i32.rotr
+    i64.clz i64.ctz i64.popcnt i64.add i64.sub i64.mul i64.div_s i64.div_u i64.rem_s i64.rem_u
+    i64.and i64.or i64.xor i64.shl i64.shr_s i64.shr_u i64.rotl i64.rotr
+    f32.abs f32.neg f32.ceil f32.floor f32.trunc f32.nearest f32.sqrt
+    f32.add f32.sub f32.mul f32.div f32.min f32.max f32.copysign
+    f64.abs f64.neg f64.ceil f64.floor f64.trunc f64.nearest f64.sqrt
+    f64.add f64.sub f64.mul f64.div f64.min f64.max f64.copysign
+    i32.wrap_i64 i32.trunc_f32_s i32.trunc_f32_u i32.trunc_f64_s i32.trunc_f64_u
+    i64.extend_i32_s i64.extend_i32_u i64.trunc_f32_s i64.trunc_f32_u i64.trunc_f64_s i64.trunc_f64_u
+    f32.convert_i32_s f32.convert_i32_u f32.convert_i64_s f32.convert_i64_u f32.demote_f64
+    f64.convert_i32_s f64.convert_i32_u f64.convert_i64_s f64.convert_i64_u f64.promote_f32
+    i32.reinterpret_f32 i64.reinterpret_f64 f32.reinterpret_i32 f64.reinterpret_i64
+    i32.extend8_s i32.extend16_s i64.extend8_s i64.extend16_s i64.extend32_s
+""".split()
+
+# Opcodes 0x28 to 0x3E, in order: loads and stores, immediate a memarg.
+MEMORY_OPS = """
+    i32.load i64.load f32.load f64.load
+    i32.load8_s i32.load8_u i32.load16_s i32.load16_u
+    i64.load8_s i64.load8_u i64.load16_s i64.load16_u i64.load32_s i64.load32_u
+    i32.store i64.store f32.store f64.store
+    i32.store8 i32.store16 i64.store8 i64.store16 i64.store32
+""".split()
+
+# Opcodes 0xFC 0 to 0xFC 7, in order: saturating truncations.
+TRUNC_SAT_OPS = """
+    i32.trunc_sat_f32_s i32.trunc_sat_f32_u i32.trunc_sat_f64_s i32.trunc_sat_f64_u
+    i64.trunc_sat_f32_s i64.trunc_sat_f32_u i64.trunc_sat_f64_s i64.trunc_sat_f64_u
+""".split()
+
+UNSUPPORTED_OPCODES = {
+    **{op: "exceptions" for op in (0x06, 0x07, 0x08, 0x09, 0x0A, 0x18, 0x19, 0x1F)},
+    0x12: "tail calls (return_call)",
+    0x13: "tail calls (return_call_indirect)",
+    0x14: "typed function references (call_ref)",
+    0x15: "typed function references (return_call_ref)",
+    **{op: "GC / typed function references" for op in (0xD3, 0xD4, 0xD5, 0xD6)},
+    0xFB: "GC (0xfb prefix)",
+    0xFD: "SIMD (0xfd prefix)",
+    0xFE: "threads (0xfe prefix)",
+}
+
+# Section ids, their names, and their rank in the required order.
+SECTIONS = {
+    1: "type", 2: "import", 3: "function", 4: "table", 5: "memory", 6: "global", 7: "export",
+    8: "start", 9: "element", 12: "data count", 10: "code", 11: "data",
+}  # fmt: skip
+SECTION_RANK = {sid: rank for rank, sid in enumerate(SECTIONS, start=1)}
+UNSUPPORTED_SECTIONS = {13: "exceptions (tag section)"}
+
+EXTERN_KINDS = ("func", "table", "memory", "global")
+
+EMPTY_BLOCK = FuncType()
+SINGLE_BLOCKS = {code: FuncType((), (t,)) for code, t in VALTYPE_CODES.items()}
+
+
+Immediate = Callable[["_Reader"], tuple] | None  # reads an instruction's args
+
+
+class _Reader:
+    """A cursor over `data[pos:end]`; every read checks the end."""
+
+    __slots__ = ("data", "pos", "end", "types", "data_count")
+
+    def __init__(
+        self,
+        data: bytes,
+        pos: int,
+        end: int,
+        types: list[FuncType] | None = None,
+        data_count: int | None = None,
+    ) -> None:
+        self.data = data
+        self.pos = pos
+        self.end = end
+        self.types = types or []  # for block types
+        self.data_count = data_count  # memory.init and data.drop need one
+
+    # -- errors ---------------------------------------------------------------
+
+    def fail(self, message: str, offset: int | None = None) -> NoReturn:
+        raise WasmError("malformed", message, self.pos if offset is None else offset)
+
+    def unsupported(self, feature: str, offset: int) -> NoReturn:
+        raise WasmError("unsupported", f"unsupported feature: {feature}", offset)
+
+    def eof(self) -> NoReturn:
+        if self.end == len(self.data):
+            self.fail("unexpected end")
+        self.fail("unexpected end of section or function")
+
+    # -- primitive values -----------------------------------------------------
+
+    def at_end(self) -> bool:
+        return self.pos >= self.end
+
+    def byte(self) -> int:
+        pos = self.pos
+        if pos >= self.end:
+            self.eof()
+        self.pos = pos + 1
+        return self.data[pos]
+
+    def bytes(self, n: int) -> bytes:
+        pos = self.pos
+        if n > self.end - pos:
+            self.fail("unexpected end: length out of bounds")
+        self.pos = pos + n
+        return self.data[pos : pos + n]
+
+    def sized(self) -> _Reader:
+        """A reader for the next `size:u32` bytes, which this reader skips."""
+        size = self.u32()
+        if size > self.end - self.pos:
+            self.fail("unexpected end: length out of bounds")
+        sub = _Reader(self.data, self.pos, self.pos + size, self.types, self.data_count)
+        self.pos += size
+        return sub
+
+    def leb(self, bits: int, signed: bool) -> int:
+        """An LEB128 integer of at most `bits` bits, per the spec's limits."""
+        data, start, end = self.data, self.pos, self.end
+        max_len = (bits + 6) // 7
+        pos, result, shift = start, 0, 0
+        while True:
+            if pos >= end:
+                self.eof()
+            b = data[pos]
+            pos += 1
+            result |= (b & 0x7F) << shift
+            shift += 7
+            if pos - start == max_len:
+                break
+            if b < 0x80:
+                break
+        if pos - start == max_len:
+            if b & 0x80:
+                self.fail("integer representation too long", start)
+            used = bits - 7 * (max_len - 1)  # bits of the value in the last byte
+            if signed:
+                mask = 0x7F & ~((1 << (used - 1)) - 1)  # the sign bit and above
+                ok = b & mask in (0, mask)
+            else:
+                ok = not b & 0x7F & ~((1 << used) - 1)
+            if not ok:
+                self.fail("integer too large", start)
+        if signed and b & 0x40:
+            result -= 1 << shift
+        self.pos = pos
+        return result
+
+    def u32(self) -> int:
+        pos = self.pos
+        if pos < self.end and self.data[pos] < 0x80:
+            self.pos = pos + 1
+            return self.data[pos]
+        return self.leb(32, False)
+
+    def s32(self) -> int:
+        pos = self.pos
+        if pos < self.end and self.data[pos] < 0x80:
+            self.pos = pos + 1
+            b = self.data[pos]
+            return b - 0x80 if b & 0x40 else b
+        return self.leb(32, True)
+
+    def name(self) -> str:
+        start = self.pos
+        raw = self.bytes(self.u32())
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError:
+            self.fail("malformed UTF-8 encoding", start)
+
+    def vec(self, item: Callable[[_Reader], T]) -> list[T]:
+        return [item(self) for _ in range(self.u32())]
+
+    # -- types ----------------------------------------------------------------
+
+    def type_code(self, codes: dict[int, str], what: str) -> str:
+        start = self.pos
+        b = self.byte()
+        t = codes.get(b)
+        if t is None:
+            if b in UNSUPPORTED_TYPE_CODES:
+                self.unsupported(UNSUPPORTED_TYPE_CODES[b], start)
+            self.fail(f"malformed {what}", start)
+        return t
+
+    def valtype(self) -> str:
+        return self.type_code(VALTYPE_CODES, "value type")
+
+    def reftype(self) -> str:
+        return self.type_code(REFTYPE_CODES, "reference type")
+
+    def functype(self) -> FuncType:
+        start = self.pos
+        form = self.byte()
+        if form != 0x60:
+            if form in (0x4E, 0x50, 0x4F, 0x5E, 0x5F):
+                self.unsupported("GC (rec, sub, struct and array types)", start)
+            self.fail("malformed function type", start)
+        return FuncType(tuple(self.vec(_Reader.valtype)), tuple(self.vec(_Reader.valtype)))
+
+    def limits(self, flag_values: tuple[int, ...]) -> Limits:
+        start = self.pos
+        flags = self.byte()
+        if flags not in flag_values:
+            if flags in (0x02, 0x03):
+                self.unsupported("threads (shared memory)", start)
+            if 0x04 <= flags <= 0x07:
+                self.unsupported("memory64", start)
+            self.fail("malformed limits flags", start)
+        lo = self.u32()
+        return Limits(lo, self.u32() if flags & 1 else None)
+
+    def tabletype(self) -> TableType:
+        elem = self.reftype()
+        return TableType(elem, self.limits((0x00, 0x01)))
+
+    def memtype(self) -> MemoryType:
+        return MemoryType(self.limits((0x00, 0x01)))
+
+    def globaltype(self) -> GlobalType:
+        t = self.valtype()
+        start = self.pos
+        mut = self.byte()
+        if mut not in (0, 1):
+            self.fail("malformed mutability", start)
+        return GlobalType(t, bool(mut))
+
+    # -- instruction immediates (each returns `Instr.args`) -------------------
+
+    def index(self) -> tuple:
+        return (self.u32(),)
+
+    def two_indices(self) -> tuple:
+        return (self.u32(), self.u32())
+
+    def zero_byte(self) -> int:
+        if self.byte() != 0:
+            self.fail("zero byte expected", self.pos - 1)
+        return 0
+
+    def memidx(self) -> tuple:
+        return (self.zero_byte(),)
+
+    def two_memidx(self) -> tuple:
+        return (self.zero_byte(), self.zero_byte())
+
+    def data_index(self) -> int:
+        if self.data_count is None:
+            self.fail("data count section required")
+        return self.u32()
+
+    def memory_init(self) -> tuple:
+        return (self.data_index(), self.zero_byte())
+
+    def data_drop(self) -> tuple:
+        return (self.data_index(),)
+
+    def memarg(self) -> tuple:
+        """(align, offset); flags 64 to 127 would carry a memory index."""
+        start = self.pos
+        flags = self.u32()
+        if flags >= 0x80:
+            self.fail("malformed memop flags", start)
+        if flags & 0x40:
+            self.unsupported("multi-memory (memory index in memarg)", start)
+        return (flags, self.u32())
+
+    def blocktype(self) -> tuple:
+        start = self.pos
+        if start >= self.end:
+            self.eof()
+        b = self.data[start]
+        if b == 0x40:
+            self.pos = start + 1
+            return (EMPTY_BLOCK,)
+        if b in SINGLE_BLOCKS:
+            self.pos = start + 1
+            return (SINGLE_BLOCKS[b],)
+        if b in UNSUPPORTED_TYPE_CODES:
+            self.unsupported(UNSUPPORTED_TYPE_CODES[b], start)
+        index = self.leb(33, True)
+        if index < 0:
+            self.fail("malformed value type", start)
+        if index >= len(self.types):
+            raise WasmError("invalid", f"unknown type {index}", start)
+        return (self.types[index],)
+
+    def br_table(self) -> tuple:
+        depths = tuple(self.vec(_Reader.u32))
+        return (depths, self.u32())
+
+    def i32_const(self) -> tuple:
+        return (self.s32(),)
+
+    def i64_const(self) -> tuple:
+        return (self.leb(64, True),)
+
+    def f32_const(self) -> tuple:
+        return (int.from_bytes(self.bytes(4), "little"),)
+
+    def f64_const(self) -> tuple:
+        return (int.from_bytes(self.bytes(8), "little"),)
+
+    def select_types(self) -> tuple:
+        return (tuple(self.vec(_Reader.valtype)),)
+
+    def ref_null(self) -> tuple:
+        return (self.reftype(),)
+
+    # -- instructions ---------------------------------------------------------
+
+    def expr(self) -> list[Instr]:
+        """Instructions up to and including the `end` that closes them."""
+        data, end, ops = self.data, self.end, OPCODES
+        out: list[Instr] = []
+        append = out.append
+        depth = 0
+        while True:
+            pos = self.pos
+            if pos >= end:
+                self.eof()
+            op = data[pos]
+            self.pos = pos + 1
+            entry = ops.get(op)
+            if entry is None:
+                entry = self.prefixed_opcode(op, pos)
+            name, imm = entry
+            append(Instr(name, imm(self) if imm else (), pos))
+            if op == 0x0B:
+                if depth == 0:
+                    return out
+                depth -= 1
+            elif 0x02 <= op <= 0x04:
+                depth += 1
+
+    def prefixed_opcode(self, op: int, start: int) -> tuple[str, Immediate]:
+        """The entry of an opcode not in OPCODES: 0xFC-prefixed, or an error."""
+        if op in UNSUPPORTED_OPCODES:
+            self.unsupported(UNSUPPORTED_OPCODES[op], start)
+        if op != 0xFC:
+            self.fail(f"illegal opcode {op:#04x}", start)
+        sub = self.u32()
+        if sub not in FC_OPCODES:
+            self.fail(f"illegal opcode 0xfc {sub}", start)
+        return FC_OPCODES[sub]
+
+    def const_expr(self) -> tuple[Instr, ...]:
+        """A constant expression, without its final `end`."""
+        return tuple(self.expr()[:-1])
+
+
+OPCODES: dict[int, tuple[str, Immediate]] = {
+    0x00: ("unreachable", None),
+    0x01: ("nop", None),
+    0x02: ("block", _Reader.blocktype),
+    0x03: ("loop", _Reader.blocktype),
+    0x04: ("if", _Reader.blocktype),
+    0x05: ("else", None),
+    0x0B: ("end", None),
+    0x0C: ("br", _Reader.index),
+    0x0D: ("br_if", _Reader.index),
+    0x0E: ("br_table", _Reader.br_table),
+    0x0F: ("return", None),
+    0x10: ("call", _Reader.index),
+    0x11: ("call_indirect", _Reader.two_indices),
+    0x1A: ("drop", None),
+    0x1B: ("select", None),
+    0x1C: ("select", _Reader.select_types),
+    0x20: ("local.get", _Reader.index),
+    0x21: ("local.set", _Reader.index),
+    0x22: ("local.tee", _Reader.index),
+    0x23: ("global.get", _Reader.index),
+    0x24: ("global.set", _Reader.index),
+    0x25: ("table.get", _Reader.index),
+    0x26: ("table.set", _Reader.index),
+    **{0x28 + i: (name, _Reader.memarg) for i, name in enumerate(MEMORY_OPS)},
+    0x3F: ("memory.size", _Reader.memidx),
+    0x40: ("memory.grow", _Reader.memidx),
+    0x41: ("i32.const", _Reader.i32_const),
+    0x42: ("i64.const", _Reader.i64_const),
+    0x43: ("f32.const", _Reader.f32_const),
+    0x44: ("f64.const", _Reader.f64_const),
+    **{0x45 + i: (name, None) for i, name in enumerate(NUMERIC_OPS)},
+    0xD0: ("ref.null", _Reader.ref_null),
+    0xD1: ("ref.is_null", None),
+    0xD2: ("ref.func", _Reader.index),
+}
+
+FC_OPCODES: dict[int, tuple[str, Immediate]] = {
+    **{i: (name, None) for i, name in enumerate(TRUNC_SAT_OPS)},
+    8: ("memory.init", _Reader.memory_init),
+    9: ("data.drop", _Reader.data_drop),
+    10: ("memory.copy", _Reader.two_memidx),
+    11: ("memory.fill", _Reader.memidx),
+    12: ("table.init", _Reader.two_indices),
+    13: ("elem.drop", _Reader.index),
+    14: ("table.copy", _Reader.two_indices),
+    15: ("table.grow", _Reader.index),
+    16: ("table.size", _Reader.index),
+    17: ("table.fill", _Reader.index),
+}
+
+assert max(OPCODES) == 0xD2 and OPCODES[0xC4][0] == "i64.extend32_s" and OPCODES[0x3E][0] == "i64.store32"
+
+
+# -- sections -----------------------------------------------------------------
+
+
+@dataclass
+class _Parts:
+    """The module as its sections are read."""
+
+    types: list[FuncType] = field(default_factory=list)
+    imports: list[Import] = field(default_factory=list)
+    func_types: list[int] = field(default_factory=list)  # the function section
+    tables: list[TableType] = field(default_factory=list)
+    memories: list[MemoryType] = field(default_factory=list)
+    globals: list[Global] = field(default_factory=list)
+    exports: list[Export] = field(default_factory=list)
+    start: int | None = None
+    elems: list[Elem] = field(default_factory=list)
+    data_count: int | None = None
+    code: list[tuple[tuple[str, ...], tuple[Instr, ...], int]] = field(default_factory=list)
+    code_offset: int = 0
+    datas: list[Data] = field(default_factory=list)
+    names: Names | None = None
+    customs: list[tuple[str, bytes]] = field(default_factory=list)
+
+
+def _type_section(r: _Reader, m: _Parts) -> None:
+    m.types = r.vec(_Reader.functype)
+
+
+IMPORT_DESCS: tuple[Callable[[_Reader], ImportDesc], ...] = (
+    _Reader.u32,  # func: a type index
+    _Reader.tabletype,
+    _Reader.memtype,
+    _Reader.globaltype,
+)
+
+
+def _import(r: _Reader) -> Import:
+    start = r.pos
+    module, name = r.name(), r.name()
+    kind_at = r.pos
+    kind = r.byte()
+    if kind == 4:
+        r.unsupported("exceptions (tag import)", kind_at)
+    if kind >= len(IMPORT_DESCS):
+        r.fail("malformed import kind", kind_at)
+    return Import(module, name, EXTERN_KINDS[kind], IMPORT_DESCS[kind](r), start)
+
+
+def _import_section(r: _Reader, m: _Parts) -> None:
+    m.imports = r.vec(_import)
+
+
+def _function_section(r: _Reader, m: _Parts) -> None:
+    m.func_types = r.vec(_Reader.u32)
+
+
+def _table_section(r: _Reader, m: _Parts) -> None:
+    m.tables = r.vec(_Reader.tabletype)
+
+
+def _memory_section(r: _Reader, m: _Parts) -> None:
+    m.memories = r.vec(_Reader.memtype)
+
+
+def _global(r: _Reader) -> Global:
+    start = r.pos
+    return Global(r.globaltype(), r.const_expr(), start)
+
+
+def _global_section(r: _Reader, m: _Parts) -> None:
+    m.globals = r.vec(_global)
+
+
+def _export(r: _Reader) -> Export:
+    start = r.pos
+    name = r.name()
+    kind_at = r.pos
+    kind = r.byte()
+    if kind == 4:
+        r.unsupported("exceptions (tag export)", kind_at)
+    if kind >= len(EXTERN_KINDS):
+        r.fail("malformed export kind", kind_at)
+    return Export(name, EXTERN_KINDS[kind], r.u32(), start)
+
+
+def _export_section(r: _Reader, m: _Parts) -> None:
+    m.exports = r.vec(_export)
+
+
+def _start_section(r: _Reader, m: _Parts) -> None:
+    m.start = r.u32()
+
+
+def _func_ref(r: _Reader) -> tuple[Instr, ...]:
+    start = r.pos
+    return (Instr("ref.func", (r.u32(),), start),)
+
+
+def _elem_kind(r: _Reader) -> str:
+    if r.byte() != 0x00:
+        r.fail("malformed element kind", r.pos - 1)
+    return "funcref"
+
+
+def _elem(r: _Reader) -> Elem:
+    """One element segment; its flags' bits say: 1 passive or declarative,
+    2 explicit table index (if active) or declarative, 4 expressions."""
+    start = r.pos
+    flags = r.u32()
+    if flags > 7:
+        r.fail("malformed elements segment kind", start)
+    table, offset_expr = 0, None
+    if flags & 1:
+        mode = "declarative" if flags & 2 else "passive"
+    else:
+        mode = "active"
+        if flags & 2:
+            table = r.u32()
+        offset_expr = r.const_expr()
+    if flags & 4:
+        elem_type = r.reftype() if flags & 3 else "funcref"
+        init = r.vec(_Reader.const_expr)
+    else:
+        elem_type = _elem_kind(r) if flags & 3 else "funcref"
+        init = r.vec(_func_ref)
+    return Elem(mode, elem_type, tuple(init), table, offset_expr, start)
+
+
+def _element_section(r: _Reader, m: _Parts) -> None:
+    m.elems = r.vec(_elem)
+
+
+def _data_count_section(r: _Reader, m: _Parts) -> None:
+    m.data_count = r.u32()
+
+
+def _locals(r: _Reader) -> tuple[str, ...]:
+    groups = r.vec(lambda r: (r.u32(), r.valtype()))
+    total = sum(n for n, _ in groups)
+    if total > 0xFFFF_FFFF:
+        r.fail("too many locals")
+    if total > MAX_LOCALS:
+        r.unsupported(f"more than {MAX_LOCALS} locals in one function", r.pos)
+    return tuple(t for n, t in groups for _ in range(n))
+
+
+def _code_section(r: _Reader, m: _Parts) -> None:
+    m.code_offset = r.pos
+    for _ in range(r.u32()):
+        start = r.pos
+        body = r.sized()
+        local_types = _locals(body)
+        instrs = body.expr()
+        if not body.at_end():
+            body.fail("section size mismatch: bytes after the function's final end")
+        m.code.append((local_types, tuple(instrs), start))
+
+
+def _data(r: _Reader) -> Data:
+    start = r.pos
+    flags = r.u32()
+    if flags == 1:
+        return Data("passive", r.bytes(r.u32()), offset=start)
+    if flags not in (0, 2):
+        r.fail("malformed data segment kind", start)
+    memory = r.u32() if flags == 2 else 0
+    offset_expr = r.const_expr()
+    return Data("active", r.bytes(r.u32()), memory, offset_expr, start)
+
+
+def _data_section(r: _Reader, m: _Parts) -> None:
+    m.datas = r.vec(_data)
+
+
+SECTION_READERS: dict[int, Callable[[_Reader, _Parts], None]] = {
+    1: _type_section,
+    2: _import_section,
+    3: _function_section,
+    4: _table_section,
+    5: _memory_section,
+    6: _global_section,
+    7: _export_section,
+    8: _start_section,
+    9: _element_section,
+    12: _data_count_section,
+    10: _code_section,
+    11: _data_section,
+}
+
+
+# -- the name section ---------------------------------------------------------
+
+
+def _name_map(r: _Reader) -> dict[int, str]:
+    return dict(r.vec(lambda r: (r.u32(), r.name())))
+
+
+def _names(r: _Reader) -> Names:
+    """The `name` section's payload; raises WasmError if it is malformed."""
+    module: str | None = None
+    funcs: dict[int, str] = {}
+    local_names: dict[int, dict[int, str]] = {}
+    global_names: dict[int, str] = {}
+    while not r.at_end():
+        sub_id = r.byte()
+        sub = r.sized()
+        if sub_id == 0:
+            module = sub.name()
+        elif sub_id == 1:
+            funcs = _name_map(sub)
+        elif sub_id == 2:
+            local_names = dict(sub.vec(lambda r: (r.u32(), _name_map(r))))
+        elif sub_id == 7:
+            global_names = _name_map(sub)
+        else:
+            continue  # other subsections (labels, types, ...) are not kept
+        if not sub.at_end():
+            sub.fail("name subsection size mismatch")
+    return Names(module, funcs, local_names, global_names)
+
+
+def _custom_section(r: _Reader, m: _Parts) -> None:
+    name = r.name()
+    if name == "name" and m.names is None:
+        try:
+            m.names = _names(r)
+        except WasmError:
+            pass  # a malformed name section is ignored, as engines do
+        return
+    m.customs.append((name, r.bytes(r.end - r.pos)))
+
+
+# -- the module ---------------------------------------------------------------
+
+
+def _expect(r: _Reader, want: bytes, message: str) -> None:
+    """Skip the bytes `want`; fail with `message` if others come instead."""
+    got = r.data[r.pos : r.pos + len(want)]
+    if len(got) < len(want):
+        r.pos += len(got)
+        r.eof()
+    if got != want:
+        r.fail(message)
+    r.pos += len(want)
+
+
+@contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """Decoding allocates hundreds of thousands of small acyclic objects,
+    which the cyclic collector would scan again and again for nothing (a
+    third of the decoding time)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def decode_module(data: bytes) -> Module:
+    """Decode a binary module; raises WasmError if it is malformed."""
+    with _cyclic_gc_paused():
+        return _decode(bytes(data))
+
+
+def _decode(data: bytes) -> Module:
+    r = _Reader(data, 0, len(data))
+    _expect(r, MAGIC, "magic header not detected")
+    _expect(r, VERSION, "unknown binary version")
+    m = _Parts()
+    last_rank = 0
+    while not r.at_end():
+        id_at = r.pos
+        sid = r.byte()
+        if sid != 0 and sid not in SECTIONS:
+            if sid in UNSUPPORTED_SECTIONS:
+                r.unsupported(UNSUPPORTED_SECTIONS[sid], id_at)
+            r.fail("malformed section id", id_at)
+        body = r.sized()
+        # Code needs the types (for block types) and the data count.
+        body.types, body.data_count = m.types, m.data_count
+        if sid == 0:
+            _custom_section(body, m)
+            continue
+        if SECTION_RANK[sid] <= last_rank:
+            r.fail(f"unexpected content after last section ({SECTIONS[sid]} section out of order or repeated)", id_at)
+        last_rank = SECTION_RANK[sid]
+        SECTION_READERS[sid](body, m)
+        if not body.at_end():
+            body.fail("section size mismatch")
+    return _assemble(m, r)
+
+
+def _assemble(m: _Parts, r: _Reader) -> Module:
+    if len(m.func_types) != len(m.code):
+        r.fail("function and code section have inconsistent lengths", m.code_offset or None)
+    if m.data_count is not None and m.data_count != len(m.datas):
+        r.fail("data count and data section have inconsistent lengths")
+    funcs = tuple(Func(t, loc, body, at) for t, (loc, body, at) in zip(m.func_types, m.code))
+    return Module(
+        types=tuple(m.types),
+        imports=tuple(m.imports),
+        funcs=funcs,
+        tables=tuple(m.tables),
+        memories=tuple(m.memories),
+        globals=tuple(m.globals),
+        exports=tuple(m.exports),
+        start=m.start,
+        elems=tuple(m.elems),
+        datas=tuple(m.datas),
+        data_count=m.data_count,
+        names=m.names or Names(),
+        customs=tuple(m.customs),
+    )

@@ -1,0 +1,619 @@
+"""Validator: checks that an L-wasm `Module` is valid WebAssembly 2.0.
+
+Takes a `Module` (from the decoder or the text frontend) and gives nothing
+back: it returns if the module is valid and raises `WasmError` of kind
+"invalid" otherwise, with the spec interpreter's wording ("type mismatch",
+"unknown local 5", ...) and the offset of the offending instruction or module
+field.  A `v128` anywhere raises kind "unsupported" (SIMD is out of scope).
+
+Module-level rules: index spaces, limits, at most one memory, constant
+expressions (only `*.const`, `ref.null`, `ref.func` and `global.get` of an
+imported immutable global), declared function references, element and data
+segments, the start function, unique export names.  Function bodies are
+checked with the operand-stack algorithm of the spec's appendix ("Validation
+Algorithm"): a stack of value types (None standing for the unknown type of
+unreachable code) and a stack of control frames.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Iterable, NoReturn
+
+from wastrel.frontend.errors import WasmError
+from wastrel.ir.wasm import (
+    NUMTYPES,
+    REFTYPES,
+    FuncType,
+    GlobalType,
+    Instr,
+    Limits,
+    Module,
+    TableType,
+)
+
+MAX_PAGES = 65536
+MAX_TABLE_SIZE = 2**32 - 1
+
+ValType = str | None  # None: the unknown type of a polymorphic stack
+
+# -- signatures of the instructions that only pop and push ---------------------
+
+Signature = tuple[tuple[str, ...], tuple[str, ...]]  # (params, results)
+
+
+def _ops(params: tuple[str, ...], results: tuple[str, ...], names: str) -> dict[str, Signature]:
+    return {name: (params, results) for name in names.split()}
+
+
+def _numeric_signatures() -> dict[str, Signature]:
+    sigs: dict[str, Signature] = {}
+    for t in ("i32", "i64"):
+        unops = "clz ctz popcnt extend8_s extend16_s" + (" extend32_s" if t == "i64" else "")
+        binops = "add sub mul div_s div_u rem_s rem_u and or xor shl shr_s shr_u rotl rotr"
+        relops = "eq ne lt_s lt_u gt_s gt_u le_s le_u ge_s ge_u"
+        sigs |= _ops((t,), (t,), " ".join(f"{t}.{op}" for op in unops.split()))
+        sigs |= _ops((t, t), (t,), " ".join(f"{t}.{op}" for op in binops.split()))
+        sigs |= _ops((t,), ("i32",), f"{t}.eqz")
+        sigs |= _ops((t, t), ("i32",), " ".join(f"{t}.{op}" for op in relops.split()))
+    for t in ("f32", "f64"):
+        unops = "abs neg ceil floor trunc nearest sqrt"
+        binops = "add sub mul div min max copysign"
+        relops = "eq ne lt gt le ge"
+        sigs |= _ops((t,), (t,), " ".join(f"{t}.{op}" for op in unops.split()))
+        sigs |= _ops((t, t), (t,), " ".join(f"{t}.{op}" for op in binops.split()))
+        sigs |= _ops((t, t), ("i32",), " ".join(f"{t}.{op}" for op in relops.split()))
+    for t in NUMTYPES:
+        sigs[f"{t}.const"] = ((), (t,))
+    return sigs
+
+
+# A conversion `dst.op_src[_sx]` takes a `src` to a `dst`.
+CONVERSIONS = """
+    i32.wrap_i64 i32.trunc_f32_s i32.trunc_f32_u i32.trunc_f64_s i32.trunc_f64_u
+    i64.extend_i32_s i64.extend_i32_u i64.trunc_f32_s i64.trunc_f32_u i64.trunc_f64_s i64.trunc_f64_u
+    f32.convert_i32_s f32.convert_i32_u f32.convert_i64_s f32.convert_i64_u f32.demote_f64
+    f64.convert_i32_s f64.convert_i32_u f64.convert_i64_s f64.convert_i64_u f64.promote_f32
+    i32.reinterpret_f32 i64.reinterpret_f64 f32.reinterpret_i32 f64.reinterpret_i64
+    i32.trunc_sat_f32_s i32.trunc_sat_f32_u i32.trunc_sat_f64_s i32.trunc_sat_f64_u
+    i64.trunc_sat_f32_s i64.trunc_sat_f32_u i64.trunc_sat_f64_s i64.trunc_sat_f64_u
+""".split()
+
+
+def _conversion_signature(name: str) -> Signature:
+    src = next(part for part in name.split("_")[1:] if part in NUMTYPES)
+    return ((src,), (name[:3],))
+
+
+# Loads and stores: the value type and the access size in bytes.
+MEMORY_ACCESS = {
+    "i32.load": ("i32", 4), "i64.load": ("i64", 8), "f32.load": ("f32", 4), "f64.load": ("f64", 8),
+    "i32.load8_s": ("i32", 1), "i32.load8_u": ("i32", 1), "i32.load16_s": ("i32", 2), "i32.load16_u": ("i32", 2),
+    "i64.load8_s": ("i64", 1), "i64.load8_u": ("i64", 1), "i64.load16_s": ("i64", 2), "i64.load16_u": ("i64", 2),
+    "i64.load32_s": ("i64", 4), "i64.load32_u": ("i64", 4),
+    "i32.store": ("i32", 4), "i64.store": ("i64", 8), "f32.store": ("f32", 4), "f64.store": ("f64", 8),
+    "i32.store8": ("i32", 1), "i32.store16": ("i32", 2),
+    "i64.store8": ("i64", 1), "i64.store16": ("i64", 2), "i64.store32": ("i64", 4),
+}  # fmt: skip
+
+
+def _memory_signature(op: str) -> Signature:
+    t = MEMORY_ACCESS[op][0]
+    return (("i32", t), ()) if ".store" in op else (("i32",), (t,))
+
+
+SIGNATURES: dict[str, Signature] = {
+    **_numeric_signatures(),
+    **{name: _conversion_signature(name) for name in CONVERSIONS},
+    **{op: _memory_signature(op) for op in MEMORY_ACCESS},
+    **_ops(("i32",), ("i32",), "memory.grow"),
+    **_ops((), ("i32",), "memory.size"),
+    **_ops(("i32", "i32", "i32"), (), "memory.fill memory.copy memory.init"),
+}
+
+CONST_OPS = frozenset(("i32.const", "i64.const", "f32.const", "f64.const", "ref.null", "ref.func", "global.get"))
+
+
+# -- the module's context ---------------------------------------------------------
+
+
+class _Context:
+    """The index spaces of a module (the spec's context C)."""
+
+    def __init__(self, module: Module) -> None:
+        self.types = module.types
+        self.funcs = module.func_type_indices()
+        self.tables = module.table_types()
+        self.memories = module.memory_types()
+        self.globals = module.global_types()
+        self.num_imported_globals = len(module.imports_of("global"))
+        self.elems = [e.type for e in module.elems]
+        self.num_datas = len(module.datas)
+        self.refs = _declared_refs(module)
+
+    def func_type(self, index: int, offset: int | None) -> FuncType:
+        if index >= len(self.funcs):
+            _fail(f"unknown function {index}", offset)
+        return self.type(self.funcs[index], offset)
+
+    def type(self, index: int, offset: int | None) -> FuncType:
+        if index >= len(self.types):
+            _fail(f"unknown type {index}", offset)
+        return self.types[index]
+
+    def table(self, index: int, offset: int) -> TableType:
+        if index >= len(self.tables):
+            _fail(f"unknown table {index}", offset)
+        return self.tables[index]
+
+    def memory(self, index: int, offset: int) -> None:
+        if index >= len(self.memories):
+            _fail(f"unknown memory {index}", offset)
+
+    def global_(self, index: int, offset: int) -> GlobalType:
+        if index >= len(self.globals):
+            _fail(f"unknown global {index}", offset)
+        return self.globals[index]
+
+    def elem(self, index: int, offset: int) -> str:
+        if index >= len(self.elems):
+            _fail(f"unknown elem segment {index}", offset)
+        return self.elems[index]
+
+    def data(self, index: int, offset: int) -> None:
+        if index >= self.num_datas:
+            _fail(f"unknown data segment {index}", offset)
+
+
+def _declared_refs(module: Module) -> frozenset[int]:
+    """Function indices occurring outside function bodies and the start
+    function: the only ones `ref.func` may take in a function body."""
+    exprs = [g.init for g in module.globals]
+    exprs += [e for seg in module.elems for e in seg.init]
+    exprs += [seg.offset_expr for seg in (*module.elems, *module.datas) if seg.offset_expr]
+    refs = {i.args[0] for expr in exprs for i in expr if i.op == "ref.func"}
+    refs |= {e.index for e in module.exports if e.kind == "func"}
+    return frozenset(refs)
+
+
+def _fail(message: str, offset: int | None) -> NoReturn:
+    raise WasmError("invalid", message, offset)
+
+
+def _check_valtypes(types: Iterable[str], offset: int | None) -> None:
+    if "v128" in types:
+        raise WasmError("unsupported", "unsupported feature: SIMD (v128)", offset)
+
+
+# -- module fields --------------------------------------------------------------
+
+
+def _check_limits(limits: Limits, bound: int, what: str, offset: int | None) -> None:
+    if limits.min > bound or (limits.max is not None and limits.max > bound):
+        _fail(what, offset)
+    if limits.max is not None and limits.min > limits.max:
+        _fail("size minimum must not be greater than maximum", offset)
+
+
+def _check_table(table: TableType, offset: int | None) -> None:
+    _check_limits(table.limits, MAX_TABLE_SIZE, "table size must be at most 2^32-1", offset)
+
+
+def _check_memory_limits(limits: Limits, offset: int | None) -> None:
+    _check_limits(limits, MAX_PAGES, "memory size must be at most 65536 pages (4GiB)", offset)
+
+
+def _check_const(ctx: _Context, expr: tuple[Instr, ...], expected: str, offset: int) -> None:
+    """A constant expression whose value is of type `expected`.  Like the
+    spec interpreter, `global.get` only sees imported globals here."""
+    stack: list[str] = []
+    for ins in expr:
+        if ins.op not in CONST_OPS:
+            _fail("constant expression required", ins.offset)
+        if ins.op == "global.get":
+            index = ins.args[0]
+            if index >= ctx.num_imported_globals:
+                _fail(f"unknown global {index}", ins.offset)
+            if ctx.globals[index].mutable:
+                _fail("constant expression required", ins.offset)
+            stack.append(ctx.globals[index].type)
+        elif ins.op == "ref.func":
+            ctx.func_type(ins.args[0], ins.offset)
+            stack.append("funcref")
+        elif ins.op == "ref.null":
+            stack.append(ins.args[0])
+        else:
+            stack.append(SIGNATURES[ins.op][1][0])
+    if stack != [expected]:
+        _fail(f"type mismatch: constant expression of type [{' '.join(stack)}] where [{expected}] is expected", offset)
+
+
+def _check_imports(ctx: _Context, module: Module) -> None:
+    for imp in module.imports:
+        if imp.kind == "func":
+            ctx.type(imp.desc, imp.offset)  # type: ignore[arg-type]
+        elif imp.kind == "table":
+            _check_table(imp.desc, imp.offset)  # type: ignore[arg-type]
+        elif imp.kind == "memory":
+            _check_memory_limits(imp.desc.limits, imp.offset)  # type: ignore[union-attr]
+        else:
+            _check_valtypes((imp.desc.type,), imp.offset)  # type: ignore[union-attr]
+
+
+def _check_segments(ctx: _Context, module: Module) -> None:
+    for elem in module.elems:
+        for expr in elem.init:
+            _check_const(ctx, expr, elem.type, elem.offset)
+        if elem.mode == "active":
+            table = ctx.table(elem.table, elem.offset)
+            if table.elem != elem.type:
+                _fail(f"type mismatch: {elem.type} segment for a table of {table.elem}", elem.offset)
+            _check_const(ctx, elem.offset_expr or (), "i32", elem.offset)
+    for data in module.datas:
+        if data.mode == "active":
+            ctx.memory(data.memory, data.offset)
+            _check_const(ctx, data.offset_expr or (), "i32", data.offset)
+
+
+def _check_exports(ctx: _Context, module: Module) -> None:
+    spaces = {"func": ctx.funcs, "table": ctx.tables, "memory": ctx.memories, "global": ctx.globals}
+    names: set[str] = set()
+    for export in module.exports:
+        if export.name in names:
+            _fail(f"duplicate export name {export.name!r}", export.offset)
+        names.add(export.name)
+        if export.index >= len(spaces[export.kind]):
+            kind = "function" if export.kind == "func" else export.kind
+            _fail(f"unknown {kind} {export.index}", export.offset)
+
+
+def validate_module(module: Module) -> None:
+    """Raise WasmError (kind "invalid") unless `module` is valid."""
+    ctx = _Context(module)
+    for t in module.types:
+        _check_valtypes(t.params + t.results, None)
+    _check_imports(ctx, module)
+    for func in module.funcs:
+        ctx.type(func.type_index, func.offset)
+    for table in module.tables:
+        _check_table(table, None)
+    for memory in module.memories:
+        _check_memory_limits(memory.limits, None)
+    if len(ctx.memories) > 1:
+        _fail("multiple memories", None)
+    for glob in module.globals:
+        _check_valtypes((glob.type.type,), glob.offset)
+        _check_const(ctx, glob.init, glob.type.type, glob.offset)
+    _check_segments(ctx, module)
+    if module.start is not None:
+        if ctx.func_type(module.start, None) != FuncType():
+            _fail("start function must have type [] -> []", None)
+    _check_exports(ctx, module)
+    for func in module.funcs:
+        func_type = ctx.types[func.type_index]
+        _check_valtypes(func.locals, func.offset)
+        _FuncValidator(ctx, func_type, func.locals).run(func.body, func.offset)
+
+
+# -- function bodies ----------------------------------------------------------------
+
+
+class _Frame:
+    """A control frame: a block, loop, if, else, or the function itself."""
+
+    __slots__ = ("op", "params", "results", "labels", "height", "unreachable")
+
+    def __init__(self, op: str, params: tuple[str, ...], results: tuple[str, ...], height: int) -> None:
+        self.op = op
+        self.params = params
+        self.results = results
+        self.labels = params if op == "loop" else results  # what a branch to it takes
+        self.height = height
+        self.unreachable = False
+
+
+class _FuncValidator:
+    """The operand-stack validation of one function body."""
+
+    def __init__(self, ctx: _Context, func_type: FuncType, local_types: tuple[str, ...]) -> None:
+        self.ctx = ctx
+        self.locals = func_type.params + local_types
+        self.stack: list[ValType] = []
+        self.frames = [_Frame("function", (), func_type.results, 0)]
+        self.offset = 0  # of the instruction being checked
+
+    def fail(self, message: str) -> NoReturn:
+        _fail(message, self.offset)
+
+    def run(self, body: tuple[Instr, ...], offset: int) -> None:
+        handlers, signatures = HANDLERS, SIGNATURES
+        for ins in body:
+            self.offset = ins.offset
+            if not self.frames:
+                self.fail("instructions after the function's final end")
+            handler = handlers.get(ins.op)
+            if handler is not None:
+                handler(self, ins)
+                continue
+            sig = signatures.get(ins.op)
+            if sig is None:
+                self.fail(f"unknown instruction {ins.op}")
+            params, results = sig
+            for t in reversed(params):
+                self.pop(t)
+            self.stack.extend(results)
+        if self.frames:
+            _fail("function body must end with end", offset)
+
+    # -- the operand stack ----------------------------------------------------
+
+    def pop(self, expect: ValType = None) -> ValType:
+        stack, frame = self.stack, self.frames[-1]
+        if len(stack) == frame.height:
+            if frame.unreachable:
+                return None
+            self.fail(f"type mismatch: expected {expect or 'a value'} but the stack is empty")
+        actual = stack.pop()
+        if expect is not None and actual is not None and actual != expect:
+            self.fail(f"type mismatch: expected {expect} but got {actual}")
+        return actual
+
+    def pop_vals(self, types: tuple[str, ...]) -> list[ValType]:
+        return [self.pop(t) for t in reversed(types)][::-1]
+
+    def push_ctrl(self, op: str, block: FuncType) -> None:
+        _check_valtypes(block.params + block.results, self.offset)
+        self.frames.append(_Frame(op, block.params, block.results, len(self.stack)))
+        self.stack.extend(block.params)
+
+    def pop_ctrl(self) -> _Frame:
+        frame = self.frames[-1]
+        self.pop_vals(frame.results)
+        if len(self.stack) != frame.height:
+            self.fail(f"type mismatch: {len(self.stack) - frame.height} value(s) left at the end of a block")
+        self.frames.pop()
+        return frame
+
+    def set_unreachable(self) -> None:
+        frame = self.frames[-1]
+        del self.stack[frame.height :]
+        frame.unreachable = True
+
+    def label(self, depth: int) -> tuple[str, ...]:
+        if depth >= len(self.frames):
+            self.fail(f"unknown label {depth}")
+        return self.frames[-1 - depth].labels
+
+    # -- control instructions ---------------------------------------------------
+
+    def unreachable(self, ins: Instr) -> None:
+        self.set_unreachable()
+
+    def nop(self, ins: Instr) -> None:
+        pass
+
+    def block(self, ins: Instr) -> None:
+        block: FuncType = ins.args[0]
+        self.pop_vals(block.params)
+        self.push_ctrl(ins.op, block)
+
+    def if_(self, ins: Instr) -> None:
+        self.pop("i32")
+        self.block(ins)
+
+    def else_(self, ins: Instr) -> None:
+        frame = self.pop_ctrl()
+        if frame.op != "if":
+            self.fail("else without a matching if")
+        self.push_ctrl("else", FuncType(frame.params, frame.results))
+
+    def end(self, ins: Instr) -> None:
+        frame = self.pop_ctrl()
+        if frame.op == "if" and frame.params != frame.results:
+            self.fail("type mismatch: if without else must leave its parameters as results")
+        self.stack.extend(frame.results)
+
+    def br(self, ins: Instr) -> None:
+        self.pop_vals(self.label(ins.args[0]))
+        self.set_unreachable()
+
+    def br_if(self, ins: Instr) -> None:
+        self.pop("i32")
+        labels = self.label(ins.args[0])
+        self.pop_vals(labels)
+        self.stack.extend(labels)
+
+    def br_table(self, ins: Instr) -> None:
+        depths, default = ins.args
+        self.pop("i32")
+        arity = len(self.label(default))
+        for depth in depths:
+            labels = self.label(depth)
+            if len(labels) != arity:
+                self.fail("type mismatch: br_table targets have different arities")
+            self.stack.extend(self.pop_vals(labels))
+        self.pop_vals(self.label(default))
+        self.set_unreachable()
+
+    def return_(self, ins: Instr) -> None:
+        self.pop_vals(self.frames[0].results)
+        self.set_unreachable()
+
+    def call(self, ins: Instr) -> None:
+        self.apply(self.ctx.func_type(ins.args[0], ins.offset))
+
+    def call_indirect(self, ins: Instr) -> None:
+        type_index, table_index = ins.args
+        if self.ctx.table(table_index, ins.offset).elem != "funcref":
+            self.fail(f"type mismatch: call_indirect on a table of {self.ctx.tables[table_index].elem}")
+        func_type = self.ctx.type(type_index, ins.offset)
+        self.pop("i32")
+        self.apply(func_type)
+
+    def apply(self, func_type: FuncType) -> None:
+        self.pop_vals(func_type.params)
+        self.stack.extend(func_type.results)
+
+    # -- parametric and variable instructions -----------------------------------
+
+    def drop(self, ins: Instr) -> None:
+        self.pop()
+
+    def select(self, ins: Instr) -> None:
+        if ins.args:
+            (types,) = ins.args
+            if len(types) != 1:
+                self.fail("invalid result arity")
+            _check_valtypes(types, ins.offset)
+            self.pop("i32")
+            self.pop(types[0])
+            self.pop(types[0])
+            self.stack.append(types[0])
+            return
+        self.pop("i32")
+        t1, t2 = self.pop(), self.pop()
+        if t1 not in NUMERIC_OR_UNKNOWN or t2 not in NUMERIC_OR_UNKNOWN:
+            self.fail("type mismatch: select without a type needs numeric operands")
+        if t1 is not None and t2 is not None and t1 != t2:
+            self.fail(f"type mismatch: select of {t2} and {t1}")
+        self.stack.append(t2 if t1 is None else t1)
+
+    def local(self, index: int) -> str:
+        if index >= len(self.locals):
+            self.fail(f"unknown local {index}")
+        return self.locals[index]
+
+    def local_get(self, ins: Instr) -> None:
+        self.stack.append(self.local(ins.args[0]))
+
+    def local_set(self, ins: Instr) -> None:
+        self.pop(self.local(ins.args[0]))
+
+    def local_tee(self, ins: Instr) -> None:
+        t = self.local(ins.args[0])
+        self.pop(t)
+        self.stack.append(t)
+
+    def global_get(self, ins: Instr) -> None:
+        self.stack.append(self.ctx.global_(ins.args[0], ins.offset).type)
+
+    def global_set(self, ins: Instr) -> None:
+        glob = self.ctx.global_(ins.args[0], ins.offset)
+        if not glob.mutable:
+            self.fail("global is immutable")
+        self.pop(glob.type)
+
+    # -- tables ---------------------------------------------------------------
+
+    def table_type(self, ins: Instr) -> str:
+        return self.ctx.table(ins.args[0], ins.offset).elem
+
+    def table_get(self, ins: Instr) -> None:
+        t = self.table_type(ins)
+        self.pop("i32")
+        self.stack.append(t)
+
+    def table_set(self, ins: Instr) -> None:
+        t = self.table_type(ins)
+        self.pop(t)
+        self.pop("i32")
+
+    def table_size(self, ins: Instr) -> None:
+        self.table_type(ins)
+        self.stack.append("i32")
+
+    def table_grow(self, ins: Instr) -> None:
+        t = self.table_type(ins)
+        self.pop("i32")
+        self.pop(t)
+        self.stack.append("i32")
+
+    def table_fill(self, ins: Instr) -> None:
+        t = self.table_type(ins)
+        self.pop("i32")
+        self.pop(t)
+        self.pop("i32")
+
+    def table_copy(self, ins: Instr) -> None:
+        dst, src = ins.args
+        if self.ctx.table(dst, ins.offset).elem != self.ctx.table(src, ins.offset).elem:
+            self.fail("type mismatch: table.copy between tables of different types")
+        self.pop_vals(("i32", "i32", "i32"))
+
+    def table_init(self, ins: Instr) -> None:
+        elem_index, table_index = ins.args
+        table = self.ctx.table(table_index, ins.offset)
+        if self.ctx.elem(elem_index, ins.offset) != table.elem:
+            self.fail(f"type mismatch: table.init of a {table.elem} table from a {self.ctx.elems[elem_index]} segment")
+        self.pop_vals(("i32", "i32", "i32"))
+
+    def elem_drop(self, ins: Instr) -> None:
+        self.ctx.elem(ins.args[0], ins.offset)
+
+    # -- memories ---------------------------------------------------------------
+
+    def memory_op(self, ins: Instr) -> None:
+        """memory.size, .grow, .fill and .copy: the memories must exist."""
+        for memory in ins.args:
+            self.ctx.memory(memory, ins.offset)
+        self.apply_signature(ins.op)
+
+    def memory_init(self, ins: Instr) -> None:
+        data_index, memory = ins.args
+        self.ctx.memory(memory, ins.offset)
+        self.ctx.data(data_index, ins.offset)
+        self.apply_signature(ins.op)
+
+    def data_drop(self, ins: Instr) -> None:
+        self.ctx.data(ins.args[0], ins.offset)
+
+    def load_or_store(self, ins: Instr) -> None:
+        self.ctx.memory(0, ins.offset)
+        if 1 << ins.args[0] > MEMORY_ACCESS[ins.op][1]:
+            self.fail("alignment must not be larger than natural")
+        self.apply_signature(ins.op)
+
+    def apply_signature(self, op: str) -> None:
+        params, results = SIGNATURES[op]
+        self.pop_vals(params)
+        self.stack.extend(results)
+
+    # -- references ---------------------------------------------------------------
+
+    def ref_null(self, ins: Instr) -> None:
+        self.stack.append(ins.args[0])
+
+    def ref_is_null(self, ins: Instr) -> None:
+        if self.pop() not in REFS_OR_UNKNOWN:
+            self.fail("type mismatch: ref.is_null needs a reference")
+        self.stack.append("i32")
+
+    def ref_func(self, ins: Instr) -> None:
+        index = ins.args[0]
+        self.ctx.func_type(index, ins.offset)
+        if index not in self.ctx.refs:
+            self.fail(f"undeclared function reference {index}")
+        self.stack.append("funcref")
+
+
+NUMERIC_OR_UNKNOWN = frozenset((*NUMTYPES, None))
+REFS_OR_UNKNOWN = frozenset((*REFTYPES, None))
+
+V = _FuncValidator
+HANDLERS: dict[str, Callable[[_FuncValidator, Instr], None]] = {
+    "unreachable": V.unreachable, "nop": V.nop,
+    "block": V.block, "loop": V.block, "if": V.if_, "else": V.else_, "end": V.end,
+    "br": V.br, "br_if": V.br_if, "br_table": V.br_table, "return": V.return_,
+    "call": V.call, "call_indirect": V.call_indirect,
+    "drop": V.drop, "select": V.select,
+    "local.get": V.local_get, "local.set": V.local_set, "local.tee": V.local_tee,
+    "global.get": V.global_get, "global.set": V.global_set,
+    "table.get": V.table_get, "table.set": V.table_set, "table.size": V.table_size,
+    "table.grow": V.table_grow, "table.fill": V.table_fill,
+    "table.copy": V.table_copy, "table.init": V.table_init, "elem.drop": V.elem_drop,
+    "memory.size": V.memory_op, "memory.grow": V.memory_op,
+    "memory.fill": V.memory_op, "memory.copy": V.memory_op,
+    "memory.init": V.memory_init, "data.drop": V.data_drop,
+    **{op: V.load_or_store for op in MEMORY_ACCESS},
+    "ref.null": V.ref_null, "ref.is_null": V.ref_is_null, "ref.func": V.ref_func,
+}  # fmt: skip
+del V

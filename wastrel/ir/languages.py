@@ -1,0 +1,154 @@
+"""All the tree languages in one place, each a delta of the one before.
+
+    tree        from stack-to-tree: structured statements over expression
+                trees; values that outlive their statement are pending
+                temporaries (`Let`, `TempRef`).
+    effects     tree, with every node's `effect` filled in.
+    flushed     effects minus pending temporaries: each became a local or was
+                folded into its single use.
+    c           flushed with Wasm control (block, loop, if, br*) replaced by C
+                control (if/else, for(;;), do-while, switch, labels, goto).
+
+A language knows its productions (node classes), checks that a tree belongs
+to it (`check`), and describes itself (`describe`, for `wastrel-passes
+--describe-language`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+from wastrel.ir import nodes as n
+
+
+class LanguageError(Exception):
+    """A tree that does not belong to the language it was claimed to be in."""
+
+
+@dataclass(frozen=True)
+class Language:
+    name: str
+    doc: str
+    productions: frozenset[type]
+    parent: Language | None = None
+    needs_effects: bool = False
+
+    def extend(
+        self,
+        name: str,
+        doc: str,
+        add: set[type] = frozenset(),  # type: ignore[assignment]
+        remove: set[type] = frozenset(),  # type: ignore[assignment]
+        needs_effects: bool | None = None,
+    ) -> Language:
+        missing = set(remove) - self.productions
+        if missing:
+            raise ValueError(f"{name}: cannot remove {sorted(c.__name__ for c in missing)}")
+        return Language(
+            name,
+            doc,
+            (self.productions - set(remove)) | set(add),
+            self,
+            self.needs_effects if needs_effects is None else needs_effects,
+        )
+
+    # -- checking ---------------------------------------------------------
+
+    def check(self, program: n.Program) -> None:
+        """Raise LanguageError naming the first node that does not belong."""
+        for func in program.funcs:
+            for stmt in func.body:
+                self._check_node(stmt, n.Stmt, func.name)
+
+    def _check_node(self, node: object, expected: type, where: str) -> None:
+        if not isinstance(node, expected):
+            raise LanguageError(
+                f"{self.name}: in {where}: expected {expected.__name__}, got {type(node).__name__}: {node!r:.200}"
+            )
+        if type(node) not in self.productions:
+            raise LanguageError(f"{self.name}: in {where}: {type(node).__name__} is not in this language")
+        if self.needs_effects and node.effect is None:  # type: ignore[attr-defined]
+            raise LanguageError(f"{self.name}: in {where}: {type(node).__name__} has no effect annotation")
+        for f in fields(node):  # type: ignore[arg-type]
+            kind = _field_kind(f.type)
+            if kind is None:
+                continue
+            value = getattr(node, f.name)
+            if kind[0] == "one":
+                self._check_node(value, kind[1], where)
+            elif kind[0] == "many":
+                for item in value:
+                    self._check_node(item, kind[1], where)
+            else:  # switch cases
+                for _values, body in value:
+                    for item in body:
+                        self._check_node(item, n.Stmt, where)
+
+    # -- describing -------------------------------------------------------
+
+    def describe(self) -> str:
+        lines = [f"language {self.name}: {self.doc}"]
+        if self.parent:
+            added = self.productions - self.parent.productions
+            removed = self.parent.productions - self.productions
+            lines.append(f"  extends {self.parent.name}")
+            if added:
+                lines.append("  adds:    " + " ".join(sorted(c.__name__ for c in added)))
+            if removed:
+                lines.append("  removes: " + " ".join(sorted(c.__name__ for c in removed)))
+            if self.needs_effects and not self.parent.needs_effects:
+                lines.append("  requires an effect annotation on every node")
+        lines.append("  productions:")
+        for cls in sorted(self.productions, key=lambda c: (not issubclass(c, n.Stmt), c.__name__)):
+            parts = [f"{f.name}: {f.type}" for f in fields(cls) if f.name != "effect"]
+            base = "Stmt" if issubclass(cls, n.Stmt) else "Expr"
+            lines.append(f"    {base} ::= {cls.__name__}({', '.join(parts)})")
+        return "\n".join(lines)
+
+
+def _field_kind(annotation: object) -> tuple[str, type] | None:
+    text = str(annotation)
+    if text == "Expr":
+        return ("one", n.Expr)
+    if text in ("tuple[Expr, ...]",):
+        return ("many", n.Expr)
+    if text == "tuple[Stmt, ...]":
+        return ("many", n.Stmt)
+    if text.startswith("tuple[tuple[tuple[int, ...], tuple[Stmt, ...]]"):
+        return ("cases", n.Stmt)
+    return None
+
+
+TREE = Language(
+    "tree",
+    "structured statements over expression trees, with pending temporaries",
+    frozenset(
+        {
+            n.Const, n.LocalGet, n.LocalTee, n.GlobalGet, n.Op, n.Call, n.CallIndirect, n.TempRef,
+            n.Let, n.LocalSet, n.GlobalSet, n.Perform, n.Eval,
+            n.Block, n.Loop, n.If, n.Br, n.BrIf, n.BrTable, n.Return, n.Unreachable,
+        }
+    ),
+)  # fmt: skip
+
+EFFECTS = TREE.extend(
+    "effects",
+    "tree with the effect of every node annotated",
+    needs_effects=True,
+)
+
+FLUSHED = EFFECTS.extend(
+    "flushed",
+    "effects without pending temporaries: each became a local or was folded into its use",
+    remove={n.Let, n.TempRef},
+    add={n.MultiSet},
+)
+
+C = FLUSHED.extend(
+    "c",
+    "flushed with Wasm's structured control replaced by C's",
+    remove={n.Block, n.Loop, n.If, n.Br, n.BrIf, n.BrTable},
+    add={n.CIf, n.CLoop, n.CDoWhile, n.CSwitch, n.CLabel, n.CGoto, n.CBreak, n.CContinue},
+)
+
+LANGUAGES: dict[str, Language] = {lang.name: lang for lang in (TREE, EFFECTS, FLUSHED, C)}

@@ -1,0 +1,212 @@
+"""Renders any tree language as readable, deterministic S-expressions.
+
+Locals print by name (`$n`, or the name a pass gave them), labels as `$block3`,
+functions as `$name`.  After `annotate-effects`, each node that has an effect
+shows it right after its head, e.g. `(i32.load {r:G t:mem} ...)`.
+"""
+
+from __future__ import annotations
+
+from wastrel.ir import nodes as n
+from wastrel.ir.wasm import FuncType
+
+INDENT = "  "
+
+
+def format_program(program: n.Program) -> str:
+    return "\n\n".join(format_function(f, program) for f in program.funcs) + "\n"
+
+
+def format_function(func: n.Function, program: n.Program | None = None) -> str:
+    printer = _Printer(func, program)
+    head = f"(func ${func.name}"
+    for i, t in enumerate(func.type.params):
+        head += f" (param ${func.local_names[i]} {t})"
+    if func.type.results:
+        head += f" (result {' '.join(func.type.results)})"
+    lines = [head]
+    extra = range(func.num_params, len(func.local_types))
+    if extra:
+        lines.append(INDENT + " ".join(f"(local ${func.local_names[i]} {func.local_types[i]})" for i in extra))
+    for stmt in func.body:
+        lines.extend(printer.stmt(stmt, 1))
+    lines[-1] += ")"
+    return "\n".join(lines)
+
+
+class _Printer:
+    def __init__(self, func: n.Function, program: n.Program | None):
+        self.func = func
+        self.names = {f.index: f.name for f in program.funcs} if program else {}
+
+    def local(self, index: int) -> str:
+        return "$" + self.func.local_names[index]
+
+    def head(self, node: n.Node, text: str) -> str:
+        """`text` with the node's effect, where it says something: every
+        statement's, and an expression's when it writes or may trap."""
+        effect = node.effect
+        if effect and (isinstance(node, n.Stmt) or effect.writes or effect.traps):
+            return f"{text} {effect}"
+        return text
+
+    # -- expressions --------------------------------------------------------
+
+    def expr(self, e: n.Expr) -> str:
+        match e:
+            case n.Const(type=t, value=v):
+                return f"({t}.const {format_const(t, v)})"
+            case n.LocalGet(index=i):
+                return f"(local.get {self.local(i)})"
+            case n.LocalTee(index=i, value=v):
+                return self.head(e, f"(local.tee {self.local(i)}") + f" {self.expr(v)})"
+            case n.GlobalGet(index=i):
+                return f"(global.get {i})"
+            case n.TempRef(id=t):
+                return f"t{t}"
+            case n.Op(op=op, args=args, imm=imm):
+                return self.head(e, f"({op}{format_imm(op, imm)}") + self.args(args) + ")"
+            case n.Call(func=f, args=args):
+                return self.head(e, f"(call ${self.names.get(f, f)}") + self.args(args) + ")"
+            case n.CallIndirect(type_index=ti, table=tab, args=args, callee=c):
+                return self.head(e, f"(call_indirect {tab} (type {ti})") + self.args(args + (c,)) + ")"
+        raise TypeError(f"cannot print expression {e!r}")
+
+    def args(self, args: tuple[n.Expr, ...]) -> str:
+        return "".join(" " + self.expr(a) for a in args)
+
+    # -- statements ---------------------------------------------------------
+
+    def stmt(self, s: n.Stmt, depth: int) -> list[str]:
+        pad = INDENT * depth
+        match s:
+            case n.Block(label=label, results=rs, body=body):
+                return self.nested(s, f"(block ${label}{self.vars('result', rs)}", body, depth)
+            case n.Loop(label=label, params=ps, body=body):
+                return self.nested(s, f"(loop ${label}{self.vars('param', ps)}", body, depth)
+            case n.If(label=label, results=rs, cond=c, then=then, else_=els):
+                lines = [pad + self.head(s, f"(if ${label}{self.vars('result', rs)}") + " " + self.expr(c)]
+                lines += self.nested(None, "(then", then, depth + 1)
+                if els:
+                    lines += self.nested(None, "(else", els, depth + 1)
+                lines[-1] += ")"
+                return lines
+            case n.CIf(cond=c, then=then, else_=els):
+                lines = [pad + "(c.if " + self.expr(c)]
+                lines += self.nested(None, "(then", then, depth + 1)
+                if els:
+                    lines += self.nested(None, "(else", els, depth + 1)
+                lines[-1] += ")"
+                return lines
+            case n.CLoop(label=label, body=body):
+                return self.nested(s, f"(c.for ${label}", body, depth)
+            case n.CDoWhile(body=body, cond=c):
+                lines = self.nested(s, "(c.do", body, depth)
+                lines[-1] = lines[-1][:-1]
+                lines.append(pad + INDENT + f"(c.while {self.expr(c)}))")
+                return lines
+            case n.CSwitch(index=idx, cases=cases, default=default):
+                lines = [pad + f"(c.switch {self.expr(idx)}"]
+                for values, body in cases:
+                    lines += self.nested(None, "(case " + " ".join(map(str, values)), body, depth + 1)
+                lines += self.nested(None, "(default", default, depth + 1)
+                lines[-1] += ")"
+                return lines
+        return [pad + self.simple(s)]
+
+    def nested(self, s: n.Stmt | None, head: str, body: tuple[n.Stmt, ...], depth: int) -> list[str]:
+        pad = INDENT * depth
+        lines = [pad + (self.head(s, head) if s is not None else head)]
+        for child in body:
+            lines.extend(self.stmt(child, depth + 1))
+        lines[-1] += ")"
+        return lines
+
+    def vars(self, keyword: str, indices: tuple[int, ...]) -> str:
+        return "".join(f" ({keyword} {self.local(i)})" for i in indices)
+
+    def simple(self, s: n.Stmt) -> str:
+        match s:
+            case n.Let(temps=ts, value=v):
+                return self.head(s, "(let (" + " ".join(f"t{t}" for t in ts) + ")") + f" {self.expr(v)})"
+            case n.MultiSet(indices=ids, value=v):
+                names = " ".join(self.local(i) for i in ids)
+                return self.head(s, f"(local.set ({names})") + f" {self.expr(v)})"
+            case n.LocalSet(index=i, value=v):
+                return self.head(s, f"(local.set {self.local(i)}") + f" {self.expr(v)})"
+            case n.GlobalSet(index=i, value=v):
+                return self.head(s, f"(global.set {i}") + f" {self.expr(v)})"
+            case n.Perform(op=op, args=args, imm=imm):
+                return self.head(s, f"({op}{format_imm(op, imm)}") + self.args(args) + ")"
+            case n.Eval(value=v):
+                return self.head(s, "(eval") + f" {self.expr(v)})"
+            case n.Br(label=label, values=vs):
+                return self.head(s, f"(br ${label}") + self.args(vs) + ")"
+            case n.BrIf(label=label, cond=c, values=vs):
+                return self.head(s, f"(br_if ${label}") + self.args(vs) + f" {self.expr(c)})"
+            case n.BrTable(labels=labels, default=d, index=idx, values=vs):
+                targets = " ".join("$" + lb for lb in labels + (d,))
+                return self.head(s, f"(br_table {targets}") + self.args(vs) + f" {self.expr(idx)})"
+            case n.Return(values=vs):
+                return self.head(s, "(return") + self.args(vs) + ")"
+            case n.Unreachable():
+                return self.head(s, "(unreachable") + ")"
+            case n.CLabel(name=name):
+                return f"(c.label ${name})"
+            case n.CGoto(name=name):
+                return f"(c.goto ${name})"
+            case n.CBreak():
+                return "(c.break)"
+            case n.CContinue():
+                return "(c.continue)"
+        raise TypeError(f"cannot print statement {s!r}")
+
+
+def format_const(type_: str, value: int | None) -> str:
+    if type_ in ("i32", "i64"):
+        return str(value)
+    if type_ in ("f32", "f64"):
+        return float_literal(type_, value or 0)
+    return "null"
+
+
+def float_literal(type_: str, bits: int) -> str:
+    """Exact text for a float bit pattern: decimal when it round-trips, else hex bits."""
+    import struct
+
+    if type_ == "f32":
+        (value,) = struct.unpack("<f", struct.pack("<I", bits))
+        exp_mask = 0x7F800000
+        if bits & exp_mask == exp_mask:
+            return _special(bits, 0x7FFFFF, 0x80000000)
+    else:
+        (value,) = struct.unpack("<d", struct.pack("<Q", bits))
+        exp_mask = 0x7FF0000000000000
+        if bits & exp_mask == exp_mask:
+            return _special(bits, 0xFFFFFFFFFFFFF, 1 << 63)
+    return repr(value)
+
+
+def _special(bits: int, mantissa_mask: int, sign_bit: int) -> str:
+    sign = "-" if bits & sign_bit else ""
+    mantissa = bits & mantissa_mask
+    if mantissa == 0:
+        return sign + "inf"
+    return f"{sign}nan:{mantissa:#x}"
+
+
+def format_imm(op: str, imm: tuple) -> str:
+    if not imm:
+        return ""
+    if op.endswith((".load", ".store")) or ".load" in op or ".store" in op:
+        align, offset = imm
+        return f" offset={offset}" if offset else ""
+    return "".join(f" {_imm_text(x)}" for x in imm)
+
+
+def _imm_text(x: object) -> str:
+    if isinstance(x, tuple):
+        return "(" + " ".join(map(str, x)) + ")"
+    if isinstance(x, FuncType):
+        return str(x)
+    return str(x)

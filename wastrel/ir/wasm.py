@@ -1,0 +1,186 @@
+"""L-wasm: the first language, a WebAssembly module as the decoder gives it.
+
+Module fields follow the binary format's sections.  Each function body is a
+flat sequence of `Instr`, structured instructions included (`block`, `loop`,
+`if`, `else`, `end`).  Every instruction keeps the byte offset (or, for text,
+the position) it came from so that later errors can point at it.
+
+Conventions for instruction immediates (`Instr.args`):
+
+* `block`/`loop`/`if`: `(FuncType,)` -- the block type, already resolved.
+* `br`/`br_if`: `(depth,)`; `br_table`: `(depths: tuple[int, ...], default)`.
+* `call`: `(funcidx,)`; `call_indirect`: `(typeidx, tableidx)`.
+* `local.*`, `global.*`, `table.get/set/size/grow/fill`: `(index,)`.
+* loads and stores: `(align_log2, offset)`.
+* `memory.size`/`memory.grow`/`memory.fill`: `(memidx,)`;
+  `memory.copy`: `(dst_mem, src_mem)`; `memory.init`: `(dataidx, memidx)`;
+  `data.drop`: `(dataidx,)`.
+* `table.copy`: `(dst_table, src_table)`; `table.init`: `(elemidx, tableidx)`;
+  `elem.drop`: `(elemidx,)`.
+* `i32.const`/`i64.const`: `(value,)`, a Python int in the signed range.
+* `f32.const`/`f64.const`: `(bits,)`, the IEEE bit pattern as an unsigned int
+  (so NaN payloads survive).
+* `select`: `()`; typed `select`: `(valtypes,)`.
+* `ref.null`: `(reftype,)`; `ref.func`: `(funcidx,)`.
+
+Value types are the strings in `VALTYPES`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+NUMTYPES = ("i32", "i64", "f32", "f64")
+REFTYPES = ("funcref", "externref")
+VALTYPES = NUMTYPES + ("v128",) + REFTYPES
+
+PAGE_SIZE = 65536
+
+
+@dataclass(frozen=True, slots=True)
+class Instr:
+    op: str
+    args: tuple = ()
+    offset: int = 0
+
+    def __repr__(self) -> str:
+        inner = " ".join(repr(a) for a in self.args)
+        return f"({self.op}{' ' + inner if inner else ''})"
+
+
+@dataclass(frozen=True, slots=True)
+class FuncType:
+    params: tuple[str, ...] = ()
+    results: tuple[str, ...] = ()
+
+    def __str__(self) -> str:
+        return f"[{' '.join(self.params)}] -> [{' '.join(self.results)}]"
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    min: int
+    max: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TableType:
+    elem: str  # a reftype
+    limits: Limits
+
+
+@dataclass(frozen=True, slots=True)
+class MemoryType:
+    limits: Limits
+
+
+@dataclass(frozen=True, slots=True)
+class GlobalType:
+    type: str
+    mutable: bool = False
+
+
+ImportDesc = int | TableType | MemoryType | GlobalType  # int: a type index
+
+
+@dataclass(frozen=True, slots=True)
+class Import:
+    module: str
+    name: str
+    kind: str  # "func" | "table" | "memory" | "global"
+    desc: ImportDesc
+    offset: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Export:
+    name: str
+    kind: str  # "func" | "table" | "memory" | "global"
+    index: int
+    offset: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Func:
+    type_index: int
+    locals: tuple[str, ...]  # declared locals, parameters not included
+    body: tuple[Instr, ...]  # flat, ends with the function's final `end`
+    offset: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Global:
+    type: GlobalType
+    init: tuple[Instr, ...]  # a constant expression, without its `end`
+    offset: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Elem:
+    mode: str  # "active" | "passive" | "declarative"
+    type: str  # a reftype
+    init: tuple[tuple[Instr, ...], ...]  # one constant expression per element
+    table: int = 0
+    offset_expr: tuple[Instr, ...] | None = None  # active segments only
+    offset: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Data:
+    mode: str  # "active" | "passive"
+    init: bytes
+    memory: int = 0
+    offset_expr: tuple[Instr, ...] | None = None  # active segments only
+    offset: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Names:
+    """The contents of the `name` custom section (all optional)."""
+
+    module: str | None = None
+    funcs: dict[int, str] = field(default_factory=dict)
+    locals: dict[int, dict[int, str]] = field(default_factory=dict)
+    globals: dict[int, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Module:
+    types: tuple[FuncType, ...] = ()
+    imports: tuple[Import, ...] = ()
+    funcs: tuple[Func, ...] = ()  # defined functions only
+    tables: tuple[TableType, ...] = ()  # defined tables only
+    memories: tuple[MemoryType, ...] = ()  # defined memories only
+    globals: tuple[Global, ...] = ()  # defined globals only
+    exports: tuple[Export, ...] = ()
+    start: int | None = None
+    elems: tuple[Elem, ...] = ()
+    datas: tuple[Data, ...] = ()
+    data_count: int | None = None
+    names: Names = field(default_factory=Names)
+    customs: tuple[tuple[str, bytes], ...] = ()  # other custom sections
+
+    # -- index spaces: imports come first, then definitions --------------
+
+    def imports_of(self, kind: str) -> list[Import]:
+        return [i for i in self.imports if i.kind == kind]
+
+    @property
+    def num_imported_funcs(self) -> int:
+        return len(self.imports_of("func"))
+
+    def func_type_indices(self) -> list[int]:
+        """The type index of every function in the function index space."""
+        return [i.desc for i in self.imports_of("func")] + [f.type_index for f in self.funcs]  # type: ignore[misc]
+
+    def func_type(self, funcidx: int) -> FuncType:
+        return self.types[self.func_type_indices()[funcidx]]
+
+    def table_types(self) -> list[TableType]:
+        return [i.desc for i in self.imports_of("table")] + list(self.tables)  # type: ignore[misc]
+
+    def memory_types(self) -> list[MemoryType]:
+        return [i.desc for i in self.imports_of("memory")] + list(self.memories)  # type: ignore[misc]
+
+    def global_types(self) -> list[GlobalType]:
+        return [i.desc for i in self.imports_of("global")] + [g.type for g in self.globals]  # type: ignore[misc]

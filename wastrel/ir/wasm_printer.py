@@ -1,0 +1,48 @@
+"""Renders L-wasm (the decoder's Module) as text: one instruction per line,
+indented by block nesting, functions named as the later languages name them."""
+
+from __future__ import annotations
+
+from wastrel.ir.printer import format_const, format_imm
+from wastrel.ir.wasm import FuncType, Instr, Module
+
+
+def format_module(module: Module) -> str:
+    from wastrel.passes.stack_to_tree import function_names
+
+    names = function_names(module)
+    base = module.num_imported_funcs
+    out = []
+    for imp in module.imports:
+        out.append(f'(import "{imp.module}" "{imp.name}" ({imp.kind} {_desc(module, imp.desc)}))')
+    for i, func in enumerate(module.funcs):
+        ftype = module.types[func.type_index]
+        lines = [f"(func ${names[base + i]} {ftype}"]
+        if func.locals:
+            lines.append("  (local " + " ".join(func.locals) + ")")
+        depth = 1
+        for instr in func.body[:-1]:  # the final `end` closes the function
+            if instr.op in ("end", "else"):
+                depth -= 1
+            lines.append("  " * depth + format_instr(instr, names))
+            if instr.op in ("block", "loop", "if", "else"):
+                depth += 1
+        lines[-1] += ")"
+        out.append("\n".join(lines))
+    return "\n\n".join(out) + "\n"
+
+
+def _desc(module: Module, desc: object) -> str:
+    return str(module.types[desc]) if isinstance(desc, int) else str(desc)
+
+
+def format_instr(instr: Instr, names: list[str]) -> str:
+    op, args = instr.op, instr.args
+    if op.endswith(".const") and op[:3] in ("i32", "i64", "f32", "f64"):
+        return f"{op} {format_const(op[:3], args[0])}"
+    if op in ("block", "loop", "if"):
+        ftype: FuncType = args[0]
+        return op if ftype == FuncType() else f"{op} {ftype}"
+    if op in ("call", "ref.func"):
+        return f"{op} ${names[args[0]]}"
+    return op + format_imm(op, args)

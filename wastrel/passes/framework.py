@@ -1,0 +1,112 @@
+"""How passes are declared, and the helpers they share.
+
+A pass is a function from one language to the next, declared with
+`@declare_pass(name, takes=..., gives=..., requires=...)`.  Its docstring is
+its header: what it takes and gives, its rewrite rules, its design
+decisions.  The pass manager (`wastrel.passes.manager`) derives the pipeline
+from these declarations.
+
+`Rewriter` is the generic traversal: a pass subclasses it and defines a
+method per node class it changes (`visit_LocalSet`, ...); every other node is
+rebuilt from its rewritten children.  Rewriters that produce a language
+without some input production must handle that production: `Rewriter`
+checks this when the subclass is defined.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, replace
+from typing import Any, Callable, ClassVar
+
+from wastrel.ir import nodes as n
+from wastrel.ir.languages import LANGUAGES
+
+
+@dataclass(frozen=True)
+class PassInfo:
+    name: str
+    takes: str  # a language name ("wasm" is the decoder's Module)
+    gives: str
+    requires: tuple[str, ...]
+    run: Callable[[Any], Any]
+    doc: str
+
+
+PASSES: dict[str, PassInfo] = {}
+
+
+def declare_pass(name: str, *, takes: str, gives: str, requires: tuple[str, ...] = ()) -> Callable:
+    def register(run: Callable) -> Callable:
+        if name in PASSES:
+            raise ValueError(f"pass {name} declared twice")
+        PASSES[name] = PassInfo(name, takes, gives, requires, run, (run.__module__ and _module_doc(run)) or "")
+        return run
+
+    return register
+
+
+def _module_doc(run: Callable) -> str:
+    import sys
+
+    module = sys.modules.get(run.__module__)
+    return (module.__doc__ or "").strip() if module else ""
+
+
+class Rewriter:
+    """Rebuilds a tree bottom-up, calling `visit_<Class>` where defined.
+
+    A handler receives the node *before* its children are rewritten and
+    decides itself whether to recurse (with `self.rewrite_children`)."""
+
+    #: Node classes this rewriter removes; each must have a handler.
+    removes: ClassVar[frozenset[type]] = frozenset()
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        for removed in cls.removes:
+            if not hasattr(cls, f"visit_{removed.__name__}"):
+                raise TypeError(f"{cls.__name__} removes {removed.__name__} but has no visit_{removed.__name__}")
+
+    def rewrite(self, node: Any) -> Any:
+        handler = getattr(self, f"visit_{type(node).__name__}", None)
+        if handler is not None:
+            return handler(node)
+        return self.rewrite_children(node)
+
+    def rewrite_children(self, node: Any) -> Any:
+        changes: dict[str, Any] = {}
+        for f in fields(node):
+            value = getattr(node, f.name)
+            new = self._rewrite_field(value)
+            if new is not value:
+                changes[f.name] = new
+        return replace(node, **changes) if changes else node
+
+    def _rewrite_field(self, value: Any) -> Any:
+        if isinstance(value, n.Node):
+            return self.rewrite(value)
+        if isinstance(value, tuple) and value and isinstance(value[0], (n.Node, tuple)):
+            if isinstance(value[0], n.Stmt):
+                return self.rewrite_body(value)
+            items = tuple(self._rewrite_field(v) for v in value)
+            return value if all(a is b for a, b in zip(items, value)) else items
+        return value
+
+    def rewrite_body(self, body: tuple[n.Stmt, ...]) -> tuple[n.Stmt, ...]:
+        """Statements may become several: a handler may return a tuple."""
+        out: list[n.Stmt] = []
+        for stmt in body:
+            new = self.rewrite(stmt)
+            if isinstance(new, tuple):
+                out.extend(new)
+            else:
+                out.append(new)
+        return tuple(out)
+
+
+def map_functions(program: n.Program, transform: Callable[[n.Function], n.Function]) -> n.Program:
+    return replace(program, funcs=tuple(transform(f) for f in program.funcs))
+
+
+def language(name: str):
+    return LANGUAGES[name]

@@ -1,0 +1,100 @@
+"""Helpers shared by several passes (like Chez Scheme's np-help.ss).
+
+* `operands(node)` / `with_operands(node, new)`: a node's direct expression
+  children in evaluation order (statement bodies excluded), and the node
+  rebuilt with replacements.  Node fields are declared in evaluation order,
+  so this is a walk over the fields.
+* `LocalAllocator`: adds locals to a function as a pass goes.
+* `type_of(expr, ...)`: the Wasm type of a single-valued expression.
+"""
+
+from __future__ import annotations
+
+from dataclasses import fields, replace
+from typing import Callable
+
+from wastrel.ir import nodes as n
+from wastrel.ir.ops import numeric_result_type
+from wastrel.ir.wasm import Module
+
+
+def operands(node: n.Node) -> list[n.Expr]:
+    out: list[n.Expr] = []
+    for f in fields(node):
+        value = getattr(node, f.name)
+        if isinstance(value, n.Expr):
+            out.append(value)
+        elif isinstance(value, tuple) and value and isinstance(value[0], n.Expr):
+            out.extend(value)
+    return out
+
+
+def with_operands(node: n.Node, new: list[n.Expr]) -> n.Node:
+    changes = {}
+    position = 0
+    for f in fields(node):
+        value = getattr(node, f.name)
+        if isinstance(value, n.Expr):
+            changes[f.name] = new[position]
+            position += 1
+        elif isinstance(value, tuple) and value and isinstance(value[0], n.Expr):
+            changes[f.name] = tuple(new[position : position + len(value)])
+            position += len(value)
+    return replace(node, **changes)
+
+
+class LocalAllocator:
+    """Collects the locals a pass adds to one function."""
+
+    def __init__(self, func: n.Function, prefix: str):
+        self.func = func
+        self.prefix = prefix
+        self.types: list[str] = []
+        self.names: list[str] = []
+        taken = set(func.local_names)
+        self.counter = 0
+        self.taken = taken
+
+    def new(self, type_: str) -> int:
+        while True:
+            self.counter += 1
+            name = f"{self.prefix}{self.counter}"
+            if name not in self.taken:
+                break
+        self.taken.add(name)
+        self.types.append(type_)
+        self.names.append(name)
+        return len(self.func.local_types) + len(self.types) - 1
+
+    def type_of(self, index: int) -> str:
+        base = len(self.func.local_types)
+        return self.func.local_types[index] if index < base else self.types[index - base]
+
+    def finish(self, body: tuple[n.Stmt, ...]) -> n.Function:
+        return replace(self.func.add_locals(self.types, self.names), body=body)
+
+
+def type_of(expr: n.Expr, local_type: Callable[[int], str], module: Module) -> str:
+    """The Wasm type of a single-valued expression."""
+    match expr:
+        case n.Const(type=t):
+            return t
+        case n.LocalGet(index=i) | n.LocalTee(index=i) | n.TempRef(id=i):
+            return local_type(i)
+        case n.GlobalGet(index=i):
+            return module.global_types()[i].type
+        case n.Call(func=f):
+            return module.func_type(f).results[0]
+        case n.CallIndirect(type_index=t):
+            return module.types[t].results[0]
+        case n.Op(op="select", args=args):
+            return type_of(args[0], local_type, module)
+        case n.Op(op="table.get", imm=imm):
+            return module.table_types()[imm[0]].elem
+        case n.Op(op="ref.func"):
+            return "funcref"
+        case n.Op(op=op) if op.startswith(("memory.", "table.", "ref.")):
+            return "i32"
+        case n.Op(op=op):
+            return numeric_result_type(op)
+    raise TypeError(f"no type for {expr!r}")

@@ -1,0 +1,433 @@
+"""pass: stack-to-tree : wasm -> tree
+
+Turns each function's flat instruction sequence into structured statements
+over expression trees, by simulating the operand stack with trees instead
+of values.
+
+    i32.const 3 / local.get $x / i32.mul          =>  (i32.mul (i32.const 3) (local.get $x))
+    <stack: e1 e2> local.set $y e3                =>  (let (t1) e1) (let (t2) e2) (local.set $y e3)
+    call $f  ;; two results                       =>  (let (t1 t2) (call $f))
+    block (result i32) ... end                    =>  (block $block0 (result $block0_0) ...)
+                                                      and `(local.get $block0_0)` is pushed
+    br $l v / br_if $l v c / br_table ... v i     =>  (br $l v) / (br_if $l v c) / (br_table ... v i)
+    br to the function's outermost label          =>  (return v)
+
+Rules:
+
+* An expression stays on the simulated stack until something consumes it.
+  When a statement is emitted while values are still on the stack, those
+  values were computed *before* the statement, so each becomes a pending
+  temporary (`let`) emitted ahead of it.  Constants and temporaries need no
+  `let`.  Whether a pending temporary really needs a C variable is decided
+  later, by `flush-temps`, once effects are known.
+* Block results, block and loop parameters get locals of their own: a
+  branch carries values to its target (`br` keeps them as operands; the
+  assignment happens in `lower-control`), and the code after the block reads
+  the result locals.  The fall-through end of a block or `if` with results is
+  an explicit `br` to its own label.  A loop's results are assigned at the end
+  of its body (branches to a loop go to its top, never to its end).
+* `br_if` with values leaves them on the stack too: they become
+  temporaries used twice, which `flush-temps` always keeps.
+* Code after an unconditional branch is unreachable (the validator has
+  checked it) and is dropped.
+
+Design decision: typing needs no help from the validator; every stack entry
+carries its Wasm type, known from the instruction that pushed it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from wastrel.ir import nodes as n
+from wastrel.ir.ops import PERFORM_ARITY, is_load, is_store, numeric_arity, numeric_result_type
+from wastrel.ir.wasm import FuncType, Instr, Module
+from wastrel.passes.framework import declare_pass
+
+
+@declare_pass("stack-to-tree", takes="wasm", gives="tree", requires=("validate",))
+def stack_to_tree(module: Module) -> n.Program:
+    names = function_names(module)
+    base = module.num_imported_funcs
+    funcs = tuple(
+        _FunctionBuilder(module, base + i, names[base + i]).build(func.locals, func.body)
+        for i, func in enumerate(module.funcs)
+    )
+    return n.Program(wasm=module, funcs=funcs)
+
+
+def function_names(module: Module) -> list[str]:
+    """A distinct readable name for every function: from the name section,
+    else the export name, else `f<index>`."""
+    count = module.num_imported_funcs + len(module.funcs)
+    exported = {e.index: e.name for e in module.exports if e.kind == "func"}
+    imported = [f"{i.module}.{i.name}" for i in module.imports_of("func")]
+    names: list[str] = []
+    seen: set[str] = set()
+    for i in range(count):
+        name = module.names.funcs.get(i) or exported.get(i) or (imported[i] if i < len(imported) else f"f{i}")
+        if name in seen:
+            name = f"{name}.{i}"
+        seen.add(name)
+        names.append(name)
+    return names
+
+
+@dataclass
+class _Frame:
+    kind: str  # "func" | "block" | "loop" | "if"
+    label: str
+    type: FuncType
+    params: tuple[int, ...] = ()  # locals holding the block's parameters
+    results: tuple[int, ...] = ()  # locals receiving the block's results
+    body: list[n.Stmt] = field(default_factory=list)
+    stack: list[tuple[n.Expr, str]] = field(default_factory=list)
+    unreachable: bool = False
+    dead_depth: int = 0  # nesting depth inside unreachable code
+    cond: n.Expr | None = None  # for `if`
+    then: tuple[n.Stmt, ...] | None = None  # for `if`, once `else` is seen
+
+
+class _FunctionBuilder:
+    def __init__(self, module: Module, index: int, name: str):
+        self.module = module
+        self.index = index
+        self.name = name
+        self.type = module.func_type(index)
+        self.local_types: list[str] = []
+        self.local_names: list[str] = []
+        self.labels = 0
+        self.temps = 0
+        self.frames: list[_Frame] = []
+
+    # -- locals --------------------------------------------------------------
+
+    def new_local(self, type_: str, name: str) -> int:
+        self.local_types.append(type_)
+        self.local_names.append(name)
+        return len(self.local_types) - 1
+
+    def new_label(self, kind: str) -> str:
+        self.labels += 1
+        return f"{kind}{self.labels}"
+
+    # -- the stack -----------------------------------------------------------
+
+    @property
+    def frame(self) -> _Frame:
+        return self.frames[-1]
+
+    def push(self, expr: n.Expr, type_: str) -> None:
+        self.frame.stack.append((expr, type_))
+
+    def pop(self) -> n.Expr:
+        return self.frame.stack.pop()[0]
+
+    def pop_n(self, count: int) -> tuple[n.Expr, ...]:
+        if count == 0:
+            return ()
+        items = self.frame.stack[-count:]
+        del self.frame.stack[-count:]
+        return tuple(e for e, _ in items)
+
+    def flush_stack(self) -> None:
+        """Bind every non-trivial value still on the stack to a pending temporary."""
+        stack = self.frame.stack
+        for i, (expr, type_) in enumerate(stack):
+            if not isinstance(expr, (n.Const, n.TempRef)):
+                temp = self.new_temp(type_)
+                self.frame.body.append(n.Let((temp,), expr))
+                stack[i] = (n.TempRef(temp), type_)
+
+    def new_temp(self, type_: str) -> int:
+        self.temps += 1
+        return self.new_local(type_, f"t{self.temps}")
+
+    def emit(self, stmt: n.Stmt) -> None:
+        self.flush_stack()
+        self.frame.body.append(stmt)
+
+    # -- building --------------------------------------------------------------
+
+    def build(self, declared_locals: tuple[str, ...], body: tuple[Instr, ...]) -> n.Function:
+        local_names = self.module.names.locals.get(self.index, {})
+        for i, t in enumerate(self.type.params + declared_locals):
+            self.new_local(t, local_names.get(i) or f"l{i}")
+        self.frames.append(_Frame("func", "func", self.type))
+        for instr in body:
+            if self.frame.unreachable:
+                self.skip(instr)
+            else:
+                self.translate(instr)
+        return n.Function(
+            index=self.index,
+            name=self.name,
+            type=self.type,
+            local_types=tuple(self.local_types),
+            local_names=_distinct(self.local_names),
+            body=self.result_body,
+        )
+
+    def skip(self, instr: Instr) -> None:
+        frame = self.frame
+        if instr.op in ("block", "loop", "if"):
+            frame.dead_depth += 1
+        elif instr.op == "end":
+            if frame.dead_depth:
+                frame.dead_depth -= 1
+            else:
+                self.end()
+        elif instr.op == "else" and not frame.dead_depth:
+            self.else_()
+
+    def mark_unreachable(self) -> None:
+        self.frame.unreachable = True
+        self.frame.stack.clear()
+
+    def translate(self, instr: Instr) -> None:
+        op, args = instr.op, instr.args
+        handler = _HANDLERS.get(op)
+        if handler is not None:
+            handler(self, args)
+        elif op.endswith(".const"):
+            self.push(n.Const(op[:3], args[0]), op[:3])
+        elif is_load(op):
+            self.push(n.Op(op, (self.pop(),), args), numeric_result_type(op))
+        elif is_store(op):
+            value = self.pop()
+            self.emit(n.Perform(op, (self.pop(), value), args))
+        elif op in PERFORM_ARITY:
+            self.emit(n.Perform(op, self.pop_n(PERFORM_ARITY[op]), args))
+        else:
+            operands = self.pop_n(numeric_arity(op))
+            self.push(n.Op(op, operands), numeric_result_type(op))
+
+    # -- variables -------------------------------------------------------------
+
+    def local_get(self, args: tuple) -> None:
+        self.push(n.LocalGet(args[0]), self.local_types[args[0]])
+
+    def local_set(self, args: tuple) -> None:
+        self.emit(n.LocalSet(args[0], self.pop()))
+
+    def local_tee(self, args: tuple) -> None:
+        self.push(n.LocalTee(args[0], self.pop()), self.local_types[args[0]])
+
+    def global_get(self, args: tuple) -> None:
+        self.push(n.GlobalGet(args[0]), self.module.global_types()[args[0]].type)
+
+    def global_set(self, args: tuple) -> None:
+        self.emit(n.GlobalSet(args[0], self.pop()))
+
+    # -- other operators ---------------------------------------------------------
+
+    def drop(self, args: tuple) -> None:
+        self.emit(n.Eval(self.pop()))
+
+    def select(self, args: tuple) -> None:
+        cond = self.pop()
+        b, type_ = self.frame.stack.pop()
+        a = self.pop()
+        self.push(n.Op("select", (a, b, cond)), type_)
+
+    def nop(self, args: tuple) -> None:
+        pass
+
+    def memory_size(self, args: tuple) -> None:
+        self.push(n.Op("memory.size", (), args), "i32")
+
+    def memory_grow(self, args: tuple) -> None:
+        self.push(n.Op("memory.grow", (self.pop(),), args), "i32")
+
+    def ref_null(self, args: tuple) -> None:
+        self.push(n.Const(args[0], None), args[0])
+
+    def ref_func(self, args: tuple) -> None:
+        self.push(n.Op("ref.func", (), args), "funcref")
+
+    def ref_is_null(self, args: tuple) -> None:
+        self.push(n.Op("ref.is_null", (self.pop(),)), "i32")
+
+    def table_get(self, args: tuple) -> None:
+        self.push(n.Op("table.get", (self.pop(),), args), self.module.table_types()[args[0]].elem)
+
+    def table_size(self, args: tuple) -> None:
+        self.push(n.Op("table.size", (), args), "i32")
+
+    def table_grow(self, args: tuple) -> None:
+        self.push(n.Op("table.grow", self.pop_n(2), args), "i32")
+
+    # -- calls -----------------------------------------------------------------
+
+    def call(self, args: tuple) -> None:
+        ftype = self.module.func_type(args[0])
+        self.call_result(n.Call(args[0], self.pop_n(len(ftype.params))), ftype)
+
+    def call_indirect(self, args: tuple) -> None:
+        ftype = self.module.types[args[0]]
+        callee = self.pop()
+        operands = self.pop_n(len(ftype.params))
+        self.call_result(n.CallIndirect(args[0], args[1], operands, callee), ftype)
+
+    def call_result(self, call: n.Expr, ftype: FuncType) -> None:
+        if not ftype.results:
+            self.emit(n.Eval(call))
+        elif len(ftype.results) == 1:
+            self.push(call, ftype.results[0])
+        else:
+            temps = tuple(self.new_temp(t) for t in ftype.results)
+            self.emit(n.Let(temps, call))
+            for temp, t in zip(temps, ftype.results):
+                self.push(n.TempRef(temp), t)
+
+    # -- structured control ------------------------------------------------------
+
+    def enter(self, kind: str, block_type: FuncType, cond: n.Expr | None = None) -> None:
+        label = self.new_label(kind)
+        values = self.pop_n(len(block_type.params))
+        self.flush_stack()
+        params = tuple(self.new_local(t, f"{label}_p{i}") for i, t in enumerate(block_type.params))
+        for local, value in zip(params, values):
+            self.frame.body.append(n.LocalSet(local, value))
+        results = tuple(self.new_local(t, f"{label}_r{i}") for i, t in enumerate(block_type.results))
+        frame = _Frame(kind, label, block_type, params, results, cond=cond)
+        frame.stack = [(n.LocalGet(p), t) for p, t in zip(params, block_type.params)]
+        self.frames.append(frame)
+
+    def block(self, args: tuple) -> None:
+        self.enter("block", args[0])
+
+    def loop(self, args: tuple) -> None:
+        self.enter("loop", args[0])
+
+    def if_(self, args: tuple) -> None:
+        cond = self.pop()
+        self.enter("if", args[0], cond)
+
+    def fall_through(self) -> None:
+        """Deliver the values at the end of a reachable block body."""
+        frame = self.frame
+        values = self.pop_n(len(frame.type.results))
+        if frame.kind == "loop":
+            for local, value in zip(frame.results, values):
+                frame.body.append(n.LocalSet(local, value))
+        elif frame.kind == "func":
+            if values:
+                frame.body.append(n.Return(values))
+        elif values:
+            frame.body.append(n.Br(frame.label, values))
+
+    def else_(self) -> None:
+        frame = self.frame
+        if not frame.unreachable:
+            self.fall_through()
+        frame.then = tuple(frame.body)
+        frame.body = []
+        frame.unreachable = False
+        frame.stack = [(n.LocalGet(p), t) for p, t in zip(frame.params, frame.type.params)]
+
+    def end(self, args: tuple = ()) -> None:
+        frame = self.frame
+        if not frame.unreachable:
+            self.fall_through()
+        if frame.kind == "func":
+            self.result_body = tuple(frame.body)
+            return
+        self.frames.pop()
+        body = tuple(frame.body)
+        if frame.kind == "block":
+            stmt: n.Stmt = n.Block(frame.label, frame.results, body)
+        elif frame.kind == "loop":
+            stmt = n.Loop(frame.label, frame.params, body)
+        else:
+            assert frame.cond is not None
+            if frame.then is None:  # no else: the parameters pass through
+                then, els = body, _pass_through(frame)
+            else:
+                then, els = frame.then, body
+            stmt = n.If(frame.label, frame.results, frame.cond, then, els)
+        self.frame.body.append(stmt)
+        for local, t in zip(frame.results, frame.type.results):
+            self.push(n.LocalGet(local), t)
+
+    # -- branches --------------------------------------------------------------
+
+    def target(self, depth: int) -> _Frame:
+        return self.frames[-1 - depth]
+
+    def branch_arity(self, frame: _Frame) -> int:
+        return len(frame.type.params if frame.kind == "loop" else frame.type.results)
+
+    def br(self, args: tuple) -> None:
+        target = self.target(args[0])
+        values = self.pop_n(self.branch_arity(target))
+        self.emit(n.Return(values) if target.kind == "func" else n.Br(target.label, values))
+        self.mark_unreachable()
+
+    def br_if(self, args: tuple) -> None:
+        target = self.target(args[0])
+        cond = self.pop()
+        arity = self.branch_arity(target)
+        if arity:
+            # The values go to the target if the branch is taken and stay on
+            # the stack if not: bind them to temporaries used twice.
+            self.flush_stack()
+            values = tuple(e for e, _ in self.frame.stack[-arity:])
+        else:
+            values = ()
+        if target.kind == "func":
+            stmt: n.Stmt = n.If(self.new_label("if"), (), cond, (n.Return(values),), ())
+        else:
+            stmt = n.BrIf(target.label, values, cond)
+        self.emit(stmt)
+
+    def br_table(self, args: tuple) -> None:
+        depths, default = args
+        index = self.pop()
+        values = self.pop_n(self.branch_arity(self.target(default)))
+        labels = tuple(self.label_of(d) for d in depths)
+        self.emit(n.BrTable(labels, self.label_of(default), values, index))
+        self.mark_unreachable()
+
+    def label_of(self, depth: int) -> str:
+        return self.target(depth).label
+
+    def return_(self, args: tuple) -> None:
+        self.emit(n.Return(self.pop_n(len(self.type.results))))
+        self.mark_unreachable()
+
+    def unreachable(self, args: tuple) -> None:
+        self.emit(n.Unreachable())
+        self.mark_unreachable()
+
+
+def _pass_through(frame: _Frame) -> tuple[n.Stmt, ...]:
+    if not frame.results:
+        return ()
+    return (n.Br(frame.label, tuple(n.LocalGet(p) for p in frame.params)),)
+
+
+def _distinct(names: list[str]) -> tuple[str, ...]:
+    seen: set[str] = set()
+    out = []
+    for i, name in enumerate(names):
+        if name in seen:
+            name = f"{name}.{i}"
+        seen.add(name)
+        out.append(name)
+    return tuple(out)
+
+
+_B = _FunctionBuilder
+_HANDLERS = {
+    "local.get": _B.local_get, "local.set": _B.local_set, "local.tee": _B.local_tee,
+    "global.get": _B.global_get, "global.set": _B.global_set,
+    "drop": _B.drop, "select": _B.select, "nop": _B.nop,
+    "memory.size": _B.memory_size, "memory.grow": _B.memory_grow,
+    "ref.null": _B.ref_null, "ref.func": _B.ref_func, "ref.is_null": _B.ref_is_null,
+    "table.get": _B.table_get, "table.size": _B.table_size, "table.grow": _B.table_grow,
+    "call": _B.call, "call_indirect": _B.call_indirect,
+    "block": _B.block, "loop": _B.loop, "if": _B.if_, "else": lambda b, a: b.else_(), "end": _B.end,
+    "br": _B.br, "br_if": _B.br_if, "br_table": _B.br_table,
+    "return": _B.return_, "unreachable": _B.unreachable,
+}  # fmt: skip

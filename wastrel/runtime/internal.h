@@ -1,0 +1,57 @@
+/* internal.h -- interfaces between the runtime's own C files.
+ *
+ * Generated code never includes this header: it sees only wastrel.h.  Each
+ * section is provided by the file it names.
+ */
+#ifndef WASTREL_INTERNAL_H
+#define WASTREL_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "wastrel.h"
+
+/* The status of a process that trapped (like wasmtime's, 128 + SIGABRT,
+ * but reached through exit(), so no signal and no core dump). */
+#define W_EXIT_TRAP 134
+
+/* ---- trap.c: unwinding and fault handling ---------------------------- */
+
+/* Installs the process-wide signal handlers that turn faults in linear
+ * memories' reservations and in the Wasm stack's guard region
+ * [guard_lo, guard_lo + guard_len) into traps. */
+void w_trap_init(const void *guard_lo, size_t guard_len);
+
+/* Gives the calling thread (the one that runs Wasm code) the alternate
+ * signal stack its fault handler needs: a stack overflow leaves no room
+ * on the normal one. */
+void w_trap_init_thread(void);
+
+/* Runs `body(arg)` with the entry point set: a trap or w_exit inside it
+ * unwinds to here.  Returns body's result; after a trap (whose message it
+ * prints), W_EXIT_TRAP; after w_exit(status), that status. */
+int w_run_guarded(int (*body)(void *arg), void *arg);
+
+/* Ends the program with `status` (proc_exit): unwinds to the entry point,
+ * which returns the status. */
+W_NORETURN void w_exit(int status);
+
+/* ---- memory.c: the registry of linear memory reservations ------------ */
+
+/* Whether `addr` lies in the reserved region of some linear memory.
+ * Async-signal-safe. */
+int w_memory_reserved(const void *addr);
+
+/* ---- wasi.c: the guest's view of the process ------------------------- */
+
+/* The guest's argv and environment ("K=V" strings), kept by reference:
+ * they must outlive the program. */
+void w_wasi_set_args(int argc, char *const *argv);
+void w_wasi_set_env(int envc, char *const *env);
+
+/* ---- wasi_fd.c: the guest's file descriptors ------------------------- */
+
+/* Opens the guest's descriptors 0, 1 and 2 on the host's stdio. */
+void w_wasi_init_fds(void);
+
+#endif

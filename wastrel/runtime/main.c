@@ -1,0 +1,307 @@
+/* main.c -- the main function of a compiled program.
+ *
+ *   PROGRAM [--env K[=V]]... [--argv0 NAME] [--invoke NAME] [--] [ARGS...]
+ *
+ * Options are recognized only before the first other argument or `--`.
+ * The guest's argv is NAME (default: the basename of PROGRAM) followed by
+ * ARGS; its environment holds exactly the --env variables (`--env K` passes
+ * the host's value of K), as in wasmtime.  With --invoke, ARGS are also
+ * the export's arguments, and its results are printed one per line;
+ * without, the export `_start` runs if there is one.
+ *
+ * Wasm code runs on a thread of its own whose stack has a guard region
+ * below it, so that runaway recursion faults there and becomes the trap
+ * "call stack exhausted" (trap.c).
+ *
+ * Exit status: the guest's proc_exit status; 0 after a normal return; 134
+ * after a trap; 1 when the program cannot run as asked (unknown export,
+ * wrong arguments); 2 for a malformed command line.
+ */
+#define _GNU_SOURCE
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "internal.h"
+
+/* The Wasm stack: generated C uses more stack per call than a JIT, so it is
+ * larger than wasmtime's default 512 KiB of Wasm stack.  The guard is large
+ * so that even a big frame's first access lands inside it. */
+#define WASM_STACK_SIZE ((size_t)8 << 20)
+#define WASM_STACK_GUARD ((size_t)1 << 20)
+
+typedef struct options {
+  const char *program;    /* basename of argv[0] */
+  const char *invoke;     /* --invoke NAME, or NULL */
+  int nargs;
+  char **args;            /* the guest's argv[1..] */
+} options;
+
+/* ---- command line ---------------------------------------------------- */
+
+static _Noreturn void usage_error(const char *program, const char *what, const char *arg) {
+  fprintf(stderr, "%s: %s%s\n", program, what, arg);
+  fprintf(stderr, "usage: %s [--env K[=V]]... [--argv0 NAME] [--invoke NAME] [--] [ARGS...]\n",
+          program);
+  exit(2);
+}
+
+/* The "K=V" string for --env K=V, or for --env K with the host's value
+ * (NULL when the host has no K). */
+static char *env_entry(const char *spec) {
+  if (strchr(spec, '=')) return (char *)spec;
+  const char *value = getenv(spec);
+  if (!value) return NULL;
+  char *entry = malloc(strlen(spec) + strlen(value) + 2);
+  if (!entry) return NULL;
+  sprintf(entry, "%s=%s", spec, value);
+  return entry;
+}
+
+/* Parses the command line into `o`, and hands the guest's argv and
+ * environment to WASI. */
+static void parse_command_line(int argc, char **argv, options *o) {
+  const char *slash = strrchr(argv[0], '/');
+  o->program = slash ? slash + 1 : argv[0];
+  const char *argv0 = o->program;
+  char **env = calloc((size_t)argc, sizeof *env);
+  int nenv = 0;
+  int i = 1;
+  for (; i < argc; i++) {
+    const char *opt = argv[i];
+    if (strcmp(opt, "--") == 0) {
+      i++;
+      break;
+    }
+    if (opt[0] != '-' || opt[1] == '\0') break;
+    /* --opt VALUE or --opt=VALUE */
+    const char *eq = strchr(opt, '=');
+    size_t len = eq ? (size_t)(eq - opt) : strlen(opt);
+    const char *value = eq ? eq + 1 : i + 1 < argc ? argv[i + 1] : NULL;
+    if (!((len == 5 && !strncmp(opt, "--env", 5)) || (len == 7 && !strncmp(opt, "--argv0", 7)) ||
+          (len == 8 && !strncmp(opt, "--invoke", 8))))
+      usage_error(o->program, "unknown option ", opt);
+    if (!value) usage_error(o->program, "missing value for ", opt);
+    if (!eq) i++;
+    if (len == 5) {
+      char *entry = env_entry(value);
+      if (entry) env[nenv++] = entry;
+    } else if (len == 7) {
+      argv0 = value;
+    } else {
+      o->invoke = value;
+    }
+  }
+  o->nargs = argc - i;
+  o->args = argv + i;
+
+  char **guest_argv = malloc(((size_t)o->nargs + 1) * sizeof *guest_argv);
+  if (!env || !guest_argv) {
+    fputs("wastrel: out of memory\n", stderr);
+    exit(1);
+  }
+  guest_argv[0] = (char *)argv0;
+  memcpy(guest_argv + 1, o->args, (size_t)o->nargs * sizeof *guest_argv);
+  w_wasi_set_args(o->nargs + 1, guest_argv);
+  w_wasi_set_env(nenv, env);
+}
+
+/* ---- --invoke -------------------------------------------------------- */
+
+static const w_export *find_export(const char *name) {
+  for (uint32_t i = 0; i < w_program_num_exports; i++)
+    if (strcmp(w_program_exports[i].name, name) == 0) return &w_program_exports[i];
+  return NULL;
+}
+
+/* An integer of `bits` bits: decimal or 0x-hexadecimal, optionally
+ * negative; anything from the signed minimum to the unsigned maximum. */
+static int parse_int(const char *s, int bits, uint64_t *out) {
+  int negative = *s == '-';
+  if (negative) s++;
+  int base = s[0] == '0' && (s[1] == 'x' || s[1] == 'X') ? 16 : 10;
+  if (base == 16) s += 2;
+  if (!(base == 16 ? isxdigit((unsigned char)*s) : isdigit((unsigned char)*s))) return 0;
+  char *end;
+  errno = 0;
+  uint64_t magnitude = strtoull(s, &end, base);
+  if (*end || errno == ERANGE) return 0;
+  uint64_t umax = bits == 64 ? UINT64_MAX : (UINT64_C(1) << bits) - 1;
+  if (negative ? magnitude > (UINT64_C(1) << (bits - 1)) : magnitude > umax) return 0;
+  *out = (negative ? 0 - magnitude : magnitude) & umax;
+  return 1;
+}
+
+static const char *type_name(char type) {
+  switch (type) {
+  case 'i': return "i32";
+  case 'I': return "i64";
+  case 'f': return "f32";
+  case 'F': return "f64";
+  default: return "reference (only null)";
+  }
+}
+
+/* Parses `s` as a value of the type letter `type`. */
+static int parse_value(char type, const char *s, w_value *v) {
+  uint64_t bits;
+  char *end;
+  switch (type) {
+  case 'i':
+    if (!parse_int(s, 32, &bits)) return 0;
+    v->i32 = (uint32_t)bits;
+    return 1;
+  case 'I':
+    return parse_int(s, 64, &v->i64);
+  case 'f':
+    v->f32 = strtof(s, &end);
+    return *s && !*end;
+  case 'F':
+    v->f64 = strtod(s, &end);
+    return *s && !*end;
+  default: /* references: only null can be written */
+    v->ref = NULL;
+    return strcmp(s, "null") == 0;
+  }
+}
+
+/* Prints a float in the shortest decimal form that reads back as the same
+ * value: positional unless the exponent is far from 0 ("1.5", "100",
+ * "1e+20"), and "inf", "-inf", "nan". */
+static void print_float(double x, int single) {
+  if (isnan(x)) {
+    puts("nan");
+    return;
+  }
+  if (isinf(x)) {
+    puts(x < 0 ? "-inf" : "inf");
+    return;
+  }
+  char buf[64];
+  int digits = 1;
+  for (; digits < 17; digits++) {
+    snprintf(buf, sizeof buf, "%.*e", digits - 1, x);
+    if (single ? strtof(buf, NULL) == (float)x : strtod(buf, NULL) == x) break;
+  }
+  snprintf(buf, sizeof buf, "%.*e", digits - 1, x);
+  int exponent = atoi(strchr(buf, 'e') + 1);
+  if (exponent >= -5 && exponent < 17) {
+    int decimals = digits - 1 - exponent;
+    snprintf(buf, sizeof buf, "%.*f", decimals > 0 ? decimals : 0, x);
+  }
+  puts(buf);
+}
+
+static void print_value(char type, w_value v) {
+  switch (type) {
+  case 'i': printf("%" PRId32 "\n", (int32_t)v.i32); break;
+  case 'I': printf("%" PRId64 "\n", (int64_t)v.i64); break;
+  case 'f': print_float(v.f32, 1); break;
+  case 'F': print_float(v.f64, 0); break;
+  default: puts(v.ref ? "ref" : "null"); break;
+  }
+}
+
+static int invoke(const options *o) {
+  const w_export *e = find_export(o->invoke);
+  if (!e) {
+    fprintf(stderr, "unknown export %s\n", o->invoke);
+    return 1;
+  }
+  size_t nparams = strlen(e->params), nresults = strlen(e->results);
+  if ((size_t)o->nargs != nparams) {
+    fprintf(stderr, "export %s takes %zu argument%s, got %d\n", e->name, nparams,
+            nparams == 1 ? "" : "s", o->nargs);
+    return 1;
+  }
+  w_value *args = calloc(nparams + 1, sizeof *args);
+  w_value *results = calloc(nresults + 1, sizeof *results);
+  if (!args || !results) {
+    fputs("wastrel: out of memory\n", stderr);
+    return 1;
+  }
+  for (size_t i = 0; i < nparams; i++) {
+    if (!parse_value(e->params[i], o->args[i], &args[i])) {
+      fprintf(stderr, "invalid argument %zu of %s: `%s` is not a valid %s\n", i + 1, e->name,
+              o->args[i], type_name(e->params[i]));
+      return 1;
+    }
+  }
+  e->thunk(args, results);
+  for (size_t i = 0; i < nresults; i++) print_value(e->results[i], results[i]);
+  free(args);
+  free(results);
+  return 0;
+}
+
+/* ---- running --------------------------------------------------------- */
+
+static int run_program(void *arg) {
+  const options *o = arg;
+  w_program_instantiate();
+  if (o->invoke) return invoke(o);
+  const w_export *start = find_export("_start");
+  if (start) {
+    if (*start->params || *start->results) {
+      fputs("wastrel: the export _start must take and return nothing\n", stderr);
+      return 1;
+    }
+    start->thunk(NULL, NULL);
+  }
+  return 0;
+}
+
+typedef struct wasm_thread_state {
+  const options *options;
+  int status;
+} wasm_thread_state;
+
+static void *wasm_thread(void *arg) {
+  wasm_thread_state *state = arg;
+  w_trap_init_thread();
+  state->status = w_run_guarded(run_program, (void *)state->options);
+  return NULL;
+}
+
+/* Runs the program on a thread whose stack has a guard region below it;
+ * returns the exit status. */
+static int run_on_wasm_stack(const options *o) {
+  uint8_t *region = mmap(NULL, WASM_STACK_GUARD + WASM_STACK_SIZE, PROT_NONE,
+                         MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0);
+  if (region == MAP_FAILED ||
+      mprotect(region + WASM_STACK_GUARD, WASM_STACK_SIZE, PROT_READ | PROT_WRITE) != 0) {
+    perror("wastrel: cannot allocate the Wasm stack");
+    return 1;
+  }
+  w_trap_init(region, WASM_STACK_GUARD);
+
+  wasm_thread_state state = {.options = o, .status = 1};
+  pthread_attr_t attr;
+  pthread_t thread;
+  int err = pthread_attr_init(&attr);
+  if (!err) err = pthread_attr_setstack(&attr, region + WASM_STACK_GUARD, WASM_STACK_SIZE);
+  if (!err) err = pthread_create(&thread, &attr, wasm_thread, &state);
+  if (!err) err = pthread_join(thread, NULL);
+  if (err) {
+    fprintf(stderr, "wastrel: cannot run the Wasm thread: %s\n", strerror(err));
+    return 1;
+  }
+  return state.status;
+}
+
+int main(int argc, char **argv) {
+  options o = {0};
+  parse_command_line(argc, argv, &o);
+  /* Writing to a closed pipe is an EPIPE error for the guest, not death
+   * by SIGPIPE (wasmtime, as a Rust program, ignores SIGPIPE too). */
+  signal(SIGPIPE, SIG_IGN);
+  w_wasi_init_fds();
+  return run_on_wasm_stack(&o);
+}

@@ -1,0 +1,156 @@
+/* trap.c -- traps: the entry point that Wasm code unwinds to, the trap
+ * messages, and the signal handler that turns faults into traps.
+ *
+ * Generated code and the runtime trap explicitly with w_trap.  Two kinds of
+ * trap arrive as hardware faults instead: an out-of-bounds memory access
+ * hits the PROT_NONE part of a linear memory's reservation, and runaway
+ * recursion hits the guard region below the Wasm stack.  The SIGSEGV/SIGBUS
+ * handler runs on an alternate signal stack (the normal one may be full),
+ * recognizes these two by the fault address and unwinds with siglongjmp.
+ * Any other fault is a real bug and must not be disguised as a trap: the
+ * handler steps aside and the process dies of the signal as it would have.
+ *
+ * Only one thread runs Wasm code, so the entry point is a single global.
+ */
+#define _GNU_SOURCE
+#include <setjmp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+static const char *const trap_messages[] = {
+    [W_TRAP_UNREACHABLE] = "unreachable",
+    [W_TRAP_INT_DIV_ZERO] = "integer divide by zero",
+    [W_TRAP_INT_OVERFLOW] = "integer overflow",
+    [W_TRAP_INVALID_CONVERSION] = "invalid conversion to integer",
+    [W_TRAP_MEMORY_OOB] = "out of bounds memory access",
+    [W_TRAP_TABLE_OOB] = "out of bounds table access",
+    [W_TRAP_UNDEFINED_ELEMENT] = "undefined element",
+    [W_TRAP_UNINITIALIZED_ELEMENT] = "uninitialized element",
+    [W_TRAP_INDIRECT_CALL_TYPE] = "indirect call type mismatch",
+    [W_TRAP_STACK_EXHAUSTED] = "call stack exhausted",
+};
+
+const char *w_trap_message(w_trap_reason reason) {
+  if ((size_t)reason < sizeof trap_messages / sizeof *trap_messages && trap_messages[reason])
+    return trap_messages[reason];
+  return "unknown trap";
+}
+
+/* ---- the entry point ------------------------------------------------- */
+
+static sigjmp_buf *entry;  /* NULL while no Wasm code runs */
+static struct {
+  int trapped;             /* a trap, else w_exit */
+  w_trap_reason reason;
+  int status;
+} unwinding;
+
+/* Writes a whole string to stderr with write(2), which is safe after a
+ * fault interrupted stdio or in a signal handler. */
+static void write_stderr(const char *s) {
+  size_t n = strlen(s);
+  while (n > 0) {
+    ssize_t k = write(STDERR_FILENO, s, n);
+    if (k <= 0) return;
+    s += k;
+    n -= (size_t)k;
+  }
+}
+
+static void report_trap(w_trap_reason reason) {
+  write_stderr("wasm trap: ");
+  write_stderr(w_trap_message(reason));
+  write_stderr("\n");
+}
+
+void w_trap(w_trap_reason reason) {
+  if (!entry) { /* cannot happen: no Wasm code runs outside w_run_guarded */
+    report_trap(reason);
+    _exit(W_EXIT_TRAP);
+  }
+  unwinding.trapped = 1;
+  unwinding.reason = reason;
+  siglongjmp(*entry, 1);
+}
+
+void w_exit(int status) {
+  if (!entry) _exit(status);
+  unwinding.trapped = 0;
+  unwinding.status = status;
+  siglongjmp(*entry, 1);
+}
+
+int w_run_guarded(int (*body)(void *arg), void *arg) {
+  sigjmp_buf env;
+  int status;
+  /* savemask=1: unwinding out of the signal handler restores the mask. */
+  if (sigsetjmp(env, 1) == 0) {
+    entry = &env;
+    status = body(arg);
+  } else if (unwinding.trapped) {
+    report_trap(unwinding.reason);
+    status = W_EXIT_TRAP;
+  } else {
+    status = unwinding.status;
+  }
+  entry = NULL;
+  return status;
+}
+
+/* ---- faults ---------------------------------------------------------- */
+
+static const uint8_t *stack_guard_lo;
+static size_t stack_guard_len;
+
+static int in_stack_guard(const void *addr) {
+  return (const uint8_t *)addr >= stack_guard_lo &&
+         (size_t)((const uint8_t *)addr - stack_guard_lo) < stack_guard_len;
+}
+
+static void on_fault(int sig, siginfo_t *info, void *context) {
+  (void)context;
+  if (entry && (sig == SIGSEGV || sig == SIGBUS)) {
+    if (w_memory_reserved(info->si_addr)) w_trap(W_TRAP_MEMORY_OOB);
+    if (in_stack_guard(info->si_addr)) w_trap(W_TRAP_STACK_EXHAUSTED);
+  }
+  if (sig == SIGFPE) /* divisions are checked before they happen */
+    write_stderr("wastrel: internal error: arithmetic fault (SIGFPE) in compiled code\n");
+  /* Not ours: restore the default action.  Returning re-executes the
+   * faulting instruction, which now kills the process with the original
+   * signal and context; a signal sent by kill() must be sent again. */
+  signal(sig, SIG_DFL);
+  if (info->si_code <= 0) raise(sig);
+}
+
+void w_trap_init(const void *guard_lo, size_t guard_len) {
+  stack_guard_lo = guard_lo;
+  stack_guard_len = guard_len;
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_sigaction = on_fault;
+  sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGSEGV, &sa, NULL);
+  sigaction(SIGBUS, &sa, NULL);
+  sigaction(SIGFPE, &sa, NULL);
+}
+
+void w_trap_init_thread(void) {
+  size_t size = 64 * 1024;
+  if ((size_t)SIGSTKSZ > size) size = SIGSTKSZ;
+  void *mem = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (mem == MAP_FAILED) {
+    perror("wastrel: cannot allocate the signal stack");
+    _exit(1);
+  }
+  stack_t ss = {.ss_sp = mem, .ss_size = size, .ss_flags = 0};
+  if (sigaltstack(&ss, NULL) != 0) {
+    perror("wastrel: sigaltstack");
+    _exit(1);
+  }
+}
