@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import shlex
 import sys
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -28,12 +27,17 @@ from timers import RunError, Timing, WasmtimeRunner, time_executable
 
 Runner = Callable[[list[str]], Timing]
 
+DEFAULT_BUILD_DIR = Path(__file__).resolve().parent / ".build"
+
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeat", type=int, default=5, metavar="N", help="rounds; the best time counts (default 5)")
     parser.add_argument("--kernels", help="comma-separated kernels to run (default: all)")
     parser.add_argument("--markdown", action="store_true", help="print markdown tables")
+    parser.add_argument(
+        "--clock", choices=["cpu", "wall"], default="cpu", help="cpu: user+system time (default, steadier); wall: elapsed"
+    )
     parser.add_argument("--no-wasmtime", dest="wasmtime", action="store_false", help="skip the wasmtime runs")
     parser.add_argument(
         "--args",
@@ -42,7 +46,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         metavar="KERNEL=ARGS",
         help='arguments for a kernel, e.g. --args "sieve=1000000 2" (default: the kernel\'s own size)',
     )
-    parser.add_argument("--build-dir", type=Path, help="keep builds here (default: a temporary directory)")
+    parser.add_argument("--build-dir", type=Path, default=DEFAULT_BUILD_DIR, help="where builds go (default: bench/.build)")
     return parser.parse_args(argv)
 
 
@@ -74,7 +78,7 @@ def prepare(kernel: str, build_dir: Path, with_wasmtime: bool, problems: list[st
     runners: dict[str, Runner] = {"native": lambda args: time_executable(native, args)}
     try:
         wastrel = compile_with_wastrel(module)
-        runners["wastrel"] = lambda args: time_executable(wastrel, args)
+        runners["wastrel"] = lambda args: time_executable(wastrel, ["--", *args])  # "--": all args are the guest's
     except BuildError as error:
         problems.append(f"{kernel}: wastrel compile failed: {error}")
     if with_wasmtime:
@@ -83,7 +87,11 @@ def prepare(kernel: str, build_dir: Path, with_wasmtime: bool, problems: list[st
 
 
 def measure(
-    runners: dict[str, dict[str, Runner]], arguments: dict[str, list[str]], repeat: int, problems: list[str]
+    runners: dict[str, dict[str, Runner]],
+    arguments: dict[str, list[str]],
+    repeat: int,
+    clock: str,
+    problems: list[str],
 ) -> dict[str, dict[str, float]]:
     """Best seconds per kernel and engine, rounds interleaved; wrong or failing engines drop out."""
     best: dict[str, dict[str, float]] = {kernel: {} for kernel in runners}
@@ -107,7 +115,8 @@ def measure(
                     del engines[engine]
                     best[kernel].pop(engine, None)
                     continue
-                best[kernel][engine] = min(timing.seconds, best[kernel].get(engine, float("inf")))
+                elapsed = timing.cpu_seconds if clock == "cpu" else timing.wall_seconds
+                best[kernel][engine] = min(elapsed, best[kernel].get(engine, float("inf")))
     return best
 
 
@@ -133,17 +142,15 @@ def main(argv: list[str] | None = None) -> int:
     kernels = select_kernels(options.kernels)
     arguments = kernel_arguments(options.args)
     problems: list[str] = []
-    with tempfile.TemporaryDirectory(prefix="wastrel-bench-") as temporary:
-        build_dir = options.build_dir or Path(temporary)
-        build_dir.mkdir(parents=True, exist_ok=True)
-        runners = {}
-        for kernel in kernels:
-            print(f"building {kernel}", file=sys.stderr)
-            try:
-                runners[kernel] = prepare(kernel, build_dir, options.wasmtime, problems)
-            except BuildError as error:
-                sys.exit(str(error))
-        best = measure(runners, arguments, options.repeat, problems)
+    options.build_dir.mkdir(parents=True, exist_ok=True)
+    runners = {}
+    for kernel in kernels:
+        print(f"building {kernel}", file=sys.stderr)
+        try:
+            runners[kernel] = prepare(kernel, options.build_dir, options.wasmtime, problems)
+        except BuildError as error:
+            sys.exit(str(error))
+    best = measure(runners, arguments, options.repeat, options.clock, problems)
     print(report(best, options.wasmtime, options.markdown), end="")
     for problem in problems:
         print(f"PROBLEM: {problem}", file=sys.stderr)

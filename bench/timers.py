@@ -1,13 +1,15 @@
-"""Time single runs of a benchmark kernel.
+"""Time single runs of a benchmark kernel, in CPU time and in wall-clock time.
 
-A host executable (native or wastrel-compiled) is timed as a subprocess,
-wall clock from spawn to exit.  A wasm module is timed inside wasmtime's
-Python API: the module is compiled once up front, and each run measures
-instantiation plus `_start`.
+CPU time (user + system, all threads) is steady on a busy machine; wall
+time is what a user waits.  A host executable (native or wastrel-compiled)
+runs as a subprocess, timed from spawn to exit with its resource usage.  A
+wasm module runs inside wasmtime's Python API: the module is compiled once
+up front, and each run measures instantiation plus `_start` in this process.
 """
 
 from __future__ import annotations
 
+import resource
 import subprocess
 import time
 from dataclasses import dataclass
@@ -22,17 +24,23 @@ class RunError(Exception):
 
 @dataclass(frozen=True)
 class Timing:
-    seconds: float
+    cpu_seconds: float
+    wall_seconds: float
     stdout: str
 
 
+def _children_cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def time_executable(executable: Path, args: list[str]) -> Timing:
-    started = time.perf_counter()
+    cpu_before, started = _children_cpu_seconds(), time.perf_counter()
     result = subprocess.run([str(executable), *args], capture_output=True, text=True)
-    seconds = time.perf_counter() - started
+    wall, cpu = time.perf_counter() - started, _children_cpu_seconds() - cpu_before
     if result.returncode != 0:
         raise RunError(f"{executable.name} exited with {result.returncode}:\n{result.stderr}")
-    return Timing(seconds, result.stdout)
+    return Timing(cpu, wall, result.stdout)
 
 
 class WasmtimeRunner:
@@ -53,7 +61,7 @@ class WasmtimeRunner:
         store.set_wasi(config)
         linker = wasmtime.Linker(self._engine)
         linker.define_wasi()
-        started = time.perf_counter()
+        cpu_before, started = time.process_time(), time.perf_counter()
         try:
             start = linker.instantiate(store, self._module).exports(store)["_start"]
             assert isinstance(start, wasmtime.Func)
@@ -63,5 +71,5 @@ class WasmtimeRunner:
                 raise RunError(f"{self._name} exited with {exit_trap.code} under wasmtime") from None
         except wasmtime.Trap as trap:
             raise RunError(f"{self._name} trapped under wasmtime: {trap}") from None
-        seconds = time.perf_counter() - started
-        return Timing(seconds, self._stdout.read_text())
+        wall, cpu = time.perf_counter() - started, time.process_time() - cpu_before
+        return Timing(cpu, wall, self._stdout.read_text())

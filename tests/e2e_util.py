@@ -27,6 +27,7 @@ import wasmtime
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 PROGRAMS_DIR = Path(__file__).resolve().parent / "programs"
+BUILD_DIR = Path(__file__).resolve().parent / ".build" / "e2e"
 
 Target = Literal["wasm", "native"]
 

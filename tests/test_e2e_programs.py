@@ -7,9 +7,10 @@ the native build prints.  Programs print only host-independent things to
 stdout; stderr may carry details specific to wasi-libc (exact bits of libm
 results, qsort comparison counts), so it is compared with wasmtime only.
 
-Builds are keyed by content and shared by all pytest-xdist workers of a
-session, as is wastrel's cache (WASTREL_CACHE_DIR), which lives in pytest's
-temporary directory.
+The clang and gcc builds go to tests/.build/e2e/ (git-ignored), keyed by
+content, so they are shared by pytest-xdist workers and reused by later
+sessions.  wastrel's cache (WASTREL_CACHE_DIR) is fresh for each session: it
+lives in pytest's temporary directory, shared by the session's workers.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from e2e_util import (
+from tests.e2e_util import (
+    BUILD_DIR,
     PROGRAMS_DIR,
     Invocation,
     build,
@@ -31,7 +33,8 @@ from e2e_util import (
 )
 
 # A cached run has to skip compilation entirely: Python start-up, wastrel's
-# cache lookup and the (small) program itself must fit in this budget.
+# cache lookup and the (small) program itself must fit in this budget
+# (about 0.25 s when this was written).
 CACHED_RUN_LIMIT_S = 0.5
 
 WORDS = "lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor".split()
@@ -101,25 +104,20 @@ CASES = [
 
 
 @pytest.fixture(scope="session")
-def shared_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A directory that all xdist workers of this session share."""
-    base = tmp_path_factory.getbasetemp()
-    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
-
-
-@pytest.fixture(scope="session")
-def build_dir(shared_dir: Path) -> Path:
+def build_dir() -> Path:
     problem = wasm_toolchain_problem()
     if problem:
         pytest.skip(problem)
-    path = shared_dir / "e2e-builds"
-    path.mkdir(exist_ok=True)
-    return path
+    BUILD_DIR.mkdir(parents=True, exist_ok=True)
+    return BUILD_DIR
 
 
 @pytest.fixture(scope="session")
-def wastrel_cache(shared_dir: Path) -> Path:
-    path = shared_dir / "wastrel-cache"
+def wastrel_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """wastrel's cache for this session, shared by all xdist workers."""
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    path = shared / "wastrel-cache"
     path.mkdir(exist_ok=True)
     return path
 
@@ -167,10 +165,11 @@ def test_second_run_is_served_from_cache(build_dir: Path, tmp_path: Path) -> Non
     assert listing, "the first run left nothing in WASTREL_CACHE_DIR"
 
     second = Invocation(args=("second", "run"), env={"K": "V"})
-    started = time.perf_counter()
-    outcome = run_wastrel(module, second, cache_dir)
-    elapsed = time.perf_counter() - started
-    assert outcome == run_wasmtime(module, second, tmp_path)
+    expected = run_wasmtime(module, second, tmp_path)
+    durations = []
+    for _ in range(3):  # the fastest of three, to tolerate a busy machine
+        started = time.perf_counter()
+        assert run_wastrel(module, second, cache_dir) == expected
+        durations.append(time.perf_counter() - started)
     assert cache_listing(cache_dir) == listing
-    assert elapsed < CACHED_RUN_LIMIT_S
-
+    assert min(durations) < CACHED_RUN_LIMIT_S

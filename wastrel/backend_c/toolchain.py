@@ -20,6 +20,7 @@ import shutil
 import subprocess
 import tempfile
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from wastrel import __version__
@@ -78,8 +79,16 @@ def runtime_digest() -> str:
     return _digest(*(f.name + "\n" + f.read_text() for f in files))
 
 
+@cache
+def compiler_digest() -> str:
+    """wastrel's own sources: a changed pass must not reuse old programs."""
+    package = RUNTIME_DIR.parent
+    files = sorted(package.rglob("*.py"))
+    return _digest(runtime_digest(), *(str(f.relative_to(package)) + "\n" + f.read_text() for f in files))
+
+
 def program_key(module_bytes: bytes, toolchain: Toolchain) -> str:
-    return _digest(module_bytes, toolchain.identity(), runtime_digest())
+    return _digest(module_bytes, toolchain.identity(), compiler_digest())
 
 
 def cached_program(key: str) -> Path:

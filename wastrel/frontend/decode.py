@@ -133,7 +133,7 @@ Immediate = Callable[["_Reader"], tuple] | None  # reads an instruction's args
 class _Reader:
     """A cursor over `data[pos:end]`; every read checks the end."""
 
-    __slots__ = ("data", "pos", "end", "types", "data_count")
+    __slots__ = ("data", "pos", "end", "types", "data_count", "eof_message")
 
     def __init__(
         self,
@@ -148,6 +148,8 @@ class _Reader:
         self.end = end
         self.types = types or []  # for block types
         self.data_count = data_count  # memory.init and data.drop need one
+        whole = pos == 0 and end == len(data)
+        self.eof_message = "unexpected end" if whole else "unexpected end of section or function"
 
     # -- errors ---------------------------------------------------------------
 
@@ -158,9 +160,7 @@ class _Reader:
         raise WasmError("unsupported", f"unsupported feature: {feature}", offset)
 
     def eof(self) -> NoReturn:
-        if self.end == len(self.data):
-            self.fail("unexpected end")
-        self.fail("unexpected end of section or function")
+        self.fail(self.eof_message)
 
     # -- primitive values -----------------------------------------------------
 

