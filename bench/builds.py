@@ -1,6 +1,6 @@
 """Build a benchmark kernel three ways.
 
-From bench/kernels/NAME.c: a native executable (gcc -O2), a wasm32-wasi
+From bench/kernels/NAME.c: a native executable (gcc, -O2 by default), a wasm32-wasi
 module (clang -O2), and wastrel's executable compiled from that module with
 `python -m wastrel compile`.  Compilation happens here, once, so that the
 timed runs measure only execution.
@@ -37,9 +37,9 @@ def _wastrel_env() -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": python_path}
 
 
-def build_native(name: str, build_dir: Path) -> Path:
+def build_native(name: str, build_dir: Path, flags: list[str]) -> Path:
     output = build_dir / f"{name}.native"
-    _run(["gcc", "-O2", str(KERNELS_DIR / f"{name}.c"), "-o", str(output), "-lm"])
+    _run(["gcc", *flags, str(KERNELS_DIR / f"{name}.c"), "-o", str(output), "-lm"])
     return output
 
 

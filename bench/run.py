@@ -2,8 +2,9 @@
 
     python bench/run.py [--repeat N] [--kernels a,b] [--markdown] [--no-wasmtime]
 
-Each kernel in bench/kernels/ is built natively with gcc -O2, for wasm32-wasi
-with clang -O2, and from that module with `python -m wastrel compile`.  Then
+Each kernel in bench/kernels/ is built natively with gcc -O2 (see
+--native-flags), for wasm32-wasi with clang -O2, and from that module with
+`python -m wastrel compile`.  Then
 the engines run side by side -- native, wastrel and (separately reported)
 wasmtime, interleaved kernel by kernel, N rounds -- and each engine's best
 time is kept.  Every run's output (the kernel's checksum) must equal the
@@ -46,6 +47,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         metavar="KERNEL=ARGS",
         help='arguments for a kernel, e.g. --args "sieve=1000000 2" (default: the kernel\'s own size)',
     )
+    parser.add_argument(
+        "--native-flags", default="-O2", metavar="FLAGS", help='gcc flags for the native builds (default "-O2")'
+    )
     parser.add_argument("--build-dir", type=Path, default=DEFAULT_BUILD_DIR, help="where builds go (default: bench/.build)")
     return parser.parse_args(argv)
 
@@ -71,18 +75,18 @@ def kernel_arguments(specs: list[str]) -> dict[str, list[str]]:
     return arguments
 
 
-def prepare(kernel: str, build_dir: Path, with_wasmtime: bool, problems: list[str]) -> dict[str, Runner]:
+def prepare(kernel: str, options: argparse.Namespace, problems: list[str]) -> dict[str, Runner]:
     """Build `kernel` for every engine; an engine that fails to build is left out and reported."""
-    native = build_native(kernel, build_dir)
-    module = build_wasm(kernel, build_dir)
+    native = build_native(kernel, options.build_dir, shlex.split(options.native_flags))
+    module = build_wasm(kernel, options.build_dir)
     runners: dict[str, Runner] = {"native": lambda args: time_executable(native, args)}
     try:
         wastrel = compile_with_wastrel(module)
         runners["wastrel"] = lambda args: time_executable(wastrel, ["--", *args])  # "--": all args are the guest's
     except BuildError as error:
         problems.append(f"{kernel}: wastrel compile failed: {error}")
-    if with_wasmtime:
-        runners["wasmtime"] = WasmtimeRunner(module, build_dir).run
+    if options.wasmtime:
+        runners["wasmtime"] = WasmtimeRunner(module, options.build_dir).run
     return runners
 
 
@@ -120,20 +124,27 @@ def measure(
     return best
 
 
-def report(best: dict[str, dict[str, float]], with_wasmtime: bool, markdown: bool) -> str:
+def comparison(best: dict[str, dict[str, float]], engine: str, markdown: bool) -> str:
+    """A table of `engine`'s best times next to native ones."""
     rows = [
-        [kernel, seconds(times.get("native")), seconds(times.get("wastrel")), ratio(times.get("native"), times.get("wastrel"))]
+        [kernel, seconds(times.get("native")), seconds(times.get(engine)), ratio(times.get("native"), times.get(engine))]
         for kernel, times in best.items()
     ]
-    text = format_table(["kernel", "native s", "wastrel s", "native/wastrel"], rows, markdown)
-    text += "\n\nnative/wastrel = native time / wastrel time: 1.00 is native speed, higher is better.\n"
-    if with_wasmtime:
-        rows = [
-            [kernel, seconds(times.get("native")), seconds(times.get("wasmtime")), ratio(times.get("native"), times.get("wasmtime"))]
-            for kernel, times in best.items()
-        ]
-        text += "\nFor reference, wasmtime (Python API, instantiation included):\n\n"
-        text += format_table(["kernel", "native s", "wasmtime s", "native/wasmtime"], rows, markdown) + "\n"
+    return format_table(["kernel", "native s", f"{engine} s", f"native/{engine}"], rows, markdown)
+
+
+def report(best: dict[str, dict[str, float]], options: argparse.Namespace) -> str:
+    clock = "CPU" if options.clock == "cpu" else "wall-clock"
+    text = (
+        f"{comparison(best, 'wastrel', options.markdown)}\n\n"
+        f"Seconds of {clock} time, best of {options.repeat} runs.\n"
+        "native/wastrel = native time / wastrel time: 1.00 is native speed, higher is better.\n"
+    )
+    if options.wasmtime:
+        text += (
+            "\nFor reference, wasmtime (Python API, instantiation included):\n\n"
+            f"{comparison(best, 'wasmtime', options.markdown)}\n"
+        )
     return text
 
 
@@ -143,15 +154,15 @@ def main(argv: list[str] | None = None) -> int:
     arguments = kernel_arguments(options.args)
     problems: list[str] = []
     options.build_dir.mkdir(parents=True, exist_ok=True)
-    runners = {}
+    runners: dict[str, dict[str, Runner]] = {}
     for kernel in kernels:
         print(f"building {kernel}", file=sys.stderr)
         try:
-            runners[kernel] = prepare(kernel, options.build_dir, options.wasmtime, problems)
+            runners[kernel] = prepare(kernel, options, problems)
         except BuildError as error:
             sys.exit(str(error))
     best = measure(runners, arguments, options.repeat, options.clock, problems)
-    print(report(best, options.wasmtime, options.markdown), end="")
+    print(report(best, options), end="")
     for problem in problems:
         print(f"PROBLEM: {problem}", file=sys.stderr)
     return 1 if problems else 0

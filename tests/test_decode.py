@@ -115,7 +115,9 @@ def test_module_fields() -> None:
         ("env", "g", "global", GlobalType("f64", True)),
     ]
     assert m.tables == (TableType("funcref", Limits(3)),)
-    assert m.globals[0].type == GlobalType("i32") and m.globals[0].init == (Instr("i32.const", (7,), m.globals[0].init[0].offset),)
+    assert m.globals[0].type == GlobalType("i32") and m.globals[0].init == (
+        Instr("i32.const", (7,), m.globals[0].init[0].offset),
+    )
     assert [f.type_index for f in m.funcs] == [1, 0]
     assert m.funcs[1].locals == ("i32", "i32", "f64")
     assert [(e.name, e.kind, e.index) for e in m.exports] == [("start", "func", 1), ("c", "global", 1)]

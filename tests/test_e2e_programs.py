@@ -143,6 +143,7 @@ def test_oracles_agree(case: Case, build_dir: Path, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case.id)
 def test_wastrel_matches_oracles(case: Case, build_dir: Path, wastrel_cache: Path, tmp_path: Path) -> None:
+    """wastrel's stdout, stderr and exit code are wasmtime's, and its stdout the native build's."""
     source = program_source(case.program)
     module = build(source, "wasm", build_dir)
     expected = run_wasmtime(module, case.invocation, tmp_path)

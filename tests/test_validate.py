@@ -32,7 +32,8 @@ def invalid(text: str) -> WasmError:
 
 VALID = {
     "empty": "(module)",
-    "arithmetic": "(module (func (param i32 i64) (result f64) (f64.convert_i64_s (i64.add (i64.extend_i32_u (local.get 0)) (local.get 1)))))",
+    "arithmetic": """(module (func (param i32 i64) (result f64)
+        (f64.convert_i64_s (i64.add (i64.extend_i32_u (local.get 0)) (local.get 1)))))""",
     "multi-value block": """(module (func (result i32 i64)
         (block (result i32 i64) (i32.const 1) (i64.const 2))))""",
     "block params": """(module (type $t (func (param i32) (result i32)))
@@ -41,7 +42,8 @@ VALID = {
         (func (result i32) (local i32)
           (i32.const 10) (loop (type $t) (i32.const 1) (i32.sub) (local.tee 0) (br_if 0 (local.get 0)))))""",
     "if with params": """(module (type $t (func (param i32) (result i32)))
-        (func (param i32) (result i32) (local.get 0) (if (type $t) (local.get 0) (then (i32.const 1) (i32.add)) (else))))""",
+        (func (param i32) (result i32)
+          (local.get 0) (if (type $t) (local.get 0) (then (i32.const 1) (i32.add)) (else))))""",
     "if without else, no results": "(module (func (param i32) (if (local.get 0) (then nop))))",
     "br_table same arity": """(module (func (param i32) (result i32)
         (block (result i32) (block (result i32) (br_table 0 1 (i32.const 7) (local.get 0))))))""",
@@ -62,12 +64,13 @@ VALID = {
         (func (param externref) (table.set $e (i32.const 0) (local.get 0))
           (drop (table.grow $t (ref.null func) (i32.const 1)))
           (table.fill $e (i32.const 0) (local.get 0) (i32.const 1))))""",
-    "ref.func declared by an export": "(module (func $f (export \"f\")) (func (drop (ref.func $f))))",
+    "ref.func declared by an export": '(module (func $f (export "f")) (func (drop (ref.func $f))))',
     "ref.func declared by a global": "(module (func $f) (global funcref (ref.func $f)) (func (drop (ref.func $f))))",
     "ref.func in global initializer needs no declaration": "(module (func $f) (global funcref (ref.func $f)))",
     "bulk memory": """(module (memory 1) (data $d "abc")
         (func (memory.init $d (i32.const 0) (i32.const 0) (i32.const 3)) (data.drop $d)
-          (memory.copy (i32.const 0) (i32.const 1) (i32.const 2)) (memory.fill (i32.const 0) (i32.const 0) (i32.const 1))))""",
+          (memory.copy (i32.const 0) (i32.const 1) (i32.const 2))
+          (memory.fill (i32.const 0) (i32.const 0) (i32.const 1))))""",
     "bulk tables": """(module (table $t 2 funcref) (table $u 2 funcref) (func $f) (elem $e func $f)
         (func (table.init $u $e (i32.const 0) (i32.const 0) (i32.const 1)) (elem.drop $e)
           (table.copy $t $u (i32.const 0) (i32.const 0) (i32.const 1))))""",
@@ -101,10 +104,14 @@ INVALID = {
     "block leaves too many": ("(module (func (block (i32.const 1))))", "type mismatch"),
     "block takes from outside": ("(module (func (i32.const 1) (block (drop))))", "type mismatch"),
     "if without else changing types": (
-        "(module (type $t (func (param i32) (result i64))) (func (i32.const 1) (i32.const 0) (if (type $t) (then unreachable)) drop))",
+        """(module (type $t (func (param i32) (result i64)))
+             (func (i32.const 1) (i32.const 0) (if (type $t) (then unreachable)) drop))""",
         "type mismatch",
     ),
-    "if arms differ": ("(module (func (result i32) (if (result i32) (i32.const 0) (then (i32.const 1)) (else (i64.const 1)))))", "type mismatch"),
+    "if arms differ": (
+        "(module (func (result i32) (if (result i32) (i32.const 0) (then (i32.const 1)) (else (i64.const 1)))))",
+        "type mismatch",
+    ),
     "if condition": ("(module (func (if (i64.const 0) (then))))", "type mismatch"),
     "br value": ("(module (func (result i32) (block (result i32) (br 0 (f32.const 0)))))", "type mismatch"),
     "loop label takes params": (
@@ -120,7 +127,10 @@ INVALID = {
     "unknown local": ("(module (func (param i32) (local i64) (drop (local.get 5))))", "unknown local 5"),
     "local type": ("(module (func (local f32) (local.set 0 (i32.const 0))))", "type mismatch"),
     "unknown global": ("(module (func (drop (global.get 0))))", "unknown global 0"),
-    "immutable global": ("(module (global i32 (i32.const 0)) (func (global.set 0 (i32.const 1))))", "global is immutable"),
+    "immutable global": (
+        "(module (global i32 (i32.const 0)) (func (global.set 0 (i32.const 1))))",
+        "global is immutable",
+    ),
     "unknown function": ("(module (func (call 3)))", "unknown function 3"),
     "call arguments": ("(module (func $f (param i32)) (func (call $f (i64.const 0))))", "type mismatch"),
     "unknown type": ("(module (table 1 funcref) (func (call_indirect (type 9) (i32.const 0))))", "unknown type 9"),
@@ -131,26 +141,39 @@ INVALID = {
     ),
     "unknown memory": ("(module (func (drop (i32.load (i32.const 0)))))", "unknown memory 0"),
     "memory.size without memory": ("(module (func (drop (memory.size))))", "unknown memory 0"),
-    "alignment": ("(module (memory 1) (func (drop (i32.load16_s align=4 (i32.const 0)))))", "alignment must not be larger than natural"),
-    "store alignment": ("(module (memory 1) (func (i64.store align=16 (i32.const 0) (i64.const 0))))", "alignment must not be larger than natural"),
+    "alignment": (
+        "(module (memory 1) (func (drop (i32.load16_s align=4 (i32.const 0)))))",
+        "alignment must not be larger than natural",
+    ),
+    "store alignment": (
+        "(module (memory 1) (func (i64.store align=16 (i32.const 0) (i64.const 0))))",
+        "alignment must not be larger than natural",
+    ),
     "untyped select of references": (
         "(module (func (drop (select (ref.null func) (ref.null func) (i32.const 1)))))",
         "type mismatch",
     ),
-    "untyped select of different types": ("(module (func (drop (select (i32.const 0) (i64.const 0) (i32.const 1)))))", "type mismatch"),
+    "untyped select of different types": (
+        "(module (func (drop (select (i32.const 0) (i64.const 0) (i32.const 1)))))",
+        "type mismatch",
+    ),
     "typed select of two types": (
         "(module (func (drop (select (result i32 i32) (i32.const 0) (i32.const 0) (i32.const 1)))))",
         "invalid result arity",
     ),
     "ref.is_null of a number": ("(module (func (drop (ref.is_null (i32.const 0)))))", "type mismatch"),
-    "undeclared function reference": ("(module (func $f) (func (drop (ref.func $f))))", "undeclared function reference"),
+    "undeclared function reference": (
+        "(module (func $f) (func (drop (ref.func $f))))",
+        "undeclared function reference",
+    ),
     "ref.func unknown function": ("(module (global funcref (ref.func 5)))", "unknown function 5"),
     "table.set type": (
         "(module (table 1 funcref) (func (table.set 0 (i32.const 0) (ref.null extern))))",
         "type mismatch",
     ),
     "table.copy types": (
-        "(module (table 1 funcref) (table 1 externref) (func (table.copy 0 1 (i32.const 0) (i32.const 0) (i32.const 0))))",
+        """(module (table 1 funcref) (table 1 externref)
+             (func (table.copy 0 1 (i32.const 0) (i32.const 0) (i32.const 0))))""",
         "type mismatch",
     ),
     "table.init types": (
@@ -159,21 +182,30 @@ INVALID = {
     ),
     "unknown elem segment": ("(module (func (elem.drop 0)))", "unknown elem segment 0"),
     "unknown data segment": ("(module (memory 1) (func (data.drop 0)))", "unknown data segment 0"),
-    "memory.init without memory": ("(module (data \"\") (func (memory.init 0 (i32.const 0) (i32.const 0) (i32.const 0))))", "unknown memory 0"),
-    "non-constant global initializer": ("(module (global i32 (i32.add (i32.const 1) (i32.const 2))))", "constant expression required"),
+    "memory.init without memory": (
+        '(module (data "") (func (memory.init 0 (i32.const 0) (i32.const 0) (i32.const 0))))',
+        "unknown memory 0",
+    ),
+    "non-constant global initializer": (
+        "(module (global i32 (i32.add (i32.const 1) (i32.const 2))))",
+        "constant expression required",
+    ),
     "global initializer type": ("(module (global i32 (i64.const 0)))", "type mismatch"),
     "global initializer empty": ("(module (global i32))", "type mismatch"),
-    "global.get of a defined global": ("(module (global i32 (i32.const 0)) (global i32 (global.get 0)))", "unknown global 0"),
+    "global.get of a defined global": (
+        "(module (global i32 (i32.const 0)) (global i32 (global.get 0)))",
+        "unknown global 0",
+    ),
     "global.get of a mutable import": (
-        "(module (import \"m\" \"g\" (global (mut i32))) (global i32 (global.get 0)))",
+        '(module (import "m" "g" (global (mut i32))) (global i32 (global.get 0)))',
         "constant expression required",
     ),
     "data offset of a defined global": (
-        "(module (memory 1) (global i32 (i32.const 0)) (data (global.get 0) \"\"))",
+        '(module (memory 1) (global i32 (i32.const 0)) (data (global.get 0) ""))',
         "unknown global 0",
     ),
-    "data offset type": ("(module (memory 1) (data (i64.const 0) \"\"))", "type mismatch"),
-    "data without memory": ("(module (data (i32.const 0) \"\"))", "unknown memory 0"),
+    "data offset type": ('(module (memory 1) (data (i64.const 0) ""))', "type mismatch"),
+    "data without memory": ('(module (data (i32.const 0) ""))', "unknown memory 0"),
     "elem without table": ("(module (func $f) (elem (i32.const 0) $f))", "unknown table 0"),
     "elem type vs table type": ("(module (table 1 externref) (func $f) (elem (i32.const 0) $f))", "type mismatch"),
     "elem item type": ("(module (elem externref (ref.null func)))", "type mismatch"),
@@ -181,13 +213,19 @@ INVALID = {
     "memory max too large": ("(module (memory 0 65537))", "memory size must be at most 65536 pages"),
     "memory min above max": ("(module (memory 2 1))", "size minimum must not be greater than maximum"),
     "table min above max": ("(module (table 2 1 funcref))", "size minimum must not be greater than maximum"),
-    "imported memory limits": ("(module (import \"m\" \"m\" (memory 3 2)))", "size minimum must not be greater than maximum"),
-    "multiple memories": ("(module (import \"m\" \"m\" (memory 1)) (memory 1))", "multiple memories"),
+    "imported memory limits": (
+        '(module (import "m" "m" (memory 3 2)))',
+        "size minimum must not be greater than maximum",
+    ),
+    "multiple memories": ('(module (import "m" "m" (memory 1)) (memory 1))', "multiple memories"),
     "start function type": ("(module (func $s (param i32)) (start $s))", "start function must have type [] -> []"),
     "unknown start function": ("(module (start 2))", "unknown function 2"),
-    "duplicate export": ("(module (func) (memory 1) (export \"a\" (func 0)) (export \"a\" (memory 0)))", "duplicate export name"),
-    "export unknown global": ("(module (export \"g\" (global 0)))", "unknown global 0"),
-    "import unknown type": ("(module (import \"m\" \"f\" (func (type 3))))", "unknown type 3"),
+    "duplicate export": (
+        '(module (func) (memory 1) (export "a" (func 0)) (export "a" (memory 0)))',
+        "duplicate export name",
+    ),
+    "export unknown global": ('(module (export "g" (global 0)))', "unknown global 0"),
+    "import unknown type": ('(module (import "m" "f" (func (type 3))))', "unknown type 3"),
 }
 
 
@@ -236,10 +274,12 @@ def test_v128_is_unsupported() -> None:
 
 
 def test_unknown_instruction() -> None:
-    with pytest.raises(WasmError, match="unknown instruction i32.frobnicate"):
+    with pytest.raises(WasmError, match=r"unknown instruction i32\.frobnicate"):
         validate_module(_one_func(Instr("i32.frobnicate"), Instr("end")))
 
 
 def test_valid_module_built_directly() -> None:
-    module = _one_func(Instr("i32.const", (1,)), Instr("i32.const", (2,)), Instr("i32.add"), Instr("end"), results=("i32",))
+    module = _one_func(
+        Instr("i32.const", (1,)), Instr("i32.const", (2,)), Instr("i32.add"), Instr("end"), results=("i32",)
+    )
     validate_module(module)

@@ -48,10 +48,11 @@ static void t_call_indirect(const w_value *a, w_value *r) {
 }
 
 /* Unbounded recursion that no compiler can turn into a loop: each frame's
- * local is passed down by address, so every frame stays alive. */
+ * local is passed down by address, so every frame stays alive.  (The depth
+ * never wraps around before the stack runs out.) */
 static uint32_t recurse(volatile uint32_t *parent) {
   volatile uint32_t depth = *parent + 1;
-  return recurse(&depth) + 1;
+  return depth == 0 ? 0 : recurse(&depth) + 1;
 }
 static void t_recurse(const w_value *a, w_value *r) {
   (void)a;
@@ -69,9 +70,14 @@ static void t_deep(const w_value *a, w_value *r) {
   r[0].i32 = descend(&zero, a[0].i32);
 }
 
-/* A bug in the runtime or the generated code, not a trap. */
+/* Bugs in the runtime or the generated code, not traps: a wild load, and
+ * a division without the checks of w_i32_div_s. */
 static void t_crash(const w_value *a, w_value *r) {
   r[0].i32 = *(volatile uint32_t *)(uintptr_t)a[0].i32;
+}
+static void t_unchecked_div(const w_value *a, w_value *r) {
+  volatile int32_t divisor = (int32_t)a[1].i32;
+  r[0].i32 = (uint32_t)((int32_t)a[0].i32 / divisor);
 }
 
 #define E(name, params, results) {#name, params, results, t_##name}
@@ -79,6 +85,6 @@ const w_export w_program_exports[] = {
     E(unreachable, "", ""), E(div_s, "ii", "i"), E(trunc, "f", "i"),
     E(load, "ii", "i"), E(load8, "ii", "i"), E(load64, "ii", "I"), E(store, "ii", ""),
     E(fill, "ii", ""), E(table_get, "i", "r"), E(call_indirect, "ii", "i"),
-    E(recurse, "", "i"), E(deep, "i", "i"), E(crash, "i", "i"),
+    E(recurse, "", "i"), E(deep, "i", "i"), E(crash, "i", "i"), E(unchecked_div, "ii", "i"),
 };
 const uint32_t w_program_num_exports = sizeof w_program_exports / sizeof *w_program_exports;

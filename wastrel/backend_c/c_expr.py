@@ -117,8 +117,7 @@ class ExprPrinter:
             bits = 32 if prefix == "i32" else 64
             if name in ("lt_s", "gt_s", "le_s", "ge_s"):
                 symbol, level = _BINARY_C[name[:2]]
-                signed = _SIGNED[prefix]
-                return f"({signed}){self(args[0], UNARY)} {symbol} ({signed}){self(args[1], UNARY)}", level
+                return f"{self.signed(prefix, args[0])} {symbol} {self.signed(prefix, args[1])}", level
             if name in ("lt_u", "gt_u", "le_u", "ge_u"):
                 symbol, level = _BINARY_C[name[:2]]
                 return f"{self(args[0], level)} {symbol} {self(args[1], level + 1)}", level
@@ -132,6 +131,12 @@ class ExprPrinter:
             suffix = "f" if prefix == "f32" else ""
             return self.call(_FLOAT_UNARY[name] + suffix, args)
         return self.call(f"w_{prefix}_{name}", args)
+
+    def signed(self, prefix: str, e: n.Expr) -> str:
+        """An operand of a signed comparison: a cast, or a signed literal."""
+        if isinstance(e, n.Const) and e.value is not None and abs(e.value) < 1 << 31:
+            return str(e.value)
+        return f"({_SIGNED[prefix]}){self(e, UNARY)}"
 
     def bitwise_operand(self, e: n.Expr, name: str) -> str:
         same = isinstance(e, n.Op) and e.op.partition(".")[2] == name

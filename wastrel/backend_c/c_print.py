@@ -480,7 +480,7 @@ class FunctionPrinter:
             case n.CDoWhile(body=body, cond=c):
                 self.emit(depth, "do {")
                 self.block(body, depth + 1)
-                self.emit(depth, f"}} while ({e(c)});")
+                self.emit(depth, f"}} while ({self.condition(c)});")
             case n.CSwitch(index=idx, cases=cases, default=default):
                 self.emit(depth, f"switch ({e(idx)}) {{")
                 for values, body in cases:
@@ -508,7 +508,7 @@ class FunctionPrinter:
             self.block(els, depth + 1)
             self.emit(depth, "}")
             return
-        self.emit(depth, f"{prefix}if ({self.expr(cond)}) {{")
+        self.emit(depth, f"{prefix}if ({self.condition(cond)}) {{")
         self.block(then, depth + 1)
         if len(els) == 1 and isinstance(els[0], n.CIf):
             self.if_(els[0], depth, "} else ")
@@ -517,6 +517,11 @@ class FunctionPrinter:
             self.emit(depth, "} else {")
             self.block(els, depth + 1)
         self.emit(depth, "}")
+
+    def condition(self, cond: n.Expr) -> str:
+        """A condition; an assignment in it gets the customary parentheses."""
+        text = self.expr(cond)
+        return f"({text})" if isinstance(cond, n.LocalTee) else text
 
     def perform(self, s: n.Perform) -> str:
         e, ctx = self.expr, self.ctx

@@ -18,9 +18,10 @@ exist (kind "invalid") because blocks carry their resolved `FuncType`.
 from __future__ import annotations
 
 import gc
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
-from typing import Callable, Iterator, NoReturn, TypeVar
+from typing import NoReturn, TypeVar
 
 from wastrel.frontend.errors import WasmError
 from wastrel.ir.wasm import (
@@ -113,14 +114,6 @@ UNSUPPORTED_OPCODES = {
     0xFE: "threads (0xfe prefix)",
 }
 
-# Section ids, their names, and their rank in the required order.
-SECTIONS = {
-    1: "type", 2: "import", 3: "function", 4: "table", 5: "memory", 6: "global", 7: "export",
-    8: "start", 9: "element", 12: "data count", 10: "code", 11: "data",
-}  # fmt: skip
-SECTION_RANK = {sid: rank for rank, sid in enumerate(SECTIONS, start=1)}
-UNSUPPORTED_SECTIONS = {13: "exceptions (tag section)"}
-
 EXTERN_KINDS = ("func", "table", "memory", "global")
 
 EMPTY_BLOCK = FuncType()
@@ -174,21 +167,23 @@ class _Reader:
         self.pos = pos + 1
         return self.data[pos]
 
-    def bytes(self, n: int) -> bytes:
+    def skip(self, n: int) -> int:
+        """Skip `n` bytes, a length read from the input; give where they start."""
         pos = self.pos
         if n > self.end - pos:
             self.fail("unexpected end: length out of bounds")
         self.pos = pos + n
-        return self.data[pos : pos + n]
+        return pos
+
+    def bytes(self, n: int) -> bytes:
+        start = self.skip(n)
+        return self.data[start : start + n]
 
     def sized(self) -> _Reader:
         """A reader for the next `size:u32` bytes, which this reader skips."""
         size = self.u32()
-        if size > self.end - self.pos:
-            self.fail("unexpected end: length out of bounds")
-        sub = _Reader(self.data, self.pos, self.pos + size, self.types, self.data_count)
-        self.pos += size
-        return sub
+        start = self.skip(size)
+        return _Reader(self.data, start, start + size, self.types, self.data_count)
 
     def leb(self, bits: int, signed: bool) -> int:
         """An LEB128 integer of at most `bits` bits, per the spec's limits."""
@@ -202,9 +197,7 @@ class _Reader:
             pos += 1
             result |= (b & 0x7F) << shift
             shift += 7
-            if pos - start == max_len:
-                break
-            if b < 0x80:
+            if b < 0x80 or pos - start == max_len:
                 break
         if pos - start == max_len:
             if b & 0x80:
@@ -275,24 +268,24 @@ class _Reader:
             self.fail("malformed function type", start)
         return FuncType(tuple(self.vec(_Reader.valtype)), tuple(self.vec(_Reader.valtype)))
 
-    def limits(self, flag_values: tuple[int, ...]) -> Limits:
+    def limits(self) -> Limits:
         start = self.pos
         flags = self.byte()
-        if flags not in flag_values:
+        if flags not in (0x00, 0x01):  # bit 0: a maximum follows
             if flags in (0x02, 0x03):
                 self.unsupported("threads (shared memory)", start)
             if 0x04 <= flags <= 0x07:
                 self.unsupported("memory64", start)
             self.fail("malformed limits flags", start)
-        lo = self.u32()
-        return Limits(lo, self.u32() if flags & 1 else None)
+        minimum = self.u32()
+        return Limits(minimum, self.u32() if flags else None)
 
     def tabletype(self) -> TableType:
         elem = self.reftype()
-        return TableType(elem, self.limits((0x00, 0x01)))
+        return TableType(elem, self.limits())
 
     def memtype(self) -> MemoryType:
-        return MemoryType(self.limits((0x00, 0x01)))
+        return MemoryType(self.limits())
 
     def globaltype(self) -> GlobalType:
         t = self.valtype()
@@ -498,7 +491,7 @@ class _Parts:
     elems: list[Elem] = field(default_factory=list)
     data_count: int | None = None
     code: list[tuple[tuple[str, ...], tuple[Instr, ...], int]] = field(default_factory=list)
-    code_offset: int = 0
+    code_offset: int | None = None
     datas: list[Data] = field(default_factory=list)
     names: Names | None = None
     customs: list[tuple[str, bytes]] = field(default_factory=list)
@@ -626,16 +619,19 @@ def _locals(r: _Reader) -> tuple[str, ...]:
     return tuple(t for n, t in groups for _ in range(n))
 
 
+def _code_entry(r: _Reader) -> tuple[tuple[str, ...], tuple[Instr, ...], int]:
+    start = r.pos
+    body = r.sized()
+    local_types = _locals(body)
+    instrs = body.expr()
+    if not body.at_end():
+        body.fail("section size mismatch: bytes after the function's final end")
+    return local_types, tuple(instrs), start
+
+
 def _code_section(r: _Reader, m: _Parts) -> None:
     m.code_offset = r.pos
-    for _ in range(r.u32()):
-        start = r.pos
-        body = r.sized()
-        local_types = _locals(body)
-        instrs = body.expr()
-        if not body.at_end():
-            body.fail("section size mismatch: bytes after the function's final end")
-        m.code.append((local_types, tuple(instrs), start))
+    m.code = r.vec(_code_entry)
 
 
 def _data(r: _Reader) -> Data:
@@ -654,20 +650,23 @@ def _data_section(r: _Reader, m: _Parts) -> None:
     m.datas = r.vec(_data)
 
 
-SECTION_READERS: dict[int, Callable[[_Reader, _Parts], None]] = {
-    1: _type_section,
-    2: _import_section,
-    3: _function_section,
-    4: _table_section,
-    5: _memory_section,
-    6: _global_section,
-    7: _export_section,
-    8: _start_section,
-    9: _element_section,
-    12: _data_count_section,
-    10: _code_section,
-    11: _data_section,
+# Section ids, in the order the sections must come, with names and readers.
+SECTIONS: dict[int, tuple[str, Callable[[_Reader, _Parts], None]]] = {
+    1: ("type", _type_section),
+    2: ("import", _import_section),
+    3: ("function", _function_section),
+    4: ("table", _table_section),
+    5: ("memory", _memory_section),
+    6: ("global", _global_section),
+    7: ("export", _export_section),
+    8: ("start", _start_section),
+    9: ("element", _element_section),
+    12: ("data count", _data_count_section),
+    10: ("code", _code_section),
+    11: ("data", _data_section),
 }
+SECTION_RANK = {sid: rank for rank, sid in enumerate(SECTIONS, start=1)}
+UNSUPPORTED_SECTIONS = {13: "exceptions (tag section)"}
 
 
 # -- the name section ---------------------------------------------------------
@@ -704,10 +703,8 @@ def _names(r: _Reader) -> Names:
 def _custom_section(r: _Reader, m: _Parts) -> None:
     name = r.name()
     if name == "name" and m.names is None:
-        try:
+        with suppress(WasmError):  # a malformed name section is ignored, as engines do
             m.names = _names(r)
-        except WasmError:
-            pass  # a malformed name section is ignored, as engines do
         return
     m.customs.append((name, r.bytes(r.end - r.pos)))
 
@@ -740,7 +737,7 @@ def _cyclic_gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def decode_module(data: bytes) -> Module:
+def decode_module(data: bytes | bytearray | memoryview) -> Module:
     """Decode a binary module; raises WasmError if it is malformed."""
     with _cyclic_gc_paused():
         return _decode(bytes(data))
@@ -765,10 +762,11 @@ def _decode(data: bytes) -> Module:
         if sid == 0:
             _custom_section(body, m)
             continue
+        name, read = SECTIONS[sid]
         if SECTION_RANK[sid] <= last_rank:
-            r.fail(f"unexpected content after last section ({SECTIONS[sid]} section out of order or repeated)", id_at)
+            r.fail(f"unexpected content after last section ({name} section out of order or repeated)", id_at)
         last_rank = SECTION_RANK[sid]
-        SECTION_READERS[sid](body, m)
+        read(body, m)
         if not body.at_end():
             body.fail("section size mismatch")
     return _assemble(m, r)
@@ -776,10 +774,10 @@ def _decode(data: bytes) -> Module:
 
 def _assemble(m: _Parts, r: _Reader) -> Module:
     if len(m.func_types) != len(m.code):
-        r.fail("function and code section have inconsistent lengths", m.code_offset or None)
+        r.fail("function and code section have inconsistent lengths", m.code_offset)
     if m.data_count is not None and m.data_count != len(m.datas):
         r.fail("data count and data section have inconsistent lengths")
-    funcs = tuple(Func(t, loc, body, at) for t, (loc, body, at) in zip(m.func_types, m.code))
+    funcs = tuple(Func(t, loc, body, at) for t, (loc, body, at) in zip(m.func_types, m.code, strict=True))
     return Module(
         types=tuple(m.types),
         imports=tuple(m.imports),

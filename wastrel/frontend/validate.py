@@ -17,7 +17,8 @@ unreachable code) and a stack of control frames.
 
 from __future__ import annotations
 
-from typing import Callable, Iterable, NoReturn
+from collections.abc import Callable, Iterable, Sized
+from typing import NoReturn
 
 from wastrel.frontend.errors import WasmError
 from wastrel.ir.wasm import (
@@ -27,6 +28,7 @@ from wastrel.ir.wasm import (
     GlobalType,
     Instr,
     Limits,
+    MemoryType,
     Module,
     TableType,
 )
@@ -169,7 +171,8 @@ def _declared_refs(module: Module) -> frozenset[int]:
     function: the only ones `ref.func` may take in a function body."""
     exprs = [g.init for g in module.globals]
     exprs += [e for seg in module.elems for e in seg.init]
-    exprs += [seg.offset_expr for seg in (*module.elems, *module.datas) if seg.offset_expr]
+    exprs += [e.offset_expr for e in module.elems if e.offset_expr]
+    exprs += [d.offset_expr for d in module.datas if d.offset_expr]
     refs = {i.args[0] for expr in exprs for i in expr if i.op == "ref.func"}
     refs |= {e.index for e in module.exports if e.kind == "func"}
     return frozenset(refs)
@@ -229,14 +232,15 @@ def _check_const(ctx: _Context, expr: tuple[Instr, ...], expected: str, offset: 
 
 def _check_imports(ctx: _Context, module: Module) -> None:
     for imp in module.imports:
-        if imp.kind == "func":
-            ctx.type(imp.desc, imp.offset)  # type: ignore[arg-type]
-        elif imp.kind == "table":
-            _check_table(imp.desc, imp.offset)  # type: ignore[arg-type]
-        elif imp.kind == "memory":
-            _check_memory_limits(imp.desc.limits, imp.offset)  # type: ignore[union-attr]
+        desc = imp.desc
+        if isinstance(desc, int):
+            ctx.type(desc, imp.offset)
+        elif isinstance(desc, TableType):
+            _check_table(desc, imp.offset)
+        elif isinstance(desc, MemoryType):
+            _check_memory_limits(desc.limits, imp.offset)
         else:
-            _check_valtypes((imp.desc.type,), imp.offset)  # type: ignore[union-attr]
+            _check_valtypes((desc.type,), imp.offset)
 
 
 def _check_segments(ctx: _Context, module: Module) -> None:
@@ -255,7 +259,7 @@ def _check_segments(ctx: _Context, module: Module) -> None:
 
 
 def _check_exports(ctx: _Context, module: Module) -> None:
-    spaces = {"func": ctx.funcs, "table": ctx.tables, "memory": ctx.memories, "global": ctx.globals}
+    spaces: dict[str, Sized] = {"func": ctx.funcs, "table": ctx.tables, "memory": ctx.memories, "global": ctx.globals}
     names: set[str] = set()
     for export in module.exports:
         if export.name in names:
@@ -284,9 +288,8 @@ def validate_module(module: Module) -> None:
         _check_valtypes((glob.type.type,), glob.offset)
         _check_const(ctx, glob.init, glob.type.type, glob.offset)
     _check_segments(ctx, module)
-    if module.start is not None:
-        if ctx.func_type(module.start, None) != FuncType():
-            _fail("start function must have type [] -> []", None)
+    if module.start is not None and ctx.func_type(module.start, None) != FuncType():
+        _fail("start function must have type [] -> []", None)
     _check_exports(ctx, module)
     for func in module.funcs:
         func_type = ctx.types[func.type_index]

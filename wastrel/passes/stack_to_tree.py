@@ -58,14 +58,14 @@ def stack_to_tree(module: Module) -> n.Program:
 
 def function_names(module: Module) -> list[str]:
     """A distinct readable name for every function: from the name section,
-    else the export name, else `f<index>`."""
+    else the export name, else its index."""
     count = module.num_imported_funcs + len(module.funcs)
     exported = {e.index: e.name for e in module.exports if e.kind == "func"}
     imported = [f"{i.module}.{i.name}" for i in module.imports_of("func")]
     names: list[str] = []
     seen: set[str] = set()
     for i in range(count):
-        name = module.names.funcs.get(i) or exported.get(i) or (imported[i] if i < len(imported) else f"f{i}")
+        name = module.names.funcs.get(i) or exported.get(i) or (imported[i] if i < len(imported) else str(i))
         if name in seen:
             name = f"{name}.{i}"
         seen.add(name)

@@ -2,7 +2,8 @@
  *
  *   PROGRAM [--env K[=V]]... [--argv0 NAME] [--invoke NAME] [--] [ARGS...]
  *
- * Options are recognized only before the first other argument or `--`.
+ * Options are recognized only before the first other argument or `--`;
+ * there are only long ones, so "-1" or "-" is an argument.
  * The guest's argv is NAME (default: the basename of PROGRAM) followed by
  * ARGS; its environment holds exactly the --env variables (`--env K` passes
  * the host's value of K), as in wasmtime.  With --invoke, ARGS are also
@@ -55,8 +56,8 @@ static _Noreturn void usage_error(const char *program, const char *what, const c
 
 /* The "K=V" string for --env K=V, or for --env K with the host's value
  * (NULL when the host has no K). */
-static char *env_entry(const char *spec) {
-  if (strchr(spec, '=')) return (char *)spec;
+static char *env_entry(char *spec) {
+  if (strchr(spec, '=')) return spec;
   const char *value = getenv(spec);
   if (!value) return NULL;
   char *entry = malloc(strlen(spec) + strlen(value) + 2);
@@ -65,38 +66,49 @@ static char *env_entry(const char *spec) {
   return entry;
 }
 
+/* Whether argv[*i] is the option `name`, written `NAME VALUE` or
+ * `NAME=VALUE`.  If so, sets *value and leaves *i on the last argument the
+ * option used. */
+static int option(const options *o, int argc, char **argv, int *i, const char *name,
+                  char **value) {
+  size_t n = strlen(name);
+  char *arg = argv[*i];
+  if (strncmp(arg, name, n) != 0) return 0;
+  if (arg[n] == '=') {
+    *value = arg + n + 1;
+    return 1;
+  }
+  if (arg[n] != '\0') return 0;
+  if (*i + 1 >= argc) usage_error(o->program, "missing value for ", name);
+  *value = argv[++*i];
+  return 1;
+}
+
 /* Parses the command line into `o`, and hands the guest's argv and
  * environment to WASI. */
 static void parse_command_line(int argc, char **argv, options *o) {
-  const char *slash = strrchr(argv[0], '/');
-  o->program = slash ? slash + 1 : argv[0];
-  const char *argv0 = o->program;
+  char *slash = strrchr(argv[0], '/');
+  char *argv0 = slash ? slash + 1 : argv[0];
+  o->program = argv0;
   char **env = calloc((size_t)argc, sizeof *env);
   int nenv = 0;
   int i = 1;
   for (; i < argc; i++) {
-    const char *opt = argv[i];
-    if (strcmp(opt, "--") == 0) {
+    char *value;
+    if (strcmp(argv[i], "--") == 0) {
       i++;
       break;
     }
-    if (opt[0] != '-' || opt[1] == '\0') break;
-    /* --opt VALUE or --opt=VALUE */
-    const char *eq = strchr(opt, '=');
-    size_t len = eq ? (size_t)(eq - opt) : strlen(opt);
-    const char *value = eq ? eq + 1 : i + 1 < argc ? argv[i + 1] : NULL;
-    if (!((len == 5 && !strncmp(opt, "--env", 5)) || (len == 7 && !strncmp(opt, "--argv0", 7)) ||
-          (len == 8 && !strncmp(opt, "--invoke", 8))))
-      usage_error(o->program, "unknown option ", opt);
-    if (!value) usage_error(o->program, "missing value for ", opt);
-    if (!eq) i++;
-    if (len == 5) {
+    if (strncmp(argv[i], "--", 2) != 0) break;
+    if (option(o, argc, argv, &i, "--env", &value)) {
       char *entry = env_entry(value);
       if (entry) env[nenv++] = entry;
-    } else if (len == 7) {
+    } else if (option(o, argc, argv, &i, "--argv0", &value)) {
       argv0 = value;
-    } else {
+    } else if (option(o, argc, argv, &i, "--invoke", &value)) {
       o->invoke = value;
+    } else {
+      usage_error(o->program, "unknown option ", argv[i]);
     }
   }
   o->nargs = argc - i;
@@ -107,7 +119,7 @@ static void parse_command_line(int argc, char **argv, options *o) {
     fputs("wastrel: out of memory\n", stderr);
     exit(1);
   }
-  guest_argv[0] = (char *)argv0;
+  guest_argv[0] = argv0;
   memcpy(guest_argv + 1, o->args, (size_t)o->nargs * sizeof *guest_argv);
   w_wasi_set_args(o->nargs + 1, guest_argv);
   w_wasi_set_env(nenv, env);
@@ -221,6 +233,7 @@ static int invoke(const options *o) {
             nparams == 1 ? "" : "s", o->nargs);
     return 1;
   }
+  /* (not freed: the process ends soon, possibly by unwinding past here) */
   w_value *args = calloc(nparams + 1, sizeof *args);
   w_value *results = calloc(nresults + 1, sizeof *results);
   if (!args || !results) {
@@ -236,8 +249,6 @@ static int invoke(const options *o) {
   }
   e->thunk(args, results);
   for (size_t i = 0; i < nresults; i++) print_value(e->results[i], results[i]);
-  free(args);
-  free(results);
   return 0;
 }
 
