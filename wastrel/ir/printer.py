@@ -63,7 +63,7 @@ class _Printer:
             case n.GlobalGet(index=i):
                 return f"(global.get {i})"
             case n.TempRef(id=t):
-                return f"t{t}"
+                return self.func.local_names[t]
             case n.Op(op=op, args=args, imm=imm):
                 return self.head(e, f"({op}{format_imm(op, imm)}") + self.args(args) + ")"
             case n.Call(func=f, args=args):
@@ -128,7 +128,8 @@ class _Printer:
     def simple(self, s: n.Stmt) -> str:
         match s:
             case n.Let(temps=ts, value=v):
-                return self.head(s, "(let (" + " ".join(f"t{t}" for t in ts) + ")") + f" {self.expr(v)})"
+                names = " ".join(self.func.local_names[t] for t in ts)
+                return self.head(s, f"(let ({names})") + f" {self.expr(v)})"
             case n.MultiSet(indices=ids, value=v):
                 names = " ".join(self.local(i) for i in ids)
                 return self.head(s, f"(local.set ({names})") + f" {self.expr(v)})"

@@ -39,10 +39,10 @@ from __future__ import annotations
 from collections import Counter
 
 from wastrel.ir import nodes as n
-from wastrel.ir.effects import Effect, conflicts, local_bit
-from wastrel.passes.annotate_effects import union, writes_locals
+from wastrel.ir.effects import Effect, conflicts
+from wastrel.passes.annotate_effects import union
 from wastrel.passes.framework import declare_pass, map_functions
-from wastrel.passes.helpers import LocalAllocator, operands, type_of, with_operands
+from wastrel.passes.helpers import LocalAllocator, local_get, local_set, operands, type_of, with_operands
 from wastrel.ir.wasm import Module
 
 
@@ -88,7 +88,7 @@ class _Flusher:
             flushed = self.must_flush(pending, folded, effect)
             for p in pending:
                 if id(p) in flushed:
-                    out.append(self.assign(p.temps[0], p.value))
+                    out.append(local_set(p.temps[0], p.value))
             substitutions = {p.temps[0]: p.value for p in folded if id(p) not in flushed}
             pending = [p for p in pending if id(p) not in flushed and p not in folded]
             prelude, stmt = self.sequence(self.resolve(stmt, substitutions))
@@ -97,12 +97,12 @@ class _Flusher:
                 if self.foldable(stmt):
                     pending.append(stmt)
                 elif len(stmt.temps) == 1:
-                    out.append(self.assign(stmt.temps[0], stmt.value))
+                    out.append(local_set(stmt.temps[0], stmt.value))
                 else:
                     out.append(n.MultiSet(stmt.temps, stmt.value, effect=stmt.effect))
             else:
                 out.append(stmt)
-        out.extend(self.assign(p.temps[0], p.value) for p in pending)
+        out.extend(local_set(p.temps[0], p.value) for p in pending)
         return tuple(out)
 
     @staticmethod
@@ -123,9 +123,6 @@ class _Flusher:
             case n.If(then=then, else_=els):
                 return _replace_body(stmt, then=self.body(then), else_=self.body(els))
         return stmt
-
-    def assign(self, index: int, value: n.Expr) -> n.LocalSet:
-        return n.LocalSet(index, value, effect=value.effect | writes_locals((index,)))  # type: ignore[operator]
 
     # -- expressions -----------------------------------------------------------
 
@@ -168,8 +165,8 @@ class _Flusher:
 
     def hoist(self, expr: n.Expr, prelude: list[n.Stmt]) -> n.Expr:
         local = self.locals.new(type_of(expr, self.locals.type_of, self.module))
-        prelude.append(self.assign(local, expr))
-        return n.LocalGet(local, effect=Effect(reads=local_bit(local)))
+        prelude.append(local_set(local, expr))
+        return local_get(local)
 
 
 def _replace_body(stmt: n.Stmt, **bodies: tuple[n.Stmt, ...]) -> n.Stmt:

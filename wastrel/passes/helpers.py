@@ -5,6 +5,7 @@
   rebuilt with replacements.  Node fields are declared in evaluation order,
   so this is a walk over the fields.
 * `LocalAllocator`: adds locals to a function as a pass goes.
+* `local_get`, `local_set`: the two forms passes add most, with effects.
 * `type_of(expr, ...)`: the Wasm type of a single-valued expression.
 """
 
@@ -14,6 +15,7 @@ from dataclasses import fields, replace
 from typing import Callable
 
 from wastrel.ir import nodes as n
+from wastrel.ir.effects import Effect, local_bit
 from wastrel.ir.ops import numeric_result_type
 from wastrel.ir.wasm import Module
 
@@ -41,6 +43,15 @@ def with_operands(node: n.Node, new: list[n.Expr]) -> n.Node:
             changes[f.name] = tuple(new[position : position + len(value)])
             position += len(value)
     return replace(node, **changes)
+
+
+def local_get(index: int) -> n.LocalGet:
+    return n.LocalGet(index, effect=Effect(reads=local_bit(index)))
+
+
+def local_set(index: int, value: n.Expr) -> n.LocalSet:
+    """An assignment, with its effect."""
+    return n.LocalSet(index, value, effect=value.effect | Effect(writes=local_bit(index)))  # type: ignore[operator]
 
 
 class LocalAllocator:

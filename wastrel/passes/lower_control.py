@@ -32,7 +32,7 @@ from dataclasses import replace
 from wastrel.ir import nodes as n
 from wastrel.ir.effects import local_bit
 from wastrel.passes.framework import declare_pass, map_functions
-from wastrel.passes.helpers import LocalAllocator
+from wastrel.passes.helpers import LocalAllocator, local_get, local_set
 
 _JUMPS = (n.CGoto, n.CContinue, n.CBreak, n.Return, n.Unreachable)
 
@@ -98,10 +98,10 @@ class _Lowerer:
             for _, v in pairs[i + 1 :]
         )
         if not clobbered:
-            return [n.LocalSet(t, v, effect=v.effect) for t, v in pairs]
+            return [local_set(t, v) for t, v in pairs]
         staged = [(t, self.locals.new(self.locals.type_of(t)), v) for t, v in pairs]
-        first = [n.LocalSet(tmp, v, effect=v.effect) for _, tmp, v in staged]
-        return first + [n.LocalSet(t, n.LocalGet(tmp)) for t, tmp, _ in staged]
+        first = [local_set(tmp, v) for _, tmp, v in staged]
+        return first + [local_set(t, local_get(tmp)) for t, tmp, _ in staged]
 
     def br_table(self, s: n.BrTable) -> list[n.Stmt]:
         out: list[n.Stmt] = []
@@ -110,8 +110,8 @@ class _Lowerer:
             staged = []
             for v in values:
                 local = self.locals.new(self.value_type(s, len(staged)))
-                out.append(n.LocalSet(local, v, effect=v.effect))
-                staged.append(n.LocalGet(local))
+                out.append(local_set(local, v))
+                staged.append(local_get(local))
             values = tuple(staged)
         cases: dict[str, list[int]] = {}
         for i, label in enumerate(s.labels):

@@ -1,0 +1,228 @@
+"""Each pass in isolation, on input written in its own input language, plus
+the pass manager and the languages.  (The golden snapshots show every pass on
+whole modules; these pin the rules one at a time.)"""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+import pytest
+
+from wastrel.ir import effects as fx
+from wastrel.ir import nodes as n
+from wastrel.ir.effects import GLOBAL, Effect, conflicts, local_bit
+from wastrel.ir.languages import C, EFFECTS, FLUSHED, TREE, LanguageError
+from wastrel.ir.printer import format_function
+from wastrel.ir.wasm import Export, Func, FuncType, Instr, Module
+from wastrel.passes.annotate_effects import annotate_effects
+from wastrel.passes.flush_temps import flush_temps
+from wastrel.passes.framework import PASSES, PassInfo
+from wastrel.passes.lower_control import lower_control
+from wastrel.passes.manager import PipelineError, build_pipeline
+from wastrel.passes.stack_to_tree import stack_to_tree
+
+I32 = "i32"
+
+
+def module_with(body: list[tuple], params: tuple[str, ...] = (I32, I32), results: tuple[str, ...] = (I32,), locals_: tuple[str, ...] = ()) -> Module:
+    instrs = tuple(Instr(op, tuple(args)) for op, *args in body) + (Instr("end"),)
+    return Module(
+        types=(FuncType(params, results),),
+        funcs=(Func(0, locals_, instrs),),
+        exports=(Export("f", "func", 0),),
+    )
+
+
+def program_of(*stmts: n.Stmt, local_types: tuple[str, ...] = (I32, I32, I32, I32)) -> n.Program:
+    func = n.Function(0, "f", FuncType((I32, I32), (I32,)), local_types, tuple(f"x{i}" for i in range(len(local_types))), stmts)
+    return n.Program(Module(types=(func.type,)), (func,))
+
+
+def body_text(program: n.Program) -> str:
+    """The function's statements, one a line, without its head and locals."""
+    lines = [line.strip() for line in format_function(program.funcs[0]).splitlines()[1:]]
+    return "\n".join(line for line in lines if not line.startswith("(local $"))
+
+
+# -- the pass manager ------------------------------------------------------------
+
+
+def test_pipeline_order() -> None:
+    assert [p.name for p in build_pipeline()] == [
+        "decode", "validate", "stack-to-tree", "annotate-effects", "flush-temps", "lower-control", "c-print",
+    ]  # fmt: skip
+
+
+def test_each_pass_module_is_named_after_its_pass() -> None:
+    for info in PASSES.values():
+        module = info.run.__module__.rsplit(".", 1)[1]
+        if module == "passes":  # the frontend's two passes share a module
+            continue
+        assert module.replace("_", "-") == info.name
+
+
+def test_each_pass_has_a_teaching_header() -> None:
+    for info in PASSES.values():
+        assert f"pass: {info.name} : {info.takes} -> {info.gives}" in info.doc or info.takes in ("bytes", "wasm")
+
+
+def _fake(name: str, takes: str, gives: str, requires: tuple[str, ...] = ()) -> PassInfo:
+    return PassInfo(name, takes, gives, requires, lambda x: x, "")
+
+
+def test_missing_requirement_is_named() -> None:
+    with pytest.raises(PipelineError, match="b requires nowhere"):
+        build_pipeline({"a": _fake("a", "x", "y"), "b": _fake("b", "y", "z", ("nowhere",))})
+
+
+def test_cycle_is_named() -> None:
+    passes = {"a": _fake("a", "x", "y", ("b",)), "b": _fake("b", "y", "z")}
+    with pytest.raises(PipelineError, match="cycle"):
+        build_pipeline(passes)
+
+
+def test_a_plugged_in_pass_takes_its_place() -> None:
+    passes = dict(PASSES)
+    passes["my-pass"] = _fake("my-pass", "flushed", "flushed", ("flush-temps",))
+    passes["lower-control"] = _fake("lower-control", "flushed", "c", ("my-pass",))
+    order = [p.name for p in build_pipeline(passes)]
+    assert order.index("flush-temps") < order.index("my-pass") < order.index("lower-control")
+
+
+# -- languages -------------------------------------------------------------------
+
+
+def test_languages_are_deltas() -> None:
+    assert FLUSHED.productions == EFFECTS.productions - {n.Let, n.TempRef} | {n.MultiSet}
+    assert n.Block in FLUSHED.productions and n.Block not in C.productions
+    assert "removes: Let TempRef" in FLUSHED.describe()
+
+
+def test_checker_rejects_foreign_form() -> None:
+    program = program_of(n.Let((2,), n.Const(I32, 1)))
+    TREE.check(program)
+    with pytest.raises(LanguageError, match="Let is not in this language"):
+        FLUSHED.check(program)
+
+
+def test_checker_requires_effects() -> None:
+    with pytest.raises(LanguageError, match="no effect annotation"):
+        EFFECTS.check(program_of(n.Return((n.LocalGet(0),))))
+
+
+# -- effects ---------------------------------------------------------------------
+
+
+def test_conflicts() -> None:
+    read_x, write_x = Effect(reads=local_bit(0)), Effect(writes=local_bit(0))
+    load, store = Effect(reads=GLOBAL, traps=fx.TRAP_MEMORY), Effect(writes=GLOBAL, traps=fx.TRAP_MEMORY)
+    assert conflicts(read_x, write_x) and not conflicts(read_x, read_x)
+    assert not conflicts(load, load), "two loads may trap only the same way"
+    assert conflicts(load, store)
+    assert conflicts(Effect(traps=fx.TRAP_DIVIDE), load), "different traps keep their order"
+    assert conflicts(Effect(escapes=frozenset({"b"})), Effect(traps=fx.TRAP_MEMORY))
+    assert not conflicts(Effect(escapes=frozenset({"b"})), read_x)
+
+
+# -- stack-to-tree -----------------------------------------------------------------
+
+
+def test_stack_to_tree_builds_one_expression() -> None:
+    module = module_with([("local.get", 0), ("local.get", 1), ("i32.const", 3), ("i32.mul",), ("i32.add",)])
+    assert body_text(stack_to_tree(module)) == "(return (i32.add (local.get $l0) (i32.mul (local.get $l1) (i32.const 3)))))"
+
+
+def test_stack_to_tree_binds_values_that_outlive_a_statement() -> None:
+    module = module_with([("local.get", 0), ("i32.const", 5), ("local.set", 0), ("local.get", 0), ("i32.add",)])
+    assert body_text(stack_to_tree(module)).splitlines() == [
+        "(let (t1) (local.get $l0))",
+        "(local.set $l0 (i32.const 5))",
+        "(return (i32.add t1 (local.get $l0))))",
+    ]
+
+
+def test_stack_to_tree_drops_unreachable_code() -> None:
+    module = module_with([("i32.const", 1), ("return",), ("local.get", 0), ("drop",), ("i32.const", 2)])
+    assert body_text(stack_to_tree(module)) == "(return (i32.const 1)))"
+
+
+def test_stack_to_tree_block_result_becomes_a_local() -> None:
+    module = module_with(
+        [("block", FuncType((), (I32,))), ("local.get", 0), ("local.get", 1), ("br_if", 0), ("drop",), ("i32.const", 7), ("end",)]
+    )
+    lines = body_text(stack_to_tree(module)).splitlines()
+    assert lines[0] == "(block $block1 (result $block1_r0)"
+    assert "(br_if $block1 t1 (local.get $l1))" in lines
+    assert lines[-2:] == ["(br $block1 (i32.const 7)))", "(return (local.get $block1_r0)))"]
+
+
+# -- flush-temps -------------------------------------------------------------------
+
+
+def flushed(*stmts: n.Stmt) -> str:
+    program = annotate_effects(program_of(*stmts))
+    result = flush_temps(program)
+    FLUSHED.check(result)
+    return body_text(result)
+
+
+def test_flush_folds_a_temporary_that_commutes() -> None:
+    text = flushed(n.Let((2,), n.LocalGet(0)), n.LocalSet(1, n.Const(I32, 5)), n.Return((n.Op("i32.add", (n.TempRef(2), n.LocalGet(1))),)))
+    assert text.endswith("(return {r:l0,l1,l2 br:return} (i32.add (local.get $x0) (local.get $x1))))")
+    assert "local.set $x2" not in text
+
+
+def test_flush_keeps_a_temporary_whose_input_is_overwritten() -> None:
+    text = flushed(n.Let((2,), n.LocalGet(0)), n.LocalSet(0, n.Const(I32, 5)), n.Return((n.Op("i32.add", (n.TempRef(2), n.LocalGet(0))),)))
+    assert text.splitlines()[0:2] == ["(local.set $x2 {r:l0 w:l2} (local.get $x0))", "(local.set $x0 {w:l0} (i32.const 5))"]
+
+
+def test_flush_keeps_call_order_in_one_expression() -> None:
+    program = program_of(n.Return((n.Op("i32.sub", (n.Call(0, ()), n.Call(0, ()))),)))
+    program = n.Program(Module(types=(FuncType((), (I32,)),), funcs=(Func(0, (), ()),)), program.funcs)
+    text = body_text(flush_temps(annotate_effects(program)))
+    assert "(local.set $h1 {r:G w:G,l4 t:any} (call $0 {r:G w:G t:any}))" in text
+    assert text.endswith("(i32.sub {r:G w:G t:any} (local.get $h1) (call $0 {r:G w:G t:any}))))")
+
+
+def test_flush_keeps_trapping_select_arm() -> None:
+    div = n.Op("i32.div_s", (n.LocalGet(0), n.LocalGet(1)))
+    text = flushed(n.Return((n.Op("select", (div, n.Const(I32, 0), n.LocalGet(1))),)))
+    assert "(local.set $h1 {r:l0,l1 w:l4 t:div,ovf} (i32.div_s" in text
+    assert "(select {r:l0,l1 t:div,ovf} (local.get $h1) (i32.const 0) (local.get $x1))" in text
+
+
+# -- lower-control -------------------------------------------------------------------
+
+
+def lowered(*stmts: n.Stmt) -> str:
+    result = lower_control(flush_temps(annotate_effects(program_of(*stmts))))
+    C.check(result)
+    return body_text(result)
+
+
+def test_lower_control_removes_fall_through_goto() -> None:
+    text = lowered(n.Block("b", (2,), (n.Br("b", (n.Const(I32, 1),)),)), n.Return((n.LocalGet(2),)))
+    assert text.splitlines() == ["(local.set $x2 {w:l2} (i32.const 1))", "(return {r:l2 br:return} (local.get $x2)))"]
+
+
+def test_lower_control_makes_do_while() -> None:
+    loop = n.Loop("l", (), (n.LocalSet(0, n.Op("i32.add", (n.LocalGet(0), n.Const(I32, 1)))), n.BrIf("l", (), n.LocalGet(0))))
+    text = lowered(loop, n.Return((n.LocalGet(0),)))
+    assert text.splitlines()[0:3] == ["(c.do", "(local.set $x0 {r:l0 w:l0} (i32.add (local.get $x0) (i32.const 1)))", "(c.while (local.get $x0)))"]
+
+
+def test_lower_control_stages_swapping_loop_parameters() -> None:
+    loop = n.Loop("l", (0, 1), (n.BrIf("l", (n.LocalGet(1), n.LocalGet(0)), n.LocalGet(2)),))
+    text = lowered(loop, n.Return((n.LocalGet(0),)))
+    assert "(local.set $v1 {r:l1 w:l4} (local.get $x1))" in text
+    assert "(local.set $x0 {r:l4 w:l0} (local.get $v1))" in text
+
+
+def test_cli_pass_names_match_modules() -> None:
+    for path in (Path(__file__).resolve().parent.parent / "wastrel" / "passes").glob("*.py"):
+        if path.stem in ("__init__", "framework", "manager", "helpers"):
+            continue
+        importlib.import_module(f"wastrel.passes.{path.stem}")
+        assert path.stem.replace("_", "-") in PASSES
