@@ -16,6 +16,7 @@ lives in pytest's temporary directory, shared by the session's workers.
 from __future__ import annotations
 
 import os
+import shlex
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +31,7 @@ from tests.e2e_util import (
     run_wasmtime,
     run_wastrel,
     wasm_toolchain_problem,
+    wastrel_command,
 )
 
 # A cached run has to skip compilation entirely: Python start-up, wastrel's
@@ -148,7 +150,7 @@ def test_wastrel_matches_oracles(case: Case, build_dir: Path, wastrel_cache: Pat
     module = build(source, "wasm", build_dir)
     expected = run_wasmtime(module, case.invocation, tmp_path)
     actual = run_wastrel(module, case.invocation, wastrel_cache)
-    assert actual == expected
+    assert actual == expected, f"reproduce with: {shlex.join(wastrel_command(module, case.invocation))}"
     assert actual.stdout == run_native(build(source, "native", build_dir), case.invocation).stdout
 
 

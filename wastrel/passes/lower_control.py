@@ -17,7 +17,9 @@ Then it tidies up, so that the C reads as a person would write it:
   results), and so are labels nothing jumps to;
 * a loop whose body ends `if (c) continue; break;` and has no other
   `continue` becomes `do { ... } while (c);`;
-* a loop body that ends with a jump needs no trailing `break`.
+* a loop body that ends with a jump needs no trailing `break`, and one that
+  ends with `continue` needs neither;
+* inside a loop, a `goto` to the label right after the loop is `break`.
 
 Design decision: the values a branch carries are assigned to the target's
 locals in order; if a later value reads a local assigned earlier (as in
@@ -134,9 +136,24 @@ def _make_loop(label: str, body: tuple[n.Stmt, ...]) -> n.Stmt:
     if body and isinstance(body[-1], n.CIf) and body[-1].then == (n.CContinue(),) and not body[-1].else_:
         if _count_continues(body[:-1]) == 0:
             return n.CDoWhile(body[:-1], body[-1].cond)
+    if body and isinstance(body[-1], n.CContinue):
+        return n.CLoop(label, body[:-1])
     if not body or not isinstance(body[-1], _JUMPS):
         body = body + (n.CBreak(),)
     return n.CLoop(label, body)
+
+
+def _gotos_to_breaks(body: tuple[n.Stmt, ...], exits: frozenset[str]) -> tuple[n.Stmt, ...]:
+    """Inside a loop followed directly by one of `exits`, `goto exit` is `break`."""
+    out: list[n.Stmt] = []
+    for s in body:
+        match s:
+            case n.CGoto(name=name) if name in exits:
+                s = n.CBreak()
+            case n.CIf(then=then, else_=els):
+                s = replace(s, then=_gotos_to_breaks(then, exits), else_=_gotos_to_breaks(els, exits))
+        out.append(s)
+    return tuple(out)
 
 
 def _count_continues(body: tuple[n.Stmt, ...]) -> int:
@@ -173,11 +190,8 @@ def _tidy(body: tuple[n.Stmt, ...], follows: frozenset[str]) -> tuple[n.Stmt, ..
                     continue
                 s = n.CIf(cond, then, els)
                 after = frozenset()
-            case n.CLoop(body=inner):
-                s = replace(s, body=_tidy(inner, frozenset()))
-                after = frozenset()
-            case n.CDoWhile(body=inner):
-                s = replace(s, body=_tidy(inner, frozenset()))
+            case n.CLoop(body=inner) | n.CDoWhile(body=inner):
+                s = replace(s, body=_gotos_to_breaks(_tidy(inner, frozenset()), after))
                 after = frozenset()
             case n.CSwitch(cases=cases, default=default):
                 s = replace(
