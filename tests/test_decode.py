@@ -7,6 +7,7 @@ malformed ones are written byte by byte with the small builders below.
 from __future__ import annotations
 
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -25,7 +26,7 @@ from wastrel.ir.wasm import (
     TableType,
 )
 
-WASM_TOOLS = Path(__file__).resolve().parent.parent / ".venv" / "bin" / "wasm-tools"
+WASM_TOOLS = Path(sys.executable).parent / "wasm-tools"  # installed with the venv's Python
 HEADER = b"\0asm\x01\0\0\0"
 
 

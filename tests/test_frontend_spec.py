@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -24,7 +25,7 @@ import pytest
 from wastrel.frontend import WasmError, decode_module, validate_module
 
 REPO = Path(__file__).resolve().parent.parent
-WASM_TOOLS = REPO / ".venv" / "bin" / "wasm-tools"
+WASM_TOOLS = Path(sys.executable).parent / "wasm-tools"  # installed with the venv's Python
 SUITE = Path(os.environ.get("WASTREL_TESTSUITE", REPO.parent / "shared" / "wasm-testsuite"))
 LEVELS_FILE = SUITE.parent / "spec-levels.json"
 LEVELS = ("wasm1", "wasm2-simd")

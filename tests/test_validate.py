@@ -8,6 +8,7 @@ written in text too; a few modules are built directly in L-wasm.
 from __future__ import annotations
 
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ import pytest
 from wastrel.frontend import WasmError, decode_module, validate_module
 from wastrel.ir.wasm import Func, FuncType, Instr, Module
 
-WASM_TOOLS = Path(__file__).resolve().parent.parent / ".venv" / "bin" / "wasm-tools"
+WASM_TOOLS = Path(sys.executable).parent / "wasm-tools"  # installed with the venv's Python
 
 
 def wat(text: str) -> bytes:

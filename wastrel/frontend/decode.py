@@ -8,11 +8,16 @@ instruction sequence whose instructions keep the byte offset of their opcode.
 The `name` custom section becomes `Module.names` (ignored if malformed, as
 engines do); other custom sections are kept whole in `Module.customs`.
 
+Offsets: an `Instr` has the offset of its opcode; a `Func` that of its code
+entry (the body size); `Import`, `Export`, `Global`, `Elem` and `Data` that of
+their first byte.
+
 Everything the binary format rejects raises `WasmError` of kind "malformed";
 encodings of features outside the supported set (SIMD, threads, exceptions,
-GC, tail calls, memory64, ...) raise kind "unsupported".  The only validation
-done here is what the data model forces: a block type's type index must
-exist (kind "invalid") because blocks carry their resolved `FuncType`.
+GC, tail calls, memory64, multi-memory, ...) raise kind "unsupported", and so
+does a function with more than MAX_LOCALS locals (an implementation limit).
+The only validation done here is what the data model forces: a block type's
+type index must exist (kind "invalid") because blocks carry their `FuncType`.
 """
 
 from __future__ import annotations

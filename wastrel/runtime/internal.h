@@ -28,7 +28,7 @@ void w_trap_init(const void *guard_lo, size_t guard_len);
 void w_trap_init_thread(void);
 
 /* Runs `body(arg)` with the entry point set: a trap or w_exit inside it
- * unwinds to here.  Returns body's result; after a trap (whose message it
+ * unwinds to here (to the innermost of nested guarded runs).  Returns body's result; after a trap (whose message it
  * prints), W_EXIT_TRAP; after w_exit(status), that status. */
 int w_run_guarded(int (*body)(void *arg), void *arg);
 

@@ -1,6 +1,11 @@
 /* main.c -- the main function of a compiled program.
  *
- *   PROGRAM [--env K[=V]]... [--argv0 NAME] [--invoke NAME] [--] [ARGS...]
+ *   PROGRAM [--env K[=V]]... [--argv0 NAME] [--invoke NAME | --invoke-lines] [--] [ARGS...]
+ *
+ * --invoke-lines reads calls from stdin, one a line (`NAME ARG...`), and
+ * makes them one after the other on the same instance; after each it
+ * prints the results (or the trap), then a line `--`.  Tests use it to
+ * check a sequence of calls whose state carries over.
  *
  * Options are recognized only before the first other argument or `--`;
  * there are only long ones, so "-1" or "-" is an argument.
@@ -41,6 +46,7 @@
 typedef struct options {
   const char *program;    /* basename of argv[0] */
   const char *invoke;     /* --invoke NAME, or NULL */
+  int invoke_lines;       /* --invoke-lines */
   int nargs;
   char **args;            /* the guest's argv[1..] */
 } options;
@@ -49,7 +55,7 @@ typedef struct options {
 
 static _Noreturn void usage_error(const char *program, const char *what, const char *arg) {
   fprintf(stderr, "%s: %s%s\n", program, what, arg);
-  fprintf(stderr, "usage: %s [--env K[=V]]... [--argv0 NAME] [--invoke NAME] [--] [ARGS...]\n",
+  fprintf(stderr, "usage: %s [--env K[=V]]... [--argv0 NAME] [--invoke NAME | --invoke-lines] [--] [ARGS...]\n",
           program);
   exit(2);
 }
@@ -105,6 +111,8 @@ static void parse_command_line(int argc, char **argv, options *o) {
       if (entry) env[nenv++] = entry;
     } else if (option(o, argc, argv, &i, "--argv0", &value)) {
       argv0 = value;
+    } else if (strcmp(argv[i], "--invoke-lines") == 0) {
+      o->invoke_lines = 1;
     } else if (option(o, argc, argv, &i, "--invoke", &value)) {
       o->invoke = value;
     } else {
@@ -178,7 +186,13 @@ static int parse_value(char type, const char *s, w_value *v) {
   case 'F':
     v->f64 = strtod(s, &end);
     return *s && !*end;
-  default: /* references: only null can be written */
+  case 'e': /* null, or host reference number N (an opaque non-null value) */
+    v->ref = NULL;
+    if (strcmp(s, "null") == 0) return 1;
+    if (!parse_int(s, 32, &bits)) return 0;
+    v->ref = (void *)(uintptr_t)(bits + 1);
+    return 1;
+  default: /* function references: only null can be written */
     v->ref = NULL;
     return strcmp(s, "null") == 0;
   }
@@ -221,19 +235,27 @@ static void print_value(char type, w_value v) {
   }
 }
 
-static int invoke(const options *o) {
-  const w_export *e = find_export(o->invoke);
+/* One call of an export, with arguments as text. */
+typedef struct call {
+  const char *name;
+  int nargs;
+  char **args;
+} call;
+
+static int call_export(void *arg) {
+  const call *c = arg;
+  const w_export *e = find_export(c->name);
   if (!e) {
-    fprintf(stderr, "unknown export %s\n", o->invoke);
+    fprintf(stderr, "unknown export %s\n", c->name);
     return 1;
   }
   size_t nparams = strlen(e->params), nresults = strlen(e->results);
-  if ((size_t)o->nargs != nparams) {
+  if ((size_t)c->nargs != nparams) {
     fprintf(stderr, "export %s takes %zu argument%s, got %d\n", e->name, nparams,
-            nparams == 1 ? "" : "s", o->nargs);
+            nparams == 1 ? "" : "s", c->nargs);
     return 1;
   }
-  /* (not freed: the process ends soon, possibly by unwinding past here) */
+  /* (leaked if a trap unwinds past here) */
   w_value *args = calloc(nparams + 1, sizeof *args);
   w_value *results = calloc(nresults + 1, sizeof *results);
   if (!args || !results) {
@@ -241,14 +263,33 @@ static int invoke(const options *o) {
     return 1;
   }
   for (size_t i = 0; i < nparams; i++) {
-    if (!parse_value(e->params[i], o->args[i], &args[i])) {
+    if (!parse_value(e->params[i], c->args[i], &args[i])) {
       fprintf(stderr, "invalid argument %zu of %s: `%s` is not a valid %s\n", i + 1, e->name,
-              o->args[i], type_name(e->params[i]));
+              c->args[i], type_name(e->params[i]));
       return 1;
     }
   }
   e->thunk(args, results);
   for (size_t i = 0; i < nresults; i++) print_value(e->results[i], results[i]);
+  free(args);
+  free(results);
+  return 0;
+}
+
+static int invoke_lines(void) {
+  char line[4096];
+  while (fgets(line, sizeof line, stdin)) {
+    char *words[64];
+    int n = 0;
+    for (char *w = strtok(line, " \t\r\n"); w && n < 64; w = strtok(NULL, " \t\r\n")) words[n++] = w;
+    if (n == 0) continue;
+    call c = {words[0], n - 1, words + 1};
+    fflush(stdout);
+    w_run_guarded(call_export, &c); /* a trap ends this call only */
+    fflush(stderr);
+    puts("--");
+    fflush(stdout);
+  }
   return 0;
 }
 
@@ -257,7 +298,11 @@ static int invoke(const options *o) {
 static int run_program(void *arg) {
   const options *o = arg;
   w_program_instantiate();
-  if (o->invoke) return invoke(o);
+  if (o->invoke_lines) return invoke_lines();
+  if (o->invoke) {
+    call c = {o->invoke, o->nargs, o->args};
+    return call_export(&c);
+  }
   const w_export *start = find_export("_start");
   if (start) {
     if (*start->params || *start->results) {

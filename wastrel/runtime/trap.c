@@ -87,6 +87,7 @@ void w_exit(int status) {
 
 int w_run_guarded(int (*body)(void *arg), void *arg) {
   sigjmp_buf env;
+  sigjmp_buf *const outer = entry; /* guarded runs nest (--invoke-lines) */
   int status;
   /* savemask=1: unwinding out of the signal handler restores the mask. */
   if (sigsetjmp(env, 1) == 0) {
@@ -98,7 +99,7 @@ int w_run_guarded(int (*body)(void *arg), void *arg) {
   } else {
     status = unwinding.status;
   }
-  entry = NULL;
+  entry = outer;
   return status;
 }
 
