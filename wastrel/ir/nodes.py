@@ -14,6 +14,7 @@ temporaries -- and record their types and names in `Function`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields, replace
+from functools import cache
 from typing import Any, Iterator
 
 from wastrel.ir.effects import Effect
@@ -26,8 +27,8 @@ class Node:
 
     def children(self) -> Iterator[Node]:
         """The direct sub-nodes, in evaluation order."""
-        for f in fields(self):
-            value = getattr(self, f.name)
+        for name in data_fields(type(self)):
+            value = getattr(self, name)
             if isinstance(value, Node):
                 yield value
             elif isinstance(value, tuple):
@@ -37,6 +38,12 @@ class Node:
 
     def with_effect(self, effect: Effect) -> Any:
         return replace(self, effect=effect)
+
+
+@cache
+def data_fields(cls: type) -> tuple[str, ...]:
+    """A node class's fields in declaration (= evaluation) order, without `effect`."""
+    return tuple(f.name for f in fields(cls) if f.name != "effect")
 
 
 # ---- expressions ---------------------------------------------------------

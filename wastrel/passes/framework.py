@@ -15,7 +15,7 @@ checks this when the subclass is defined.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from typing import Any, Callable, ClassVar
 
 from wastrel.ir import nodes as n
@@ -75,11 +75,11 @@ class Rewriter:
 
     def rewrite_children(self, node: Any) -> Any:
         changes: dict[str, Any] = {}
-        for f in fields(node):
-            value = getattr(node, f.name)
+        for name in n.data_fields(type(node)):
+            value = getattr(node, name)
             new = self._rewrite_field(value)
             if new is not value:
-                changes[f.name] = new
+                changes[name] = new
         return replace(node, **changes) if changes else node
 
     def _rewrite_field(self, value: Any) -> Any:

@@ -11,7 +11,7 @@
 
 from __future__ import annotations
 
-from dataclasses import fields, replace
+from dataclasses import replace
 from typing import Callable
 
 from wastrel.ir import nodes as n
@@ -22,8 +22,8 @@ from wastrel.ir.wasm import Module
 
 def operands(node: n.Node) -> list[n.Expr]:
     out: list[n.Expr] = []
-    for f in fields(node):
-        value = getattr(node, f.name)
+    for name in n.data_fields(type(node)):
+        value = getattr(node, name)
         if isinstance(value, n.Expr):
             out.append(value)
         elif isinstance(value, tuple) and value and isinstance(value[0], n.Expr):
@@ -34,13 +34,13 @@ def operands(node: n.Node) -> list[n.Expr]:
 def with_operands(node: n.Node, new: list[n.Expr]) -> n.Node:
     changes = {}
     position = 0
-    for f in fields(node):
-        value = getattr(node, f.name)
+    for name in n.data_fields(type(node)):
+        value = getattr(node, name)
         if isinstance(value, n.Expr):
-            changes[f.name] = new[position]
+            changes[name] = new[position]
             position += 1
         elif isinstance(value, tuple) and value and isinstance(value[0], n.Expr):
-            changes[f.name] = tuple(new[position : position + len(value)])
+            changes[name] = tuple(new[position : position + len(value)])
             position += len(value)
     return replace(node, **changes)
 
