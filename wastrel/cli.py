@@ -122,6 +122,14 @@ def _compile(args: argparse.Namespace) -> int:
 # -- wastrel-passes -------------------------------------------------------------
 
 
+def _summary(doc: str) -> str:
+    """The first line of a pass's prose (after its `pass: ...` header)."""
+    for line in doc.splitlines():
+        if line.strip() and not line.startswith("pass:"):
+            return line.strip()
+    return ""
+
+
 def passes_main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="wastrel-passes", description="Show wastrel's pass pipeline and the program in each intermediate language."
@@ -140,8 +148,7 @@ def passes_main(argv: list[str] | None = None) -> int:
     names = [p.name for p in pipeline]
     if args.list:
         for p in pipeline:
-            summary = p.doc.splitlines()[0] if p.doc else ""
-            print(f"{p.name:18} {p.takes:>8} -> {p.gives:<8} {summary}")
+            print(f"{p.name:18} {p.takes:>8} -> {p.gives:<8} {_summary(p.doc)}")
         return 0
     if args.describe_language:
         language = LANGUAGES.get(args.describe_language)

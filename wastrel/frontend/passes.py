@@ -14,10 +14,12 @@ from wastrel.passes.framework import declare_pass
 
 @declare_pass("decode", takes="bytes", gives="wasm")
 def decode(data: bytes) -> Module:
+    """Reads the binary format into L-wasm: module fields and flat instruction sequences."""
     return decode_module(data)
 
 
 @declare_pass("validate", takes="wasm", gives="wasm", requires=("decode",))
 def validate(module: Module) -> Module:
+    """Checks the spec's validation rules and changes nothing: no invalid module gets past."""
     validate_module(module)
     return module

@@ -1,8 +1,8 @@
 """How passes are declared, and the helpers they share.
 
 A pass is a function from one language to the next, declared with
-`@declare_pass(name, takes=..., gives=..., requires=...)`.  Its docstring is
-its header: what it takes and gives, its rewrite rules, its design
+`@declare_pass(name, takes=..., gives=..., requires=...)`.  Its module's
+docstring (or its own, where a module holds several) is its header: what it takes and gives, its rewrite rules, its design
 decisions.  The pass manager (`wastrel.passes.manager`) derives the pipeline
 from these declarations.
 
@@ -39,7 +39,8 @@ def declare_pass(name: str, *, takes: str, gives: str, requires: tuple[str, ...]
     def register(run: Callable) -> Callable:
         if name in PASSES:
             raise ValueError(f"pass {name} declared twice")
-        PASSES[name] = PassInfo(name, takes, gives, requires, run, (run.__module__ and _module_doc(run)) or "")
+        doc = (run.__doc__ or "").strip() or _module_doc(run)
+        PASSES[name] = PassInfo(name, takes, gives, requires, run, doc)
         return run
 
     return register
