@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Callable
 
 from wastrel import __version__
-from wastrel.backend_c.c_print import LinkError
+from wastrel.backend_c.linking import LinkError
 from wastrel.backend_c.toolchain import RUNTIME_DIR, BuildError, Toolchain, write_atomically
 from wastrel.frontend.errors import WasmError
 from wastrel.frontend.load import read_module

@@ -16,7 +16,7 @@ from wastrel.ir import nodes as n
 from wastrel.ir.ops import is_comparison, is_load
 
 if TYPE_CHECKING:
-    from wastrel.backend_c.c_print import ModuleContext
+    from wastrel.backend_c.context import ModuleContext
 
 # Precedence levels (higher binds tighter).
 PRIMARY, UNARY, MUL, ADD, SHIFT, REL, EQ, BITAND, BITXOR, BITOR, COND, ASSIGN = 16, 15, 13, 12, 11, 10, 9, 8, 7, 6, 3, 2

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from wastrel.ir.wasm import FuncType
+
 C_KEYWORDS = frozenset(
     """auto break case char const continue default do double else enum extern float for goto if
     inline int long register restrict return short signed sizeof static struct switch typedef union
@@ -73,3 +75,20 @@ def distinct(prefix: str, names: list[str]) -> list[str]:
 
 def result_struct(types: tuple[str, ...]) -> str:
     return "w_results_" + "".join(TYPE_LETTER[t] for t in types)
+
+
+def c_result(ftype: FuncType) -> str:
+    """The C return type of a function type (a struct for several results)."""
+    if not ftype.results:
+        return "void"
+    if len(ftype.results) == 1:
+        return C_TYPE_OF[ftype.results[0]]
+    return result_struct(ftype.results)
+
+
+def c_params(ftype: FuncType, names: list[str] | None = None) -> str:
+    if not ftype.params:
+        return "void"
+    if names is None:
+        return ", ".join(C_TYPE_OF[t] for t in ftype.params)
+    return ", ".join(f"{C_TYPE_OF[t]} {name}" for t, name in zip(ftype.params, names))

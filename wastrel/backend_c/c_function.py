@@ -1,0 +1,216 @@
+"""C text for one function: its signature, local declarations and statements.
+
+Every Wasm local is a C local declared at the top of its function
+(zero-initialised, as Wasm requires; the C compiler removes what is not
+needed).  A function that touches memory keeps the memory's base pointer in
+`m0`: it never changes, because memory is a fixed reservation.  A dropped
+expression that may trap is kept alive with `W_KEEP`, so that the C compiler
+cannot delete the trap along with the unused value.
+"""
+
+from __future__ import annotations
+
+from wastrel.backend_c.c_expr import UNARY, ExprPrinter
+from wastrel.backend_c.context import ModuleContext
+from wastrel.backend_c.names import C_TYPE_OF, c_params, c_result, local_names, result_struct
+from wastrel.ir import nodes as n
+from wastrel.ir.wasm import FuncType, Module
+
+
+class FunctionPrinter:
+    """One function: prototype, declarations, statements."""
+
+    def __init__(self, ctx: ModuleContext, func: n.Function):
+        self.ctx = ctx
+        self.func = func
+        self.names = local_names(func.local_names)
+        self.expr = ExprPrinter(ctx, self.names, func.local_types)
+        self.lines: list[str] = []
+        self.uses_memory = False
+        self.goto_targets: set[str] = set()
+
+    def text(self) -> str:
+        func = self.func
+        self.collect(func.body)
+        body_lines: list[str] = []
+        self.lines = body_lines
+        for s in func.body:
+            self.stmt(s, 1)
+        used = self.used_locals()
+        header = f"static {c_result(func.type)} {self.ctx.funcs[func.index]}({c_params(func.type, self.names)}) {{"
+        decls = []
+        by_type: dict[str, list[str]] = {}
+        for i in range(func.num_params, len(func.local_types)):
+            if i in used:
+                by_type.setdefault(func.local_types[i], []).append(f"{self.names[i]} = {_zero(func.local_types[i])}")
+        for t, items in by_type.items():
+            for start in range(0, len(items), 8):
+                decls.append(f"  {C_TYPE_OF[t]} {', '.join(items[start:start + 8])};")
+        if self.uses_memory:
+            decls.insert(0, f"  uint8_t *const m0 = {self.ctx.memories[0]}.base;")
+        return "\n".join([header, *decls, *body_lines, "}"])
+
+    def collect(self, body: tuple[n.Stmt, ...]) -> None:
+        for s in body:
+            self.walk(s)
+
+    def walk(self, node: n.Node) -> None:
+        if isinstance(node, n.CGoto):
+            self.goto_targets.add(node.name)
+        if isinstance(node, (n.Op, n.Perform)) and (".load" in node.op or ".store" in node.op):
+            self.uses_memory = True
+        if isinstance(node, n.CSwitch):
+            for _, b in node.cases:
+                self.collect(b)
+        for child in node.children():
+            self.walk(child)
+
+    def used_locals(self) -> set[int]:
+        used: set[int] = set()
+
+        def visit(node: n.Node) -> None:
+            match node:
+                case n.LocalGet(index=i) | n.LocalSet(index=i) | n.LocalTee(index=i):
+                    used.add(i)
+                case n.MultiSet(indices=ids):
+                    used.update(ids)
+                case n.CSwitch(cases=cases):
+                    for _, b in cases:
+                        for s in b:
+                            visit(s)
+            for child in node.children():
+                visit(child)
+
+        for s in self.func.body:
+            visit(s)
+        return used
+
+    def emit(self, depth: int, text: str) -> None:
+        self.lines.append("  " * depth + text)
+
+    def block(self, body: tuple[n.Stmt, ...], depth: int) -> None:
+        for s in body:
+            self.stmt(s, depth)
+
+    def stmt(self, s: n.Stmt, depth: int) -> None:
+        e = self.expr
+        match s:
+            case n.LocalSet(index=i, value=v):
+                self.emit(depth, f"{self.names[i]} = {e(v)};")
+            case n.MultiSet(indices=ids, value=v):
+                ftype = _call_type(self.ctx.module, v)
+                parts = [f"{result_struct(ftype.results)} r = {e(v)};"]
+                parts += [f"{self.names[i]} = r.r{k};" for k, i in enumerate(ids)]
+                self.emit(depth, "{ " + " ".join(parts) + " }")
+            case n.GlobalSet(index=i, value=v):
+                self.emit(depth, f"{self.ctx.globals[i]} = {e(v)};")
+            case n.Perform():
+                self.emit(depth, self.perform(s) + ";")
+            case n.Eval(value=v):
+                if isinstance(v, (n.Call, n.CallIndirect)) or (v.effect and v.effect.writes):
+                    self.emit(depth, f"{e(v)};")
+                elif v.effect and v.effect.traps:
+                    self.emit(depth, f"W_KEEP({e(v)});")
+            case n.Return(values=vs):
+                if not vs:
+                    self.emit(depth, "return;")
+                elif len(vs) == 1:
+                    self.emit(depth, f"return {e(vs[0])};")
+                else:
+                    self.emit(depth, f"return ({result_struct(self.func.type.results)}){{{e.args(vs)}}};")
+            case n.Unreachable():
+                self.emit(depth, "w_trap(W_TRAP_UNREACHABLE);")
+            case n.CIf():
+                self.if_(s, depth)
+            case n.CLoop(label=label, body=body):
+                self.emit(depth, "for (;;) {")
+                if label in self.goto_targets:
+                    self.emit(depth, f"{label}:;")
+                self.block(body, depth + 1)
+                self.emit(depth, "}")
+            case n.CDoWhile(body=body, cond=c):
+                self.emit(depth, "do {")
+                self.block(body, depth + 1)
+                self.emit(depth, f"}} while ({self.condition(c)});")
+            case n.CSwitch(index=idx, cases=cases, default=default):
+                self.emit(depth, f"switch ({e(idx)}) {{")
+                for values, body in cases:
+                    self.emit(depth, " ".join(f"case {v}:" for v in values))
+                    self.block(body, depth + 1)
+                self.emit(depth, "default:")
+                self.block(default, depth + 1)
+                self.emit(depth, "}")
+            case n.CLabel(name=name):
+                self.emit(max(depth - 1, 0), f"{name}:;")
+            case n.CGoto(name=name):
+                self.emit(depth, f"goto {name};")
+            case n.CBreak():
+                self.emit(depth, "break;")
+            case n.CContinue():
+                self.emit(depth, "continue;")
+            case _:
+                raise TypeError(f"c-print: unexpected statement {s!r}")
+
+    def if_(self, s: n.CIf, depth: int, prefix: str = "") -> None:
+        """`if`, with `else if` chains; `prefix` is "} else " inside a chain."""
+        cond, then, els = s.cond, s.then, s.else_
+        if not then:
+            self.emit(depth, f"{prefix}if (!{self.expr(cond, UNARY)}) {{")
+            self.block(els, depth + 1)
+            self.emit(depth, "}")
+            return
+        self.emit(depth, f"{prefix}if ({self.condition(cond)}) {{")
+        self.block(then, depth + 1)
+        if len(els) == 1 and isinstance(els[0], n.CIf):
+            self.if_(els[0], depth, "} else ")
+            return
+        if els:
+            self.emit(depth, "} else {")
+            self.block(els, depth + 1)
+        self.emit(depth, "}")
+
+    def condition(self, cond: n.Expr) -> str:
+        """A condition; an assignment in it gets the customary parentheses."""
+        text = self.expr(cond)
+        return f"({text})" if isinstance(cond, n.LocalTee) else text
+
+    def perform(self, s: n.Perform) -> str:
+        e, ctx = self.expr, self.ctx
+        op, args, imm = s.op, s.args, s.imm
+        if ".store" in op:
+            prefix, _, name = op.partition(".")
+            return f"w_{prefix}_{name}(m0, {e.address(s)}, {e(args[1])})"
+        match op:
+            case "memory.fill":
+                return f"w_memory_fill(&{ctx.memories[imm[0]]}, {e.args(args)})"
+            case "memory.copy":
+                return f"w_memory_copy(&{ctx.memories[imm[0]]}, &{ctx.memories[imm[1]]}, {e.args(args)})"
+            case "memory.init":
+                seg, mem = imm
+                return f"w_memory_init_segment(&{ctx.memories[mem]}, {ctx.data(seg)}, {ctx.data(seg)}_len, {e.args(args)})"
+            case "data.drop":
+                return f"{ctx.data(imm[0])}_len = 0"
+            case "table.set":
+                return f"w_table_set(&{ctx.tables[imm[0]]}, {e(args[0])}, (void *){e(args[1], UNARY)})"
+            case "table.fill":
+                return f"w_table_fill(&{ctx.tables[imm[0]]}, {e(args[0])}, (void *){e(args[1], UNARY)}, {e(args[2])})"
+            case "table.copy":
+                return f"w_table_copy(&{ctx.tables[imm[0]]}, &{ctx.tables[imm[1]]}, {e.args(args)})"
+            case "table.init":
+                seg, table = imm
+                return f"w_table_init_segment(&{ctx.tables[table]}, {ctx.elem(seg)}, {ctx.elem(seg)}_len, {e.args(args)})"
+            case "elem.drop":
+                return f"{ctx.elem(imm[0])}_len = 0"
+        raise TypeError(f"c-print: unexpected instruction {op}")
+
+
+def _call_type(module: Module, call: n.Expr) -> FuncType:
+    if isinstance(call, n.Call):
+        return module.func_type(call.func)
+    assert isinstance(call, n.CallIndirect)
+    return module.types[call.type_index]
+
+
+def _zero(t: str) -> str:
+    return {"i32": "0", "i64": "0", "f32": "0", "f64": "0"}.get(t, "NULL")
+

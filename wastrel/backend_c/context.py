@@ -1,0 +1,78 @@
+"""The C names and shared definitions of one module's C.
+
+Every module-level C symbol gets the module's prefix (empty for a program of
+one module; `m3_` and so on when a spec script puts several modules in one C
+file).  Imports take the names the linker gives them.  Signature ids are
+canonical across all modules of one C program (`TypeIds`), so that a
+function reference made by one module passes `call_indirect` in another.
+"""
+
+from __future__ import annotations
+
+from wastrel.backend_c.c_literals import constant
+from wastrel.backend_c.linking import Linker
+from wastrel.backend_c.names import distinct, result_struct
+from wastrel.ir import nodes as n
+from wastrel.ir.wasm import FuncType
+from wastrel.passes.stack_to_tree import function_names
+
+
+class TypeIds:
+    """Canonical signature ids: equal function types, equal ids."""
+
+    def __init__(self) -> None:
+        self.ids: dict[FuncType, int] = {}
+
+    def __getitem__(self, ftype: FuncType) -> int:
+        return self.ids.setdefault(ftype, len(self.ids))
+
+
+class ModuleContext:
+    def __init__(self, program: n.Program, prefix: str, linker: Linker, type_ids: TypeIds):
+        module = program.wasm
+        self.module = module
+        self.program = program
+        self.prefix = prefix
+        self.type_ids = type_ids
+        self.wasm_names = function_names(module)
+        imports = {kind: module.imports_of(kind) for kind in ("func", "memory", "table", "global")}
+        self.funcs = [linker.function(i, module.types[i.desc]) for i in imports["func"]]  # type: ignore[index]
+        self.funcs += distinct(prefix + "f_", self.wasm_names[len(self.funcs) :])
+        self.memories = [linker.memory(i, i.desc) for i in imports["memory"]]  # type: ignore[arg-type]
+        self.memories += [f"{prefix}mem{i}" for i in range(len(module.memories))]
+        self.tables = [linker.table(i, i.desc) for i in imports["table"]]  # type: ignore[arg-type]
+        self.tables += [f"{prefix}table{i}" for i in range(len(module.tables))]
+        self.globals = [linker.global_(i, i.desc) for i in imports["global"]]  # type: ignore[arg-type]
+        base = len(self.globals)
+        names = [module.names.globals.get(base + i, str(base + i)) for i in range(len(module.globals))]
+        self.globals += distinct(prefix + "g_", names)
+        self.signatures: set[int] = set()
+        self.func_refs: set[int] = set()
+        self.result_structs: set[tuple[str, ...]] = {t.results for t in module.types if len(t.results) > 1}
+
+    def type_id(self, ftype: FuncType) -> int:
+        return self.type_ids[ftype]
+
+    def signature(self, type_index: int) -> str:
+        """The C function-pointer type for call_indirect of a Wasm type."""
+        type_id = self.type_id(self.module.types[type_index])
+        self.signatures.add(type_id)
+        return f"w_sig_{type_id}"
+
+    def func_ref(self, funcidx: int) -> str:
+        """The name of a function's `w_func` descriptor (defined on demand)."""
+        self.func_refs.add(funcidx)
+        name = self.funcs[funcidx].removeprefix(self.prefix).removeprefix("f_")
+        return f"{self.prefix}fref_{name}"
+
+    def data(self, index: int) -> str:
+        return f"{self.prefix}data{index}"
+
+    def elem(self, index: int) -> str:
+        return f"{self.prefix}elem{index}"
+
+    def constant(self, type_: str, value: int | None) -> tuple[str, int]:
+        return constant(type_, value)
+
+    def result_struct(self, results: tuple[str, ...]) -> str:
+        return result_struct(results)

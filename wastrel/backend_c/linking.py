@@ -1,0 +1,55 @@
+"""Imports -> C symbols.
+
+Generated C refers to everything it imports by a C name that the linker
+chooses: a runtime function for WASI, or another module's function, memory,
+table or global when several modules share one C program (the spec-test
+harness).  A `Linker` answers for one module's imports and raises
+`LinkError` for anything it cannot provide or whose type does not match.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from wastrel.backend_c.host import HOST_FUNCTIONS
+from wastrel.ir.wasm import FuncType, GlobalType, Import, MemoryType, TableType
+
+
+class LinkError(Exception):
+    """An import that cannot be provided."""
+
+
+class Linker(Protocol):
+    def function(self, imp: Import, ftype: FuncType) -> str: ...
+
+    def memory(self, imp: Import, mtype: MemoryType) -> str: ...
+
+    def table(self, imp: Import, ttype: TableType) -> str: ...
+
+    def global_(self, imp: Import, gtype: GlobalType) -> str: ...
+
+
+class WasiLinker:
+    """`wastrel run`: the runtime provides wasi_snapshot_preview1's functions, nothing else."""
+
+    def function(self, imp: Import, ftype: FuncType) -> str:
+        host = HOST_FUNCTIONS.get((imp.module, imp.name))
+        if host is None:
+            raise LinkError(f"unknown import: {imp.module}.{imp.name} (the runtime provides wasi_snapshot_preview1)")
+        c_name, expected = host
+        if expected != ftype:
+            raise LinkError(f"import {imp.module}.{imp.name} has type {ftype}, expected {expected}")
+        return c_name
+
+    def memory(self, imp: Import, mtype: MemoryType) -> str:
+        raise self.unknown(imp)
+
+    def table(self, imp: Import, ttype: TableType) -> str:
+        raise self.unknown(imp)
+
+    def global_(self, imp: Import, gtype: GlobalType) -> str:
+        raise self.unknown(imp)
+
+    @staticmethod
+    def unknown(imp: Import) -> LinkError:
+        return LinkError(f"unknown import: {imp.module}.{imp.name} (the runtime provides no {imp.kind} imports)")
