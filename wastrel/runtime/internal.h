@@ -36,6 +36,12 @@ int w_run_guarded(int (*body)(void *arg), void *arg);
  * which returns the status. */
 W_NORETURN void w_exit(int status);
 
+/* ---- wasm_stack.c: the stack Wasm code runs on ---------------------- */
+
+/* Runs `body(arg)` guarded (see w_run_guarded) on a thread with an 8 MiB
+ * stack whose guard region makes deep recursion a trap; returns its status. */
+int w_run_on_wasm_stack(int (*body)(void *arg), void *arg);
+
 /* ---- memory.c: the registry of linear memory reservations ------------ */
 
 /* Whether `addr` lies in the reserved region of some linear memory.

@@ -28,20 +28,16 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #include "internal.h"
 
 /* The Wasm stack: generated C uses more stack per call than a JIT, so it is
  * larger than wasmtime's default 512 KiB of Wasm stack.  The guard is large
  * so that even a big frame's first access lands inside it. */
-#define WASM_STACK_SIZE ((size_t)8 << 20)
-#define WASM_STACK_GUARD ((size_t)1 << 20)
 
 typedef struct options {
   const char *program;    /* basename of argv[0] */
@@ -314,44 +310,6 @@ static int run_program(void *arg) {
   return 0;
 }
 
-typedef struct wasm_thread_state {
-  const options *options;
-  int status;
-} wasm_thread_state;
-
-static void *wasm_thread(void *arg) {
-  wasm_thread_state *state = arg;
-  w_trap_init_thread();
-  state->status = w_run_guarded(run_program, (void *)state->options);
-  return NULL;
-}
-
-/* Runs the program on a thread whose stack has a guard region below it;
- * returns the exit status. */
-static int run_on_wasm_stack(const options *o) {
-  uint8_t *region = mmap(NULL, WASM_STACK_GUARD + WASM_STACK_SIZE, PROT_NONE,
-                         MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0);
-  if (region == MAP_FAILED ||
-      mprotect(region + WASM_STACK_GUARD, WASM_STACK_SIZE, PROT_READ | PROT_WRITE) != 0) {
-    perror("wastrel: cannot allocate the Wasm stack");
-    return 1;
-  }
-  w_trap_init(region, WASM_STACK_GUARD);
-
-  wasm_thread_state state = {.options = o, .status = 1};
-  pthread_attr_t attr;
-  pthread_t thread;
-  int err = pthread_attr_init(&attr);
-  if (!err) err = pthread_attr_setstack(&attr, region + WASM_STACK_GUARD, WASM_STACK_SIZE);
-  if (!err) err = pthread_create(&thread, &attr, wasm_thread, &state);
-  if (!err) err = pthread_join(thread, NULL);
-  if (err) {
-    fprintf(stderr, "wastrel: cannot run the Wasm thread: %s\n", strerror(err));
-    return 1;
-  }
-  return state.status;
-}
-
 int main(int argc, char **argv) {
   options o = {0};
   parse_command_line(argc, argv, &o);
@@ -359,5 +317,5 @@ int main(int argc, char **argv) {
    * by SIGPIPE (wasmtime, as a Rust program, ignores SIGPIPE too). */
   signal(SIGPIPE, SIG_IGN);
   w_wasi_init_fds();
-  return run_on_wasm_stack(&o);
+  return w_run_on_wasm_stack(run_program, &o);
 }

@@ -1,0 +1,760 @@
+#!/usr/bin/env python3
+"""Differential fuzzing of wastrel against wasmtime.
+
+    python tests/fuzz.py --seeds N [--start S] [--jobs J] [--keep DIR] [--verbose]
+    python tests/fuzz.py --only 12,345            # just these seeds
+    python tests/fuzz.py --replay CASE.json       # a saved case (tests/fuzz_regressions/)
+    python tests/fuzz.py --check M.wasm [--start S] [--expect KIND]
+                                                  # exit 0 iff M.wasm (with calls planned
+                                                  # from seed S) gives a finding: a
+                                                  # predicate for `wasm-tools shrink`
+
+Each seed becomes one module and one list of calls:
+
+1. A seeded PRNG feeds bytes (and a few configuration choices) to
+   `wasm-tools smith`, restricted to what wastrel supports: Wasm 2.0 without
+   SIMD, no imports, every item exported, termination guaranteed (smith
+   injects a fuel global that traps with `unreachable` when spent; the fuel
+   is not reset between calls).  `wasm-tools validate --features wasm2,-simd`
+   must accept the module (the few it rejects are counted and skipped).
+2. Exports whose names `--invoke-lines` cannot write (empty, spaces, control
+   characters) are renamed in the binary.  Every exported function whose
+   parameters are all numbers or references gets calls with arguments drawn
+   from the seed (0, 1, -1, the integer limits, NaN, the infinities, the
+   zeros, random bits, ...).
+3. The calls run in order on one instance in wasmtime (Python API) and in
+   the program `wastrel compile` makes (`--invoke-lines`).  Per call, the
+   results must be the same (floats bit for bit, except that two NaNs match
+   whatever their payloads) or the trap the same (in the spec's words).
+   Instantiation traps (start function, segments) must match too.
+
+Findings: a mismatch; a module wastrel refuses to compile; a program that
+hangs, dies from a signal or exits with a status other than 0 (or 134 after
+a trap at instantiation).  Stack exhaustion depends on each engine's stack
+size: when only one side runs out of stack, the module is "inconclusive" and
+its later calls are not compared.  Each finding is printed with its seed,
+its module as text, the calls and both outcomes; `--keep DIR` also saves
+DIR/seed-N.wasm and DIR/seed-N.json, the form tests/fuzz_regressions/ uses.
+"""
+
+from __future__ import annotations
+
+import argparse
+import concurrent.futures
+import ctypes
+import ctypes.util
+import json
+import math
+import multiprocessing
+import os
+import random
+import shutil
+import struct
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+WASM_TOOLS = str(Path(sys.executable).parent / "wasm-tools")
+if not Path(WASM_TOOLS).exists():
+    WASM_TOOLS = shutil.which("wasm-tools") or "wasm-tools"
+
+COMPILE_TIMEOUT = 300.0  # seconds for `wastrel compile`
+RUN_TIMEOUT = 30.0  # seconds for all of one module's calls, on either side
+
+# ---------------------------------------------------------------------------
+# Generation
+
+
+SMITH_FIXED = [
+    "--max-imports", "0",
+    "--export-everything", "true",
+    "--ensure-termination",
+    "--min-types", "1",
+    "--min-funcs", "1",
+    "--max-memories", "1",
+    "--max-tables", "3",
+    "--simd-enabled", "false",
+    "--relaxed-simd-enabled", "false",
+    "--threads-enabled", "false",
+    "--shared-everything-threads-enabled", "false",
+    "--gc-enabled", "false",
+    "--tail-call-enabled", "false",
+    "--exceptions-enabled", "false",
+    "--memory64-enabled", "false",
+    "--custom-page-sizes-enabled", "false",
+    "--wide-arithmetic-enabled", "false",
+    "--extended-const-enabled", "false",
+    "--custom-descriptors-enabled", "false",
+    "--compact-imports-enabled", "false",
+]  # fmt: skip
+
+
+def smith_config(rng: random.Random) -> list[str]:
+    """The seed's share of smith's options: size, fuel, traps, NaNs."""
+    return [
+        "--fuel", str(rng.choice([50, 300, 1000, 3000])),
+        "--max-funcs", str(rng.choice([3, 6, 10, 20])),
+        "--max-instructions", str(rng.choice([30, 100, 100, 250])),
+        # Without canonicalisation, a NaN's payload can reach an integer
+        # (reinterpret, store then load) and Wasm lets engines differ there.
+        "--canonicalize-nans", "true" if rng.random() < 0.85 else "false",
+        "--disallow-traps", "true" if rng.random() < 0.3 else "false",
+    ]  # fmt: skip
+
+
+def generate(seed: int) -> tuple[bytes | None, list[str]]:
+    """Smith's module for `seed` (None if smith cannot make one) and its options."""
+    rng = random.Random(f"wastrel-fuzz-{seed}")
+    options = smith_config(rng)
+    data = rng.randbytes(rng.choice([600, 2000, 6000, 15000]))
+    run = subprocess.run([WASM_TOOLS, "smith", *SMITH_FIXED, *options], input=data, capture_output=True, timeout=60)
+    if run.returncode != 0:
+        return None, options
+    return run.stdout, options
+
+
+def validate(wasm: bytes) -> str | None:
+    """None if wasm-tools accepts the module as Wasm 2.0 without SIMD, else why not."""
+    with tempfile.NamedTemporaryFile(suffix=".wasm") as f:
+        f.write(wasm)
+        f.flush()
+        run = subprocess.run([WASM_TOOLS, "validate", "--features", "wasm2,-simd", f.name], capture_output=True, text=True)
+    return None if run.returncode == 0 else (run.stderr.strip() or "rejected")
+
+
+def wasm_text(wasm: bytes) -> str:
+    with tempfile.NamedTemporaryFile(suffix=".wasm") as f:
+        f.write(wasm)
+        f.flush()
+        run = subprocess.run([WASM_TOOLS, "print", f.name], capture_output=True, text=True)
+    return run.stdout if run.returncode == 0 else f"(wasm-tools print failed: {run.stderr.strip()})"
+
+
+# ---------------------------------------------------------------------------
+# The binary: export names
+
+
+def _leb_u32(data: bytes, pos: int) -> tuple[int, int]:
+    result = shift = 0
+    while True:
+        byte = data[pos]
+        pos += 1
+        result |= (byte & 0x7F) << shift
+        shift += 7
+        if not byte & 0x80:
+            return result, pos
+
+
+def _enc_u32(n: int) -> bytes:
+    out = bytearray()
+    while True:
+        byte = n & 0x7F
+        n >>= 7
+        if n:
+            out.append(byte | 0x80)
+        else:
+            out.append(byte)
+            return bytes(out)
+
+
+def writable_name(name: str) -> bool:
+    """Can `--invoke-lines` (words split at blanks) name this export?"""
+    return 0 < len(name) <= 200 and all(c.isprintable() and not c.isspace() for c in name)
+
+
+def rename_exports(wasm: bytes) -> bytes:
+    """The module with every export name `--invoke-lines` cannot write
+    replaced by `fzN` (N: the export's position)."""
+    out = bytearray(wasm[:8])
+    pos = 8
+    while pos < len(wasm):
+        section_id = wasm[pos]
+        size, body = _leb_u32(wasm, pos + 1)
+        end = body + size
+        if section_id != 7:
+            out += wasm[pos:end]
+            pos = end
+            continue
+        count, p = _leb_u32(wasm, body)
+        entries = []
+        for _ in range(count):
+            length, p = _leb_u32(wasm, p)
+            name = wasm[p : p + length].decode("utf-8")
+            p += length
+            kind = wasm[p]
+            index, p2 = _leb_u32(wasm, p + 1)
+            entries.append((name, wasm[p:p2]))
+            p = p2
+        taken = {name for name, _ in entries}
+        new = bytearray(_enc_u32(count))
+        for i, (name, desc) in enumerate(entries):
+            if not writable_name(name):
+                name = f"fz{i}"
+                while name in taken:
+                    name += "_"
+                taken.add(name)
+            encoded = name.encode()
+            new += _enc_u32(len(encoded)) + encoded + desc
+        out += bytes([7]) + _enc_u32(len(new)) + new
+        pos = end
+    return bytes(out)
+
+
+def opcode_at(wasm: bytes, offset: int | None) -> int | None:
+    if offset is None or not 0 <= offset < len(wasm):
+        return None
+    return wasm[offset]
+
+
+# ---------------------------------------------------------------------------
+# Calls
+
+TYPE_LETTERS = {"i32": "i", "i64": "I", "f32": "f", "f64": "F", "externref": "e", "funcref": "r"}
+
+
+def _float_text(x: float) -> str:
+    if math.isnan(x):
+        return "-nan" if math.copysign(1.0, x) < 0 else "nan"
+    return x.hex()  # 'inf', '-inf', '-0x0.0p+0', '0x1.8p+1'
+
+
+def random_arg(rng: random.Random, ty: str) -> str:
+    """An argument of type `ty` as `--invoke-lines` writes it."""
+    if ty in ("i32", "i64"):
+        bits = 32 if ty == "i32" else 64
+        lo, hi = -(1 << (bits - 1)), (1 << (bits - 1)) - 1
+        pick = rng.random()
+        if pick < 0.45:
+            value = rng.choice([0, 1, -1, 2, 3, 7, 8, 16, 31, 32, 63, 64, 255, 256, 65535, 65536, lo, hi, lo + 1, hi - 1])
+        elif pick < 0.7:
+            value = rng.randint(-300, 300)
+        elif pick < 0.8:
+            value = rng.choice([1, -1]) << rng.randrange(bits - 1)
+        else:
+            value = rng.randint(lo, hi)
+        return str(value)
+    if ty in ("f32", "f64"):
+        fmt, ifmt, bits = ("<f", "<I", 32) if ty == "f32" else ("<d", "<Q", 64)
+        pick = rng.random()
+        if pick < 0.45:
+            value = rng.choice(
+                [0.0, -0.0, 1.0, -1.0, 0.5, -0.5, 2.0, 1.5, -2.5, math.inf, -math.inf, math.nan, -math.nan, 3.0, 255.0]
+                + ([2.0**31, -(2.0**31), 2.0**32, 2.0**63, -(2.0**63), 2.0**64, 4294967295.0, 2147483647.0])
+            )
+        elif pick < 0.65:
+            value = float(rng.randint(-1000, 1000)) / rng.choice([1, 1, 2, 4, 10])
+        else:
+            value = struct.unpack(fmt, struct.pack(ifmt, rng.getrandbits(bits)))[0]
+        value = struct.unpack(fmt, struct.pack(fmt, value))[0]  # an f32 argument is exactly an f32
+        return _float_text(value)
+    if ty == "externref":
+        return "null" if rng.random() < 0.4 else str(rng.randrange(3))
+    return "null"  # funcref: only null can be written
+
+
+@dataclass
+class Call:
+    export: str
+    args: list[str]
+
+    def line(self) -> str:
+        return " ".join([self.export, *self.args])
+
+
+def func_exports(module) -> dict[str, tuple[list[str], list[str]]]:
+    """Exported functions (name -> (param types, result types)) as wasmtime sees them."""
+    import wasmtime
+
+    def name(t) -> str:
+        for n in TYPE_LETTERS:
+            if t == getattr(wasmtime.ValType, n)():
+                return n
+        return str(t)
+
+    found = {}
+    for e in module.exports:
+        if isinstance(e.type, wasmtime.FuncType):
+            found[e.name] = ([name(p) for p in e.type.params], [name(r) for r in e.type.results])
+    return found
+
+
+def plan_calls(rng: random.Random, exports: dict[str, tuple[list[str], list[str]]]) -> list[Call]:
+    callable_ = sorted(n for n, (params, _) in exports.items() if len(params) <= 60 and all(p in TYPE_LETTERS for p in params) and writable_name(n))
+    if not callable_:
+        return []
+    names = callable_ + [rng.choice(callable_) for _ in range(rng.randint(len(callable_), 2 * len(callable_) + 4))]
+    rng.shuffle(names)
+    names = names[:30]
+    return [Call(n, [random_arg(rng, p) for p in exports[n][0]]) for n in names]
+
+
+# ---------------------------------------------------------------------------
+# Outcomes.  A call's outcome is ("ok", [value text, ...]) with each value as
+# `--invoke-lines` prints it (normalised), ("trap", {spec messages}) (several
+# when wasmtime's report fits more than one), or ("stack",) / ("timeout",) /
+# ("error", text).
+
+_libc = ctypes.CDLL(ctypes.util.find_library("c"))
+_libc.strtof.restype = ctypes.c_float
+_libc.strtof.argtypes = [ctypes.c_char_p, ctypes.c_void_p]
+
+
+def _f32_bits(x: float) -> int:
+    return struct.unpack("<I", struct.pack("<f", x))[0]
+
+
+def _f64_bits(x: float) -> int:
+    return struct.unpack("<Q", struct.pack("<d", x))[0]
+
+
+def norm_value(ty: str, value) -> str:
+    """A value (from wasmtime, or text wastrel printed) in one canonical text
+    form: integers signed decimal, floats as their bits (or 'nan'), refs
+    'null'/'ref'."""
+    if ty in ("i32", "i64"):
+        bits = 32 if ty == "i32" else 64
+        v = int(value) & ((1 << bits) - 1)
+        return str(v - (1 << bits) if v >> (bits - 1) else v)
+    if ty in ("f32", "f64"):
+        if isinstance(value, str):
+            if value == "nan":
+                return "nan"
+            x = _libc.strtof(value.encode(), None) if ty == "f32" else float(value)
+        else:
+            x = value
+        if math.isnan(x):
+            return "nan"
+        return f"{ty}:{_f32_bits(x):#010x}" if ty == "f32" else f"{ty}:{_f64_bits(x):#018x}"
+    if isinstance(value, str):
+        return value if value in ("null", "ref") else f"?{value}"
+    return "null" if value is None else "ref"
+
+
+def describe(outcome: tuple) -> str:
+    kind = outcome[0]
+    if kind == "ok":
+        return "results [" + ", ".join(outcome[1]) + "]"
+    if kind == "trap":
+        return "trap: " + " | ".join(sorted(outcome[1]))
+    if kind == "stack":
+        return "trap: call stack exhausted"
+    return " ".join(map(str, outcome))
+
+
+def same(a: tuple, b: tuple) -> bool:
+    """Does wastrel's outcome `b` match wasmtime's `a`?"""
+    if a[0] != b[0]:
+        return False
+    if a[0] == "ok":
+        return a[1] == b[1]
+    if a[0] == "trap":
+        return bool(a[1] & b[1])
+    return a == b
+
+
+# ---------------------------------------------------------------------------
+# wasmtime
+
+
+def _arg_value(ty: str, text: str, hosts: dict):
+    import wasmtime
+
+    if ty in ("i32", "i64"):
+        return int(text)
+    if ty in ("f32", "f64"):
+        x = float(text) if text in ("nan", "-nan", "inf", "-inf") else float.fromhex(text)
+        return wasmtime.Val.f32(x) if ty == "f32" else wasmtime.Val.f64(x)
+    if ty == "externref":
+        if text == "null":
+            return wasmtime.Val.externref(None)
+        return wasmtime.Val.externref(hosts.setdefault(text, [f"host ref {text}"]))
+    return wasmtime.Val.funcref(None)
+
+
+def _trap_outcome(exc, wasm: bytes) -> tuple:
+    import wasmtime
+
+    code = getattr(exc, "trap_code", None)
+    T = wasmtime.TrapCode
+    simple = {
+        T.MEMORY_OUT_OF_BOUNDS: "out of bounds memory access",
+        T.INDIRECT_CALL_TO_NULL: "uninitialized element",
+        T.BAD_SIGNATURE: "indirect call type mismatch",
+        T.INTEGER_OVERFLOW: "integer overflow",
+        T.INTEGER_DIVISION_BY_ZERO: "integer divide by zero",
+        T.BAD_CONVERSION_TO_INTEGER: "invalid conversion to integer",
+        T.UNREACHABLE: "unreachable",
+    }
+    if code in simple:
+        return ("trap", {simple[code]})
+    if code == T.STACK_OVERFLOW:
+        return ("stack",)
+    if code == T.INTERRUPT:
+        return ("timeout",)
+    if code == T.TABLE_OUT_OF_BOUNDS:
+        # wasmtime has one code for both; the instruction that trapped tells.
+        frames = exc.frames or []
+        op = opcode_at(wasm, frames[0].module_offset) if frames else None
+        if op == 0x11:  # call_indirect
+            return ("trap", {"undefined element"})
+        if op in (0x25, 0x26, 0xFC):  # table.get, table.set, table.init/copy/grow/fill
+            return ("trap", {"out of bounds table access"})
+        if not frames:  # an element segment at instantiation
+            return ("trap", {"out of bounds table access"})
+        return ("trap", {"undefined element", "out of bounds table access"})
+    return ("error", f"wasmtime: {exc}")
+
+
+@dataclass
+class Run:
+    instantiation: tuple | None = None  # an outcome if instantiating did not succeed
+    calls: list[tuple] = field(default_factory=list)
+    status: str = ""  # wastrel: how the program ended
+
+
+def run_wasmtime(wasm: bytes, calls: list[Call], module=None, timeout: float = RUN_TIMEOUT) -> Run:
+    import wasmtime
+
+    config = wasmtime.Config()
+    config.epoch_interruption = True
+    config.max_wasm_stack = 1 << 20  # (at most the async stack size, 2 MiB)
+    engine = wasmtime.Engine(config)
+    store = wasmtime.Store(engine)
+    store.set_limits(table_elements=10_000_000)  # wastrel's table.grow limit
+    stop = threading.Event()
+
+    def tick() -> None:
+        while not stop.wait(0.05):
+            engine.increment_epoch()
+
+    ticker = threading.Thread(target=tick, daemon=True)
+    ticker.start()
+    deadline_ticks = max(1, int(timeout / 0.05))
+    run = Run()
+    try:
+        module = wasmtime.Module(engine, wasm)
+        types = func_exports(module)
+        hosts: dict = {}
+        store.set_epoch_deadline(deadline_ticks)
+        try:
+            instance = wasmtime.Instance(store, module, [])
+        except wasmtime.Trap as exc:
+            run.instantiation = _trap_outcome(exc, wasm)
+            return run
+        except wasmtime.WasmtimeError as exc:
+            run.instantiation = ("error", f"wasmtime: {exc}")
+            return run
+        exports = instance.exports(store)
+        started = time.monotonic()
+        for c in calls:
+            params, results = types[c.export]
+            args = [_arg_value(t, a, hosts) for t, a in zip(params, c.args)]
+            left = timeout - (time.monotonic() - started)
+            if left <= 0:
+                run.calls.append(("timeout",))
+                break
+            store.set_epoch_deadline(max(1, int(left / 0.05)))
+            try:
+                got = exports[c.export](store, *args)
+            except wasmtime.Trap as exc:
+                run.calls.append(_trap_outcome(exc, wasm))
+                continue
+            except wasmtime.WasmtimeError as exc:
+                run.calls.append(("error", f"wasmtime: {exc}"))
+                continue
+            values = [] if not results else [got] if len(results) == 1 else list(got)
+            run.calls.append(("ok", [norm_value(t, v) for t, v in zip(results, values)]))
+    finally:
+        stop.set()
+        ticker.join()
+    return run
+
+
+# ---------------------------------------------------------------------------
+# wastrel
+
+
+def wastrel_env(cache_dir: Path | None) -> dict[str, str]:
+    env = dict(os.environ)
+    if cache_dir is not None:
+        env["WASTREL_CACHE_DIR"] = str(cache_dir)
+    env["PYTHONPATH"] = str(REPO) + os.pathsep + env.get("PYTHONPATH", "")
+    return env
+
+
+def compile_wastrel(wasm_path: Path, program: Path, cache_dir: Path | None) -> str | None:
+    """None on success, else what went wrong."""
+    try:
+        run = subprocess.run(
+            [sys.executable, "-m", "wastrel", "compile", str(wasm_path), "-o", str(program)],
+            capture_output=True, text=True, timeout=COMPILE_TIMEOUT, env=wastrel_env(cache_dir), cwd=REPO,
+        )  # fmt: skip
+    except subprocess.TimeoutExpired:
+        return f"wastrel compile took more than {COMPILE_TIMEOUT:.0f} s"
+    if run.returncode != 0:
+        return f"wastrel compile exited with {run.returncode}:\n{run.stderr.strip()}"
+    return None
+
+
+def run_wastrel(program: Path, calls: list[Call], types: dict, timeout: float = RUN_TIMEOUT) -> Run:
+    """Makes the calls through `--invoke-lines`, stdout and stderr on one pipe
+    so that each trap message sits before its call's `--`."""
+    script = "".join(c.line() + "\n" for c in calls)
+    run = Run()
+    try:
+        proc = subprocess.run([str(program), "--invoke-lines"], input=script.encode(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=timeout)
+    except subprocess.TimeoutExpired as exc:
+        run.status = "hang"
+        out = exc.stdout or b""
+    else:
+        out = proc.stdout
+        if proc.returncode < 0:
+            run.status = f"killed by signal {-proc.returncode}"
+        elif proc.returncode not in (0, 134):
+            run.status = f"exit status {proc.returncode}"
+        else:
+            run.status = str(proc.returncode)
+    text = out.decode("utf-8", "replace")
+    blocks = text.split("--\n")
+    tail = blocks.pop()  # after the last `--`: empty unless the program stopped early
+    for c, block in zip(calls, blocks):
+        run.calls.append(_wastrel_outcome(block, types[c.export][1]))
+    if tail:
+        outcome = _wastrel_outcome(tail, None)
+        if not blocks and run.status == "134" and outcome[0] == "trap":
+            run.instantiation = outcome
+        else:
+            run.calls.append(("error", f"output after the last `--`: {tail.strip()!r}"))
+    elif not blocks and run.status == "134":
+        run.instantiation = ("error", "exit status 134 without a trap message")
+    if run.status == "134" and run.instantiation is None:
+        run.status = "exit status 134 after some calls"
+    return run
+
+
+def _wastrel_outcome(block: str, results: list[str] | None) -> tuple:
+    lines = block.splitlines()
+    traps = [line for line in lines if line.startswith("wasm trap: ")]
+    if traps and len(lines) == 1:
+        message = traps[0][len("wasm trap: ") :]
+        return ("stack",) if message == "call stack exhausted" else ("trap", {message})
+    if results is None or traps or len(lines) != len(results):
+        return ("error", f"unexpected output {block!r}")
+    return ("ok", [norm_value(t, line) for t, line in zip(results, lines)])
+
+
+# ---------------------------------------------------------------------------
+# Comparing
+
+
+@dataclass
+class Result:
+    seed: int
+    status: str  # ok | smith-failed | invalid | no-calls | inconclusive | finding | wasmtime-error
+    detail: str = ""
+    calls: int = 0  # calls compared
+    wasm: bytes = b""
+    plan: list = field(default_factory=list)
+    mismatch_call: int | None = None
+    seconds: float = 0.0
+
+
+def compare(wasm: bytes, calls: list[Call], expected: Run, got: Run) -> tuple[str, str, int, int | None]:
+    """(status, detail, calls compared, index of the call that differs)."""
+    if expected.instantiation and expected.instantiation[0] in ("error", "timeout"):
+        return "wasmtime-error", describe(expected.instantiation), 0, None
+    if got.status == "hang":
+        return "finding", f"wastrel: the program did not finish in {RUN_TIMEOUT:.0f} s", 0, None
+    if got.status not in ("0", "134"):
+        n = len(got.calls)
+        return "finding", f"wastrel: the program ended with {got.status} during call {n}", 0, n
+    if expected.instantiation or got.instantiation:
+        if expected.instantiation and got.instantiation and same(expected.instantiation, got.instantiation):
+            return "ok", "both trap at instantiation", 0, None
+        if "stack" in (expected.instantiation or ("",))[0] + (got.instantiation or ("",))[0]:
+            return "inconclusive", "call stack exhausted on one side only (instantiation)", 0, None
+        return (
+            "finding",
+            f"instantiation: wasmtime {describe(expected.instantiation) if expected.instantiation else 'succeeds'}, "
+            f"wastrel {describe(got.instantiation) if got.instantiation else 'succeeds'}",
+            0,
+            -1,
+        )
+    for i, c in enumerate(calls):
+        a = expected.calls[i] if i < len(expected.calls) else ("error", "no outcome")
+        b = got.calls[i] if i < len(got.calls) else ("error", "no outcome")
+        if a[0] in ("timeout", "error"):
+            return "wasmtime-error", f"call {i} ({c.line()}): wasmtime {describe(a)}", i, None
+        if same(a, b):
+            continue
+        if "stack" in (a[0], b[0]):
+            return "inconclusive", f"call {i}: call stack exhausted on one side only", i, None
+        return "finding", f"call {i} `{c.line()}`:\n  wasmtime: {describe(a)}\n  wastrel:  {describe(b)}", i, i
+    return "ok", "", len(calls), None
+
+
+def check_module(seed: int, wasm: bytes, calls: list[Call] | None, cache_dir: Path | None, work: Path) -> Result:
+    """Runs one module both ways and compares.  `calls` None: planned from `seed`."""
+    import wasmtime
+
+    result = Result(seed, "ok", wasm=wasm)
+    try:
+        module = wasmtime.Module(wasmtime.Engine(), wasm)
+    except Exception as exc:  # noqa: BLE001 - anything wasmtime refuses
+        result.status, result.detail = "wasmtime-error", f"wasmtime rejects the module: {exc}"
+        return result
+    types = func_exports(module)
+    if calls is None:
+        calls = plan_calls(random.Random(f"wastrel-fuzz-calls-{seed}"), types)
+    result.plan = calls
+    wasm_path = work / f"seed-{seed}.wasm"
+    wasm_path.write_bytes(wasm)
+    program = work / f"seed-{seed}"
+    error = compile_wastrel(wasm_path, program, cache_dir)
+    if error:
+        result.status, result.detail = "finding", error
+        return result
+    expected = run_wasmtime(wasm, calls)
+    got = run_wastrel(program, calls, types)
+    result.status, result.detail, result.calls, result.mismatch_call = compare(wasm, calls, expected, got)
+    if not calls and result.status == "ok" and not expected.instantiation:
+        result.status = "no-calls"
+    return result
+
+
+def run_seed(seed: int, cache_dir: str | None) -> Result:
+    started = time.monotonic()
+    try:
+        wasm, _ = generate(seed)
+        if wasm is None:
+            return Result(seed, "smith-failed")
+        problem = validate(wasm)
+        if problem:
+            return Result(seed, "invalid", problem.splitlines()[0], wasm=wasm)
+        wasm = rename_exports(wasm)
+        with tempfile.TemporaryDirectory(prefix="wastrel-fuzz-") as work:
+            result = check_module(seed, wasm, None, Path(cache_dir) if cache_dir else None, Path(work))
+    except Exception as exc:  # noqa: BLE001 - a harness failure is reported, not fatal
+        import traceback
+
+        result = Result(seed, "harness-error", traceback.format_exc() or str(exc))
+    result.seconds = time.monotonic() - started
+    return result
+
+
+# ---------------------------------------------------------------------------
+# Saved cases (tests/fuzz_regressions/NAME.wasm + NAME.json)
+
+
+def save_case(directory: Path, name: str, result: Result) -> Path:
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / f"{name}.wasm").write_bytes(result.wasm)
+    case = {
+        "seed": result.seed,
+        "finding": result.detail,
+        "calls": [[c.export, c.args] for c in result.plan],
+    }
+    path = directory / f"{name}.json"
+    path.write_text(json.dumps(case, indent=1) + "\n")
+    return path
+
+
+def replay_case(json_path: Path, cache_dir: Path | None, work: Path) -> Result:
+    case = json.loads(json_path.read_text())
+    wasm = json_path.with_suffix(".wasm").read_bytes()
+    calls = [Call(e, list(a)) for e, a in case["calls"]]
+    return check_module(case.get("seed", 0), wasm, calls, cache_dir, work)
+
+
+# ---------------------------------------------------------------------------
+# Reporting and the command line
+
+
+def report(result: Result, keep: Path | None) -> None:
+    print(f"\n=== FINDING: seed {result.seed} ===", flush=True)
+    print(result.detail)
+    if result.plan:
+        print("calls:")
+        for i, c in enumerate(result.plan):
+            mark = "  <-- differs" if i == result.mismatch_call else ""
+            print(f"  {i:2}: {c.line()}{mark}")
+    if result.wasm:
+        print("module:")
+        print(wasm_text(result.wasm))
+    if keep is not None and result.wasm:
+        print(f"saved: {save_case(keep, f'seed-{result.seed}', result)}")
+    print("=== end of seed", result.seed, "===", flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--seeds", type=int, default=100, help="how many seeds (default 100)")
+    p.add_argument("--start", type=int, default=0, help="first seed (default 0)")
+    p.add_argument("--only", help="comma-separated seeds to run instead")
+    p.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="parallel seeds (default: the CPU count)")
+    p.add_argument("--keep", type=Path, metavar="DIR", help="save each finding's module and calls here")
+    p.add_argument("--verbose", action="store_true", help="a line per seed")
+    p.add_argument("--quiet", action="store_true", help="findings and the summary only")
+    p.add_argument("--replay", type=Path, metavar="CASE.json", help="run a saved case")
+    p.add_argument("--check", type=Path, metavar="M.wasm", help="exit 0 iff this module gives a finding")
+    p.add_argument("--expect", help="with --check: the finding's detail must contain this text")
+    args = p.parse_args(argv)
+
+    cache = Path(tempfile.mkdtemp(prefix="wastrel-fuzz-cache-"))
+    try:
+        if args.check or args.replay:
+            with tempfile.TemporaryDirectory(prefix="wastrel-fuzz-") as work:
+                if args.replay:
+                    result = replay_case(args.replay, cache, Path(work))
+                else:
+                    wasm = rename_exports(args.check.read_bytes())
+                    if validate(wasm):
+                        return 1
+                    result = check_module(args.start, wasm, None, cache, Path(work))
+            if args.check:
+                found = result.status == "finding" and (args.expect is None or args.expect in result.detail)
+                return 0 if found else 1
+            if result.status == "finding":
+                report(result, args.keep)
+                return 1
+            print(f"{args.replay}: {result.status} {result.detail}".rstrip())
+            return 0
+        seeds = [int(s) for s in args.only.split(",")] if args.only else list(range(args.start, args.start + args.seeds))
+        return fuzz(seeds, args.jobs, cache, args.keep, args.verbose, args.quiet)
+    finally:
+        shutil.rmtree(cache, ignore_errors=True)
+
+
+def fuzz(seeds: list[int], jobs: int, cache: Path, keep: Path | None, verbose: bool, quiet: bool) -> int:
+    counts: dict[str, int] = {}
+    findings: list[Result] = []
+    calls = 0
+    started = time.monotonic()
+    context = multiprocessing.get_context("spawn")
+    with concurrent.futures.ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        futures = {pool.submit(run_seed, s, str(cache)): s for s in seeds}
+        for done, future in enumerate(concurrent.futures.as_completed(futures), 1):
+            result = future.result()
+            counts[result.status] = counts.get(result.status, 0) + 1
+            calls += result.calls
+            if result.status in ("finding", "harness-error"):
+                findings.append(result)
+                report(result, keep)
+            elif verbose or (result.status in ("inconclusive", "wasmtime-error") and not quiet):
+                print(f"seed {result.seed}: {result.status} ({result.calls} calls, {result.seconds:.1f} s) {result.detail}", flush=True)
+            if not quiet and not verbose and done % 50 == 0:
+                print(f"[{done}/{len(seeds)} seeds, {len(findings)} findings, {time.monotonic() - started:.0f} s]", flush=True)
+    summary = ", ".join(f"{n} {k}" for k, n in sorted(counts.items()))
+    print(f"\n{len(seeds)} seeds in {time.monotonic() - started:.0f} s: {summary}; {calls} calls compared")
+    if findings:
+        print("findings: seeds " + ", ".join(str(r.seed) for r in sorted(findings, key=lambda r: r.seed)))
+    return 1 if findings else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
