@@ -94,28 +94,29 @@ SMITH_FIXED = [
 ]  # fmt: skip
 
 
-def smith_config(rng: random.Random) -> list[str]:
-    """The seed's share of smith's options: size, fuel, traps, NaNs."""
+def smith_config(rng: random.Random) -> tuple[list[str], int]:
+    """The seed's share of smith's options (size, traps, NaNs) and its fuel."""
+    fuel = rng.choice([50, 300, 1000, 3000])
     return [
-        "--fuel", str(rng.choice([50, 300, 1000, 3000])),
+        "--fuel", str(fuel),
         "--max-funcs", str(rng.choice([3, 6, 10, 20])),
         "--max-instructions", str(rng.choice([30, 100, 100, 250])),
         # Without canonicalisation, a NaN's payload can reach an integer
         # (reinterpret, store then load) and Wasm lets engines differ there.
         "--canonicalize-nans", "true" if rng.random() < 0.85 else "false",
         "--disallow-traps", "true" if rng.random() < 0.3 else "false",
-    ]  # fmt: skip
+    ], fuel  # fmt: skip
 
 
-def generate(seed: int) -> tuple[bytes | None, list[str]]:
-    """Smith's module for `seed` (None if smith cannot make one) and its options."""
+def generate(seed: int) -> tuple[bytes | None, int]:
+    """Smith's module for `seed` (None if smith cannot make one) and its fuel."""
     rng = random.Random(f"wastrel-fuzz-{seed}")
-    options = smith_config(rng)
+    options, fuel = smith_config(rng)
     data = rng.randbytes(rng.choice([600, 2000, 6000, 15000]))
     run = subprocess.run([WASM_TOOLS, "smith", *SMITH_FIXED, *options], input=data, capture_output=True, timeout=60)
     if run.returncode != 0:
-        return None, options
-    return run.stdout, options
+        return None, fuel
+    return run.stdout, fuel
 
 
 def validate(wasm: bytes) -> str | None:
@@ -136,7 +137,7 @@ def wasm_text(wasm: bytes) -> str:
 
 
 # ---------------------------------------------------------------------------
-# The binary: export names
+# The binary: export names, fuel
 
 
 def _leb_u32(data: bytes, pos: int) -> tuple[int, int]:
@@ -148,6 +149,17 @@ def _leb_u32(data: bytes, pos: int) -> tuple[int, int]:
         shift += 7
         if not byte & 0x80:
             return result, pos
+
+
+def _leb_s(data: bytes, pos: int) -> tuple[int, int]:
+    result = shift = 0
+    while True:
+        byte = data[pos]
+        pos += 1
+        result |= (byte & 0x7F) << shift
+        shift += 7
+        if not byte & 0x80:
+            return (result - (1 << shift) if byte & 0x40 else result), pos
 
 
 def _enc_u32(n: int) -> bytes:
@@ -162,47 +174,144 @@ def _enc_u32(n: int) -> bytes:
             return bytes(out)
 
 
+def _enc_s(n: int) -> bytes:
+    out = bytearray()
+    while True:
+        byte = n & 0x7F
+        n >>= 7
+        if (n == 0 and not byte & 0x40) or (n == -1 and byte & 0x40):
+            out.append(byte)
+            return bytes(out)
+        out.append(byte | 0x80)
+
+
+def _sections(wasm: bytes) -> list[tuple[int, bytes]]:
+    found, pos = [], 8
+    while pos < len(wasm):
+        size, body = _leb_u32(wasm, pos + 1)
+        found.append((wasm[pos], wasm[body : body + size]))
+        pos = body + size
+    return found
+
+
+def _assemble(header: bytes, sections: list[tuple[int, bytes]]) -> bytes:
+    return header + b"".join(bytes([i]) + _enc_u32(len(body)) + body for i, body in sections)
+
+
+def _vector(body: bytes, item) -> list:
+    """The items of a section that is one vector; `item(body, pos)` -> (value, pos)."""
+    count, pos = _leb_u32(body, 0)
+    items = []
+    for _ in range(count):
+        value, pos = item(body, pos)
+        items.append(value)
+    return items
+
+
+def _export(body: bytes, pos: int) -> tuple[tuple[str, int, int], int]:
+    length, pos = _leb_u32(body, pos)
+    name = body[pos : pos + length].decode("utf-8")
+    kind = body[pos + length]
+    index, pos = _leb_u32(body, pos + length + 1)
+    return (name, kind, index), pos
+
+
+def _encode_exports(exports: list[tuple[str, int, int]]) -> bytes:
+    out = bytearray(_enc_u32(len(exports)))
+    for name, kind, index in exports:
+        encoded = name.encode()
+        out += _enc_u32(len(encoded)) + encoded + bytes([kind]) + _enc_u32(index)
+    return bytes(out)
+
+
+def _global(body: bytes, pos: int) -> tuple[tuple[int, int, bytes], int]:
+    """(value type, mutability, init expression bytes); no GC types here."""
+    valtype, mutable = body[pos], body[pos + 1]
+    start = pos = pos + 2
+    while body[pos] != 0x0B:
+        op = body[pos]
+        pos += 1
+        if op in (0x41, 0x42, 0x23, 0xD2):  # i32/i64.const, global.get, ref.func
+            pos = _leb_s(body, pos)[1]
+        elif op == 0x43:
+            pos += 4
+        elif op == 0x44:
+            pos += 8
+        elif op == 0xD0:  # ref.null heaptype
+            pos = _leb_s(body, pos)[1]
+        else:
+            raise ValueError(f"constant expression opcode {op:#x}")
+    return (valtype, mutable, body[start:pos]), pos + 1
+
+
 def writable_name(name: str) -> bool:
     """Can `--invoke-lines` (words split at blanks) name this export?"""
     return 0 < len(name) <= 200 and all(c.isprintable() and not c.isspace() for c in name)
 
 
-def rename_exports(wasm: bytes) -> bytes:
-    """The module with every export name `--invoke-lines` cannot write
-    replaced by `fzN` (N: the export's position)."""
-    out = bytearray(wasm[:8])
-    pos = 8
-    while pos < len(wasm):
-        section_id = wasm[pos]
-        size, body = _leb_u32(wasm, pos + 1)
-        end = body + size
-        if section_id != 7:
-            out += wasm[pos:end]
-            pos = end
-            continue
-        count, p = _leb_u32(wasm, body)
-        entries = []
-        for _ in range(count):
-            length, p = _leb_u32(wasm, p)
-            name = wasm[p : p + length].decode("utf-8")
-            p += length
-            kind = wasm[p]
-            index, p2 = _leb_u32(wasm, p + 1)
-            entries.append((name, wasm[p:p2]))
-            p = p2
-        taken = {name for name, _ in entries}
-        new = bytearray(_enc_u32(count))
-        for i, (name, desc) in enumerate(entries):
-            if not writable_name(name):
-                name = f"fz{i}"
-                while name in taken:
-                    name += "_"
-                taken.add(name)
-            encoded = name.encode()
-            new += _enc_u32(len(encoded)) + encoded + desc
-        out += bytes([7]) + _enc_u32(len(new)) + new
-        pos = end
-    return bytes(out)
+FUEL_PREFIX = "fuel:"
+
+
+def prepare(wasm: bytes, fuel: int | None) -> bytes:
+    """The module as the fuzzer runs it.
+
+    * Every export name `--invoke-lines` cannot write becomes `fzN` (N:
+      the export's position).
+    * If the module's last global is smith's fuel counter (a mutable i32
+      starting at `fuel`), each exported function F gets a twin exported as
+      `fuel:F` that refills the counter, then calls F with its arguments: a
+      call through the twin gets fresh fuel instead of what earlier calls
+      left (often nothing, after a loop that spins until the fuel runs out).
+    """
+    header, sections = wasm[:8], _sections(wasm)
+    ids = [i for i, _ in sections]
+    exports = _vector(sections[ids.index(7)][1], _export) if 7 in ids else []
+    taken = {name for name, _, _ in exports}
+    renamed = []
+    for i, (name, kind, index) in enumerate(exports):
+        if not writable_name(name):
+            name = f"fz{i}"
+            while name in taken:
+                name += "_"
+            taken.add(name)
+        renamed.append((name, kind, index))
+    exports = renamed
+    globals_ = _vector(sections[ids.index(6)][1], _global) if 6 in ids else []
+    refill = fuel is not None and globals_ and globals_[-1] == (0x7F, 1, b"\x41" + _enc_s(fuel))
+    if refill and 3 in ids and 10 in ids:
+        fuel_global = len(globals_) - 1
+        func_types = _vector(sections[ids.index(3)][1], _leb_u32)
+        types = _vector(sections[ids.index(1)][1], _functype) if 1 in ids else []
+        code = sections[ids.index(10)][1]
+        count, code_pos = _leb_u32(code, 0)
+        bodies = [code[code_pos:]]
+        new_funcs = []
+        for name, kind, index in list(exports):
+            if kind != 0 or FUEL_PREFIX + name in taken or len(name) > 190:
+                continue
+            nparams = types[func_types[index]]
+            body = b"\x00\x41" + _enc_s(fuel) + b"\x24" + _enc_u32(fuel_global)
+            body += b"".join(b"\x20" + _enc_u32(i) for i in range(nparams))
+            body += b"\x10" + _enc_u32(index) + b"\x0b"
+            bodies.append(_enc_u32(len(body)) + body)
+            new_funcs.append(func_types[index])
+            exports.append((FUEL_PREFIX + name, 0, len(func_types) + len(new_funcs) - 1))
+        all_types = func_types + new_funcs
+        sections[ids.index(3)] = (3, _enc_u32(len(all_types)) + b"".join(map(_enc_u32, all_types)))
+        sections[ids.index(10)] = (10, _enc_u32(count + len(new_funcs)) + b"".join(bodies))
+    if 7 in ids:
+        sections[ids.index(7)] = (7, _encode_exports(exports))
+    return _assemble(header, sections)
+
+
+def _functype(body: bytes, pos: int) -> tuple[int, int]:
+    """A function type's parameter count (types are single bytes without GC)."""
+    if body[pos] != 0x60:
+        raise ValueError(f"type form {body[pos]:#x}")
+    nparams, pos = _leb_u32(body, pos + 1)
+    pos += nparams
+    nresults, pos = _leb_u32(body, pos)
+    return nparams, pos + nresults
 
 
 def opcode_at(wasm: bytes, offset: int | None) -> int | None:
@@ -284,13 +393,22 @@ def func_exports(module) -> dict[str, tuple[list[str], list[str]]]:
 
 
 def plan_calls(rng: random.Random, exports: dict[str, tuple[list[str], list[str]]]) -> list[Call]:
-    callable_ = sorted(n for n, (params, _) in exports.items() if len(params) <= 60 and all(p in TYPE_LETTERS for p in params) and writable_name(n))
+    """Calls of every exported function (a few of each, at most 30), mostly
+    through its fuel-refilling twin."""
+    callable_ = sorted(
+        n
+        for n, (params, _) in exports.items()
+        if len(params) <= 60 and all(p in TYPE_LETTERS for p in params) and writable_name(n) and not n.startswith(FUEL_PREFIX)
+    )
     if not callable_:
         return []
     names = callable_ + [rng.choice(callable_) for _ in range(rng.randint(len(callable_), 2 * len(callable_) + 4))]
     rng.shuffle(names)
-    names = names[:30]
-    return [Call(n, [random_arg(rng, p) for p in exports[n][0]]) for n in names]
+    calls = []
+    for n in names[:30]:
+        twin = FUEL_PREFIX + n
+        calls.append(Call(twin if twin in exports and rng.random() < 0.85 else n, [random_arg(rng, p) for p in exports[n][0]]))
+    return calls
 
 
 # ---------------------------------------------------------------------------
@@ -558,6 +676,7 @@ class Result:
     status: str  # ok | smith-failed | invalid | no-calls | inconclusive | finding | wasmtime-error
     detail: str = ""
     calls: int = 0  # calls compared
+    returned: int = 0  # of which returned (did not trap)
     wasm: bytes = b""
     plan: list = field(default_factory=list)
     mismatch_call: int | None = None
@@ -598,8 +717,9 @@ def compare(wasm: bytes, calls: list[Call], expected: Run, got: Run) -> tuple[st
     return "ok", "", len(calls), None
 
 
-def check_module(seed: int, wasm: bytes, calls: list[Call] | None, cache_dir: Path | None, work: Path) -> Result:
-    """Runs one module both ways and compares.  `calls` None: planned from `seed`."""
+def check_module(seed: int, wasm: bytes, calls: list[Call] | None, cache_dir: Path | None, work: Path, fit: bool = False) -> Result:
+    """Runs one module both ways and compares.  `calls` None: planned from
+    `seed`; `fit`: leave out the calls that do not fit the module's exports."""
     import wasmtime
 
     result = Result(seed, "ok", wasm=wasm)
@@ -611,6 +731,8 @@ def check_module(seed: int, wasm: bytes, calls: list[Call] | None, cache_dir: Pa
     types = func_exports(module)
     if calls is None:
         calls = plan_calls(random.Random(f"wastrel-fuzz-calls-{seed}"), types)
+    elif fit:
+        calls = fitting_calls(calls, types)
     result.plan = calls
     wasm_path = work / f"seed-{seed}.wasm"
     wasm_path.write_bytes(wasm)
@@ -622,6 +744,7 @@ def check_module(seed: int, wasm: bytes, calls: list[Call] | None, cache_dir: Pa
     expected = run_wasmtime(wasm, calls)
     got = run_wastrel(program, calls, types)
     result.status, result.detail, result.calls, result.mismatch_call = compare(wasm, calls, expected, got)
+    result.returned = sum(1 for outcome in expected.calls[: result.calls] if outcome[0] == "ok")
     if not calls and result.status == "ok" and not expected.instantiation:
         result.status = "no-calls"
     return result
@@ -630,13 +753,13 @@ def check_module(seed: int, wasm: bytes, calls: list[Call] | None, cache_dir: Pa
 def run_seed(seed: int, cache_dir: str | None) -> Result:
     started = time.monotonic()
     try:
-        wasm, _ = generate(seed)
+        wasm, fuel = generate(seed)
         if wasm is None:
             return Result(seed, "smith-failed")
         problem = validate(wasm)
         if problem:
             return Result(seed, "invalid", problem.splitlines()[0], wasm=wasm)
-        wasm = rename_exports(wasm)
+        wasm = prepare(wasm, fuel)
         with tempfile.TemporaryDirectory(prefix="wastrel-fuzz-") as work:
             result = check_module(seed, wasm, None, Path(cache_dir) if cache_dir else None, Path(work))
     except Exception as exc:  # noqa: BLE001 - a harness failure is reported, not fatal
@@ -657,7 +780,7 @@ def save_case(directory: Path, name: str, result: Result) -> Path:
     case = {
         "seed": result.seed,
         "finding": result.detail,
-        "calls": [[c.export, c.args] for c in result.plan],
+        "calls": [c.line() for c in result.plan],
     }
     path = directory / f"{name}.json"
     path.write_text(json.dumps(case, indent=1) + "\n")
@@ -667,8 +790,30 @@ def save_case(directory: Path, name: str, result: Result) -> Path:
 def replay_case(json_path: Path, cache_dir: Path | None, work: Path) -> Result:
     case = json.loads(json_path.read_text())
     wasm = json_path.with_suffix(".wasm").read_bytes()
-    calls = [Call(e, list(a)) for e, a in case["calls"]]
-    return check_module(case.get("seed", 0), wasm, calls, cache_dir, work)
+    return check_module(case.get("seed", 0), wasm, parse_calls(case["calls"]), cache_dir, work)
+
+
+def parse_calls(lines: list[str]) -> list[Call]:
+    return [Call(words[0], words[1:]) for words in (line.split() for line in lines)]
+
+
+def fitting_calls(calls: list[Call], exports: dict[str, tuple[list[str], list[str]]]) -> list[Call]:
+    """The calls that still fit the module's exports (for a shrinking module)."""
+
+    def fits(ty: str, text: str) -> bool:
+        if ty in ("i32", "i64"):
+            return text.lstrip("-").isdigit()
+        if ty in ("f32", "f64"):
+            return text not in ("null",)
+        return text == "null" or (ty == "externref" and text.isdigit())
+
+    return [
+        c
+        for c in calls
+        if c.export in exports
+        and len(exports[c.export][0]) == len(c.args)
+        and all(fits(t, a) for t, a in zip(exports[c.export][0], c.args))
+    ]
 
 
 # ---------------------------------------------------------------------------
@@ -702,6 +847,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--quiet", action="store_true", help="findings and the summary only")
     p.add_argument("--replay", type=Path, metavar="CASE.json", help="run a saved case")
     p.add_argument("--check", type=Path, metavar="M.wasm", help="exit 0 iff this module gives a finding")
+    p.add_argument("--calls", type=Path, metavar="CASE.json", help="with --check: make these calls (those that fit)")
     p.add_argument("--expect", help="with --check: the finding's detail must contain this text")
     args = p.parse_args(argv)
 
@@ -712,10 +858,11 @@ def main(argv: list[str] | None = None) -> int:
                 if args.replay:
                     result = replay_case(args.replay, cache, Path(work))
                 else:
-                    wasm = rename_exports(args.check.read_bytes())
+                    wasm = prepare(args.check.read_bytes(), None)
                     if validate(wasm):
                         return 1
-                    result = check_module(args.start, wasm, None, cache, Path(work))
+                    calls = parse_calls(json.loads(args.calls.read_text())["calls"]) if args.calls else None
+                    result = check_module(args.start, wasm, calls, cache, Path(work), fit=True)
             if args.check:
                 found = result.status == "finding" and (args.expect is None or args.expect in result.detail)
                 return 0 if found else 1
@@ -733,7 +880,7 @@ def main(argv: list[str] | None = None) -> int:
 def fuzz(seeds: list[int], jobs: int, cache: Path, keep: Path | None, verbose: bool, quiet: bool) -> int:
     counts: dict[str, int] = {}
     findings: list[Result] = []
-    calls = 0
+    calls = returned = 0
     started = time.monotonic()
     context = multiprocessing.get_context("spawn")
     with concurrent.futures.ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
@@ -742,6 +889,7 @@ def fuzz(seeds: list[int], jobs: int, cache: Path, keep: Path | None, verbose: b
             result = future.result()
             counts[result.status] = counts.get(result.status, 0) + 1
             calls += result.calls
+            returned += result.returned
             if result.status in ("finding", "harness-error"):
                 findings.append(result)
                 report(result, keep)
@@ -750,7 +898,7 @@ def fuzz(seeds: list[int], jobs: int, cache: Path, keep: Path | None, verbose: b
             if not quiet and not verbose and done % 50 == 0:
                 print(f"[{done}/{len(seeds)} seeds, {len(findings)} findings, {time.monotonic() - started:.0f} s]", flush=True)
     summary = ", ".join(f"{n} {k}" for k, n in sorted(counts.items()))
-    print(f"\n{len(seeds)} seeds in {time.monotonic() - started:.0f} s: {summary}; {calls} calls compared")
+    print(f"\n{len(seeds)} seeds in {time.monotonic() - started:.0f} s: {summary}; {calls} calls compared ({returned} returned, {calls - returned} trapped)")
     if findings:
         print("findings: seeds " + ", ".join(str(r.seed) for r in sorted(findings, key=lambda r: r.seed)))
     return 1 if findings else 0

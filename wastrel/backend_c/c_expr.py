@@ -28,7 +28,9 @@ _BINARY_C = {
     "lt": ("<", REL), "gt": (">", REL), "le": ("<=", REL), "ge": (">=", REL),
 }  # fmt: skip
 
-_FLOAT_UNARY = {"abs": "fabs", "sqrt": "sqrt", "ceil": "ceil", "floor": "floor", "trunc": "trunc", "copysign": "copysign"}
+# Float operations that are one libm call (the rounding ones are `w_`
+# functions: they must quiet a signalling NaN).
+_FLOAT_UNARY = {"abs": "fabs", "sqrt": "sqrt", "copysign": "copysign"}
 
 _SIGNED = {"i32": "int32_t", "i64": "int64_t"}
 _UNSIGNED = {"i32": "uint32_t", "i64": "uint64_t"}
@@ -51,8 +53,6 @@ _CASTS = {
     "f64.convert_i32_u": "(double){}",
     "f64.convert_i64_s": "(double)(int64_t){}",
     "f64.convert_i64_u": "(double){}",
-    "f32.demote_f64": "(float){}",
-    "f64.promote_f32": "(double){}",
 }
 
 

@@ -27,9 +27,14 @@ from wastrel import __version__
 
 RUNTIME_DIR = Path(__file__).resolve().parent.parent / "runtime"
 # -ffp-contract=off: no fused multiply-add; Wasm rounds every operation.
+# -fsignaling-nans: `x * 1.0` and `x - 0.0` are not `x` when x is a
+# signalling NaN (Wasm wants it quieted).
 # -fno-optimize-sibling-calls: a recursion must stay a recursion, so that
 # unbounded recursion exhausts the stack (a trap) instead of looping forever.
-BASE_CFLAGS = ["-std=gnu11", "-ffp-contract=off", "-fno-strict-aliasing", "-fno-optimize-sibling-calls", "-w"]
+BASE_CFLAGS = [
+    "-std=gnu11", "-ffp-contract=off", "-fsignaling-nans", "-fno-strict-aliasing",
+    "-fno-optimize-sibling-calls", "-w",
+]  # fmt: skip
 LIBS = ["-lm", "-lpthread"]
 
 

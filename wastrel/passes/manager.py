@@ -80,11 +80,15 @@ class RunOptions:
     timings: list[tuple[str, float]] | None = None
 
 
-def run_pipeline(data: bytes, options: RunOptions | None = None) -> Any:
-    """Run every pass on a module's bytes; returns the last pass's output."""
+def run_pipeline(data: Any, options: RunOptions | None = None, start_after: str | None = None) -> Any:
+    """Run the passes on a module's bytes (or, after `start_after`, on that
+    pass's output); returns the last pass's output."""
     options = options or RunOptions()
     value: Any = data
-    for info in build_pipeline():
+    pipeline = build_pipeline()
+    if start_after is not None:
+        pipeline = pipeline[[p.name for p in pipeline].index(start_after) + 1 :]
+    for info in pipeline:
         if info.name in options.dump_before and options.on_dump:
             options.on_dump(f"before {info.name}", format_ir(value))
         start = time.perf_counter()

@@ -11,6 +11,7 @@ of values.
                                                       and `(local.get $block0_0)` is pushed
     br $l v / br_if $l v c / br_table ... v i     =>  (br $l v) / (br_if $l v c) / (br_table ... v i)
     br to the function's outermost label          =>  (return v)
+    br_table to the function's label              =>  the body becomes (block $func ...), then a return
 
 Rules:
 
@@ -99,6 +100,7 @@ class _FunctionBuilder:
         self.labels = 0
         self.temps = 0
         self.frames: list[_Frame] = []
+        self.func_block = False  # a br_table targets the function's label
 
     # -- locals --------------------------------------------------------------
 
@@ -332,6 +334,9 @@ class _FunctionBuilder:
             self.fall_through()
         if frame.kind == "func":
             self.result_body = tuple(frame.body)
+            if self.func_block:
+                values = tuple(n.LocalGet(r) for r in frame.results)
+                self.result_body = (n.Block(frame.label, frame.results, self.result_body), n.Return(values))
             return
         self.frames.pop()
         body = tuple(frame.body)
@@ -390,7 +395,15 @@ class _FunctionBuilder:
         self.mark_unreachable()
 
     def label_of(self, depth: int) -> str:
-        return self.target(depth).label
+        """The label of a br_table target; the function's own label becomes a
+        block around the whole body, whose end returns its result locals."""
+        frame = self.target(depth)
+        if frame.kind == "func" and not frame.results:
+            frame.results = tuple(self.new_local(t, f"func_r{i}") for i, t in enumerate(self.type.results))
+            self.func_block = True
+        elif frame.kind == "func":
+            self.func_block = True
+        return frame.label
 
     def return_(self, args: tuple) -> None:
         self.emit(n.Return(self.pop_n(len(self.type.results))))

@@ -32,6 +32,10 @@ void w_trap_init_thread(void);
  * prints), W_EXIT_TRAP; after w_exit(status), that status. */
 int w_run_guarded(int (*body)(void *arg), void *arg);
 
+/* Like w_run_guarded, but a trap is not reported: its reason goes to
+ * *trap (which is otherwise (w_trap_reason)-1). */
+int w_try(int (*body)(void *arg), void *arg, w_trap_reason *trap);
+
 /* Ends the program with `status` (proc_exit): unwinds to the entry point,
  * which returns the status. */
 W_NORETURN void w_exit(int status);

@@ -85,22 +85,34 @@ void w_exit(int status) {
   siglongjmp(*entry, 1);
 }
 
-int w_run_guarded(int (*body)(void *arg), void *arg) {
+/* The guarded run itself; `trap` receives the reason of a trap, which is
+ * then not reported. */
+static int run_guarded(int (*body)(void *arg), void *arg, w_trap_reason *trap) {
   sigjmp_buf env;
-  sigjmp_buf *const outer = entry; /* guarded runs nest (--invoke-lines) */
+  sigjmp_buf *const outer = entry; /* guarded runs nest (--invoke-lines, harness) */
   int status;
   /* savemask=1: unwinding out of the signal handler restores the mask. */
   if (sigsetjmp(env, 1) == 0) {
     entry = &env;
     status = body(arg);
   } else if (unwinding.trapped) {
-    report_trap(unwinding.reason);
+    if (trap)
+      *trap = unwinding.reason;
+    else
+      report_trap(unwinding.reason);
     status = W_EXIT_TRAP;
   } else {
     status = unwinding.status;
   }
   entry = outer;
   return status;
+}
+
+int w_run_guarded(int (*body)(void *arg), void *arg) { return run_guarded(body, arg, NULL); }
+
+int w_try(int (*body)(void *arg), void *arg, w_trap_reason *trap) {
+  *trap = (w_trap_reason)-1;
+  return run_guarded(body, arg, trap);
 }
 
 /* ---- faults ---------------------------------------------------------- */

@@ -99,22 +99,24 @@ static inline double w_f64_max(double a, double b) {
   return a > b ? a : b;
 }
 
-/* Round to nearest, ties to even: rint in the default rounding mode, which
- * Wasm code cannot change (and the inexact flag it may raise is invisible). */
-static inline float w_f32_nearest(float x) { return rintf(x); }
-static inline double w_f64_nearest(double x) { return rint(x); }
+/* The rounding operations are arithmetic: a NaN comes out quiet (`x + x`
+ * quiets a signalling NaN; libm may hand it back unchanged).  nearest is
+ * rint in the default rounding mode, which Wasm code cannot change (and
+ * the inexact flag it may raise is invisible). */
+static inline float w_f32_nearest(float x) { return x != x ? x + x : rintf(x); }
+static inline double w_f64_nearest(double x) { return x != x ? x + x : rint(x); }
 
-static inline float w_f32_trunc(float x) { return truncf(x); }
-static inline float w_f32_ceil(float x) { return ceilf(x); }
-static inline float w_f32_floor(float x) { return floorf(x); }
+static inline float w_f32_trunc(float x) { return x != x ? x + x : truncf(x); }
+static inline float w_f32_ceil(float x) { return x != x ? x + x : ceilf(x); }
+static inline float w_f32_floor(float x) { return x != x ? x + x : floorf(x); }
 static inline float w_f32_sqrt(float x) { return sqrtf(x); }
 static inline float w_f32_abs(float x) { return fabsf(x); }
 static inline float w_f32_neg(float x) { return -x; }
 static inline float w_f32_copysign(float x, float y) { return copysignf(x, y); }
 
-static inline double w_f64_trunc(double x) { return trunc(x); }
-static inline double w_f64_ceil(double x) { return ceil(x); }
-static inline double w_f64_floor(double x) { return floor(x); }
+static inline double w_f64_trunc(double x) { return x != x ? x + x : trunc(x); }
+static inline double w_f64_ceil(double x) { return x != x ? x + x : ceil(x); }
+static inline double w_f64_floor(double x) { return x != x ? x + x : floor(x); }
 static inline double w_f64_sqrt(double x) { return sqrt(x); }
 static inline double w_f64_abs(double x) { return fabs(x); }
 static inline double w_f64_neg(double x) { return -x; }
@@ -228,8 +230,18 @@ static inline double w_f64_convert_i32_u(uint32_t x) { return (double)x; }
 static inline double w_f64_convert_i64_s(uint64_t x) { return (double)(int64_t)x; }
 static inline double w_f64_convert_i64_u(uint64_t x) { return (double)x; }
 
-static inline float w_f32_demote_f64(double x) { return (float)x; }
-static inline double w_f64_promote_f32(float x) { return (double)x; }
+/* The empty asm keeps the C compiler from folding demote(promote(x)) to x,
+ * which would let a signalling NaN through unquieted. */
+static inline float w_f32_demote_f64(double x) {
+  float f = (float)x;
+  __asm__("" : "+x"(f));
+  return f;
+}
+static inline double w_f64_promote_f32(float x) {
+  double d = (double)x;
+  __asm__("" : "+x"(d));
+  return d;
+}
 
 static inline uint32_t w_i32_reinterpret_f32(float x) { uint32_t r; memcpy(&r, &x, 4); return r; }
 static inline uint64_t w_i64_reinterpret_f64(double x) { uint64_t r; memcpy(&r, &x, 8); return r; }

@@ -1,0 +1,134 @@
+"""One spec script as one C program.
+
+`ScriptBuild` takes the script's commands one by one (the runner calls its
+methods in order) and decides, for each, where it is checked:
+
+* in Python, at once: `assert_invalid`, `assert_malformed` (the module must
+  be rejected by the decoder, text reader or validator) and
+  `assert_unlinkable` (by the linker);
+* in the C program, later: instantiating modules and running actions, with
+  what the script expects of them, as harness steps.
+
+Every module gets a symbol prefix (`m1_`, `m2_`, ...); imports resolve to
+the C names of the instances registered so far (see `linker`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+from wastrel.backend_c.c_print import ModulePrinter
+from wastrel.backend_c.context import TypeIds
+from wastrel.backend_c.linking import LinkError
+from wastrel.frontend.errors import WasmError
+from wastrel.ir.nodes import Program
+from wastrel.ir.wasm import Module
+from wastrel.passes.manager import RunOptions, run_pipeline
+from wastrel.wast.harness import PRELUDE, SPECTEST_C, Expected, Step, Value, global_exports, steps_c
+from wastrel.wast.linker import Instance, ScriptLinker, Spectest
+
+
+@dataclass
+class Outcome:
+    """An assertion decided in Python."""
+
+    line: int
+    passed: bool
+    message: str = ""
+
+
+@dataclass
+class ScriptBuild:
+    name: str
+    type_ids: TypeIds = field(default_factory=TypeIds)
+    registry: dict[str, Instance | Spectest] = field(default_factory=lambda: {"spectest": Spectest()})
+    named: dict[str, Instance] = field(default_factory=dict)
+    current: Instance | None = None
+    modules_c: list[str] = field(default_factory=list)
+    steps: list[Step] = field(default_factory=list)
+    decided: list[Outcome] = field(default_factory=list)
+
+    # -- modules ---------------------------------------------------------------
+
+    def module(self, line: int, load: Callable[[], Module], name: str | None, expect_trap: str | None = None) -> None:
+        """A module command (or assert_uninstantiable, with the trap it expects)."""
+        try:
+            instance = self.instantiate(load())
+        except (WasmError, LinkError) as e:
+            self.current = None
+            self.decided.append(Outcome(line, False, f"module rejected: {e}"))
+            return
+        if name:
+            self.named[name] = instance
+        if expect_trap is None:
+            self.current = instance
+            self.steps.append(Step(line, "S_INSTANTIATE", instance.ctx.prefix))
+        else:
+            self.steps.append(Step(line, "S_INSTANTIATE", instance.ctx.prefix, outcome="O_TRAP", trap=expect_trap))
+
+    def instantiate(self, module: Module) -> Instance:
+        program: Program = run_pipeline(module, RunOptions(stop_after="lower-control"), start_after="decode")
+        prefix = f"m{len(self.modules_c) + 1}_"
+        printer = ModulePrinter(program, prefix, ScriptLinker(self.registry), self.type_ids)
+        text = printer.text()
+        ctx = printer.ctx
+        exported = [(e.name, module.global_types()[e.index].type, ctx.globals[e.index]) for e in module.exports if e.kind == "global"]
+        self.modules_c.append(f"/* module {prefix[:-1]} */\n{text}\n{global_exports(prefix, exported)}\n")
+        return Instance(module, ctx)
+
+    def register(self, as_name: str, name: str | None) -> None:
+        instance = self.named.get(name) if name else self.current
+        if instance is not None:
+            self.registry[as_name] = instance
+
+    def instance(self, name: str | None) -> Instance | None:
+        return self.named.get(name) if name else self.current
+
+    # -- assertions decided in Python ---------------------------------------------
+
+    def rejected(self, line: int, load: Callable[[], Module], what: str) -> None:
+        """assert_invalid / assert_malformed: loading (decode, validate) must fail."""
+        try:
+            module = load()
+            run_pipeline(module, RunOptions(stop_after="validate"), start_after="decode")
+        except WasmError:
+            self.decided.append(Outcome(line, True))
+            return
+        self.decided.append(Outcome(line, False, f"module accepted, expected {what}"))
+
+    def unlinkable(self, line: int, load: Callable[[], Module], message: str) -> None:
+        try:
+            self.instantiate(load())
+        except LinkError:
+            self.decided.append(Outcome(line, True))
+            return
+        except WasmError as e:
+            self.decided.append(Outcome(line, False, f"module rejected: {e}"))
+            return
+        self.decided.append(Outcome(line, False, f"module linked, expected \"{message}\""))
+
+    # -- actions -------------------------------------------------------------------
+
+    def action(
+        self,
+        line: int,
+        kind: str,
+        module_name: str | None,
+        field_name: str,
+        args: list[Value],
+        outcome: str = "O_ANY",
+        results: list[Expected] | None = None,
+        trap: str = "",
+    ) -> None:
+        instance = self.instance(module_name)
+        if instance is None:
+            self.decided.append(Outcome(line, False, f"no module {module_name or '(current)'}"))
+            return
+        step_kind = "S_GET" if kind == "get" else "S_INVOKE"
+        self.steps.append(Step(line, step_kind, instance.ctx.prefix, field_name, args, outcome, results or [], trap))
+
+    # -- the C program ---------------------------------------------------------------
+
+    def c_source(self) -> str:
+        return "\n".join([PRELUDE, SPECTEST_C, *self.modules_c, steps_c(self.steps, self.name)])

@@ -1,0 +1,65 @@
+/* harness.h -- the data a spec-script harness is made of.
+ *
+ * `wastrel wast` turns a script into one C file: its modules (each with its
+ * own symbol prefix) and a table of steps, one per command that needs to
+ * run code -- instantiating a module, invoking an export, reading a global
+ * -- with what the script expects of it.  harness.c walks the table.
+ */
+#ifndef WASTREL_HARNESS_H
+#define WASTREL_HARNESS_H
+
+#include "wastrel.h"
+
+/* What one result must be. */
+typedef enum w_expect_kind {
+  X_BITS,           /* exactly these bits (integers, floats) */
+  X_NAN_CANONICAL,  /* nan:canonical */
+  X_NAN_ARITHMETIC, /* nan:arithmetic */
+  X_REF_NULL,       /* ref.null */
+  X_REF_FUNC,       /* any non-null function reference */
+  X_REF_EXTERN,     /* ref.extern N (the host reference N) */
+} w_expect_kind;
+
+typedef struct w_expect {
+  char type; /* i, I, f, F, r, e as in w_export */
+  w_expect_kind kind;
+  uint64_t bits;
+} w_expect;
+
+/* An exported global, for `get`. */
+typedef struct w_global_export {
+  const char *name;
+  char type;
+  void *address;
+} w_global_export;
+
+typedef enum w_step_kind { S_INSTANTIATE, S_INVOKE, S_GET } w_step_kind;
+
+typedef enum w_outcome {
+  O_ANY,     /* a plain action, or a module: must not trap */
+  O_RETURN,  /* assert_return: these results */
+  O_TRAP,    /* assert_trap / assert_uninstantiable: this trap */
+} w_outcome;
+
+typedef struct w_step {
+  int line;
+  w_step_kind kind;
+  void (*instantiate)(void);        /* S_INSTANTIATE */
+  const w_export *exports;          /* S_INVOKE */
+  const w_global_export *globals;   /* S_GET */
+  const char *field;
+  const w_value *args;
+  int nargs;
+  w_outcome outcome;
+  const w_expect *results;
+  int nresults;
+  const char *trap;                 /* O_TRAP: the message's beginning */
+} w_step;
+
+/* Defined by the generated file. */
+extern const w_step w_steps[];
+extern const int w_num_steps;
+extern const char *const w_script_name;
+void w_spectest_instantiate(void);
+
+#endif

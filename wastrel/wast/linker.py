@@ -1,0 +1,124 @@
+"""Linking the modules of a spec script: imports resolved against the
+instances registered so far and the `spectest` host module.
+
+The spec's rules (import matching): a function import needs an export of
+the same type; a global, the same value type and mutability; a memory or
+table, limits at least as large, with a maximum no larger than the import's
+(if it has one), and for tables the same element type.  Anything else is
+`unknown import` or `incompatible import type`, the words the scripts'
+`assert_unlinkable` expect.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from wastrel.backend_c.context import ModuleContext
+from wastrel.backend_c.linking import LinkError
+from wastrel.ir.wasm import FuncType, GlobalType, Import, Limits, MemoryType, Module, TableType
+
+
+@dataclass
+class Instance:
+    """A module instantiated in the harness: its module and its C names."""
+
+    module: Module
+    ctx: ModuleContext
+
+    def export(self, name: str, kind: str) -> int | None:
+        for export in self.module.exports:
+            if export.name == name:
+                return export.index if export.kind == kind else None
+        return None
+
+    def function(self, index: int) -> tuple[str, FuncType]:
+        return self.ctx.funcs[index], self.module.func_type(index)
+
+    def memory(self, index: int) -> tuple[str, MemoryType]:
+        return self.ctx.memories[index], self.module.memory_types()[index]
+
+    def table(self, index: int) -> tuple[str, TableType]:
+        return self.ctx.tables[index], self.module.table_types()[index]
+
+    def global_(self, index: int) -> tuple[str, GlobalType]:
+        return self.ctx.globals[index], self.module.global_types()[index]
+
+
+class Spectest:
+    """The host module the spec scripts import from (defined in C by the
+    harness generator, see `harness.SPECTEST_C`)."""
+
+    FUNCTIONS = {
+        "print": FuncType(),
+        "print_i32": FuncType(("i32",)),
+        "print_i64": FuncType(("i64",)),
+        "print_f32": FuncType(("f32",)),
+        "print_f64": FuncType(("f64",)),
+        "print_i32_f32": FuncType(("i32", "f32")),
+        "print_f64_f64": FuncType(("f64", "f64")),
+    }
+    GLOBALS = {name: GlobalType(name[len("global_") :]) for name in ("global_i32", "global_i64", "global_f32", "global_f64")}
+
+    def export(self, name: str, kind: str) -> str | None:
+        table = {"func": self.FUNCTIONS, "global": self.GLOBALS, "memory": {"memory": 0}, "table": {"table": 0}}[kind]
+        return name if name in table else None
+
+    def function(self, name: str) -> tuple[str, FuncType]:
+        return f"spectest_{name}", self.FUNCTIONS[name]
+
+    def memory(self, name: str) -> tuple[str, MemoryType]:
+        return "spectest_memory", MemoryType(Limits(1, 2))
+
+    def table(self, name: str) -> tuple[str, TableType]:
+        return "spectest_table", TableType("funcref", Limits(10, 20))
+
+    def global_(self, name: str) -> tuple[str, GlobalType]:
+        return f"spectest_{name}", self.GLOBALS[name]
+
+
+def _limits_match(actual: Limits, wanted: Limits) -> bool:
+    if actual.min < wanted.min:
+        return False
+    return wanted.max is None or (actual.max is not None and actual.max <= wanted.max)
+
+
+class ScriptLinker:
+    """A `Linker` (see backend_c.linking) over the registered instances."""
+
+    def __init__(self, registry: dict[str, Instance | Spectest]):
+        self.registry = registry
+
+    def lookup(self, imp: Import) -> tuple[Instance | Spectest, object]:
+        instance = self.registry.get(imp.module)
+        found = instance.export(imp.name, imp.kind) if instance is not None else None
+        if instance is None or found is None:
+            raise LinkError(f"unknown import {imp.module}.{imp.name}")
+        return instance, found
+
+    def function(self, imp: Import, ftype: FuncType) -> str:
+        instance, index = self.lookup(imp)
+        c_name, actual = instance.function(index)  # type: ignore[arg-type]
+        if actual != ftype:
+            raise LinkError(f"incompatible import type {imp.module}.{imp.name}: {actual}, expected {ftype}")
+        return c_name
+
+    def memory(self, imp: Import, mtype: MemoryType) -> str:
+        instance, index = self.lookup(imp)
+        c_name, actual = instance.memory(index)  # type: ignore[arg-type]
+        if not _limits_match(actual.limits, mtype.limits):
+            raise LinkError(f"incompatible import type {imp.module}.{imp.name}: memory limits")
+        return c_name
+
+    def table(self, imp: Import, ttype: TableType) -> str:
+        instance, index = self.lookup(imp)
+        c_name, actual = instance.table(index)  # type: ignore[arg-type]
+        if actual.elem != ttype.elem or not _limits_match(actual.limits, ttype.limits):
+            raise LinkError(f"incompatible import type {imp.module}.{imp.name}: table type")
+        return c_name
+
+    def global_(self, imp: Import, gtype: GlobalType) -> str:
+        instance, index = self.lookup(imp)
+        c_name, actual = instance.global_(index)  # type: ignore[arg-type]
+        if actual != gtype:
+            raise LinkError(f"incompatible import type {imp.module}.{imp.name}: global type")
+        return c_name
