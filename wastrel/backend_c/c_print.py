@@ -3,10 +3,9 @@
 The last pass: prints a module as C written against
 `wastrel/runtime/wastrel.h`.
 
-Layout: result structs and call_indirect signatures, instance state
-(memories, tables, globals -- statically allocated: one instance per
-module), function prototypes, function references, data and element
-segments, the functions, the instantiation function (limits, segment
+Layout: result structs and call_indirect signatures, function prototypes,
+function references, instance state (memories, tables, globals --
+statically allocated: one instance per module), data and element segments, the functions, the instantiation function (limits, segment
 initialisation, the start function) and the export table.
 
 A program of one module (`wastrel run`, `compile`) calls these
@@ -63,11 +62,12 @@ class ModulePrinter:
         functions = [FunctionPrinter(self.ctx, f).text() for f in self.program.funcs]
         instantiate = self.instantiate()
         exports = self.exports()
+        state = self.state()  # registers the function references globals use
         sections = [
             self.types(),  # after the functions: they register what they use
-            self.state(),
             self.prototypes(),
             self.refs(),
+            state,
             self.segments(),
             "\n\n".join(functions),
             instantiate,

@@ -125,8 +125,16 @@ class ScriptBuild:
         if instance is None:
             self.decided.append(Outcome(line, False, f"no module {module_name or '(current)'}"))
             return
+        wanted = "global" if kind == "get" else "func"
+        exported = [e for e in instance.module.exports if e.kind == wanted]
+        position = next((k for k, e in enumerate(exported) if e.name == field_name), None)
+        if position is None:
+            self.decided.append(Outcome(line, False, f"no exported {wanted} {field_name!r}"))
+            return
+        table = "globals" if kind == "get" else "exports"
+        target = f"&{instance.ctx.prefix}{table}[{position}]"
         step_kind = "S_GET" if kind == "get" else "S_INVOKE"
-        self.steps.append(Step(line, step_kind, instance.ctx.prefix, field_name, args, outcome, results or [], trap))
+        self.steps.append(Step(line, step_kind, instance.ctx.prefix, target, args, outcome, results or [], trap))
 
     # -- the C program ---------------------------------------------------------------
 

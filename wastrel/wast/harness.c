@@ -76,12 +76,6 @@ static int invoke(void *arg) {
   return 0;
 }
 
-static const w_export *find_export(const w_step *s) {
-  for (const w_export *e = s->exports; e->name; e++)
-    if (strcmp(e->name, s->field) == 0) return e;
-  return NULL;
-}
-
 static void check_results(const w_step *s, const char *types, const w_value *values, int count) {
   if (s->outcome != O_RETURN) {
     passed++;
@@ -105,22 +99,14 @@ static void run_step(const w_step *s) {
   run r = {.step = s};
   int (*body)(void *) = instantiate;
   if (s->kind == S_GET) {
-    for (const w_global_export *g = s->globals; g->name; g++) {
-      if (strcmp(g->name, s->field) != 0) continue;
-      w_value v = {0};
-      memcpy(&v, g->address, g->type == 'i' || g->type == 'f' ? 4 : 8);
-      check_results(s, &g->type, &v, 1);
-      return;
-    }
-    fail(s, "no exported global %s", s->field);
+    const w_global_export *g = s->global;
+    w_value v = {0};
+    memcpy(&v, g->address, g->type == 'i' || g->type == 'f' ? 4 : 8);
+    check_results(s, &g->type, &v, 1);
     return;
   }
   if (s->kind == S_INVOKE) {
-    r.export = find_export(s);
-    if (!r.export) {
-      fail(s, "no exported function %s", s->field);
-      return;
-    }
+    r.export = s->export;
     body = invoke;
   }
   w_trap_reason trap;

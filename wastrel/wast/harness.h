@@ -45,9 +45,8 @@ typedef struct w_step {
   int line;
   w_step_kind kind;
   void (*instantiate)(void);        /* S_INSTANTIATE */
-  const w_export *exports;          /* S_INVOKE */
-  const w_global_export *globals;   /* S_GET */
-  const char *field;
+  const w_export *export;           /* S_INVOKE */
+  const w_global_export *global;    /* S_GET */
   const w_value *args;
   int nargs;
   w_outcome outcome;

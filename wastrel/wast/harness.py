@@ -6,8 +6,7 @@ Takes `Step`s and instantiated modules' C from the runner; gives C text.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from dataclasses import field as default
+from dataclasses import dataclass, field
 
 from wastrel.backend_c.c_literals import c_string
 from wastrel.backend_c.names import TYPE_LETTER
@@ -61,10 +60,10 @@ class Step:
     line: int
     kind: str  # S_INSTANTIATE | S_INVOKE | S_GET
     prefix: str  # the instance's symbol prefix
-    field: str = ""
-    args: list[Value] = default(default_factory=list)
+    target: str = "NULL"  # S_INVOKE: &<prefix>exports[k]; S_GET: &<prefix>globals[k]
+    args: list[Value] = field(default_factory=list)
     outcome: str = "O_ANY"  # O_ANY | O_RETURN | O_TRAP
-    results: list[Expected] = default(default_factory=list)
+    results: list[Expected] = field(default_factory=list)
     trap: str = ""
 
 
@@ -101,10 +100,11 @@ def steps_c(steps: list[Step], script_name: str) -> str:
             results = f"step{i}_results"
             items = ", ".join(f"{{'{TYPE_LETTER[x.type]}', {x.kind}, {_bits(x.type, x.bits)}}}" for x in s.results)
             out.append(f"static const w_expect {results}[] = {{{items}}};")
+        instantiate = f"{s.prefix}instantiate" if s.kind == "S_INSTANTIATE" else "NULL"
+        export = s.target if s.kind == "S_INVOKE" else "NULL"
+        global_ = s.target if s.kind == "S_GET" else "NULL"
         rows.append(
-            f"  {{{s.line}, {s.kind}, "
-            + (f"{s.prefix}instantiate" if s.kind == "S_INSTANTIATE" else "NULL")
-            + f", {s.prefix}exports, {s.prefix}globals, \"{c_string(s.field)}\", {args}, {len(s.args)}, "
+            f"  {{{s.line}, {s.kind}, {instantiate}, {export}, {global_}, {args}, {len(s.args)}, "
             f"{s.outcome}, {results}, {len(s.results)}, \"{c_string(s.trap)}\"}},"
         )
     out.append("const w_step w_steps[] = {\n" + "\n".join(rows) + ("\n" if rows else "") + "  {0},\n};")
