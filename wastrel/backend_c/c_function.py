@@ -28,6 +28,8 @@ class FunctionPrinter:
         self.lines: list[str] = []
         self.uses_memory = False
         self.goto_targets: set[str] = set()
+        self.read_locals: set[int] = set()
+        self.assigned_in_expressions: set[int] = set()  # by local.tee or a multi-value call
 
     def text(self) -> str:
         func = self.func
@@ -36,7 +38,7 @@ class FunctionPrinter:
         self.lines = body_lines
         for s in func.body:
             self.stmt(s, 1)
-        used = self.used_locals()
+        used = self.read_locals | self.assigned_in_expressions
         header = f"static {c_result(func.type)} {self.ctx.funcs[func.index]}({c_params(func.type, self.names)}) {{"
         decls = []
         by_type: dict[str, list[str]] = {}
@@ -57,6 +59,13 @@ class FunctionPrinter:
     def walk(self, node: n.Node) -> None:
         if isinstance(node, n.CGoto):
             self.goto_targets.add(node.name)
+        match node:
+            case n.LocalGet(index=i):
+                self.read_locals.add(i)
+            case n.LocalTee(index=i):
+                self.assigned_in_expressions.add(i)
+            case n.MultiSet(indices=ids):
+                self.assigned_in_expressions.update(ids)
         if isinstance(node, (n.Op, n.Perform)) and (".load" in node.op or ".store" in node.op):
             self.uses_memory = True
         if isinstance(node, n.CSwitch):
@@ -64,26 +73,6 @@ class FunctionPrinter:
                 self.collect(b)
         for child in node.children():
             self.walk(child)
-
-    def used_locals(self) -> set[int]:
-        used: set[int] = set()
-
-        def visit(node: n.Node) -> None:
-            match node:
-                case n.LocalGet(index=i) | n.LocalSet(index=i) | n.LocalTee(index=i):
-                    used.add(i)
-                case n.MultiSet(indices=ids):
-                    used.update(ids)
-                case n.CSwitch(cases=cases):
-                    for _, b in cases:
-                        for s in b:
-                            visit(s)
-            for child in node.children():
-                visit(child)
-
-        for s in self.func.body:
-            visit(s)
-        return used
 
     def emit(self, depth: int, text: str) -> None:
         self.lines.append("  " * depth + text)
@@ -95,8 +84,10 @@ class FunctionPrinter:
     def stmt(self, s: n.Stmt, depth: int) -> None:
         e = self.expr
         match s:
-            case n.LocalSet(index=i, value=v):
+            case n.LocalSet(index=i, value=v) if i in self.read_locals:
                 self.emit(depth, f"{self.names[i]} = {e(v)};")
+            case n.LocalSet(value=v):  # a local nothing reads: only the value's effects matter
+                self.stmt(n.Eval(v, effect=v.effect), depth)
             case n.MultiSet(indices=ids, value=v):
                 ftype = _call_type(self.ctx.module, v)
                 parts = [f"{result_struct(ftype.results)} r = {e(v)};"]

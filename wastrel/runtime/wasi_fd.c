@@ -1,17 +1,17 @@
-/* wasi_fd.c -- WASI preview 1: the guest's file descriptors and the
- * functions on them that this stage implements (read, write, seek, tell,
- * close, fdstat, prestat).
+/* wasi_fd.c -- WASI preview 1: the guest's descriptor table, and the
+ * functions on descriptors themselves rather than on what they refer to
+ * (close, renumber, fdstat, prestat).
  *
- * The guest's descriptors are indices into a table of host descriptors,
- * each with its WASI file type, its rights, and, for a preopened directory,
- * the name the guest sees.  For now the table holds only 0, 1 and 2, on
- * the host's stdio; preopens and path_open will add entries.
+ * Descriptors 0, 1 and 2 are the host's stdio; the preopened directories
+ * follow from 3, in the order of the command line, as in wasmtime.  A new
+ * descriptor gets the lowest free number.
  *
- * Like wasmtime: stdin has only the right to read, stdout and stderr only
- * to write; reading or writing without the right answers ERRNO_BADF, as
- * POSIX does.  Unlike wasmtime, a stdio descriptor the host redirected to a
- * seekable file keeps the right to seek; seeking one that is not seekable
- * (a pipe, a terminal) answers ERRNO_SPIPE.
+ * Like wasmtime: stdin has no right to write and stdout and stderr none to
+ * read, so that reading or writing the wrong way answers ERRNO_BADF, as
+ * POSIX does; a pipe or terminal has no right to seek.  A stdio descriptor
+ * that the host redirected to a regular file keeps the rights of a file
+ * (seek, tell, ...).  A stdio descriptor never has the rights of a
+ * directory, even if the host made it one: it is outside the sandbox.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -19,40 +19,34 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/uio.h>
 #include <unistd.h>
 
-#include "wasi_guest.h"
-
-enum filetype {
-  FILETYPE_UNKNOWN, FILETYPE_BLOCK_DEVICE, FILETYPE_CHARACTER_DEVICE, FILETYPE_DIRECTORY,
-  FILETYPE_REGULAR_FILE, FILETYPE_SOCKET_DGRAM, FILETYPE_SOCKET_STREAM, FILETYPE_SYMBOLIC_LINK,
-};
-
-enum fdflags {
-  FDFLAGS_APPEND = 1 << 0, FDFLAGS_DSYNC = 1 << 1, FDFLAGS_NONBLOCK = 1 << 2,
-  FDFLAGS_RSYNC = 1 << 3, FDFLAGS_SYNC = 1 << 4,
-};
-
-typedef struct fd_entry {
-  int host_fd;                /* -1: the slot is free */
-  int owned;                  /* the host descriptor is closed with this one */
-  uint8_t filetype;
-  uint64_t rights_base;
-  uint64_t rights_inheriting;
-  const char *preopen;        /* a preopened directory's guest name, else NULL */
-} fd_entry;
+#include "wasi_fd.h"
 
 static fd_entry *fds;
 static uint32_t nfds;
 
-static fd_entry *fd_lookup(uint32_t fd) {
-  return fd < nfds && fds[fd].host_fd >= 0 ? &fds[fd] : NULL;
+static fd_entry *fd_lookup(guest_fd fd) {
+  return fd.index < nfds && fds[fd.index].host_fd >= 0 ? &fds[fd.index] : NULL;
+}
+
+uint32_t fd_get(guest_fd fd, rights needed, fd_entry **out) {
+  fd_entry *e = fd_lookup(fd);
+  if (!e) return ERRNO_BADF;
+  if ((e->base & needed) != needed) return ERRNO_NOTCAPABLE;
+  *out = e;
+  return ERRNO_SUCCESS;
+}
+
+uint32_t fd_get_dir(guest_fd fd, rights needed, fd_entry **out) {
+  fd_entry *e = fd_lookup(fd);
+  if (!e) return ERRNO_BADF;
+  if (e->filetype != FILETYPE_DIRECTORY) return ERRNO_NOTDIR;
+  return fd_get(fd, needed, out);
 }
 
 /* Puts `e` in the lowest free slot; returns its number. */
-static uint32_t fd_add(fd_entry e) {
+static guest_fd fd_add(fd_entry e) {
   uint32_t fd = 0;
   while (fd < nfds && fds[fd].host_fd >= 0) fd++;
   if (fd == nfds) {
@@ -65,162 +59,178 @@ static uint32_t fd_add(fd_entry e) {
     nfds++;
   }
   fds[fd] = e;
-  return fd;
+  return guest_fd_of(fd);
 }
 
-/* The WASI file type of a host descriptor (preview 1 has none for FIFOs:
- * they are `unknown`, as in wasmtime). */
-static uint8_t host_filetype(int host_fd) {
-  struct stat st;
-  if (fstat(host_fd, &st) != 0) return FILETYPE_UNKNOWN;
-  switch (st.st_mode & S_IFMT) {
+uint8_t filetype_of_mode(mode_t mode) {
+  switch (mode & S_IFMT) {
   case S_IFREG: return FILETYPE_REGULAR_FILE;
   case S_IFDIR: return FILETYPE_DIRECTORY;
   case S_IFBLK: return FILETYPE_BLOCK_DEVICE;
   case S_IFCHR: return FILETYPE_CHARACTER_DEVICE;
   case S_IFLNK: return FILETYPE_SYMBOLIC_LINK;
-  case S_IFSOCK: {
-    int type;
-    socklen_t len = sizeof type;
-    if (getsockopt(host_fd, SOL_SOCKET, SO_TYPE, &type, &len) == 0 && type == SOCK_DGRAM)
-      return FILETYPE_SOCKET_DGRAM;
-    return FILETYPE_SOCKET_STREAM;
+  case S_IFSOCK: return FILETYPE_SOCKET_STREAM; /* refined by host_filetype */
+  default: return FILETYPE_UNKNOWN; /* FIFOs: preview 1 has no type for them */
   }
-  default: return FILETYPE_UNKNOWN;
+}
+
+/* The WASI file type of a host descriptor. */
+static uint8_t host_filetype(int host_fd) {
+  struct stat st;
+  if (fstat(host_fd, &st) != 0) return FILETYPE_UNKNOWN;
+  uint8_t type = filetype_of_mode(st.st_mode);
+  int socktype;
+  socklen_t len = sizeof socktype;
+  if (type == FILETYPE_SOCKET_STREAM &&
+      getsockopt(host_fd, SOL_SOCKET, SO_TYPE, &socktype, &len) == 0 && socktype == SOCK_DGRAM)
+    type = FILETYPE_SOCKET_DGRAM;
+  return type;
+}
+
+/* The rights that apply to a descriptor of this type. */
+static rights applicable_rights(int host_fd, uint8_t filetype) {
+  switch (filetype) {
+  case FILETYPE_DIRECTORY: return RIGHTS_DIRECTORY;
+  case FILETYPE_REGULAR_FILE:
+  case FILETYPE_BLOCK_DEVICE: return RIGHTS_REGULAR_FILE;
+  case FILETYPE_CHARACTER_DEVICE: /* /dev/null can seek, a terminal cannot */
+    return lseek(host_fd, 0, SEEK_CUR) >= 0 ? RIGHTS_REGULAR_FILE : RIGHTS_STREAM;
+  case FILETYPE_SOCKET_DGRAM:
+  case FILETYPE_SOCKET_STREAM: return RIGHTS_SOCKET;
+  case FILETYPE_SYMBOLIC_LINK: return 0;
+  default: return RIGHTS_STREAM;
   }
+}
+
+guest_fd fd_install(int host_fd, rights base, rights inheriting) {
+  uint8_t type = host_filetype(host_fd);
+  return fd_add((fd_entry){.host_fd = host_fd, .owned = 1, .filetype = type,
+                           .base = base & applicable_rights(host_fd, type),
+                           .inheriting = inheriting});
 }
 
 void w_wasi_init_fds(void) {
-  static const uint64_t stdio_rights[3] = {
-      RIGHT_FD_READ | RIGHT_POLL_FD_READWRITE,
-      RIGHT_FD_WRITE | RIGHT_POLL_FD_READWRITE,
-      RIGHT_FD_WRITE | RIGHT_POLL_FD_READWRITE,
-  };
+  static const rights unwanted[3] = {
+      RIGHT_FD_WRITE | RIGHT_FD_DATASYNC | RIGHT_FD_ALLOCATE | RIGHT_FD_FILESTAT_SET_SIZE,
+      RIGHT_FD_READ, RIGHT_FD_READ};
   for (int fd = 0; fd < 3; fd++) {
-    uint64_t rights = stdio_rights[fd];
-    if (lseek(fd, 0, SEEK_CUR) >= 0) rights |= RIGHT_FD_SEEK | RIGHT_FD_TELL;
-    fd_add((fd_entry){.host_fd = fd, .owned = 0, .filetype = host_filetype(fd),
-                      .rights_base = rights, .rights_inheriting = rights});
+    /* A closed stdio descriptor would be reused by the next open, and the
+     * runtime's own messages would go there: hold it with /dev/null. */
+    if (fcntl(fd, F_GETFD) < 0 && open("/dev/null", O_RDWR) != fd) {
+      fputs("wastrel: cannot open /dev/null for a closed standard stream\n", stderr);
+      exit(1);
+    }
+    uint8_t type = host_filetype(fd);
+    rights r = type == FILETYPE_DIRECTORY ? 0 : applicable_rights(fd, type) & ~unwanted[fd];
+    fd_add((fd_entry){.host_fd = fd, .owned = 0, .filetype = type, .base = r, .inheriting = r});
   }
 }
 
-/* ---- reading and writing --------------------------------------------- */
-
-/* Linux's IOV_MAX.  A guest may pass more buffers; a transfer through the
- * first IOV_LIMIT of them is a valid short read or write. */
-#define IOV_LIMIT 1024
-
-/* Translates the guest's array of `len` iovecs (or ciovecs: same layout,
- * {u32 buf, u32 buf_len}) at `iovs` into host iovecs, after checking the
- * array and every buffer.  Returns the errno; sets *count. */
-static uint32_t host_iovecs(guest_ptr iovs, uint32_t len, struct iovec *host, int *count) {
-  const uint8_t *array = guest_bytes(iovs, (uint64_t)len * 8);
-  if (!array) return ERRNO_FAULT;
-  *count = 0;
-  for (uint32_t i = 0; i < len; i++) {
-    uint32_t buf_len = get_u32(array + 8 * (size_t)i + 4);
-    uint8_t *buf = guest_bytes(guest(get_u32(array + 8 * (size_t)i)), buf_len);
-    if (!buf) return ERRNO_FAULT;
-    if (i < IOV_LIMIT) host[(*count)++] = (struct iovec){.iov_base = buf, .iov_len = buf_len};
+void w_wasi_add_preopen(int host_fd, const char *guest_name, int readonly) {
+  rights keep = readonly ? ~RIGHTS_CHANGING : ~(rights)0;
+  char *name = strdup(guest_name);
+  if (!name) {
+    fputs("wastrel: out of memory\n", stderr);
+    exit(1);
   }
-  return ERRNO_SUCCESS;
+  fd_add((fd_entry){.host_fd = host_fd, .owned = 1, .filetype = FILETYPE_DIRECTORY,
+                    .base = RIGHTS_DIRECTORY & keep,
+                    .inheriting = (RIGHTS_DIRECTORY | RIGHTS_REGULAR_FILE) & keep,
+                    .preopen = name});
 }
 
-uint32_t w_wasi_fd_write(uint32_t fd, uint32_t iovs, uint32_t iovs_len, uint32_t nwritten_out) {
-  fd_entry *e = fd_lookup(fd);
-  if (!e || !(e->rights_base & RIGHT_FD_WRITE)) return ERRNO_BADF;
-  uint8_t *out = guest_bytes(guest(nwritten_out), 4);
-  if (!out) return ERRNO_FAULT;
-  struct iovec host[IOV_LIMIT];
-  int count;
-  uint32_t err = host_iovecs(guest(iovs), iovs_len, host, &count);
-  if (err) return err;
-  ssize_t n = writev(e->host_fd, host, count);
-  if (n < 0) return w_wasi_errno(errno);
-  put_u32(out, (uint32_t)n);
-  return ERRNO_SUCCESS;
-}
+/* ---- close and renumber ---------------------------------------------- */
 
-uint32_t w_wasi_fd_read(uint32_t fd, uint32_t iovs, uint32_t iovs_len, uint32_t nread_out) {
-  fd_entry *e = fd_lookup(fd);
-  if (!e || !(e->rights_base & RIGHT_FD_READ)) return ERRNO_BADF;
-  uint8_t *out = guest_bytes(guest(nread_out), 4);
-  if (!out) return ERRNO_FAULT;
-  struct iovec host[IOV_LIMIT];
-  int count;
-  uint32_t err = host_iovecs(guest(iovs), iovs_len, host, &count);
-  if (err) return err;
-  ssize_t n = readv(e->host_fd, host, count);
-  if (n < 0) return w_wasi_errno(errno);
-  put_u32(out, (uint32_t)n);
-  return ERRNO_SUCCESS;
-}
-
-/* ---- offsets --------------------------------------------------------- */
-
-uint32_t w_wasi_fd_seek(uint32_t fd, uint64_t offset, uint32_t whence, uint32_t newoffset_out) {
-  static const int host_whence[] = {SEEK_SET, SEEK_CUR, SEEK_END};
-  fd_entry *e = fd_lookup(fd);
-  if (!e) return ERRNO_BADF;
-  if (whence > 2) return ERRNO_INVAL;
-  if (!(e->rights_base & RIGHT_FD_SEEK)) return ERRNO_SPIPE;
-  uint8_t *out = guest_bytes(guest(newoffset_out), 8);
-  if (!out) return ERRNO_FAULT;
-  off_t pos = lseek(e->host_fd, (off_t)offset, host_whence[whence]);
-  if (pos < 0) return w_wasi_errno(errno);
-  put_u64(out, (uint64_t)pos);
-  return ERRNO_SUCCESS;
-}
-
-uint32_t w_wasi_fd_tell(uint32_t fd, uint32_t offset_out) {
-  fd_entry *e = fd_lookup(fd);
-  if (!e) return ERRNO_BADF;
-  if (!(e->rights_base & RIGHT_FD_TELL)) return ERRNO_SPIPE;
-  uint8_t *out = guest_bytes(guest(offset_out), 8);
-  if (!out) return ERRNO_FAULT;
-  off_t pos = lseek(e->host_fd, 0, SEEK_CUR);
-  if (pos < 0) return w_wasi_errno(errno);
-  put_u64(out, (uint64_t)pos);
-  return ERRNO_SUCCESS;
-}
-
-/* ---- descriptors ----------------------------------------------------- */
-
-uint32_t w_wasi_fd_close(uint32_t fd) {
-  fd_entry *e = fd_lookup(fd);
-  if (!e) return ERRNO_BADF;
+/* Empties a slot; returns the errno of closing its host descriptor. */
+static uint32_t fd_release(fd_entry *e) {
   fd_entry closed = *e;
   *e = (fd_entry){.host_fd = -1};
+  free(closed.preopen);
+  fd_listing_free(closed.listing);
   /* The host's stdio stays open: the runtime still reports through it. */
-  if (closed.owned && close(closed.host_fd) != 0) return w_wasi_errno(errno);
+  if (closed.owned && close(closed.host_fd) != 0 && errno != EINTR) return w_wasi_errno(errno);
   return ERRNO_SUCCESS;
+}
+
+uint32_t w_wasi_fd_close(uint32_t fd) {
+  fd_entry *e = fd_lookup(guest_fd_of(fd));
+  return e ? fd_release(e) : ERRNO_BADF;
+}
+
+uint32_t w_wasi_fd_renumber(uint32_t fd, uint32_t to) {
+  fd_entry *from = fd_lookup(guest_fd_of(fd)), *target = fd_lookup(guest_fd_of(to));
+  if (!from || !target) return ERRNO_BADF;
+  if (from == target) return ERRNO_SUCCESS;
+  fd_release(target); /* like dup2, an error closing the target is not reported */
+  *target = *from;
+  *from = (fd_entry){.host_fd = -1};
+  return ERRNO_SUCCESS;
+}
+
+/* ---- fdstat ---------------------------------------------------------- */
+
+/* The fdflags of a host descriptor (O_RSYNC is O_SYNC on Linux). */
+static uint16_t host_fdflags(int fl) {
+  uint16_t flags = 0;
+  if (fl & O_APPEND) flags |= FDFLAGS_APPEND;
+  if (fl & O_NONBLOCK) flags |= FDFLAGS_NONBLOCK;
+  if (fl & O_DSYNC) flags |= FDFLAGS_DSYNC;
+  if ((fl & O_SYNC) == O_SYNC) flags |= FDFLAGS_SYNC | FDFLAGS_RSYNC;
+  return flags;
 }
 
 /* fdstat: {u8 filetype, u16 flags at 2, u64 rights_base at 8,
  *          u64 rights_inheriting at 16}, 24 bytes. */
 uint32_t w_wasi_fd_fdstat_get(uint32_t fd, uint32_t fdstat_out) {
-  fd_entry *e = fd_lookup(fd);
+  fd_entry *e = fd_lookup(guest_fd_of(fd));
   if (!e) return ERRNO_BADF;
   uint8_t *out = guest_bytes(guest(fdstat_out), 24);
   if (!out) return ERRNO_FAULT;
   int fl = fcntl(e->host_fd, F_GETFL);
   if (fl < 0) return w_wasi_errno(errno);
-  uint16_t flags = 0;
-  if (fl & O_APPEND) flags |= FDFLAGS_APPEND;
-  if (fl & O_NONBLOCK) flags |= FDFLAGS_NONBLOCK;
-  if (fl & O_DSYNC) flags |= FDFLAGS_DSYNC;
-  if ((fl & O_SYNC) == O_SYNC) flags |= FDFLAGS_SYNC | FDFLAGS_RSYNC; /* O_RSYNC == O_SYNC */
   memset(out, 0, 24);
   out[0] = e->filetype;
-  memcpy(out + 2, &flags, 2);
-  put_u64(out + 8, e->rights_base);
-  put_u64(out + 16, e->rights_inheriting);
+  put_u16(out + 2, host_fdflags(fl));
+  put_u64(out + 8, e->base);
+  put_u64(out + 16, e->inheriting);
   return ERRNO_SUCCESS;
 }
 
+/* Only append and nonblock can change on Linux (F_SETFL ignores the
+ * synchronized-I/O flags), so asking for another sync mode is NOTSUP. */
+uint32_t w_wasi_fd_fdstat_set_flags(uint32_t fd, uint32_t flags) {
+  fd_entry *e;
+  uint32_t err = fd_get(guest_fd_of(fd), RIGHT_FD_FDSTAT_SET_FLAGS, &e);
+  if (err) return err;
+  if (flags & ~FDFLAGS_ALL) return ERRNO_INVAL;
+  int fl = fcntl(e->host_fd, F_GETFL);
+  if (fl < 0) return w_wasi_errno(errno);
+  const uint16_t sync = FDFLAGS_DSYNC | FDFLAGS_RSYNC | FDFLAGS_SYNC;
+  if ((flags & sync) != (host_fdflags(fl) & sync)) return ERRNO_NOTSUP;
+  fl &= ~(O_APPEND | O_NONBLOCK);
+  if (flags & FDFLAGS_APPEND) fl |= O_APPEND;
+  if (flags & FDFLAGS_NONBLOCK) fl |= O_NONBLOCK;
+  if (fcntl(e->host_fd, F_SETFL, fl) != 0) return w_wasi_errno(errno);
+  return ERRNO_SUCCESS;
+}
+
+/* Rights can only be given up. */
+uint32_t w_wasi_fd_fdstat_set_rights(uint32_t fd, uint64_t fs_rights_base,
+                                     uint64_t fs_rights_inheriting) {
+  fd_entry *e = fd_lookup(guest_fd_of(fd));
+  if (!e) return ERRNO_BADF;
+  if ((fs_rights_base & ~e->base) || (fs_rights_inheriting & ~e->inheriting))
+    return ERRNO_NOTCAPABLE;
+  e->base = fs_rights_base;
+  e->inheriting = fs_rights_inheriting;
+  return ERRNO_SUCCESS;
+}
+
+/* ---- prestat --------------------------------------------------------- */
+
 /* prestat: {u8 tag (0: dir), u32 pr_name_len at 4}, 8 bytes. */
 uint32_t w_wasi_fd_prestat_get(uint32_t fd, uint32_t prestat_out) {
-  fd_entry *e = fd_lookup(fd);
+  fd_entry *e = fd_lookup(guest_fd_of(fd));
   if (!e || !e->preopen) return ERRNO_BADF;
   uint8_t *out = guest_bytes(guest(prestat_out), 8);
   if (!out) return ERRNO_FAULT;
@@ -230,7 +240,7 @@ uint32_t w_wasi_fd_prestat_get(uint32_t fd, uint32_t prestat_out) {
 }
 
 uint32_t w_wasi_fd_prestat_dir_name(uint32_t fd, uint32_t path, uint32_t path_len) {
-  fd_entry *e = fd_lookup(fd);
+  fd_entry *e = fd_lookup(guest_fd_of(fd));
   if (!e || !e->preopen) return ERRNO_BADF;
   size_t n = strlen(e->preopen);
   if (n > path_len) return ERRNO_NAMETOOLONG;

@@ -1,0 +1,225 @@
+"""Literals of the text format: atoms -> Python values.
+
+Takes one lexical token (a lark `Token`, as `sexpr` gives it) and gives its
+value, by the spec's rules:
+
+* integers: decimal or `0x` hexadecimal, `_` only between digits, an optional
+  sign where the context allows one; `integer(token, bits)` accepts the
+  signed and the unsigned range and gives the signed value (L-wasm's
+  convention for `i32.const`/`i64.const`);
+* floats: decimal and hexadecimal, with fraction and exponent, `inf`, `nan`,
+  `nan:0x...`, all signed; the result is the IEEE bit pattern, rounded
+  exactly (ties to even) from the literal's exact value, for f32 as well as
+  f64; a literal that rounds to infinity is out of range;
+* strings: escapes `\\t \\n \\r \\" \\' \\\\ \\hh \\u{h...}` -> bytes; names
+  are strings that must be valid UTF-8; identifiers are `$` followed by
+  identifier characters or a string.
+
+Every error is a `WasmError` of kind "malformed" at the token's position.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lark import Token
+
+from wastrel.frontend.errors import WasmError
+
+
+def token_error(message: str, token: Token) -> WasmError:
+    return WasmError("malformed", message, token.start_pos, line=token.line, column=token.column)
+
+
+# -- integers -------------------------------------------------------------------
+
+_DEC = r"[0-9](?:_?[0-9])*"
+_HEX = r"[0-9a-fA-F](?:_?[0-9a-fA-F])*"
+_INT = re.compile(rf"([+-]?)(?:0x({_HEX})|({_DEC}))")
+
+
+def _int_parts(token: Token) -> tuple[str, int] | None:
+    """(sign, magnitude) of an integer literal, or None if it is not one."""
+    m = _INT.fullmatch(token)
+    if m is None:
+        return None
+    sign, hex_digits, dec_digits = m.groups()
+    magnitude = int(hex_digits.replace("_", ""), 16) if hex_digits else int(dec_digits.replace("_", ""))
+    return sign, magnitude
+
+
+def is_unsigned(token: object) -> bool:
+    """Whether `token` is an unsigned integer literal (an index, a limit, ...)."""
+    return isinstance(token, Token) and token.type == "NUM" and token[0] not in "+-" and _INT.fullmatch(token) is not None
+
+
+def unsigned(token: Token, bits: int = 32) -> int:
+    """An unsigned integer of at most `bits` bits (indices, limits, offsets)."""
+    parts = _int_parts(token) if token.type == "NUM" else None
+    if parts is None or parts[0]:
+        raise token_error(f"expected an unsigned integer, got {str(token)!r}", token)
+    if parts[1] >= 1 << bits:
+        raise token_error(f"u{bits} constant out of range: {token}", token)
+    return parts[1]
+
+
+def integer(token: Token, bits: int) -> int:
+    """An `iN` constant: signed or unsigned, given in the signed range."""
+    parts = _int_parts(token) if token.type == "NUM" else None
+    if parts is None:
+        raise token_error(f"unknown operator or malformed i{bits} constant {str(token)!r}", token)
+    sign, value = parts
+    limit = 1 << bits
+    if sign == "-":
+        value = -value
+    ok = -(limit >> 1) <= value < (limit >> 1) if sign else 0 <= value < limit
+    if not ok:
+        raise token_error(f"i{bits} constant out of range: {token}", token)
+    return value - limit if value >= limit >> 1 else value
+
+
+# -- floats ---------------------------------------------------------------------
+
+# (mantissa bits, exponent bits) of each format.
+FLOAT_FORMATS = {"f32": (23, 8), "f64": (52, 11)}
+
+_FLOAT = re.compile(
+    rf"(?P<sign>[+-]?)(?:"
+    rf"0x(?P<hint>{_HEX})(?:\.(?P<hfrac>{_HEX})?)?(?:[pP](?P<hexp>[+-]?{_DEC}))?"
+    rf"|(?P<int>{_DEC})(?:\.(?P<frac>{_DEC})?)?(?:[eE](?P<exp>[+-]?{_DEC}))?"
+    rf"|(?P<inf>inf)|(?P<nan>nan)(?::0x(?P<payload>{_HEX}))?)"
+)
+
+
+def float_bits(token: Token, fmt: str) -> int:
+    """The bit pattern of an `f32` or `f64` literal."""
+    mbits, ebits = FLOAT_FORMATS[fmt]
+    m = _FLOAT.fullmatch(token) if token.type in ("NUM", "KEYWORD") else None
+    if m is None:
+        raise token_error(f"unknown operator or malformed {fmt} constant {str(token)!r}", token)
+    sign = (1 << (mbits + ebits)) if m["sign"] == "-" else 0
+    max_exponent = ((1 << ebits) - 1) << mbits
+    if m["inf"]:
+        return sign | max_exponent
+    if m["nan"]:
+        payload = int(m["payload"].replace("_", ""), 16) if m["payload"] else 1 << (mbits - 1)
+        if not 0 < payload < 1 << mbits:
+            raise token_error(f"NaN payload out of range for {fmt}: {token}", token)
+        return sign | max_exponent | payload
+    if m["hint"] is not None:
+        digits = m["hint"] + (m["hfrac"] or "")
+        mantissa = int(digits.replace("_", ""), 16)
+        exp2 = _exponent(m["hexp"]) - 4 * len((m["hfrac"] or "").replace("_", ""))
+        bits = _round_binary(mantissa, exp2, mbits, ebits)
+    else:
+        digits = (m["int"] + (m["frac"] or "")).replace("_", "")
+        bits = _round_decimal(int(digits), _exponent(m["exp"]) - len((m["frac"] or "").replace("_", "")), mbits, ebits)
+    if bits is None:
+        raise token_error(f"{fmt} constant out of range: {token}", token)
+    return sign | bits
+
+
+def _exponent(text: str | None) -> int:
+    return int(text.replace("_", "")) if text else 0
+
+
+def _round_decimal(mantissa: int, exp10: int, mbits: int, ebits: int) -> int | None:
+    """The bits of mantissa * 10**exp10 (rounded), None if it overflows."""
+    if mantissa == 0:
+        return 0
+    digits = len(str(mantissa))
+    if digits + exp10 > 400:  # beyond 1e400: infinite in both formats
+        return None
+    if digits + exp10 < -400:  # below 1e-400: zero in both formats
+        return 0
+    if exp10 >= 0:
+        return _round_rational(mantissa * 10**exp10, 1, mbits, ebits)
+    return _round_rational(mantissa, 10**-exp10, mbits, ebits)
+
+
+def _round_binary(mantissa: int, exp2: int, mbits: int, ebits: int) -> int | None:
+    """The bits of mantissa * 2**exp2 (rounded), None if it overflows."""
+    if mantissa == 0:
+        return 0
+    magnitude = mantissa.bit_length() + exp2
+    if magnitude > 1 << ebits:  # at least 2**(max exponent + 1)
+        return None
+    if magnitude < -(1 << ebits) - mbits:  # below half the smallest subnormal
+        return 0
+    if exp2 >= 0:
+        return _round_rational(mantissa << exp2, 1, mbits, ebits)
+    return _round_rational(mantissa, 1 << -exp2, mbits, ebits)
+
+
+def _round_rational(num: int, den: int, mbits: int, ebits: int) -> int | None:
+    """The bits of the positive num/den rounded to nearest, ties to even;
+    None if that rounds to infinity."""
+    bias = (1 << (ebits - 1)) - 1
+    e = num.bit_length() - den.bit_length()  # 2**e <= num/den < 2**(e+2)
+    if num < den << e if e >= 0 else num << -e < den:
+        e -= 1
+    q = max(e, 1 - bias) - mbits  # the exponent of the last mantissa bit
+    n, d = (num, den << q) if q >= 0 else (num << -q, den)
+    m, r = divmod(n, d)
+    if 2 * r > d or (2 * r == d and m & 1):
+        m += 1
+    if m == 1 << (mbits + 1):  # rounding carried into a new binade
+        m >>= 1
+        q += 1
+    if m < 1 << mbits:  # subnormal
+        return m
+    biased = q + mbits + bias
+    if biased >= (1 << ebits) - 1:
+        return None
+    return biased << mbits | (m - (1 << mbits))
+
+
+# -- strings, names and identifiers ---------------------------------------------
+
+_ESCAPE = re.compile(r"\\(?:u\{(" + _HEX + r")\}|([0-9a-fA-F]{2})|(.))", re.DOTALL)
+_SIMPLE_ESCAPES = {"t": b"\t", "n": b"\n", "r": b"\r", '"': b'"', "'": b"'", "\\": b"\\"}
+
+
+def string_bytes(token: Token) -> bytes:
+    """The bytes a string token stands for."""
+    body = token[1:-1]
+    if "\\" not in body:
+        return body.encode("utf-8")
+    out = bytearray()
+    pos = 0
+    for m in _ESCAPE.finditer(body):
+        out += body[pos : m.start()].encode("utf-8")
+        pos = m.end()
+        code, byte, simple = m.groups()
+        if byte is not None:
+            out.append(int(byte, 16))
+        elif code is not None:
+            value = int(code.replace("_", ""), 16)
+            if value >= 0x110000 or 0xD800 <= value < 0xE000:
+                raise token_error(f"malformed Unicode escape \\u{{{code}}}", token)
+            out += chr(value).encode("utf-8")
+        elif simple in _SIMPLE_ESCAPES:
+            out += _SIMPLE_ESCAPES[simple]
+        else:
+            raise token_error(f"unknown escape \\{simple}", token)
+    if "\\" in body[pos:]:
+        raise token_error("malformed escape", token)
+    out += body[pos:].encode("utf-8")
+    return bytes(out)
+
+
+def string_name(token: Token) -> str:
+    """A string that must be valid UTF-8 (names of imports, exports, ...)."""
+    try:
+        return string_bytes(token).decode("utf-8")
+    except UnicodeDecodeError:
+        raise token_error("malformed UTF-8 encoding", token) from None
+
+
+def id_name(token: Token) -> str:
+    """The name an identifier `$name` or `$"name"` stands for."""
+    raw = token[1:]
+    name = string_name(Token("STRING", raw, token.start_pos + 1, token.line, token.column + 1)) if raw[0] == '"' else raw
+    if not name:
+        raise token_error("empty identifier", token)
+    return name

@@ -1,0 +1,184 @@
+"""Types of the text format: items -> L-wasm types.
+
+Takes a `Cursor` placed on a type (or the list of one) and gives the L-wasm
+value type string, `FuncType`, `Limits`, `TableType`, `MemoryType` or
+`GlobalType` it stands for; a type use (`(type x)? (param ...)* (result
+...)*`) is given as a `TypeUse`, still unresolved, since resolving it needs
+the module (see `elaborate`).
+
+Types of later proposals (v128, GC and typed references, memory64, shared
+memories, custom page sizes) raise `WasmError` of kind "unsupported"; anything
+else that is not a type is "malformed".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from lark import Token
+
+from wastrel.frontend.text.cursor import Cursor, unexpected
+from wastrel.frontend.text.sexpr import Item, SList, fail
+from wastrel.ir.wasm import REFTYPES, FuncType, GlobalType, Limits, MemoryType, TableType
+
+VALTYPES = ("i32", "i64", "f32", "f64", *REFTYPES)
+HEAPTYPES = {"func": "funcref", "extern": "externref"}
+
+_GC = "GC (reference types)"
+UNSUPPORTED_TYPES = {
+    "v128": "SIMD (v128)",
+    "exnref": "exceptions (exnref)",
+    "nullexnref": "exceptions (exnref)",
+    **{t: _GC for t in ("anyref", "eqref", "i31ref", "structref", "arrayref", "nullref", "nullfuncref", "nullexternref")},
+}
+UNSUPPORTED_HEAPTYPES = {"exn": "exceptions (exnref)", "noexn": "exceptions (exnref)"} | {
+    t: _GC for t in ("any", "eq", "i31", "struct", "array", "none", "nofunc", "noextern")
+}
+
+
+def _unsupported(feature: str, where: Item) -> Exception:
+    return fail(f"unsupported feature: {feature}", where, kind="unsupported")
+
+
+def valtype(item: Item) -> str:
+    """A value type: a keyword, or `(ref null func|extern)`."""
+    if isinstance(item, Token) and item.type == "KEYWORD":
+        if item in VALTYPES:
+            return str(item)
+        if item in UNSUPPORTED_TYPES:
+            raise _unsupported(UNSUPPORTED_TYPES[item], item)
+    elif isinstance(item, SList) and item.head() == "ref":
+        inner = Cursor(item, 1)
+        if not inner.take_keyword("null"):
+            raise _unsupported("typed function references (non-nullable references)", item)
+        reftype = heaptype(inner.next("a heap type"))
+        inner.end()
+        return reftype
+    raise unexpected(item, "a value type")
+
+
+def heaptype(item: Item) -> str:
+    """A heap type (`func` or `extern`), as the reference type it gives."""
+    if isinstance(item, Token) and item.type == "KEYWORD":
+        if item in HEAPTYPES:
+            return HEAPTYPES[item]
+        if item in UNSUPPORTED_HEAPTYPES:
+            raise _unsupported(UNSUPPORTED_HEAPTYPES[item], item)
+    if isinstance(item, Token) and item.type in ("ID", "NUM"):
+        raise _unsupported("typed function references (concrete heap types)", item)
+    raise unexpected(item, "a heap type")
+
+
+def reftype(item: Item) -> str:
+    t = valtype(item)
+    if t not in REFTYPES:
+        raise unexpected(item, "a reference type")
+    return t
+
+
+def valtypes(cur: Cursor) -> list[str]:
+    """Value types up to the end of the list."""
+    out = []
+    while not cur.done():
+        out.append(valtype(cur.next("a value type")))
+    return out
+
+
+def params(lst: SList) -> list[tuple[Token | None, str]]:
+    """`(param $x t)` or `(param t*)`: (identifier, type) pairs."""
+    cur = Cursor(lst, 1)
+    name = cur.take_id()
+    if name is not None:
+        pair = [(name, valtype(cur.next("a value type")))]
+        cur.end()
+        return pair
+    return [(None, t) for t in valtypes(cur)]
+
+
+@dataclass
+class TypeUse:
+    """`(type x)? (param ...)* (result ...)*` as written; `inline` says whether
+    any `param` or `result` list was given."""
+
+    ref: Token | None
+    params: list[tuple[Token | None, str]]
+    results: list[str]
+    inline: bool
+    where: Item
+
+    def signature(self) -> FuncType:
+        return FuncType(tuple(t for _, t in self.params), tuple(self.results))
+
+
+def typeuse(cur: Cursor, where: Item) -> TypeUse:
+    ref = None
+    type_list = cur.take_list("type")
+    if type_list is not None:
+        inner = Cursor(type_list, 1)
+        ref = inner.index("a type index")
+        inner.end()
+    pairs: list[tuple[Token | None, str]] = []
+    results: list[str] = []
+    inline = False
+    while (lst := cur.take_list("param")) is not None:
+        pairs += params(lst)
+        inline = True
+    while (lst := cur.take_list("result")) is not None:
+        results += valtypes(Cursor(lst, 1))
+        inline = True
+    return TypeUse(ref, pairs, results, inline, where)
+
+
+def functype(lst: SList) -> FuncType:
+    """The `(func (param ...)* (result ...)*)` of a type definition."""
+    head = lst.head()
+    if head != "func":
+        if head in ("struct", "array", "sub", "rec"):
+            raise _unsupported("GC (struct, array and sub types)", lst)
+        raise unexpected(lst, "(func ...)")
+    cur = Cursor(lst, 1)
+    use = typeuse(cur, lst)
+    if use.ref is not None:
+        raise unexpected(use.where, "(param ...) or (result ...)")
+    cur.end()
+    return use.signature()
+
+
+def limits(cur: Cursor) -> Limits:
+    minimum = cur.unsigned(32, "a minimum size")
+    return Limits(minimum, cur.take_unsigned(32))
+
+
+def _address_type(cur: Cursor) -> None:
+    """An optional address type; only i32 is supported."""
+    item = cur.peek()
+    if cur.take_keyword("i64"):
+        raise _unsupported("memory64 (64-bit addresses)", item)  # type: ignore[arg-type]
+    cur.take_keyword("i32")
+
+
+def tabletype(cur: Cursor) -> TableType:
+    _address_type(cur)
+    lim = limits(cur)
+    return TableType(reftype(cur.next("a reference type")), lim)
+
+
+def memtype(cur: Cursor) -> MemoryType:
+    _address_type(cur)
+    lim = limits(cur)
+    item = cur.peek()
+    if cur.take_keyword("shared"):
+        raise _unsupported("threads (shared memory)", item)  # type: ignore[arg-type]
+    if cur.peek_head() == "pagesize":
+        raise _unsupported("custom page sizes", cur.peek())  # type: ignore[arg-type]
+    return MemoryType(lim)
+
+
+def globaltype(cur: Cursor) -> GlobalType:
+    item = cur.next("a global type")
+    if isinstance(item, SList) and item.head() == "mut":
+        inner = Cursor(item, 1)
+        t = valtype(inner.next("a value type"))
+        inner.end()
+        return GlobalType(t, True)
+    return GlobalType(valtype(item), False)
