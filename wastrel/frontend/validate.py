@@ -282,8 +282,8 @@ def validate_module(module: Module) -> None:
         _check_table(table, None)
     for memory in module.memories:
         _check_memory_limits(memory.limits, None)
-    if len(ctx.memories) > 1:
-        _fail("multiple memories", None)
+    if len(ctx.memories) > 1:  # valid since Wasm 3.0 (multi-memory), which wastrel lacks
+        raise WasmError("unsupported", "unsupported feature: multiple memories (multi-memory)", None)
     for glob in module.globals:
         _check_valtypes((glob.type.type,), glob.offset)
         _check_const(ctx, glob.init, glob.type.type, glob.offset)

@@ -53,6 +53,9 @@ def _module_doc(run: Callable) -> str:
     return (module.__doc__ or "").strip() if module else ""
 
 
+KEEP = object()  # rewrite_children: keep the node's effect
+
+
 class Rewriter:
     """Rebuilds a tree bottom-up, calling `visit_<Class>` where defined.
 
@@ -74,14 +77,16 @@ class Rewriter:
             return handler(node)
         return self.rewrite_children(node)
 
-    def rewrite_children(self, node: Any) -> Any:
-        changes: dict[str, Any] = {}
-        for name in n.data_fields(type(node)):
-            value = getattr(node, name)
-            new = self._rewrite_field(value)
-            if new is not value:
-                changes[name] = new
-        return replace(node, **changes) if changes else node
+    def rewrite_children(self, node: Any, effect: Any = KEEP) -> Any:
+        """The node rebuilt from its rewritten children (the same node if
+        nothing changed), with `effect` if one is given."""
+        old = [getattr(node, name) for name in n.data_fields(type(node))]
+        new = [self._rewrite_field(value) for value in old]
+        if effect is KEEP:
+            if all(a is b for a, b in zip(new, old)):
+                return node
+            effect = node.effect
+        return type(node)(*new, effect=effect)
 
     def _rewrite_field(self, value: Any) -> Any:
         if isinstance(value, n.Node):

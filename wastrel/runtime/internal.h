@@ -64,4 +64,9 @@ void w_wasi_set_env(int envc, char *const *env);
 /* Opens the guest's descriptors 0, 1 and 2 on the host's stdio. */
 void w_wasi_init_fds(void);
 
+/* Gives the guest the next descriptor on the directory `host_fd` (which it
+ * then owns), as a preopen named `guest_name`; a read-only one has no right
+ * to change anything beneath it. */
+void w_wasi_add_preopen(int host_fd, const char *guest_name, int readonly);
+
 #endif

@@ -1,14 +1,17 @@
 /* wasi.c -- WASI preview 1: the process's arguments and environment,
- * clocks, randomness, proc_exit and sched_yield, and host errno mapping.
+ * clocks, randomness, proc_exit, proc_raise and sched_yield, and host
+ * errno mapping.
  *
- * The descriptor functions are in wasi_fd.c; those not yet implemented are
- * in wasi_nosys.c.
+ * The descriptor table is in wasi_fd.c; the functions on descriptors and
+ * paths are in the other wasi_*.c files.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <sys/random.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #include "wasi_guest.h"
@@ -145,6 +148,32 @@ void w_wasi_proc_exit(uint32_t rval) {
     w_exit(1);
   }
   w_exit((int)rval);
+}
+
+/* The host signal for each witx signal, by number (0, none, is reserved). */
+static const int host_signals[] = {
+    0,       SIGHUP,  SIGINT,  SIGQUIT, SIGILL,    SIGTRAP, SIGABRT, SIGBUS,  SIGFPE,  SIGKILL, SIGUSR1,
+    SIGSEGV, SIGUSR2, SIGPIPE, SIGALRM, SIGTERM,   SIGCHLD, SIGCONT, SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU,
+    SIGURG,  SIGXCPU, SIGXFSZ, SIGVTALRM, SIGPROF, SIGWINCH, SIGPOLL, SIGPWR, SIGSYS,
+};
+
+/* The signal takes its default action, as the witx lists them: the ignored
+ * ones (pipe, chld, cont, urg, winch) do nothing; the others stop or end
+ * the process, which then dies of that signal, but never leaves a core
+ * dump (the runtime's fault handlers step aside first). */
+uint32_t w_wasi_proc_raise(uint32_t sig) {
+  if (sig == 0 || sig >= sizeof host_signals / sizeof *host_signals) return ERRNO_INVAL;
+  int host = host_signals[sig];
+  if (host == SIGPIPE || host == SIGCHLD || host == SIGCONT || host == SIGURG || host == SIGWINCH)
+    return ERRNO_SUCCESS;
+  setrlimit(RLIMIT_CORE, &(struct rlimit){0, 0});
+  signal(host, SIG_DFL);
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, host);
+  pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+  raise(host);
+  return ERRNO_SUCCESS; /* continued after a stop */
 }
 
 uint32_t w_wasi_sched_yield(void) {

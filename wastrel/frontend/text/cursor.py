@@ -91,6 +91,14 @@ class Cursor:
             return item
         return None
 
+    def take_prefixed(self, prefix: str) -> Token | None:
+        """The next item if it is a keyword starting with `prefix` (`offset=4`)."""
+        item = self.peek()
+        if isinstance(item, Token) and item.type == "KEYWORD" and item.startswith(prefix):
+            self.pos += 1
+            return item
+        return None
+
     def take_id(self) -> Token | None:
         item = self.peek()
         if isinstance(item, Token) and item.type == "ID":

@@ -1,0 +1,368 @@
+"""Binary encoder: an L-wasm `Module` -> the bytes of a `.wasm` file.
+
+Takes a `Module` (from the decoder or the text reader) and gives a binary
+that decodes back to the same module, offsets aside: `decode_module(
+encode_module(m))` equals `m` up to `without_offsets`.  Sections come in the
+binary format's order, empty ones left out; the data count section is
+written when `Module.data_count` is set; the `name` section holds the names
+`Module.names` keeps; the other custom sections follow, in their order.
+
+Instructions are encoded from the decoder's own opcode tables, each
+immediate by the writer that mirrors the decoder's reader for it, so the two
+cannot drift apart.  A block type is written as the first type index with
+its signature when it needs one.  `instruction_offsets` gives where each
+instruction of a function body lands, which the branch hint section needs.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from typing import Any
+
+from wastrel.frontend.decode import FC_OPCODES, MAGIC, OPCODES, VERSION, VALTYPE_CODES, _Reader
+from wastrel.ir.wasm import (
+    Data,
+    Elem,
+    Export,
+    Func,
+    FuncType,
+    Global,
+    GlobalType,
+    Import,
+    Instr,
+    Limits,
+    MemoryType,
+    Module,
+    Names,
+    TableType,
+)
+
+VALTYPE_BYTES = {t: bytes([code]) for code, t in VALTYPE_CODES.items()}
+EXTERN_KIND_BYTES = {"func": b"\x00", "table": b"\x01", "memory": b"\x02", "global": b"\x03"}
+
+
+# -- primitive values ---------------------------------------------------------------
+
+
+def u32(value: int) -> bytes:
+    """Unsigned LEB128."""
+    out = bytearray()
+    while True:
+        byte = value & 0x7F
+        value >>= 7
+        if value:
+            out.append(byte | 0x80)
+        else:
+            out.append(byte)
+            return bytes(out)
+
+
+def sleb(value: int) -> bytes:
+    """Signed LEB128."""
+    out = bytearray()
+    while True:
+        byte = value & 0x7F
+        value >>= 7
+        if (value == 0 and not byte & 0x40) or (value == -1 and byte & 0x40):
+            out.append(byte)
+            return bytes(out)
+        out.append(byte | 0x80)
+
+
+def name(text: str) -> bytes:
+    data = text.encode("utf-8")
+    return u32(len(data)) + data
+
+
+def vec(items: list[bytes] | tuple[bytes, ...]) -> bytes:
+    return u32(len(items)) + b"".join(items)
+
+
+def valtypes(types: tuple[str, ...]) -> bytes:
+    return vec([VALTYPE_BYTES[t] for t in types])
+
+
+def limits(lim: Limits) -> bytes:
+    return b"\x00" + u32(lim.min) if lim.max is None else b"\x01" + u32(lim.min) + u32(lim.max)
+
+
+def tabletype(t: TableType) -> bytes:
+    return VALTYPE_BYTES[t.elem] + limits(t.limits)
+
+
+def globaltype(t: GlobalType) -> bytes:
+    return VALTYPE_BYTES[t.type] + (b"\x01" if t.mutable else b"\x00")
+
+
+# -- instructions ---------------------------------------------------------------------
+
+Writer = Callable[["_Code", tuple], bytes]
+
+
+def _u32s(code: _Code, args: tuple) -> bytes:
+    return b"".join(u32(a) for a in args)
+
+
+def _memidx_bytes(code: _Code, args: tuple) -> bytes:
+    return bytes(args)
+
+
+def _memory_init(code: _Code, args: tuple) -> bytes:
+    return u32(args[0]) + bytes([args[1]])
+
+
+def _blocktype(code: _Code, args: tuple) -> bytes:
+    functype: FuncType = args[0]
+    if not functype.params and not functype.results:
+        return b"\x40"
+    if not functype.params and len(functype.results) == 1:
+        return VALTYPE_BYTES[functype.results[0]]
+    return sleb(code.type_index(functype))
+
+
+def _br_table(code: _Code, args: tuple) -> bytes:
+    return vec([u32(d) for d in args[0]]) + u32(args[1])
+
+
+def _signed(code: _Code, args: tuple) -> bytes:
+    return sleb(args[0])
+
+
+def _f32(code: _Code, args: tuple) -> bytes:
+    return args[0].to_bytes(4, "little")
+
+
+def _f64(code: _Code, args: tuple) -> bytes:
+    return args[0].to_bytes(8, "little")
+
+
+def _select_types(code: _Code, args: tuple) -> bytes:
+    return valtypes(args[0])
+
+
+def _reftype(code: _Code, args: tuple) -> bytes:
+    return VALTYPE_BYTES[args[0]]
+
+
+# The writer for each of the decoder's immediate readers.
+WRITERS: dict[Any, Writer] = {
+    _Reader.index: _u32s,
+    _Reader.two_indices: _u32s,
+    _Reader.memarg: _u32s,
+    _Reader.data_drop: _u32s,
+    _Reader.memidx: _memidx_bytes,
+    _Reader.two_memidx: _memidx_bytes,
+    _Reader.memory_init: _memory_init,
+    _Reader.blocktype: _blocktype,
+    _Reader.br_table: _br_table,
+    _Reader.i32_const: _signed,
+    _Reader.i64_const: _signed,
+    _Reader.f32_const: _f32,
+    _Reader.f64_const: _f64,
+    _Reader.select_types: _select_types,
+    _Reader.ref_null: _reftype,
+}
+
+
+def _encodings() -> dict[str, tuple[bytes, Writer | None]]:
+    """Opcode bytes and immediate writer of every instruction name."""
+    table: dict[str, tuple[bytes, Writer | None]] = {}
+    for code, (op, reader) in OPCODES.items():
+        if op == "select" and reader is not None:
+            continue  # typed select: see _Code.instr
+        table[op] = (bytes([code]), WRITERS[reader] if reader else None)
+    for sub, (op, reader) in FC_OPCODES.items():
+        table[op] = (b"\xfc" + u32(sub), WRITERS[reader] if reader else None)
+    return table
+
+
+ENCODINGS = _encodings()
+TYPED_SELECT = (b"\x1c", _select_types)
+
+
+class _Code:
+    """Encodes instructions of one module (block types need its types)."""
+
+    def __init__(self, module: Module) -> None:
+        self.types = module.types
+        self._first: dict[FuncType, int] = {}
+        for index, functype in enumerate(module.types):
+            self._first.setdefault(functype, index)
+
+    def type_index(self, functype: FuncType) -> int:
+        index = self._first.get(functype)
+        if index is None:
+            raise ValueError(f"block type {functype} is not in the module's type section")
+        return index
+
+    def instr(self, instr: Instr) -> bytes:
+        opcode, writer = TYPED_SELECT if instr.op == "select" and instr.args else ENCODINGS[instr.op]
+        return opcode + writer(self, instr.args) if writer else opcode
+
+    def expr(self, instrs: tuple[Instr, ...]) -> bytes:
+        """A constant expression and its `end`."""
+        return b"".join(self.instr(i) for i in instrs) + b"\x0b"
+
+    def locals(self, types: tuple[str, ...]) -> bytes:
+        runs: list[list] = []
+        for t in types:
+            if runs and runs[-1][1] == t:
+                runs[-1][0] += 1
+            else:
+                runs.append([1, t])
+        return vec([u32(n) + VALTYPE_BYTES[t] for n, t in runs])
+
+    def body(self, func: Func) -> bytes:
+        return self.locals(func.locals) + b"".join(self.instr(i) for i in func.body)
+
+
+def instruction_offsets(module: Module, func: Func) -> list[int]:
+    """The offset of each instruction of `func` from the start of its body
+    (its locals declaration), as the binary would have it."""
+    code = _Code(module)
+    offsets = []
+    at = len(code.locals(func.locals))
+    for instr in func.body:
+        offsets.append(at)
+        at += len(code.instr(instr))
+    return offsets
+
+
+# -- sections -------------------------------------------------------------------------
+
+
+def _functype(t: FuncType) -> bytes:
+    return b"\x60" + valtypes(t.params) + valtypes(t.results)
+
+
+def _import(code: _Code, i: Import) -> bytes:
+    desc = i.desc
+    if isinstance(desc, TableType):
+        encoded = tabletype(desc)
+    elif isinstance(desc, MemoryType):
+        encoded = limits(desc.limits)
+    elif isinstance(desc, GlobalType):
+        encoded = globaltype(desc)
+    else:
+        encoded = u32(desc)
+    return name(i.module) + name(i.name) + EXTERN_KIND_BYTES[i.kind] + encoded
+
+
+def _global(code: _Code, g: Global) -> bytes:
+    return globaltype(g.type) + code.expr(g.init)
+
+
+def _export(code: _Code, e: Export) -> bytes:
+    return name(e.name) + EXTERN_KIND_BYTES[e.kind] + u32(e.index)
+
+
+def _elem(code: _Code, e: Elem) -> bytes:
+    """The element segment, with function indices where it can."""
+    indices = e.type == "funcref" and all(len(x) == 1 and x[0].op == "ref.func" for x in e.init)
+    if indices:
+        items = vec([u32(x[0].args[0]) for x in e.init])
+    else:
+        items = vec([code.expr(x) for x in e.init])
+    if e.mode == "active":
+        assert e.offset_expr is not None
+        offset = code.expr(e.offset_expr)
+        if e.table == 0 and e.type == "funcref":
+            return (b"\x00" if indices else b"\x04") + offset + items
+        kind = b"\x00" if indices else VALTYPE_BYTES[e.type]
+        return (b"\x02" if indices else b"\x06") + u32(e.table) + offset + kind + items
+    flags = 1 if e.mode == "passive" else 3
+    if indices:
+        return bytes([flags]) + b"\x00" + items
+    return bytes([flags | 4]) + VALTYPE_BYTES[e.type] + items
+
+
+def _data(code: _Code, d: Data) -> bytes:
+    init = u32(len(d.init)) + d.init
+    if d.mode == "passive":
+        return b"\x01" + init
+    assert d.offset_expr is not None
+    if d.memory == 0:
+        return b"\x00" + code.expr(d.offset_expr) + init
+    return b"\x02" + u32(d.memory) + code.expr(d.offset_expr) + init
+
+
+def _name_map(names: dict[int, str]) -> bytes:
+    return vec([u32(i) + name(n) for i, n in sorted(names.items())])
+
+
+def _names(names: Names) -> bytes:
+    out = bytearray()
+    subsections = [
+        (0, name(names.module) if names.module is not None else None),
+        (1, _name_map(names.funcs) if names.funcs else None),
+        (2, vec([u32(f) + _name_map(m) for f, m in sorted(names.locals.items())]) if names.locals else None),
+        (7, _name_map(names.globals) if names.globals else None),
+    ]
+    for sub_id, payload in subsections:
+        if payload is not None:
+            out += bytes([sub_id]) + u32(len(payload)) + payload
+    return bytes(out)
+
+
+def _section(sid: int, payload: bytes) -> bytes:
+    return bytes([sid]) + u32(len(payload)) + payload
+
+
+def _custom(section_name: str, payload: bytes) -> bytes:
+    return _section(0, name(section_name) + payload)
+
+
+def encode_module(module: Module) -> bytes:
+    """The binary of `module`."""
+    code = _Code(module)
+    out = bytearray(MAGIC + VERSION)
+
+    def section(sid: int, items: list[bytes]) -> None:
+        if items:
+            out.extend(_section(sid, vec(items)))
+
+    section(1, [_functype(t) for t in module.types])
+    section(2, [_import(code, i) for i in module.imports])
+    section(3, [u32(f.type_index) for f in module.funcs])
+    section(4, [tabletype(t) for t in module.tables])
+    section(5, [limits(m.limits) for m in module.memories])
+    section(6, [_global(code, g) for g in module.globals])
+    section(7, [_export(code, e) for e in module.exports])
+    if module.start is not None:
+        out += _section(8, u32(module.start))
+    section(9, [_elem(code, e) for e in module.elems])
+    if module.data_count is not None:
+        out += _section(12, u32(module.data_count))
+    bodies = [code.body(f) for f in module.funcs]
+    section(10, [u32(len(b)) + b for b in bodies])
+    section(11, [_data(code, d) for d in module.datas])
+    if module.names != Names():
+        out += _custom("name", _names(module.names))
+    for section_name, payload in module.customs:
+        out += _custom(section_name, payload)
+    return bytes(out)
+
+
+# -- comparing modules ----------------------------------------------------------------
+
+
+def _instrs(instrs: tuple[Instr, ...] | None) -> tuple[Instr, ...] | None:
+    return None if instrs is None else tuple(Instr(i.op, i.args) for i in instrs)
+
+
+def without_offsets(module: Module) -> Module:
+    """`module` with every offset set to 0, so that modules read from
+    different sources (binary, text, encoder round trips) compare equal."""
+    return dataclasses.replace(
+        module,
+        imports=tuple(dataclasses.replace(i, offset=0) for i in module.imports),
+        funcs=tuple(Func(f.type_index, f.locals, _instrs(f.body)) for f in module.funcs),  # type: ignore[arg-type]
+        globals=tuple(Global(g.type, _instrs(g.init)) for g in module.globals),  # type: ignore[arg-type]
+        exports=tuple(dataclasses.replace(e, offset=0) for e in module.exports),
+        elems=tuple(
+            Elem(e.mode, e.type, tuple(_instrs(x) for x in e.init), e.table, _instrs(e.offset_expr))  # type: ignore[misc]
+            for e in module.elems
+        ),
+        datas=tuple(Data(d.mode, d.init, d.memory, _instrs(d.offset_expr)) for d in module.datas),
+    )

@@ -1,0 +1,119 @@
+"""The index spaces and types of a module being elaborated.
+
+Takes the identifiers a module defines and the type uses it makes, and gives
+indices: `Space` numbers one index space (functions, tables, ...; also the
+locals of a function) and resolves `$name` or a number to an index;
+`ModuleContext` holds all the module's spaces and its type section, to which
+a type use without a `(type x)` adds an implicit type definition when no
+existing one has its signature, in the order the uses come (the spec's rule,
+which wasm-tools follows).
+"""
+
+from __future__ import annotations
+
+from lark import Token
+
+from wastrel.frontend.errors import WasmError
+from wastrel.frontend.text.literals import id_name, unsigned
+from wastrel.frontend.text.sexpr import fail
+from wastrel.frontend.text.types import TypeUse
+from wastrel.ir.wasm import FuncType, Instr
+
+SPACES = ("type", "func", "table", "memory", "global", "elem", "data")
+
+
+class Space:
+    """One index space: how many entries it has, and their names."""
+
+    __slots__ = ("what", "names", "count")
+
+    def __init__(self, what: str) -> None:
+        self.what = what
+        self.names: dict[str, int] = {}
+        self.count = 0
+
+    def add(self, ident: Token | None) -> int:
+        """A new entry, named by `ident` if given; its index."""
+        index = self.count
+        self.count += 1
+        if ident is not None:
+            name = id_name(ident)
+            if name in self.names:
+                raise fail(f"duplicate {self.what} {ident}", ident)
+            self.names[name] = index
+        return index
+
+    def resolve(self, ref: Token) -> int:
+        """The index an identifier or a number refers to (numbers are not
+        range-checked: that is the validator's job)."""
+        if ref.type == "ID":
+            index = self.names.get(id_name(ref))
+            if index is None:
+                raise fail(f"unknown {self.what} {ref}", ref)
+            return index
+        return unsigned(ref)
+
+
+class ModuleContext:
+    """The spaces and types of one module, and what its bodies need noted."""
+
+    def __init__(self) -> None:
+        self.spaces = {what: Space(what) for what in SPACES}
+        self.types: list[FuncType] = []
+        self._first_of: dict[FuncType, int] = {}
+        self.needs_data_count = False  # a body uses memory.init or data.drop
+        self._forward_blocks: list[tuple[list[Instr], int, Token]] = []
+
+    def resolve(self, space: str, ref: Token) -> int:
+        return self.spaces[space].resolve(ref)
+
+    def define_type(self, ident: Token | None, functype: FuncType) -> None:
+        """An explicit `(type ...)` definition (all come before any use)."""
+        self.spaces["type"].add(ident)
+        self.types.append(functype)
+        self._first_of.setdefault(functype, len(self.types) - 1)
+
+    def _index_of(self, functype: FuncType) -> int:
+        """The first type with this signature, added if there is none."""
+        index = self._first_of.get(functype)
+        if index is None:
+            index = len(self.types)
+            self.types.append(functype)
+            self._first_of[functype] = index
+            self.spaces["type"].count += 1
+        return index
+
+    def _referenced(self, use: TypeUse) -> int:
+        """The index `(type x)` refers to, checked against the inline types."""
+        assert use.ref is not None
+        index = self.resolve("type", use.ref)
+        if use.inline and index < len(self.types) and self.types[index] != use.signature():
+            raise fail("inline function type does not match the type definition", use.ref)
+        return index
+
+    def type_index(self, use: TypeUse) -> int:
+        """The type index of a function's (or call_indirect's) type use."""
+        return self._index_of(use.signature()) if use.ref is None else self._referenced(use)
+
+    def block_type(self, use: TypeUse, out: list[Instr], op: Token) -> FuncType | None:
+        """The type of a block, if known now; otherwise (a type added later
+        by some other use) `patch_forward_blocks` sets it when the instruction
+        is appended to `out`."""
+        if use.ref is None:
+            signature = use.signature()
+            if signature.params or len(signature.results) > 1:
+                self._index_of(signature)
+            return signature
+        index = self._referenced(use)
+        if index < len(self.types):
+            return self.types[index]
+        self._forward_blocks.append((out, len(out), use.ref))
+        return None
+
+    def patch_forward_blocks(self) -> None:
+        for out, position, ref in self._forward_blocks:
+            instr = out[position]
+            index = self.resolve("type", ref)
+            if index >= len(self.types):
+                raise WasmError("invalid", f"unknown type {index}", ref.start_pos, line=ref.line, column=ref.column)
+            out[position] = Instr(instr.op, (self.types[index],), instr.offset)

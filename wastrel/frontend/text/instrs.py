@@ -1,0 +1,407 @@
+"""Instructions of the text format: function bodies and constant expressions
+-> flat L-wasm instruction sequences.
+
+Takes the items of a body (plain instructions, folded ones, and
+`@metadata.code.branch_hint` annotations) and gives the flat `Instr` list
+the decoder would give for the same code: folded forms unfolded (operands
+first, `(if c (then ...) (else ...))` as `c if ... else ... end`), labels
+and locals resolved by name, immediates in L-wasm's conventions (see
+`wastrel.ir.wasm`), block types resolved to `FuncType`s.  An instruction's
+`offset` is the position of its keyword in the text.
+
+Folded forms are read as wasm-tools reads them, which the spec's own valid
+modules never contradict: the operands of a folded instruction may be plain
+instructions too, and an `(else)` is kept even when empty.
+
+A branch hint annotation applies to the instruction that follows it (for a
+folded form, its head instruction); `Body.hints` lists them as
+(instruction index, hint value).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from lark import Token
+
+from wastrel.frontend.decode import MEMORY_OPS, NUMERIC_OPS, TRUNC_SAT_OPS
+from wastrel.frontend.text.context import ModuleContext, Space
+from wastrel.frontend.text.cursor import Cursor, unexpected
+from wastrel.frontend.text.literals import float_bits, id_name, integer, string_bytes, unsigned
+from wastrel.frontend.text.sexpr import Annotation, Item, SList, fail
+from wastrel.frontend.text.types import TypeUse, heaptype, typeuse, valtypes
+from wastrel.ir.wasm import Instr
+
+BLOCK_OPS = ("block", "loop", "if")
+
+
+def _unsupported_feature(op: str) -> str | None:
+    """The proposal an instruction outside wastrel's set belongs to, if any."""
+    prefix = op.split(".", 1)[0]
+    if prefix in ("v128", "i8x16", "i16x8", "i32x4", "i64x2", "f32x4", "f64x2"):
+        return "SIMD"
+    if prefix in ("struct", "array", "i31", "any", "extern") or op in ("ref.i31", "ref.eq", "ref.test", "ref.cast"):
+        return "GC"
+    if op.startswith(("br_on_cast", "ref.cast", "ref.test")):
+        return "GC"
+    if op in ("call_ref", "return_call_ref", "ref.as_non_null", "br_on_null", "br_on_non_null"):
+        return "typed function references"
+    if op in ("return_call", "return_call_indirect"):
+        return "tail calls"
+    if op in ("try", "try_table", "catch", "catch_all", "catch_ref", "catch_all_ref", "throw", "throw_ref", "rethrow", "delegate"):
+        return "exceptions"
+    if ".atomic." in op or op.startswith("memory.atomic") or op == "atomic.fence":
+        return "threads"
+    if op == "memory.discard":
+        return "memory control"
+    return None
+
+
+class Body:
+    """Elaborates one body (or constant expression) into `instrs`."""
+
+    def __init__(self, ctx: ModuleContext, locals_: Space | None = None) -> None:
+        self.ctx = ctx
+        self.locals = locals_
+        self.labels: list[str | None] = []
+        self.instrs: list[Instr] = []
+        self.hints: list[tuple[int, int]] = []
+        self.pending_hint: tuple[int, Annotation] | None = None
+
+    # -- output ---------------------------------------------------------------------
+
+    def emit(self, op: str, args: tuple, at: Token | SList, hint: int | None = None) -> None:
+        if op == "call_indirect":  # its type use is resolved now, after its folded operands
+            args = (self.ctx.type_index(args[0]), args[1])
+        if hint is not None:
+            self.hints.append((len(self.instrs), hint))
+        pos = at.start_pos if isinstance(at, Token) else at.pos
+        self.instrs.append(Instr(op, args, pos))
+
+    def take_hint(self) -> int | None:
+        if self.pending_hint is None:
+            return None
+        value = self.pending_hint[0]
+        self.pending_hint = None
+        return value
+
+    def check_no_pending_hint(self) -> None:
+        if self.pending_hint is not None:
+            raise fail("@metadata.code.branch_hint annotation: must precede an instruction", self.pending_hint[1])
+
+    def annotation(self, ann: Annotation) -> None:
+        if ann.name != "metadata.code.branch_hint" or self.locals is None:
+            raise fail(f"misplaced @{ann.name} annotation", ann)
+        cur = Cursor(ann.items)
+        value = string_bytes(cur.string_token("a hint value"))
+        cur.end()
+        if value not in (b"\x00", b"\x01"):
+            raise fail("@metadata.code.branch_hint annotation: invalid value for branch hint", ann)
+        if self.pending_hint is not None:
+            raise fail("@metadata.code.branch_hint annotation: duplicate annotation", ann)
+        self.pending_hint = (value[0], ann)
+
+    # -- sequences ------------------------------------------------------------------
+
+    def sequence(self, cur: Cursor) -> None:
+        """Plain and folded instructions up to the end of `cur`."""
+        while not cur.done():
+            item = cur.next("an instruction")
+            if isinstance(item, SList):
+                self.folded(item)
+            elif isinstance(item, Token) and item.type == "KEYWORD":
+                self.plain(item, cur)
+            elif isinstance(item, Annotation):
+                self.annotation(item)
+            else:
+                raise unexpected(item, "an instruction")
+        self.check_no_pending_hint()
+
+    def finish(self, end_at: Token | SList) -> list[Instr]:
+        """The instructions, closed by the final `end` of a body."""
+        if self.labels:
+            raise fail("unclosed block: `end` expected", end_at)
+        self.emit("end", (), end_at)
+        return self.instrs
+
+    def plain(self, op: Token, cur: Cursor) -> None:
+        hint = self.take_hint()
+        if op in BLOCK_OPS:
+            label = cur.take_id()
+            self.open_block(op, label, typeuse(cur, op), hint)
+        elif op == "else":
+            self.check_end_label(cur.take_id(), op, pop=False)
+            self.emit("else", (), op, hint)
+        elif op == "end":
+            self.check_end_label(cur.take_id(), op, pop=True)
+            self.emit("end", (), op, hint)
+        else:
+            self.emit(op, self.immediates(op, cur), op, hint)
+
+    def folded(self, lst: SList) -> None:
+        hint = self.take_hint()
+        cur = Cursor(lst)
+        op = cur.keyword("an instruction")
+        if op in ("block", "loop"):
+            self.open_block(op, cur.take_id(), typeuse(cur, op), hint)
+            self.sequence(cur)
+            self.close_block(lst)
+        elif op == "if":
+            self.folded_if(op, cur, lst, hint)
+        elif op in ("else", "end", "then"):
+            raise unexpected(op)
+        else:
+            args = self.immediates(op, cur)
+            self.sequence(cur)
+            self.emit(op, args, op, hint)
+
+    def folded_if(self, op: Token, cur: Cursor, lst: SList, hint: int | None) -> None:
+        """`(if label? blocktype folded* (then instr*) (else instr*)?)`"""
+        label = cur.take_id()
+        use = typeuse(cur, op)
+        while cur.peek_head() != "then":
+            item = cur.next("(then ...)")
+            if isinstance(item, SList):
+                self.folded(item)
+            elif isinstance(item, Annotation):
+                self.annotation(item)
+            else:
+                raise unexpected(item, "a folded instruction or (then ...)")
+        then = cur.list("(then ...)")
+        self.check_no_pending_hint()
+        self.open_block(op, label, use, hint)
+        self.sequence(Cursor(then, 1))
+        otherwise = cur.take_list("else")
+        if otherwise is not None:
+            self.emit("else", (), otherwise)
+            self.sequence(Cursor(otherwise, 1))
+        cur.end()
+        self.close_block(lst)
+
+    # -- blocks and labels ----------------------------------------------------------
+
+    def open_block(self, op: Token, label: Token | None, use: TypeUse, hint: int | None) -> None:
+        functype = self.ctx.block_type(use, self.instrs, op)
+        self.emit(str(op), (functype,), op, hint)
+        self.labels.append(id_name(label) if label is not None else None)
+
+    def close_block(self, lst: SList) -> None:
+        self.labels.pop()
+        self.emit("end", (), lst)
+
+    def check_end_label(self, label: Token | None, op: Token, pop: bool) -> None:
+        if not self.labels:
+            raise fail(f"`{op}` without an open block", op)
+        opened = self.labels.pop() if pop else self.labels[-1]
+        if label is not None and id_name(label) != opened:
+            raise fail(f"mismatching label {label} at `{op}`", label)
+
+    def label(self, ref: Token) -> int:
+        if ref.type == "NUM":
+            return unsigned(ref)
+        name = id_name(ref)
+        for depth, label in enumerate(reversed(self.labels)):
+            if label == name:
+                return depth
+        raise fail(f"unknown label {ref}", ref)
+
+    # -- immediates -----------------------------------------------------------------
+
+    def immediates(self, op: Token, cur: Cursor) -> tuple:
+        read = IMMEDIATES.get(op)
+        if read is None:
+            feature = _unsupported_feature(op)
+            if feature is not None:
+                raise fail(f"unsupported feature: {feature} ({op})", op, kind="unsupported")
+            raise fail(f"unknown operator {str(op)!r}", op)
+        return read(self, cur, op)
+
+    def local(self, cur: Cursor, op: Token) -> tuple:
+        ref = cur.index("a local index")
+        if self.locals is None:
+            raise fail(f"`{op}` outside a function", op)
+        return (self.locals.resolve(ref),)
+
+    def memory_index(self, ref: Token | None) -> int:
+        index = 0 if ref is None else self.ctx.resolve("memory", ref)
+        if index != 0:
+            raise fail("unsupported feature: multi-memory (memory index other than 0)", ref, kind="unsupported")
+        return index
+
+    def memarg(self, cur: Cursor, op: Token) -> tuple:
+        self.memory_index(cur.take_index())
+        offset = 0
+        align = NATURAL_ALIGN[op]
+        if (word := cur.take_prefixed("offset=")) is not None:
+            offset = unsigned(_suffix(word, "offset="), 32)
+        if (word := cur.take_prefixed("align=")) is not None:
+            align = unsigned(_suffix(word, "align="), 32)
+            if align == 0 or align & (align - 1):
+                raise fail("alignment must be a power of two", word)
+        return (align.bit_length() - 1, offset)
+
+    def call_indirect(self, cur: Cursor, op: Token) -> tuple:
+        table = cur.take_index()
+        return (typeuse(cur, op), 0 if table is None else self.ctx.resolve("table", table))
+
+
+def _suffix(word: Token, prefix: str) -> Token:
+    n = len(prefix)
+    return Token("NUM", word[n:], word.start_pos + n, word.line, word.column + n)
+
+
+def _natural_align(op: str) -> int:
+    width = "".join(c for c in op.split(".")[1] if c.isdigit())
+    return int(width) // 8 if width else int(op[1:3]) // 8
+
+
+NATURAL_ALIGN = {op: _natural_align(op) for op in MEMORY_OPS}
+
+
+def _none(b: Body, cur: Cursor, op: Token) -> tuple:
+    return ()
+
+
+def _index_of(space: str) -> Callable[[Body, Cursor, Token], tuple]:
+    def read(b: Body, cur: Cursor, op: Token) -> tuple:
+        return (b.ctx.resolve(space, cur.index(f"a {space} index")),)
+
+    return read
+
+
+def _optional_table(b: Body, cur: Cursor, op: Token) -> tuple:
+    ref = cur.take_index()
+    return (0 if ref is None else b.ctx.resolve("table", ref),)
+
+
+def _label(b: Body, cur: Cursor, op: Token) -> tuple:
+    return (b.label(cur.index("a label")),)
+
+
+def _br_table(b: Body, cur: Cursor, op: Token) -> tuple:
+    depths = [b.label(cur.index("a label"))]
+    while (ref := cur.take_index()) is not None:
+        depths.append(b.label(ref))
+    return (tuple(depths[:-1]), depths[-1])
+
+
+def _table_copy(b: Body, cur: Cursor, op: Token) -> tuple:
+    dst = cur.take_index()
+    if dst is None:
+        return (0, 0)
+    return (b.ctx.resolve("table", dst), b.ctx.resolve("table", cur.index("a table index")))
+
+
+def _table_init(b: Body, cur: Cursor, op: Token) -> tuple:
+    first = cur.index("an element segment index")
+    second = cur.take_index()
+    if second is None:
+        return (b.ctx.resolve("elem", first), 0)
+    return (b.ctx.resolve("elem", second), b.ctx.resolve("table", first))
+
+
+def _memory_init(b: Body, cur: Cursor, op: Token) -> tuple:
+    b.ctx.needs_data_count = True
+    first = cur.index("a data segment index")
+    second = cur.take_index()
+    if second is None:
+        return (b.ctx.resolve("data", first), 0)
+    return (b.ctx.resolve("data", second), b.memory_index(first))
+
+
+def _data_drop(b: Body, cur: Cursor, op: Token) -> tuple:
+    b.ctx.needs_data_count = True
+    return (b.ctx.resolve("data", cur.index("a data segment index")),)
+
+
+def _memory(b: Body, cur: Cursor, op: Token) -> tuple:
+    return (b.memory_index(cur.take_index()),)
+
+
+def _memory_copy(b: Body, cur: Cursor, op: Token) -> tuple:
+    dst = cur.take_index()
+    if dst is None:
+        return (0, 0)
+    return (b.memory_index(dst), b.memory_index(cur.index("a memory index")))
+
+
+def _const(bits: int, floating: bool) -> Callable[[Body, Cursor, Token], tuple]:
+    fmt = f"f{bits}"
+
+    def read(b: Body, cur: Cursor, op: Token) -> tuple:
+        item = cur.next("a constant")
+        if not isinstance(item, Token):
+            raise unexpected(item, "a constant")
+        return (float_bits(item, fmt) if floating else integer(item, bits),)
+
+    return read
+
+
+def _ref_null(b: Body, cur: Cursor, op: Token) -> tuple:
+    return (heaptype(cur.next("a heap type")),)
+
+
+def _select(b: Body, cur: Cursor, op: Token) -> tuple:
+    results = None
+    while (lst := cur.take_list("result")) is not None:
+        results = (results or []) + valtypes(Cursor(lst, 1))
+    return () if results is None else (tuple(results),)
+
+
+IMMEDIATES: dict[str, Callable[[Body, Cursor, Token], tuple]] = {
+    **{op: _none for op in ("unreachable", "nop", "return", "drop", "ref.is_null", *NUMERIC_OPS, *TRUNC_SAT_OPS)},
+    **{op: Body.memarg for op in MEMORY_OPS},
+    "br": _label,
+    "br_if": _label,
+    "br_table": _br_table,
+    "call": _index_of("func"),
+    "call_indirect": Body.call_indirect,
+    "select": _select,
+    "local.get": Body.local,
+    "local.set": Body.local,
+    "local.tee": Body.local,
+    "global.get": _index_of("global"),
+    "global.set": _index_of("global"),
+    **{f"table.{op}": _optional_table for op in ("get", "set", "size", "grow", "fill")},
+    "table.copy": _table_copy,
+    "table.init": _table_init,
+    "elem.drop": _index_of("elem"),
+    "memory.size": _memory,
+    "memory.grow": _memory,
+    "memory.fill": _memory,
+    "memory.copy": _memory_copy,
+    "memory.init": _memory_init,
+    "data.drop": _data_drop,
+    "i32.const": _const(32, False),
+    "i64.const": _const(64, False),
+    "f32.const": _const(32, True),
+    "f64.const": _const(64, True),
+    "ref.null": _ref_null,
+    "ref.func": _index_of("func"),
+}
+
+
+def body(ctx: ModuleContext, locals_: Space, cur: Cursor, end_at: SList) -> Body:
+    """A function body: the instructions of `cur`, closed by a final `end`."""
+    b = Body(ctx, locals_)
+    b.sequence(cur)
+    b.finish(end_at)
+    return b
+
+
+def const_expr(ctx: ModuleContext, cur: Cursor) -> tuple[Instr, ...]:
+    """A constant expression (without its final `end`, as L-wasm keeps it)."""
+    b = Body(ctx)
+    b.sequence(cur)
+    if b.labels:
+        raise fail("unclosed block: `end` expected", cur.lst)
+    return tuple(b.instrs)
+
+
+def one_instr_expr(ctx: ModuleContext, item: Item) -> tuple[Instr, ...]:
+    """The abbreviation of an expression by one folded instruction."""
+    if not isinstance(item, SList):
+        raise unexpected(item, "a folded instruction")
+    b = Body(ctx)
+    b.folded(item)
+    return tuple(b.instrs)
