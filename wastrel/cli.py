@@ -67,6 +67,9 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
 
     run = commands.add_parser("run", help="compile (cached) and run a module")
+    for flag, text in (("--dir", "preopen a host directory for the guest (as GUEST)"), ("--dir-ro", "the same, read-only")):
+        run.add_argument(flag, dest="preopens", action="append", default=[], type=lambda spec, flag=flag: (flag, spec), metavar="HOST[::GUEST]", help=text)
+    run.add_argument("--sandbox", choices=["namespace", "beneath"], help="how the filesystem is confined (default: namespace)")
     run.add_argument("--env", action="append", default=[], metavar="K=V", help="set a guest environment variable")
     run.add_argument("--invoke", metavar="NAME", help="call this export with ARGS and print its results")
     _add_build_options(run)
@@ -79,7 +82,15 @@ def main(argv: list[str] | None = None) -> int:
     compile_.add_argument("--emit-c", metavar="DIR", help="also write the generated C (and runtime headers) here")
     _add_build_options(compile_)
 
+    wast = commands.add_parser("wast", help="run WebAssembly spec scripts (.wast)")
+    wast.add_argument("paths", nargs="+", metavar="FILE_OR_DIR", help="scripts, or directories of them")
+    wast.add_argument("--json", metavar="FILE", help="also write the results as JSON")
+    wast.add_argument("-j", "--jobs", type=int, help="scripts run at once (default: the number of cores)")
+    _add_build_options(wast)
+
     args = parser.parse_args(argv)
+    if args.command == "wast":
+        return _wast(args)
     if args.command == "run":
         return _guarded(args.module, lambda: _run(args))
     return _guarded(args.module, lambda: _compile(args))
@@ -93,6 +104,10 @@ def _run(args: argparse.Namespace) -> int:
             return _fail(f"--env expects K=V, got {pair!r}", 2)
     program, _ = build(Path(args.module), _toolchain(args))
     argv = [str(program), "--argv0", os.path.basename(args.module)]
+    for flag, spec in args.preopens:  # in order: they become descriptors 3, 4, ...
+        argv += [flag, spec]
+    if args.sandbox:
+        argv.append(f"--sandbox={args.sandbox}")
     for pair in args.env:
         argv += ["--env", pair]
     if args.invoke:
@@ -117,6 +132,21 @@ def _compile(args: argparse.Namespace) -> int:
         for header in ("wastrel.h", "wastrel_ops.h"):
             shutil.copyfile(RUNTIME_DIR / header, out / header)
     return 0
+
+
+def _wast(args: argparse.Namespace) -> int:
+    from wastrel.wast.report import json_report, text_report
+    from wastrel.wast.runner import run_scripts
+
+    paths = [Path(p) for p in args.paths]
+    for path in paths:
+        if not path.exists():
+            return _fail(f"{path}: No such file or directory")
+    results = run_scripts(paths, _toolchain(args), args.jobs)
+    print(text_report(results))
+    if args.json:
+        write_atomically(Path(args.json), json_report(results).encode())
+    return 1 if any(r.failed for r in results) else 0
 
 
 # -- wastrel-passes -------------------------------------------------------------

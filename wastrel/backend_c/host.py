@@ -9,8 +9,7 @@ So far these are the WASI preview 1 functions, all of `wasi_snapshot_preview1`
 with the core Wasm signatures its witx lowers to: every pointer, length,
 descriptor, enum and flag set is an i32, every 64-bit integer an i64, and each
 function returns its errno as an i32, writing any other result through
-pointer parameters (`proc_exit` returns nothing, ever).  Some are still stubs
-that return ERRNO_NOSYS (see `wastrel/runtime/wasi_nosys.c`).
+pointer parameters (`proc_exit` returns nothing, ever).
 """
 
 from __future__ import annotations

@@ -52,6 +52,25 @@ int w_run_on_wasm_stack(int (*body)(void *arg), void *arg);
  * Async-signal-safe. */
 int w_memory_reserved(const void *addr);
 
+/* ---- sandbox.c: confining the program to its preopened directories --- */
+
+typedef struct w_preopen {
+  const char *host;   /* the host directory */
+  const char *guest;  /* the name the guest sees */
+  int readonly;
+  const char *option; /* as written on the command line, for messages */
+} w_preopen;
+
+typedef enum w_sandbox {
+  W_SANDBOX_NAMESPACE, /* a new root in a mount namespace (the default) */
+  W_SANDBOX_BENEATH,   /* no namespaces: openat2(RESOLVE_BENEATH) alone */
+} w_sandbox;
+
+/* Confines the process to the preopens, opening each: host_fds[i] gets
+ * preopen i's directory.  Called while the process has a single thread.
+ * On failure, says why in one line and exits with status 1. */
+void w_sandbox_enter(w_sandbox mode, const w_preopen *preopens, int n, int *host_fds);
+
 /* ---- wasi.c: the guest's view of the process ------------------------- */
 
 /* The guest's argv and environment ("K=V" strings), kept by reference:

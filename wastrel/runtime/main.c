@@ -1,6 +1,15 @@
 /* main.c -- the main function of a compiled program.
  *
- *   PROGRAM [--env K[=V]]... [--argv0 NAME] [--invoke NAME | --invoke-lines] [--] [ARGS...]
+ *   PROGRAM [--dir HOST[::GUEST]]... [--dir-ro HOST[::GUEST]]... [--sandbox=namespace|beneath]
+ *           [--env K[=V]]... [--argv0 NAME] [--invoke NAME | --invoke-lines] [--] [ARGS...]
+ *
+ * --dir preopens the host directory HOST for the guest under the name
+ * GUEST (default: HOST as written), as wasmtime does; the preopens are the
+ * guest's descriptors 3, 4, ... in order.  --dir-ro does the same,
+ * read-only.  The program sees no other file: sandbox.c builds it a root
+ * that holds only these directories, in a mount namespace, or, with
+ * --sandbox=beneath (for hosts without namespaces), confines its paths
+ * with openat2(RESOLVE_BENEATH) alone.
  *
  * --invoke-lines reads calls from stdin, one a line (`NAME ARG...`), and
  * makes them one after the other on the same instance; after each it
@@ -45,13 +54,18 @@ typedef struct options {
   int invoke_lines;       /* --invoke-lines */
   int nargs;
   char **args;            /* the guest's argv[1..] */
+  w_preopen *preopens;    /* --dir and --dir-ro, in order */
+  int npreopens;
+  w_sandbox sandbox;      /* --sandbox */
 } options;
 
 /* ---- command line ---------------------------------------------------- */
 
 static _Noreturn void usage_error(const char *program, const char *what, const char *arg) {
   fprintf(stderr, "%s: %s%s\n", program, what, arg);
-  fprintf(stderr, "usage: %s [--env K[=V]]... [--argv0 NAME] [--invoke NAME | --invoke-lines] [--] [ARGS...]\n",
+  fprintf(stderr,
+          "usage: %s [--dir HOST[::GUEST]]... [--dir-ro HOST[::GUEST]]... [--sandbox=namespace|beneath]\n"
+          "       [--env K[=V]]... [--argv0 NAME] [--invoke NAME | --invoke-lines] [--] [ARGS...]\n",
           program);
   exit(2);
 }
@@ -86,6 +100,24 @@ static int option(const options *o, int argc, char **argv, int *i, const char *n
   return 1;
 }
 
+/* Adds the preopen `spec` (HOST[::GUEST]) of option `name` to `o`. */
+static void add_preopen(options *o, const char *name, char *spec) {
+  char *option_text = malloc(strlen(name) + strlen(spec) + 2);
+  if (!option_text) {
+    fputs("wastrel: out of memory\n", stderr);
+    exit(1);
+  }
+  sprintf(option_text, "%s %s", name, spec);
+  char *sep = strstr(spec, "::");
+  const char *guest = spec;
+  if (sep) {
+    *sep = '\0';
+    guest = sep + 2;
+  }
+  o->preopens[o->npreopens++] = (w_preopen){
+      .host = spec, .guest = guest, .readonly = strcmp(name, "--dir-ro") == 0, .option = option_text};
+}
+
 /* Parses the command line into `o`, and hands the guest's argv and
  * environment to WASI. */
 static void parse_command_line(int argc, char **argv, options *o) {
@@ -94,6 +126,7 @@ static void parse_command_line(int argc, char **argv, options *o) {
   o->program = argv0;
   char **env = calloc((size_t)argc, sizeof *env);
   int nenv = 0;
+  o->preopens = calloc((size_t)argc, sizeof *o->preopens);
   int i = 1;
   for (; i < argc; i++) {
     char *value;
@@ -105,6 +138,14 @@ static void parse_command_line(int argc, char **argv, options *o) {
     if (option(o, argc, argv, &i, "--env", &value)) {
       char *entry = env_entry(value);
       if (entry) env[nenv++] = entry;
+    } else if (option(o, argc, argv, &i, "--dir", &value)) {
+      add_preopen(o, "--dir", value);
+    } else if (option(o, argc, argv, &i, "--dir-ro", &value)) {
+      add_preopen(o, "--dir-ro", value);
+    } else if (option(o, argc, argv, &i, "--sandbox", &value)) {
+      if (strcmp(value, "namespace") == 0) o->sandbox = W_SANDBOX_NAMESPACE;
+      else if (strcmp(value, "beneath") == 0) o->sandbox = W_SANDBOX_BENEATH;
+      else usage_error(o->program, "--sandbox must be namespace or beneath, not ", value);
     } else if (option(o, argc, argv, &i, "--argv0", &value)) {
       argv0 = value;
     } else if (strcmp(argv[i], "--invoke-lines") == 0) {
@@ -119,7 +160,7 @@ static void parse_command_line(int argc, char **argv, options *o) {
   o->args = argv + i;
 
   char **guest_argv = malloc(((size_t)o->nargs + 1) * sizeof *guest_argv);
-  if (!env || !guest_argv) {
+  if (!env || !guest_argv || !o->preopens) {
     fputs("wastrel: out of memory\n", stderr);
     exit(1);
   }
@@ -317,5 +358,13 @@ int main(int argc, char **argv) {
    * by SIGPIPE (wasmtime, as a Rust program, ignores SIGPIPE too). */
   signal(SIGPIPE, SIG_IGN);
   w_wasi_init_fds();
+  int *host_fds = calloc((size_t)o.npreopens + 1, sizeof *host_fds);
+  if (!host_fds) {
+    fputs("wastrel: out of memory\n", stderr);
+    return 1;
+  }
+  w_sandbox_enter(o.sandbox, o.preopens, o.npreopens, host_fds);
+  for (int i = 0; i < o.npreopens; i++)
+    w_wasi_add_preopen(host_fds[i], o.preopens[i].guest, o.preopens[i].readonly);
   return w_run_on_wasm_stack(run_program, &o);
 }

@@ -8,8 +8,9 @@
  * extra address parameters named `..._out` here.  backend_c/host.py lists
  * the same functions with their Wasm types for the compiler.
  *
- * Implemented in wasi.c and wasi_fd.c; the functions still to come are stubs
- * in wasi_nosys.c that return ERRNO_NOSYS.
+ * Implemented in wasi.c (process, clocks, randomness), wasi_fd.c (the
+ * descriptor table), wasi_io.c (reading, writing, offsets), wasi_filestat.c,
+ * wasi_readdir.c, wasi_path.c, wasi_poll.c and wasi_sock.c.
  */
 #ifndef WASTREL_WASI_H
 #define WASTREL_WASI_H

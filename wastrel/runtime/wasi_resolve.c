@@ -60,7 +60,7 @@ uint32_t read_guest_path(guest_ptr p, uint32_t len, guest_path *out) {
 int open_beneath(int dirfd, const char *path, int flags, mode_t mode) {
   struct open_how how = {
       .flags = (uint64_t)(flags | O_CLOEXEC),
-      .mode = flags & (O_CREAT | O_TMPFILE) ? mode : 0,
+      .mode = (flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE ? mode : 0,
       .resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS,
   };
   /* EAGAIN: a rename elsewhere raced with a `..`; the kernel asks to retry. */

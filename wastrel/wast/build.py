@@ -29,6 +29,10 @@ from wastrel.wast.harness import PRELUDE, SPECTEST_C, Expected, Step, Value, glo
 from wastrel.wast.linker import Instance, ScriptLinker, Spectest
 
 
+class Unsupported(Exception):
+    """A module of the script needs a feature wastrel lacks: the script is skipped."""
+
+
 @dataclass
 class Outcome:
     """An assertion decided in Python."""
@@ -48,6 +52,8 @@ class ScriptBuild:
     modules_c: list[str] = field(default_factory=list)
     steps: list[Step] = field(default_factory=list)
     decided: list[Outcome] = field(default_factory=list)
+    skipped: list[tuple[int, str]] = field(default_factory=list)  # (line, the feature it needs)
+    definitions: dict[str | None, Callable[[], Module]] = field(default_factory=dict)
 
     # -- modules ---------------------------------------------------------------
 
@@ -55,7 +61,13 @@ class ScriptBuild:
         """A module command (or assert_uninstantiable, with the trap it expects)."""
         try:
             instance = self.instantiate(load())
-        except (WasmError, LinkError) as e:
+        except WasmError as e:
+            if e.kind == "unsupported":
+                raise Unsupported(e.message.removeprefix("unsupported feature: ")) from e
+            self.current = None
+            self.decided.append(Outcome(line, False, f"module rejected: {e}"))
+            return
+        except LinkError as e:
             self.current = None
             self.decided.append(Outcome(line, False, f"module rejected: {e}"))
             return
@@ -77,6 +89,16 @@ class ScriptBuild:
         self.modules_c.append(f"/* module {prefix[:-1]} */\n{text}\n{global_exports(prefix, exported)}\n")
         return Instance(module, ctx)
 
+    def define(self, name: str | None, load: Callable[[], Module]) -> None:
+        """`(module definition ...)`: instantiated later, by `(module instance ...)`."""
+        self.definitions[name] = load
+
+    def definition(self, name: str | None) -> Callable[[], Module]:
+        return self.definitions[name]
+
+    def skip(self, line: int, feature: str) -> None:
+        self.skipped.append((line, feature))
+
     def register(self, as_name: str, name: str | None) -> None:
         instance = self.named.get(name) if name else self.current
         if instance is not None:
@@ -92,8 +114,11 @@ class ScriptBuild:
         try:
             module = load()
             run_pipeline(module, RunOptions(stop_after="validate"), start_after="decode")
-        except WasmError:
-            self.decided.append(Outcome(line, True))
+        except WasmError as e:
+            if e.kind == "unsupported":
+                self.skip(line, e.message.removeprefix("unsupported feature: "))
+            else:
+                self.decided.append(Outcome(line, True))
             return
         self.decided.append(Outcome(line, False, f"module accepted, expected {what}"))
 
@@ -104,6 +129,8 @@ class ScriptBuild:
             self.decided.append(Outcome(line, True))
             return
         except WasmError as e:
+            if e.kind == "unsupported":
+                raise Unsupported(e.message.removeprefix("unsupported feature: ")) from e
             self.decided.append(Outcome(line, False, f"module rejected: {e}"))
             return
         self.decided.append(Outcome(line, False, f"module linked, expected \"{message}\""))

@@ -51,7 +51,7 @@ static int matches(const w_expect *x, w_value v) {
   case X_NAN_CANONICAL: return is_nan(x->type, bits, 1);
   case X_NAN_ARITHMETIC: return is_nan(x->type, bits, 0);
   case X_REF_NULL: return v.ref == NULL;
-  case X_REF_FUNC: return v.ref != NULL;
+  case X_REF_NONNULL: return v.ref != NULL;
   case X_REF_EXTERN: return (uintptr_t)v.ref == x->bits + 1;
   }
   return 0;

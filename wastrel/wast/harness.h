@@ -16,7 +16,7 @@ typedef enum w_expect_kind {
   X_NAN_CANONICAL,  /* nan:canonical */
   X_NAN_ARITHMETIC, /* nan:arithmetic */
   X_REF_NULL,       /* ref.null */
-  X_REF_FUNC,       /* any non-null function reference */
+  X_REF_NONNULL,    /* any non-null reference */
   X_REF_EXTERN,     /* ref.extern N (the host reference N) */
 } w_expect_kind;
 

@@ -51,7 +51,7 @@ class Value:
 @dataclass(frozen=True)
 class Expected:
     type: str
-    kind: str  # X_BITS, X_NAN_CANONICAL, X_NAN_ARITHMETIC, X_REF_NULL, X_REF_FUNC, X_REF_EXTERN
+    kind: str  # X_BITS, X_NAN_CANONICAL, X_NAN_ARITHMETIC, X_REF_NULL, X_REF_NONNULL, X_REF_EXTERN
     bits: int = 0
 
 

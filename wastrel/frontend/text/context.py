@@ -87,8 +87,11 @@ class ModuleContext:
         """The index `(type x)` refers to, checked against the inline types."""
         assert use.ref is not None
         index = self.resolve("type", use.ref)
-        if use.inline and index < len(self.types) and self.types[index] != use.signature():
-            raise fail("inline function type does not match the type definition", use.ref)
+        if use.inline:
+            if index >= len(self.types):
+                raise fail(f"unknown type {use.ref}", use.ref)
+            if self.types[index] != use.signature():
+                raise fail("inline function type does not match the type definition", use.ref)
         return index
 
     def type_index(self, use: TypeUse) -> int:

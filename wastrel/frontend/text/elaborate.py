@@ -35,7 +35,7 @@ from wastrel.frontend.text.customs import CustomSection, branch_hint_section, cu
 from wastrel.frontend.text.cursor import Cursor, unexpected
 from wastrel.frontend.text.literals import id_name, is_unsigned
 from wastrel.frontend.text.sexpr import Annotation, Item, SList, fail
-from wastrel.frontend.text.types import TypeUse, functype, globaltype, memtype, reftype, tabletype, typeuse, valtype
+from wastrel.frontend.text.types import TypeUse, declarations, functype, globaltype, memtype, reftype, tabletype, typeuse
 from wastrel.ir.wasm import (
     PAGE_SIZE,
     REFTYPES,
@@ -234,7 +234,7 @@ class _Elaborator:
         use = typeuse(cur, lst)
         locals_: Locals = []
         while (local := cur.take_list("local")) is not None:
-            locals_ += _locals(local)
+            locals_ += declarations(local)
         self.later(self.func_step, index, use, locals_, cur, lst)
 
     def table_field(self, lst: SList, cur: Cursor) -> None:
@@ -434,17 +434,3 @@ FIELDS: dict[str, Callable[[_Elaborator, SList, Cursor], None]] = {
     "elem": _Elaborator.elem_field,
     "data": _Elaborator.data_field,
 }
-
-
-def _locals(lst: SList) -> Locals:
-    """`(local $x t)` or `(local t*)`."""
-    cur = Cursor(lst, 1)
-    ident = cur.take_id()
-    if ident is not None:
-        pair = [(ident, valtype(cur.next("a value type")))]
-        cur.end()
-        return pair
-    out: Locals = []
-    while not cur.done():
-        out.append((None, valtype(cur.next("a value type"))))
-    return out

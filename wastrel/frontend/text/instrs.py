@@ -128,7 +128,7 @@ class Body:
         hint = self.take_hint()
         if op in BLOCK_OPS:
             label = cur.take_id()
-            self.open_block(op, label, typeuse(cur, op), hint)
+            self.open_block(op, label, typeuse(cur, op, named_params=False), hint)
         elif op == "else":
             self.check_end_label(cur.take_id(), op, pop=False)
             self.emit("else", (), op, hint)
@@ -143,7 +143,7 @@ class Body:
         cur = Cursor(lst)
         op = cur.keyword("an instruction")
         if op in ("block", "loop"):
-            self.open_block(op, cur.take_id(), typeuse(cur, op), hint)
+            self.open_block(op, cur.take_id(), typeuse(cur, op, named_params=False), hint)
             self.sequence(cur)
             self.close_block(lst)
         elif op == "if":
@@ -158,7 +158,7 @@ class Body:
     def folded_if(self, op: Token, cur: Cursor, lst: SList, hint: int | None) -> None:
         """`(if label? blocktype folded* (then instr*) (else instr*)?)`"""
         label = cur.take_id()
-        use = typeuse(cur, op)
+        use = typeuse(cur, op, named_params=False)
         while cur.peek_head() != "then":
             item = cur.next("(then ...)")
             if isinstance(item, SList):
@@ -242,7 +242,7 @@ class Body:
 
     def call_indirect(self, cur: Cursor, op: Token) -> tuple:
         table = cur.take_index()
-        return (typeuse(cur, op), 0 if table is None else self.ctx.resolve("table", table))
+        return (typeuse(cur, op, named_params=False), 0 if table is None else self.ctx.resolve("table", table))
 
 
 def _suffix(word: Token, prefix: str) -> Token:
@@ -398,7 +398,7 @@ def const_expr(ctx: ModuleContext, cur: Cursor) -> tuple[Instr, ...]:
     return tuple(b.instrs)
 
 
-def one_instr_expr(ctx: ModuleContext, item: Item) -> tuple[Instr, ...]:
+def folded_expr(ctx: ModuleContext, item: Item) -> tuple[Instr, ...]:
     """The abbreviation of an expression by one folded instruction."""
     if not isinstance(item, SList):
         raise unexpected(item, "a folded instruction")

@@ -34,7 +34,8 @@ the signed range, `f32`/`f64` as IEEE bit patterns (as L-wasm keeps them),
 references as None (null) or, for `(ref.extern N)`, N.  An expected result
 is a `Value` or a pattern: `NanPattern` (`nan:canonical`,
 `nan:arithmetic`), `RefPattern` (`(ref.func)`, `(ref.extern)`: any non-null
-reference of that type) or `Either` (any one of its options).
+reference of that type; `(ref.null)`: any null reference) or `Either` (any
+one of its options).
 """
 
 from __future__ import annotations
@@ -61,7 +62,11 @@ class NanPattern:
 
 @dataclass(frozen=True)
 class RefPattern:
-    type: str  # funcref or externref: any non-null reference of that type
+    """Any reference of `type` (funcref, externref; None: of any type) that
+    is null if `null`, not null otherwise."""
+
+    type: str | None
+    null: bool = False
 
 
 @dataclass(frozen=True)

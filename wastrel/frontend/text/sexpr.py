@@ -83,7 +83,7 @@ class _ToItems(Transformer):  # type: ignore[type-arg]
         super().__init__()
         self.dropped = 0  # annotations dropped whose list is not reduced yet
 
-    def _items(self, children: list) -> list[Item]:
+    def _kept(self, children: list) -> list[Item]:
         if self.dropped:
             kept = [c for c in children if c is not None]
             self.dropped -= len(children) - len(kept)
@@ -91,15 +91,15 @@ class _ToItems(Transformer):  # type: ignore[type-arg]
         return children
 
     def start(self, children: list) -> SList:
-        return SList(self._items(children), 1, 1, 0)
+        return SList(self._kept(children), 1, 1, 0)
 
     def list(self, children: list) -> SList:
         lpar = children[0]
-        return SList(self._items(children[1:-1]), lpar.line, lpar.column, lpar.start_pos)
+        return SList(self._kept(children[1:-1]), lpar.line, lpar.column, lpar.start_pos)
 
     def annotation(self, children: list) -> Annotation | None:
         opener = children[0]
-        items = SList(self._items(children[1:-1]), opener.line, opener.column, opener.start_pos)
+        items = SList(self._kept(children[1:-1]), opener.line, opener.column, opener.start_pos)
         name = _annotation_name(opener)
         if name not in KNOWN_ANNOTATIONS:
             self.dropped += 1
@@ -148,9 +148,10 @@ def decode_utf8(data: bytes) -> str:
 
 def _syntax_error(err: UnexpectedInput, text: str) -> WasmError:
     if isinstance(err, UnexpectedCharacters):
-        char = text[err.pos_in_stream]
-        message = "unclosed string or illegal character in it" if char == '"' else f"illegal character {char!r}"
-        return WasmError("malformed", message, err.pos_in_stream, line=err.line, column=err.column)
+        return _character_error(text, err.pos_in_stream, err.line, err.column)
+    if isinstance(err, UnexpectedToken) and err.token.type == "_BLOCK_TEXT":
+        # No token matched here, and the lexer fell back to comment text.
+        return _character_error(text, err.token.start_pos, err.token.line, err.token.column)
     if isinstance(err, UnexpectedToken) and err.token.type != "$END":
         token = err.token
         what = "`)`" if token.type == "RPAR" else f"token {str(token)!r}"
@@ -161,3 +162,24 @@ def _syntax_error(err: UnexpectedInput, text: str) -> WasmError:
     lines = text.split("\n")
     return WasmError("malformed", f"unexpected end of text: unclosed {what}", len(text),
                      line=len(lines), column=len(lines[-1]) + 1)
+
+
+def _character_error(text: str, pos: int, line: int, column: int) -> WasmError:
+    """The error at `pos`, where no token starts: an illegal character, or a
+    string that is not closed or holds one."""
+    message = f"illegal character {text[pos]!r}"
+    if text[pos] == '"':
+        message = "unclosed string"
+        escaped = False
+        for at in range(pos + 1, len(text)):
+            char = text[at]
+            if escaped or char == "\\":
+                escaped = not escaped
+            elif char == '"':
+                break
+            elif char < " " or char == "\x7f":
+                if char != "\n":
+                    message = f"illegal character {char!r} in a string"
+                    column += at - pos
+                break
+    return WasmError("malformed", message, pos, line=line, column=column)

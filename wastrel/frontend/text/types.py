@@ -84,8 +84,9 @@ def valtypes(cur: Cursor) -> list[str]:
     return out
 
 
-def params(lst: SList) -> list[tuple[Token | None, str]]:
-    """`(param $x t)` or `(param t*)`: (identifier, type) pairs."""
+def declarations(lst: SList) -> list[tuple[Token | None, str]]:
+    """`(param $x t)` or `(param t*)` (or the same with `local`): the
+    (identifier, type) pairs they declare."""
     cur = Cursor(lst, 1)
     name = cur.take_id()
     if name is not None:
@@ -110,7 +111,10 @@ class TypeUse:
         return FuncType(tuple(t for _, t in self.params), tuple(self.results))
 
 
-def typeuse(cur: Cursor, where: Item) -> TypeUse:
+def typeuse(cur: Cursor, where: Item, *, named_params: bool = True) -> TypeUse:
+    """A type use; `named_params` says whether its parameters may have
+    identifiers (those of functions may, those of blocks and call_indirect
+    not)."""
     ref = None
     type_list = cur.take_list("type")
     if type_list is not None:
@@ -121,7 +125,10 @@ def typeuse(cur: Cursor, where: Item) -> TypeUse:
     results: list[str] = []
     inline = False
     while (lst := cur.take_list("param")) is not None:
-        pairs += params(lst)
+        declared = declarations(lst)
+        if not named_params and declared and declared[0][0] is not None:
+            raise fail("unexpected token: a parameter here cannot have an identifier", declared[0][0])
+        pairs += declared
         inline = True
     while (lst := cur.take_list("result")) is not None:
         results += valtypes(Cursor(lst, 1))
