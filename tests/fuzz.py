@@ -717,6 +717,30 @@ def compare(wasm: bytes, calls: list[Call], expected: Run, got: Run) -> tuple[st
     return "ok", "", len(calls), None
 
 
+def signature(result: Result) -> str:
+    """A finding's kind, for grouping: the same bug usually gives the same one."""
+    import re
+
+    text = result.detail
+    m = re.search(r"internal error in pass ([\w-]+): ([^(\n]*)", text)
+    if m:
+        return f"internal error in pass {m[1]}: {m[2].strip()}"
+    m = re.search(r"error: (.*)", text)
+    if "compiling the generated C failed" in text and m:
+        return "C compiler: " + re.sub(r"‘[^’]*’", "‘…’", m[1])
+    if text.startswith("wastrel compile"):
+        return text.splitlines()[-1][:120]
+    m = re.search(r"wasmtime: (.*)\n  wastrel:  (.*)", text)
+    if m:
+        a, b = m[1], m[2]
+        if a.startswith("results") and b.startswith("results"):
+            return "different results"
+        if b.startswith("error unexpected output"):
+            return "wastrel: " + re.sub(r" \S+\\n.*", "", b[len("error unexpected output '") :])
+        return f"wasmtime {a.split(' [')[0]} / wastrel {b.split(' [')[0]}"
+    return text.splitlines()[0][:120] if text else result.status
+
+
 def check_module(seed: int, wasm: bytes, calls: list[Call] | None, cache_dir: Path | None, work: Path, fit: bool = False) -> Result:
     """Runs one module both ways and compares.  `calls` None: planned from
     `seed`; `fit`: leave out the calls that do not fit the module's exports."""
@@ -844,7 +868,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="parallel seeds (default: the CPU count)")
     p.add_argument("--keep", type=Path, metavar="DIR", help="save each finding's module and calls here")
     p.add_argument("--verbose", action="store_true", help="a line per seed")
-    p.add_argument("--quiet", action="store_true", help="findings and the summary only")
+    p.add_argument("--quiet", action="store_true", help="the summary, and each kind of finding once in full")
     p.add_argument("--replay", type=Path, metavar="CASE.json", help="run a saved case")
     p.add_argument("--check", type=Path, metavar="M.wasm", help="exit 0 iff this module gives a finding")
     p.add_argument("--calls", type=Path, metavar="CASE.json", help="with --check: make these calls (those that fit)")
@@ -879,6 +903,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def fuzz(seeds: list[int], jobs: int, cache: Path, keep: Path | None, verbose: bool, quiet: bool) -> int:
     counts: dict[str, int] = {}
+    kinds: dict[str, list[int]] = {}
     findings: list[Result] = []
     calls = returned = 0
     started = time.monotonic()
@@ -892,7 +917,13 @@ def fuzz(seeds: list[int], jobs: int, cache: Path, keep: Path | None, verbose: b
             returned += result.returned
             if result.status in ("finding", "harness-error"):
                 findings.append(result)
-                report(result, keep)
+                kinds.setdefault(signature(result), []).append(result.seed)
+                if not quiet or kinds[signature(result)] == [result.seed]:
+                    report(result, keep)
+                else:
+                    print(f"seed {result.seed}: finding: {signature(result)} (seen before)", flush=True)
+                    if keep is not None:
+                        save_case(keep, f"seed-{result.seed}", result)
             elif verbose or (result.status in ("inconclusive", "wasmtime-error") and not quiet):
                 print(f"seed {result.seed}: {result.status} ({result.calls} calls, {result.seconds:.1f} s) {result.detail}", flush=True)
             if not quiet and not verbose and done % 50 == 0:
@@ -900,7 +931,9 @@ def fuzz(seeds: list[int], jobs: int, cache: Path, keep: Path | None, verbose: b
     summary = ", ".join(f"{n} {k}" for k, n in sorted(counts.items()))
     print(f"\n{len(seeds)} seeds in {time.monotonic() - started:.0f} s: {summary}; {calls} calls compared ({returned} returned, {calls - returned} trapped)")
     if findings:
-        print("findings: seeds " + ", ".join(str(r.seed) for r in sorted(findings, key=lambda r: r.seed)))
+        print("findings by kind:")
+        for kind, found in sorted(kinds.items(), key=lambda item: -len(item[1])):
+            print(f"  {len(found):4}  {kind}   (seeds {', '.join(map(str, sorted(found)[:12]))}{', ...' if len(found) > 12 else ''})")
     return 1 if findings else 0
 
 

@@ -1,13 +1,14 @@
 /* wasi_readdir.c -- WASI preview 1: fd_readdir.
  *
- * A read from cookie 0 takes a snapshot of the whole directory, "." and
- * ".." included; a cookie is an index into that snapshot (the d_next of an
- * entry is its index + 1), so later reads continue where the guest says
- * even if the directory changes meanwhile.  Entries are packed as the spec
- * says: a 24-byte dirent then the name, not NUL-terminated; the last one is
- * cut at the end of the buffer, and a full buffer tells the guest to read
- * again.  The inode of "." is the directory's own, as fstat reports it
- * (some file systems report another in their listing).
+ * A read from cookie 0 takes a snapshot of the whole directory: "." and
+ * ".." first (as in wasmtime), then the other entries in the file system's
+ * order.  A cookie is an index into that snapshot (the d_next of an entry
+ * is its index + 1), so later reads continue where the guest says even if
+ * the directory changes meanwhile.  Entries are packed as the spec says: a
+ * 24-byte dirent then the name, not NUL-terminated; the last one is cut at
+ * the end of the buffer, and a full buffer tells the guest to read again.
+ * The inode of "." is the directory's own, as fstat reports it (some file
+ * systems report another in their listing).
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -74,7 +75,6 @@ static int add_entry(fd_listing *l, int dirfd, const char *name, uint64_t ino, u
   uint8_t type = dirent_type(d_type);
   if (d_type == DT_UNKNOWN && fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0)
     type = filetype_of_mode(st.st_mode);
-  if (strcmp(name, ".") == 0 && fstat(dirfd, &st) == 0) ino = st.st_ino;
   memcpy(l->names + l->names_len, name, len);
   l->entries[l->count++] = (listing_entry){ino, type, (uint32_t)len, l->names_len};
   l->names_len += len;
@@ -84,17 +84,24 @@ static int add_entry(fd_listing *l, int dirfd, const char *name, uint64_t ino, u
 /* Reads the whole directory `dirfd` from its start. */
 static uint32_t take_snapshot(int dirfd, fd_listing **out) {
   fd_listing *l = calloc(1, sizeof *l);
-  if (!l) return ERRNO_NOMEM;
+  struct stat st;
+  if (!l || fstat(dirfd, &st) != 0 || !add_entry(l, dirfd, ".", st.st_ino, DT_DIR) ||
+      !add_entry(l, dirfd, "..", 0, DT_DIR)) {
+    fd_listing_free(l);
+    return ERRNO_NOMEM;
+  }
   char buf[32768];
   long n = lseek(dirfd, 0, SEEK_SET) < 0 ? -1 : 0;
   while (n >= 0 && (n = syscall(SYS_getdents64, dirfd, buf, sizeof buf)) > 0) {
     for (long at = 0; at < n;) {
       struct dirent64 *d = (struct dirent64 *)(buf + at);
+      at += d->d_reclen;
+      if (strcmp(d->d_name, "..") == 0) l->entries[1].ino = d->d_ino;
+      if (strcmp(d->d_name, ".") == 0 || strcmp(d->d_name, "..") == 0) continue;
       if (!add_entry(l, dirfd, d->d_name, d->d_ino, d->d_type)) {
         fd_listing_free(l);
         return ERRNO_NOMEM;
       }
-      at += d->d_reclen;
     }
   }
   if (n < 0) {

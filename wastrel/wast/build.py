@@ -73,21 +73,28 @@ class ScriptBuild:
             return
         if name:
             self.named[name] = instance
+        step = Step(line, "S_INSTANTIATE", instance.ctx.prefix, linkable=instance.linkable)
         if expect_trap is None:
             self.current = instance
-            self.steps.append(Step(line, "S_INSTANTIATE", instance.ctx.prefix))
         else:
-            self.steps.append(Step(line, "S_INSTANTIATE", instance.ctx.prefix, outcome="O_TRAP", trap=expect_trap))
+            step.outcome, step.trap = "O_TRAP", expect_trap
+        self.steps.append(step)
 
     def instantiate(self, module: Module) -> Instance:
         program: Program = run_pipeline(module, RunOptions(stop_after="lower-control"), start_after="decode")
         prefix = f"m{len(self.modules_c) + 1}_"
-        printer = ModulePrinter(program, prefix, ScriptLinker(self.registry), self.type_ids)
+        linker = ScriptLinker(self.registry)
+        printer = ModulePrinter(program, prefix, linker, self.type_ids)
         text = printer.text()
         ctx = printer.ctx
         exported = [(e.name, module.global_types()[e.index].type, ctx.globals[e.index]) for e in module.exports if e.kind == "global"]
-        self.modules_c.append(f"/* module {prefix[:-1]} */\n{text}\n{global_exports(prefix, exported)}\n")
-        return Instance(module, ctx)
+        parts = [f"/* module {prefix[:-1]} */", text, global_exports(prefix, exported)]
+        linkable = "NULL"
+        if linker.runtime_checks:
+            linkable = f"{prefix}linkable"
+            parts.append(f"static int {linkable}(void) {{ return {' && '.join(linker.runtime_checks)}; }}")
+        self.modules_c.append("\n".join(parts) + "\n")
+        return Instance(module, ctx, linkable)
 
     def define(self, name: str | None, load: Callable[[], Module]) -> None:
         """`(module definition ...)`: instantiated later, by `(module instance ...)`."""
@@ -124,7 +131,7 @@ class ScriptBuild:
 
     def unlinkable(self, line: int, load: Callable[[], Module], message: str) -> None:
         try:
-            self.instantiate(load())
+            instance = self.instantiate(load())
         except LinkError:
             self.decided.append(Outcome(line, True))
             return
@@ -133,7 +140,12 @@ class ScriptBuild:
                 raise Unsupported(e.message.removeprefix("unsupported feature: ")) from e
             self.decided.append(Outcome(line, False, f"module rejected: {e}"))
             return
-        self.decided.append(Outcome(line, False, f"module linked, expected \"{message}\""))
+        if instance.linkable == "NULL":
+            self.decided.append(Outcome(line, False, f"module linked, expected \"{message}\""))
+        else:  # only the sizes of imported memories or tables can still fail it
+            step = Step(line, "S_INSTANTIATE", instance.ctx.prefix, linkable=instance.linkable)
+            step.outcome, step.trap = "O_UNLINKABLE", message
+            self.steps.append(step)
 
     # -- actions -------------------------------------------------------------------
 
@@ -161,7 +173,9 @@ class ScriptBuild:
         table = "globals" if kind == "get" else "exports"
         target = f"&{instance.ctx.prefix}{table}[{position}]"
         step_kind = "S_GET" if kind == "get" else "S_INVOKE"
-        self.steps.append(Step(line, step_kind, instance.ctx.prefix, target, args, outcome, results or [], trap))
+        self.steps.append(
+            Step(line, step_kind, instance.ctx.prefix, target=target, args=args, outcome=outcome, results=results or [], trap=trap)
+        )
 
     # -- the C program ---------------------------------------------------------------
 

@@ -97,6 +97,20 @@ static void check_results(const w_step *s, const char *types, const w_value *val
 
 static void run_step(const w_step *s) {
   run r = {.step = s};
+  if (s->kind == S_INSTANTIATE && (s->linkable || s->outcome == O_UNLINKABLE)) {
+    int linkable = !s->linkable || s->linkable();
+    if (s->outcome == O_UNLINKABLE) {
+      if (linkable)
+        fail(s, "linked, expected \"%s\"", s->trap);
+      else
+        passed++;
+      return;
+    }
+    if (!linkable) {
+      fail(s, "incompatible import type (a memory or table is too small)");
+      return;
+    }
+  }
   int (*body)(void *) = instantiate;
   if (s->kind == S_GET) {
     const w_global_export *g = s->global;

@@ -39,12 +39,14 @@ typedef enum w_outcome {
   O_ANY,     /* a plain action, or a module: must not trap */
   O_RETURN,  /* assert_return: these results */
   O_TRAP,    /* assert_trap / assert_uninstantiable: this trap */
+  O_UNLINKABLE, /* assert_unlinkable: the link check fails */
 } w_outcome;
 
 typedef struct w_step {
   int line;
   w_step_kind kind;
   void (*instantiate)(void);        /* S_INSTANTIATE */
+  int (*linkable)(void);            /* S_INSTANTIATE: imports' sizes fit, or NULL */
   const w_export *export;           /* S_INVOKE */
   const w_global_export *global;    /* S_GET */
   const w_value *args;

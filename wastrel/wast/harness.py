@@ -62,7 +62,8 @@ class Step:
     prefix: str  # the instance's symbol prefix
     target: str = "NULL"  # S_INVOKE: &<prefix>exports[k]; S_GET: &<prefix>globals[k]
     args: list[Value] = field(default_factory=list)
-    outcome: str = "O_ANY"  # O_ANY | O_RETURN | O_TRAP
+    outcome: str = "O_ANY"  # O_ANY | O_RETURN | O_TRAP | O_UNLINKABLE
+    linkable: str = "NULL"  # S_INSTANTIATE: the C function checking imported sizes
     results: list[Expected] = field(default_factory=list)
     trap: str = ""
 
@@ -104,7 +105,7 @@ def steps_c(steps: list[Step], script_name: str) -> str:
         export = s.target if s.kind == "S_INVOKE" else "NULL"
         global_ = s.target if s.kind == "S_GET" else "NULL"
         rows.append(
-            f"  {{{s.line}, {s.kind}, {instantiate}, {export}, {global_}, {args}, {len(s.args)}, "
+            f"  {{{s.line}, {s.kind}, {instantiate}, {s.linkable}, {export}, {global_}, {args}, {len(s.args)}, "
             f"{s.outcome}, {results}, {len(s.results)}, \"{c_string(s.trap)}\"}},"
         )
     out.append("const w_step w_steps[] = {\n" + "\n".join(rows) + ("\n" if rows else "") + "  {0},\n};")

@@ -4,7 +4,9 @@ instances registered so far and the `spectest` host module.
 The spec's rules (import matching): a function import needs an export of
 the same type; a global, the same value type and mutability; a memory or
 table, limits at least as large, with a maximum no larger than the import's
-(if it has one), and for tables the same element type.  Anything else is
+(if it has one), and for tables the same element type.  A memory's or
+table's current size is known only when the program runs, so the minimum
+is checked then (`runtime_checks`).  Anything else is
 `unknown import` or `incompatible import type`, the words the scripts'
 `assert_unlinkable` expect.
 """
@@ -24,6 +26,7 @@ class Instance:
 
     module: Module
     ctx: ModuleContext
+    linkable: str = "NULL"  # the C function checking imported memories' and tables' sizes
 
     def export(self, name: str, kind: str) -> int | None:
         for export in self.module.exports:
@@ -76,9 +79,7 @@ class Spectest:
         return f"spectest_{name}", self.GLOBALS[name]
 
 
-def _limits_match(actual: Limits, wanted: Limits) -> bool:
-    if actual.min < wanted.min:
-        return False
+def _max_matches(actual: Limits, wanted: Limits) -> bool:
     return wanted.max is None or (actual.max is not None and actual.max <= wanted.max)
 
 
@@ -87,6 +88,10 @@ class ScriptLinker:
 
     def __init__(self, registry: dict[str, Instance | Spectest]):
         self.registry = registry
+        # The sizes of memories and tables change as they grow, so an
+        # import's minimum is checked when the module is instantiated: C
+        # conditions that must all hold.
+        self.runtime_checks: list[str] = []
 
     def lookup(self, imp: Import) -> tuple[Instance | Spectest, object]:
         instance = self.registry.get(imp.module)
@@ -105,15 +110,17 @@ class ScriptLinker:
     def memory(self, imp: Import, mtype: MemoryType) -> str:
         instance, index = self.lookup(imp)
         c_name, actual = instance.memory(index)  # type: ignore[arg-type]
-        if not _limits_match(actual.limits, mtype.limits):
+        if not _max_matches(actual.limits, mtype.limits):
             raise LinkError(f"incompatible import type {imp.module}.{imp.name}: memory limits")
+        self.runtime_checks.append(f"w_memory_size(&{c_name}) >= {mtype.limits.min}u")
         return c_name
 
     def table(self, imp: Import, ttype: TableType) -> str:
         instance, index = self.lookup(imp)
         c_name, actual = instance.table(index)  # type: ignore[arg-type]
-        if actual.elem != ttype.elem or not _limits_match(actual.limits, ttype.limits):
+        if actual.elem != ttype.elem or not _max_matches(actual.limits, ttype.limits):
             raise LinkError(f"incompatible import type {imp.module}.{imp.name}: table type")
+        self.runtime_checks.append(f"w_table_size(&{c_name}) >= {ttype.limits.min}u")
         return c_name
 
     def global_(self, imp: Import, gtype: GlobalType) -> str:

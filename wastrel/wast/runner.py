@@ -46,12 +46,26 @@ def run_scripts(paths: list[Path], toolchain: Toolchain, jobs: int | None = None
 
 
 def run_script(path: Path, toolchain: Toolchain) -> ScriptResult:
-    result = ScriptResult(str(path))
     try:
-        commands = read_script(path.read_bytes())
+        return _run_script(path, toolchain)
+    except Exception as e:  # one script's internal error must not stop the others
+        result = ScriptResult(str(path), failed=1)
+        result.failures.append((0, f"internal error: {type(e).__name__}: {e}"))
+        return result
+
+
+def _run_script(path: Path, toolchain: Toolchain) -> ScriptResult:
+    result = ScriptResult(str(path))
+    text = path.read_bytes()
+    try:
+        commands = read_script(text)
     except WasmError as e:
-        result.failed = 1
-        result.failures.append((e.line or 0, f"cannot read the script: {e}"))  # type: ignore[attr-defined]
+        if e.kind == "unsupported":  # count the commands roughly: the script could not be read
+            result.skipped = max(1, text.count(b"(assert_") + text.count(b"(module"))
+            result.skip_reason = e.message.removeprefix("unsupported feature: ")
+        else:
+            result.failed = 1
+            result.failures.append((getattr(e, "line", None) or 0, f"cannot read the script: {e}"))
         return result
     build = ScriptBuild(path.name)
     try:
