@@ -195,7 +195,7 @@ def test_tokens_run_as_far_as_they_can() -> None:
         ("NUM", "0$l"), ("RESERVED", '$l"a"'), ("KEYWORD", "i32.const0"), ("ID", "$l$l"),
     ]  # fmt: skip
     assert "'0$l'" in error("(module (func br 0$l))").message
-    assert "unexpected token '@'" in error("(module ( @a))").message
+    assert "unexpected token '@a'" in error("(module ( @a))").message
 
 
 def test_annotations() -> None:

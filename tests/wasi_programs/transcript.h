@@ -79,7 +79,11 @@ static unsigned read_text(const char *label, __wasi_fd_t fd, size_t size) {
   return e;
 }
 
-/* Every right a file or directory can have. */
+/* Every right a file or directory can have; all but those that need a
+ * file opened for writing (what a directory can be opened with). */
 #define ALL_RIGHTS ((__wasi_rights_t)0x3fffffff)
+#define DIR_RIGHTS                                                                    \
+  (ALL_RIGHTS & ~(__WASI_RIGHTS_FD_WRITE | __WASI_RIGHTS_FD_DATASYNC |                \
+                  __WASI_RIGHTS_FD_ALLOCATE | __WASI_RIGHTS_FD_FILESTAT_SET_SIZE))
 
 #endif

@@ -4,9 +4,6 @@
 #include "transcript.h"
 
 #define FILE_RIGHTS ALL_RIGHTS
-#define DIR_RIGHTS                                                                    \
-  (ALL_RIGHTS & ~(__WASI_RIGHTS_FD_WRITE | __WASI_RIGHTS_FD_DATASYNC |                \
-                  __WASI_RIGHTS_FD_ALLOCATE | __WASI_RIGHTS_FD_FILESTAT_SET_SIZE))
 
 static void show_stat(const char *label, __wasi_fd_t fd) {
   __wasi_filestat_t st;

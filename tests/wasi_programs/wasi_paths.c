@@ -6,9 +6,6 @@
 #include "transcript.h"
 
 #define FOLLOW __WASI_LOOKUPFLAGS_SYMLINK_FOLLOW
-#define DIR_RIGHTS                                                                    \
-  (ALL_RIGHTS & ~(__WASI_RIGHTS_FD_WRITE | __WASI_RIGHTS_FD_DATASYNC |                \
-                  __WASI_RIGHTS_FD_ALLOCATE | __WASI_RIGHTS_FD_FILESTAT_SET_SIZE))
 
 /* path_open with a path of explicit length, closing what it opens. */
 __attribute__((import_module("wasi_snapshot_preview1"), import_name("path_open")))

@@ -6,9 +6,6 @@
 
 #include "transcript.h"
 
-#define DIR_RIGHTS                                                                    \
-  (ALL_RIGHTS & ~(__WASI_RIGHTS_FD_WRITE | __WASI_RIGHTS_FD_DATASYNC |                \
-                  __WASI_RIGHTS_FD_ALLOCATE | __WASI_RIGHTS_FD_FILESTAT_SET_SIZE))
 
 typedef struct entry {
   char name[64];

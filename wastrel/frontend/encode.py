@@ -347,22 +347,26 @@ def encode_module(module: Module) -> bytes:
 # -- comparing modules ----------------------------------------------------------------
 
 
-def _instrs(instrs: tuple[Instr, ...] | None) -> tuple[Instr, ...] | None:
-    return None if instrs is None else tuple(Instr(i.op, i.args) for i in instrs)
+def _no_offsets(instrs: tuple[Instr, ...]) -> tuple[Instr, ...]:
+    return tuple(Instr(i.op, i.args) for i in instrs)
 
 
 def without_offsets(module: Module) -> Module:
     """`module` with every offset set to 0, so that modules read from
     different sources (binary, text, encoder round trips) compare equal."""
+
+    def offset_expr(expr: tuple[Instr, ...] | None) -> tuple[Instr, ...] | None:
+        return None if expr is None else _no_offsets(expr)
+
     return dataclasses.replace(
         module,
         imports=tuple(dataclasses.replace(i, offset=0) for i in module.imports),
-        funcs=tuple(Func(f.type_index, f.locals, _instrs(f.body)) for f in module.funcs),  # type: ignore[arg-type]
-        globals=tuple(Global(g.type, _instrs(g.init)) for g in module.globals),  # type: ignore[arg-type]
+        funcs=tuple(Func(f.type_index, f.locals, _no_offsets(f.body)) for f in module.funcs),
+        globals=tuple(Global(g.type, _no_offsets(g.init)) for g in module.globals),
         exports=tuple(dataclasses.replace(e, offset=0) for e in module.exports),
         elems=tuple(
-            Elem(e.mode, e.type, tuple(_instrs(x) for x in e.init), e.table, _instrs(e.offset_expr))  # type: ignore[misc]
+            Elem(e.mode, e.type, tuple(_no_offsets(x) for x in e.init), e.table, offset_expr(e.offset_expr))
             for e in module.elems
         ),
-        datas=tuple(Data(d.mode, d.init, d.memory, _instrs(d.offset_expr)) for d in module.datas),
+        datas=tuple(Data(d.mode, d.init, d.memory, offset_expr(d.offset_expr)) for d in module.datas),
     )

@@ -14,8 +14,8 @@
  * rejects O_DIRECTORY with O_CREAT or O_TRUNC (ERRNO_INVAL).
  *
  * path_open opens a file for reading if the rights asked for include
- * fd_read or fd_readdir, for writing if they include fd_write,
- * fd_datasync, fd_allocate or fd_filestat_set_size; the new descriptor
+ * fd_read or fd_readdir, for writing if they include fd_write, fd_allocate
+ * or fd_filestat_set_size (which need it on Linux); the new descriptor
  * gets the rights asked for that the directory can pass on and that apply
  * to what was opened.
  */
@@ -57,8 +57,7 @@ static uint32_t on_last_component(uint32_t fd, rights needed, uint32_t path, uin
 /* The host open flags for a path_open. */
 static int open_flags(uint32_t dirflags, uint32_t oflags, uint32_t fdflags, rights base) {
   int read = (base & (RIGHT_FD_READ | RIGHT_FD_READDIR)) != 0;
-  int write = (base & (RIGHT_FD_WRITE | RIGHT_FD_DATASYNC | RIGHT_FD_ALLOCATE |
-                       RIGHT_FD_FILESTAT_SET_SIZE)) != 0;
+  int write = (base & (RIGHT_FD_WRITE | RIGHT_FD_ALLOCATE | RIGHT_FD_FILESTAT_SET_SIZE)) != 0;
   int flags = (write ? (read ? O_RDWR : O_WRONLY) : O_RDONLY) | O_NOCTTY;
   if (!(dirflags & LOOKUP_SYMLINK_FOLLOW)) flags |= O_NOFOLLOW;
   if (oflags & OFLAGS_CREAT) flags |= O_CREAT;

@@ -62,7 +62,7 @@ class ModuleContext:
         self.types: list[FuncType] = []
         self._first_of: dict[FuncType, int] = {}
         self.needs_data_count = False  # a body uses memory.init or data.drop
-        self._forward_blocks: list[tuple[list[Instr], int, Token]] = []
+        self._forward_blocks: list[tuple[list[Instr], int, Token]] = []  # (body, position, type)
 
     def resolve(self, space: str, ref: Token) -> int:
         return self.spaces[space].resolve(ref)
@@ -98,10 +98,11 @@ class ModuleContext:
         """The type index of a function's (or call_indirect's) type use."""
         return self._index_of(use.signature()) if use.ref is None else self._referenced(use)
 
-    def block_type(self, use: TypeUse, out: list[Instr], op: Token) -> FuncType | None:
-        """The type of a block, if known now; otherwise (a type added later
-        by some other use) `patch_forward_blocks` sets it when the instruction
-        is appended to `out`."""
+    def block_type(self, use: TypeUse, out: list[Instr] | None) -> FuncType | None:
+        """The type of a block whose instruction is about to be appended to
+        `out`.  If `(type x)` names a type not there yet (one a later type use
+        will add), the instruction gets its type in `patch_forward_blocks`
+        -- or, when there is no `out` to patch, this is an error."""
         if use.ref is None:
             signature = use.signature()
             if signature.params or len(signature.results) > 1:
@@ -110,6 +111,8 @@ class ModuleContext:
         index = self._referenced(use)
         if index < len(self.types):
             return self.types[index]
+        if out is None:
+            raise _unknown_type(index, use.ref)
         self._forward_blocks.append((out, len(out), use.ref))
         return None
 
@@ -118,5 +121,10 @@ class ModuleContext:
             instr = out[position]
             index = self.resolve("type", ref)
             if index >= len(self.types):
-                raise WasmError("invalid", f"unknown type {index}", ref.start_pos, line=ref.line, column=ref.column)
+                raise _unknown_type(index, ref)
             out[position] = Instr(instr.op, (self.types[index],), instr.offset)
+
+
+def _unknown_type(index: int, ref: Token) -> WasmError:
+    """A block type naming no type: invalid (as the decoder says)."""
+    return WasmError("invalid", f"unknown type {index}", ref.start_pos, line=ref.line, column=ref.column)

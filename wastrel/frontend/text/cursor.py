@@ -43,9 +43,6 @@ class Cursor:
         self.lst = lst
         self.pos = start
 
-    def __repr__(self) -> str:
-        return f"Cursor({self.lst[self.pos:]!r})"
-
     def done(self) -> bool:
         return self.pos >= len(self.lst)
 
@@ -147,9 +144,9 @@ class Cursor:
 
     def take_unsigned(self, bits: int = 32) -> int | None:
         item = self.peek()
-        if is_unsigned(item):
+        if isinstance(item, Token) and is_unsigned(item):
             self.pos += 1
-            return unsigned(item, bits)  # type: ignore[arg-type]
+            return unsigned(item, bits)
         return None
 
     def index(self, expected: str = "an index") -> Token:

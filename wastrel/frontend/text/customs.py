@@ -41,7 +41,7 @@ class CustomSection:
     data: bytes
 
 
-def _error(message: str, ann: Annotation) -> Exception:
+def _error(message: str, ann: Annotation) -> WasmError:
     return fail(f"@custom annotation: {message}", ann)
 
 

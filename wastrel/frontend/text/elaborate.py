@@ -152,11 +152,11 @@ class _Elaborator:
     def later(self, step: Callable[..., None], *args: object) -> None:
         self.steps.append(partial(step, *args))
 
-    def definition(self, kind: str, lst: SList, cur: Cursor) -> tuple[int, Token | None] | None:
+    def definition(self, kind: str, lst: SList, cur: Cursor) -> int | None:
         """The common head of a func, table, memory or global field: its
         identifier and inline exports, then an inline import, which makes
-        the field an import (recorded here, giving None) or a definition
-        (giving its index and identifier)."""
+        the field an import (read here, giving None) or a definition
+        (giving its index)."""
         ident = cur.take_id()
         exports = []
         while (export := cur.take_list("export")) is not None:
@@ -170,14 +170,15 @@ class _Elaborator:
             index = self.ctx.spaces[kind].add(ident)
         else:
             index = self.import_index(kind, ident, lst)
+        self.name(kind, index, ident)
         for name, pos in exports:
             self.later(self.out.exports.append, Export(name, kind, index, pos))
         if imported is None:
-            return index, ident
+            return index
         inner = Cursor(imported, 1)
         module, name = inner.name("a module name"), inner.name("an import name")
         inner.end()
-        self.import_desc(module, name, kind, index, ident, cur, lst)
+        self.import_desc(module, name, kind, cur, lst)
         return None
 
     def import_index(self, kind: str, ident: Token | None, lst: SList) -> int:
@@ -185,7 +186,7 @@ class _Elaborator:
             raise fail(f"import after {self.first_definition}", lst)
         return self.ctx.spaces[kind].add(ident)
 
-    def import_desc(self, module: str, name: str, kind: str, index: int, ident: Token | None, cur: Cursor, lst: SList) -> None:
+    def import_desc(self, module: str, name: str, kind: str, cur: Cursor, lst: SList) -> None:
         """An import of `kind`, described by the rest of `cur`."""
         desc: ImportDesc | TypeUse
         if kind == "func":
@@ -197,7 +198,6 @@ class _Elaborator:
         else:
             desc = globaltype(cur)
         cur.end()
-        self.name(kind, index, ident)
         self.later(self.import_step, module, name, kind, desc, lst.pos)
 
     def name(self, kind: str, index: int, ident: Token | None) -> None:
@@ -222,15 +222,13 @@ class _Elaborator:
             raise unexpected(desc, "(func ...), (table ...), (memory ...) or (global ...)")
         inner = Cursor(desc, 1)
         ident = inner.take_id()
-        index = self.import_index(kind, ident, lst)
-        self.import_desc(module, name, kind, index, ident, inner, lst)
+        self.name(kind, self.import_index(kind, ident, lst), ident)
+        self.import_desc(module, name, kind, inner, lst)
 
     def func_field(self, lst: SList, cur: Cursor) -> None:
-        defined = self.definition("func", lst, cur)
-        if defined is None:
+        index = self.definition("func", lst, cur)
+        if index is None:
             return
-        index, ident = defined
-        self.name("func", index, ident)
         use = typeuse(cur, lst)
         locals_: Locals = []
         while (local := cur.take_list("local")) is not None:
@@ -238,10 +236,9 @@ class _Elaborator:
         self.later(self.func_step, index, use, locals_, cur, lst)
 
     def table_field(self, lst: SList, cur: Cursor) -> None:
-        defined = self.definition("table", lst, cur)
-        if defined is None:
+        index = self.definition("table", lst, cur)
+        if index is None:
             return
-        index, _ = defined
         if cur.peek_head() == "ref" or cur.peek_keyword() not in (None, "i32", "i64"):
             self.table_with_elems(index, lst, cur)
             return
@@ -268,10 +265,9 @@ class _Elaborator:
         self.later(self.elem_step, "active", index, offset, None if by_index else elem_type, items, lst.pos)
 
     def memory_field(self, lst: SList, cur: Cursor) -> None:
-        defined = self.definition("memory", lst, cur)
-        if defined is None:
+        index = self.definition("memory", lst, cur)
+        if index is None:
             return
-        index, _ = defined
         data = cur.take_list("data")
         if data is None:
             self.out.memories.append(memtype(cur))
@@ -286,11 +282,8 @@ class _Elaborator:
         self.later(self.out.datas.append, segment)
 
     def global_field(self, lst: SList, cur: Cursor) -> None:
-        defined = self.definition("global", lst, cur)
-        if defined is None:
+        if self.definition("global", lst, cur) is None:
             return
-        index, ident = defined
-        self.name("global", index, ident)
         self.later(self.global_step, globaltype(cur), cur, lst.pos)
 
     def export_field(self, lst: SList, cur: Cursor) -> None:

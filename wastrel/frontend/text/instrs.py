@@ -40,7 +40,7 @@ def _unsupported_feature(op: str) -> str | None:
     prefix = op.split(".", 1)[0]
     if prefix in ("v128", "i8x16", "i16x8", "i32x4", "i64x2", "f32x4", "f64x2"):
         return "SIMD"
-    if prefix in ("struct", "array", "i31", "any", "extern") or op in ("ref.i31", "ref.eq", "ref.test", "ref.cast"):
+    if prefix in ("struct", "array", "i31", "any", "extern") or op in ("ref.i31", "ref.eq"):
         return "GC"
     if op.startswith(("br_on_cast", "ref.cast", "ref.test")):
         return "GC"
@@ -50,7 +50,7 @@ def _unsupported_feature(op: str) -> str | None:
         return "tail calls"
     if op in ("try", "try_table", "catch", "catch_all", "catch_ref", "catch_all_ref", "throw", "throw_ref", "rethrow", "delegate"):
         return "exceptions"
-    if ".atomic." in op or op.startswith("memory.atomic") or op == "atomic.fence":
+    if ".atomic." in op or op == "atomic.fence":
         return "threads"
     if op == "memory.discard":
         return "memory control"
@@ -117,12 +117,11 @@ class Body:
                 raise unexpected(item, "an instruction")
         self.check_no_pending_hint()
 
-    def finish(self, end_at: Token | SList) -> list[Instr]:
-        """The instructions, closed by the final `end` of a body."""
+    def finish(self, end_at: SList) -> None:
+        """Close a function body with its final `end`."""
         if self.labels:
             raise fail("unclosed block: `end` expected", end_at)
         self.emit("end", (), end_at)
-        return self.instrs
 
     def plain(self, op: Token, cur: Cursor) -> None:
         hint = self.take_hint()
@@ -181,7 +180,8 @@ class Body:
     # -- blocks and labels ----------------------------------------------------------
 
     def open_block(self, op: Token, label: Token | None, use: TypeUse, hint: int | None) -> None:
-        functype = self.ctx.block_type(use, self.instrs, op)
+        # In a function body, a block type may name a type some later use adds.
+        functype = self.ctx.block_type(use, self.instrs if self.locals is not None else None)
         self.emit(str(op), (functype,), op, hint)
         self.labels.append(id_name(label) if label is not None else None)
 

@@ -32,7 +32,7 @@ from wastrel.frontend.text.literals import string_name
 KNOWN_ANNOTATIONS = ("custom", "metadata.code.branch_hint")
 
 
-class SList(list):  # type: ignore[type-arg]
+class SList(list["Item"]):
     """A parenthesised list: its items, and where its `(` is."""
 
     __slots__ = ("line", "column", "pos")
@@ -68,15 +68,13 @@ class Annotation:
 Item = Union[Token, SList, Annotation]
 
 
-def fail(message: str, where: Item | None = None, *, kind: str = "malformed") -> WasmError:
+def fail(message: str, where: Item, *, kind: str = "malformed") -> WasmError:
     """A WasmError about `where` (a token, list or annotation), to raise."""
-    if where is None:
-        return WasmError(kind, message)
     return WasmError(kind, message, where.start_pos if isinstance(where, Token) else where.pos,
                      line=where.line, column=where.column)
 
 
-class _ToItems(Transformer):  # type: ignore[type-arg]
+class _ToItems(Transformer[Token, SList]):
     """Builds the items as the parser reduces (no intermediate tree)."""
 
     def __init__(self) -> None:
@@ -115,6 +113,8 @@ def _annotation_name(opener: Token) -> str:
     return name
 
 
+# One parser for all texts (building it takes a while); `parse` is therefore
+# not to be called from two threads at once.
 _TRANSFORMER = _ToItems()
 _PARSER = Lark(
     (Path(__file__).with_name("grammar.lark")).read_text(),
@@ -128,7 +128,7 @@ _PARSER = Lark(
 def parse(text: str | bytes) -> SList:
     """All items of `text` (UTF-8 if bytes), as one list at line 1, column 1."""
     if isinstance(text, bytes):
-        text = decode_utf8(text)
+        text = _decode_utf8(text)
     _TRANSFORMER.dropped = 0
     try:
         return _PARSER.parse(text)
@@ -136,7 +136,7 @@ def parse(text: str | bytes) -> SList:
         raise _syntax_error(err, text) from None
 
 
-def decode_utf8(data: bytes) -> str:
+def _decode_utf8(data: bytes) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as err:
@@ -167,19 +167,15 @@ def _syntax_error(err: UnexpectedInput, text: str) -> WasmError:
 def _character_error(text: str, pos: int, line: int, column: int) -> WasmError:
     """The error at `pos`, where no token starts: an illegal character, or a
     string that is not closed or holds one."""
-    message = f"illegal character {text[pos]!r}"
-    if text[pos] == '"':
-        message = "unclosed string"
-        escaped = False
-        for at in range(pos + 1, len(text)):
-            char = text[at]
-            if escaped or char == "\\":
-                escaped = not escaped
-            elif char == '"':
-                break
-            elif char < " " or char == "\x7f":
-                if char != "\n":
-                    message = f"illegal character {char!r} in a string"
-                    column += at - pos
-                break
+    if text[pos] != '"':
+        return WasmError("malformed", f"illegal character {text[pos]!r}", pos, line=line, column=column)
+    at = pos + 1
+    while at < len(text) and text[at] != '"':
+        char = text[at]
+        if char == "\n":
+            break
+        if char < " " or char == "\x7f":
+            return WasmError("malformed", f"illegal character {char!r} in a string", at, line=line, column=column + at - pos)
+        at += 2 if char == "\\" else 1
+    message = "unclosed string" if at >= len(text) or text[at] == "\n" else "malformed string"
     return WasmError("malformed", message, pos, line=line, column=column)

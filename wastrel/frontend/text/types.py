@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from lark import Token
 
+from wastrel.frontend.errors import WasmError
 from wastrel.frontend.text.cursor import Cursor, unexpected
 from wastrel.frontend.text.sexpr import Item, SList, fail
 from wastrel.ir.wasm import REFTYPES, FuncType, GlobalType, Limits, MemoryType, TableType
@@ -36,7 +37,7 @@ UNSUPPORTED_HEAPTYPES = {"exn": "exceptions (exnref)", "noexn": "exceptions (exn
 }
 
 
-def _unsupported(feature: str, where: Item) -> Exception:
+def _unsupported(feature: str, where: Item) -> WasmError:
     return fail(f"unsupported feature: {feature}", where, kind="unsupported")
 
 
@@ -158,9 +159,8 @@ def limits(cur: Cursor) -> Limits:
 
 def _address_type(cur: Cursor) -> None:
     """An optional address type; only i32 is supported."""
-    item = cur.peek()
-    if cur.take_keyword("i64"):
-        raise _unsupported("memory64 (64-bit addresses)", item)  # type: ignore[arg-type]
+    if (word := cur.take_keyword("i64")) is not None:
+        raise _unsupported("memory64 (64-bit addresses)", word)
     cur.take_keyword("i32")
 
 
@@ -173,11 +173,10 @@ def tabletype(cur: Cursor) -> TableType:
 def memtype(cur: Cursor) -> MemoryType:
     _address_type(cur)
     lim = limits(cur)
-    item = cur.peek()
-    if cur.take_keyword("shared"):
-        raise _unsupported("threads (shared memory)", item)  # type: ignore[arg-type]
-    if cur.peek_head() == "pagesize":
-        raise _unsupported("custom page sizes", cur.peek())  # type: ignore[arg-type]
+    if (word := cur.take_keyword("shared")) is not None:
+        raise _unsupported("threads (shared memory)", word)
+    if (lst := cur.take_list("pagesize")) is not None:
+        raise _unsupported("custom page sizes", lst)
     return MemoryType(lim)
 
 
