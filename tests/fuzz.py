@@ -605,11 +605,15 @@ def wastrel_env(cache_dir: Path | None) -> dict[str, str]:
     return env
 
 
+OPT_LEVEL: str | None = None  # wastrel compile -O (None: wastrel's default)
+
+
 def compile_wastrel(wasm_path: Path, program: Path, cache_dir: Path | None) -> str | None:
     """None on success, else what went wrong."""
+    opt = ["-O", OPT_LEVEL] if OPT_LEVEL else []
     try:
         run = subprocess.run(
-            [sys.executable, "-m", "wastrel", "compile", str(wasm_path), "-o", str(program)],
+            [sys.executable, "-m", "wastrel", "compile", str(wasm_path), "-o", str(program), *opt],
             capture_output=True, text=True, timeout=COMPILE_TIMEOUT, env=wastrel_env(cache_dir), cwd=REPO,
         )  # fmt: skip
     except subprocess.TimeoutExpired:
@@ -661,9 +665,20 @@ def _wastrel_outcome(block: str, results: list[str] | None) -> tuple:
     if traps and len(lines) == 1:
         message = traps[0][len("wasm trap: ") :]
         return ("stack",) if message == "call stack exhausted" else ("trap", {message})
-    if results is None or traps or len(lines) != len(results):
+    if results is None or traps or len(lines) != len(results) or not all(map(_printed_as, results, lines)):
         return ("error", f"unexpected output {block!r}")
     return ("ok", [norm_value(t, line) for t, line in zip(results, lines)])
+
+
+def _printed_as(ty: str, line: str) -> bool:
+    """Is `line` how `--invoke-lines` prints a value of type `ty`?"""
+    import re
+
+    if ty in ("i32", "i64"):
+        return re.fullmatch(r"-?[0-9]+", line) is not None
+    if ty in ("f32", "f64"):
+        return line in ("nan", "inf", "-inf") or re.fullmatch(r"-?[0-9]+(\.[0-9]+)?(e[-+][0-9]+)?", line) is not None
+    return line in ("null", "ref")
 
 
 # ---------------------------------------------------------------------------
@@ -774,7 +789,9 @@ def check_module(seed: int, wasm: bytes, calls: list[Call] | None, cache_dir: Pa
     return result
 
 
-def run_seed(seed: int, cache_dir: str | None) -> Result:
+def run_seed(seed: int, cache_dir: str | None, opt: str | None = None) -> Result:
+    global OPT_LEVEL
+    OPT_LEVEL = opt
     started = time.monotonic()
     try:
         wasm, fuel = generate(seed)
@@ -844,17 +861,20 @@ def fitting_calls(calls: list[Call], exports: dict[str, tuple[list[str], list[st
 # Reporting and the command line
 
 
-def report(result: Result, keep: Path | None) -> None:
-    print(f"\n=== FINDING: seed {result.seed} ===", flush=True)
-    print(result.detail)
+def format_report(result: Result) -> str:
+    """A finding in full: seed, what differs, the calls, the module as text."""
+    lines = [f"=== FINDING: seed {result.seed} ({signature(result)}) ===", result.detail]
     if result.plan:
-        print("calls:")
+        lines.append("calls:")
         for i, c in enumerate(result.plan):
-            mark = "  <-- differs" if i == result.mismatch_call else ""
-            print(f"  {i:2}: {c.line()}{mark}")
+            lines.append(f"  {i:2}: {c.line()}" + ("  <-- differs" if i == result.mismatch_call else ""))
     if result.wasm:
-        print("module:")
-        print(wasm_text(result.wasm))
+        lines += ["module:", wasm_text(result.wasm).rstrip("\n")]
+    return "\n".join(lines)
+
+
+def report(result: Result, keep: Path | None) -> None:
+    print("\n" + format_report(result))
     if keep is not None and result.wasm:
         print(f"saved: {save_case(keep, f'seed-{result.seed}', result)}")
     print("=== end of seed", result.seed, "===", flush=True)
@@ -869,12 +889,15 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--keep", type=Path, metavar="DIR", help="save each finding's module and calls here")
     p.add_argument("--verbose", action="store_true", help="a line per seed")
     p.add_argument("--quiet", action="store_true", help="the summary, and each kind of finding once in full")
+    p.add_argument("-O", dest="opt", choices=["0", "1", "2", "3", "s"], help="C optimisation level for wastrel compile")
     p.add_argument("--replay", type=Path, metavar="CASE.json", help="run a saved case")
     p.add_argument("--check", type=Path, metavar="M.wasm", help="exit 0 iff this module gives a finding")
     p.add_argument("--calls", type=Path, metavar="CASE.json", help="with --check: make these calls (those that fit)")
     p.add_argument("--expect", help="with --check: the finding's detail must contain this text")
     args = p.parse_args(argv)
 
+    global OPT_LEVEL
+    OPT_LEVEL = args.opt
     cache = Path(tempfile.mkdtemp(prefix="wastrel-fuzz-cache-"))
     try:
         if args.check or args.replay:
@@ -896,12 +919,12 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{args.replay}: {result.status} {result.detail}".rstrip())
             return 0
         seeds = [int(s) for s in args.only.split(",")] if args.only else list(range(args.start, args.start + args.seeds))
-        return fuzz(seeds, args.jobs, cache, args.keep, args.verbose, args.quiet)
+        return fuzz(seeds, args.jobs, cache, args.keep, args.verbose, args.quiet, args.opt)
     finally:
         shutil.rmtree(cache, ignore_errors=True)
 
 
-def fuzz(seeds: list[int], jobs: int, cache: Path, keep: Path | None, verbose: bool, quiet: bool) -> int:
+def fuzz(seeds: list[int], jobs: int, cache: Path, keep: Path | None, verbose: bool, quiet: bool, opt: str | None = None) -> int:
     counts: dict[str, int] = {}
     kinds: dict[str, list[int]] = {}
     findings: list[Result] = []
@@ -909,7 +932,7 @@ def fuzz(seeds: list[int], jobs: int, cache: Path, keep: Path | None, verbose: b
     started = time.monotonic()
     context = multiprocessing.get_context("spawn")
     with concurrent.futures.ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-        futures = {pool.submit(run_seed, s, str(cache)): s for s in seeds}
+        futures = {pool.submit(run_seed, s, str(cache), opt): s for s in seeds}
         for done, future in enumerate(concurrent.futures.as_completed(futures), 1):
             result = future.result()
             counts[result.status] = counts.get(result.status, 0) + 1

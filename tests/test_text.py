@@ -511,3 +511,10 @@ def test_quote_modules_may_be_any_bytes() -> None:
     assert isinstance(command, ModuleCommand) and command.source == QuoteModule(b"(@a \x80)")
     with pytest.raises(WasmError, match="UTF-8"):
         command.source.load()
+
+
+def test_producers_annotation() -> None:
+    m = read_module_text('(module (@producers (processed-by "clang" "14") (language "C" "11") (processed-by "ld" "1")))')
+    # Fields in the order language, processed-by; each a vector of (name, version).
+    expected = b"\x02" + b"\x08language\x01\x01C\x0211" + b"\x0cprocessed-by\x02\x05clang\x0214\x02ld\x011"
+    assert m.customs == (("producers", expected),)

@@ -1,4 +1,5 @@
-"""The text reader against an independent one (wasm-tools), on the spec suite.
+"""The text reader against an independent one (wasm-tools): on the spec
+suite, and on random modules.
 
 For each script of the suite whose level in spec-levels.json is "wasm1" or
 "wasm2-simd", `read_script` reads it and `wasm-tools json-from-wast` lists
@@ -19,12 +20,18 @@ command by command -- kinds, names, actions, argument and expected values
 A check that cannot pass goes in KNOWN_FAILURES with the reason.  The suite
 is looked for at ../shared/wasm-testsuite from the repository, or where
 WASTREL_TESTSUITE says; spec-levels.json sits next to it.
+
+Random modules: `wasm-tools smith` makes Wasm 2.0 modules (no SIMD),
+`wasm-tools print` writes them as text (flat or folded, with names and
+custom sections), and the text reader must read each text into the module
+wasm-tools parses it into.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import random
 import subprocess
 import sys
 from pathlib import Path
@@ -33,7 +40,7 @@ import pytest
 
 from wastrel.frontend import WasmError, decode_module
 from wastrel.frontend.encode import without_offsets
-from wastrel.frontend.text import read_script
+from wastrel.frontend.text import read_module_text, read_script
 from wastrel.frontend.text.script import (
     Action,
     AssertException,
@@ -91,8 +98,6 @@ def _scripts() -> list[str]:
 
 
 SCRIPTS = _scripts()
-
-pytestmark = pytest.mark.skipif(not SCRIPTS, reason=f"no spec suite with levels at {SUITE}")
 
 
 def _convert(script: str, out: Path) -> list[dict]:
@@ -214,6 +219,7 @@ def _check_module(source: ModuleSource, command: dict, out: Path) -> str | None:
     return None
 
 
+@pytest.mark.skipif(not SCRIPTS, reason=f"no spec suite with levels at {SUITE}")
 @pytest.mark.parametrize("script", SCRIPTS)
 def test_script(script: str, tmp_path: Path) -> None:
     reference = _convert(script, tmp_path)
@@ -238,3 +244,26 @@ def test_script(script: str, tmp_path: Path) -> None:
     assert not failures + fixed, "\n".join(failures + fixed)
     if known:
         pytest.xfail("; ".join(known))
+
+
+# -- random modules -----------------------------------------------------------------
+
+SMITH_OPTIONS = [
+    "--max-memories", "1",
+    *(f"--{feature}-enabled=false" for feature in (
+        "simd", "relaxed-simd", "threads", "shared-everything-threads", "gc", "tail-call", "exceptions",
+        "memory64", "custom-page-sizes", "wide-arithmetic", "extended-const", "custom-descriptors", "compact-imports",
+    )),
+]  # fmt: skip
+
+
+def _wasm_tools(*args: str, stdin: bytes) -> bytes:
+    return subprocess.run([WASM_TOOLS, *args], input=stdin, capture_output=True, check=True).stdout
+
+
+@pytest.mark.parametrize("seed", range(24))
+def test_printed_random_module(seed: int) -> None:
+    wasm = _wasm_tools("smith", *SMITH_OPTIONS, stdin=random.Random(seed).randbytes(3000))
+    text = _wasm_tools("print", *(["--fold-instructions"] if seed % 2 else []), stdin=wasm)
+    reference = decode_module(_wasm_tools("parse", "-", stdin=text))
+    assert without_offsets(read_module_text(text)) == without_offsets(reference)

@@ -48,7 +48,9 @@ def wasm_module(name: str) -> Path:
     """tests/wasi_programs/NAME.c for wasm32-wasi (rebuilt when it or transcript.h changes)."""
     require_wasm_toolchain()
     header = hashlib.sha256((PROGRAMS_DIR / "transcript.h").read_bytes()).hexdigest()[:12]
-    return build(PROGRAMS_DIR / f"{name}.c", "wasm", BUILD_DIR / header)
+    out_dir = BUILD_DIR / header
+    out_dir.mkdir(parents=True, exist_ok=True)
+    return build(PROGRAMS_DIR / f"{name}.c", "wasm", out_dir)
 
 
 @cache
@@ -65,7 +67,9 @@ def program(name: str) -> Path:
 def helper(name: str) -> Path:
     """tests/sandbox_helpers/NAME.c built for the host."""
     source = Path(__file__).resolve().parent / "sandbox_helpers" / f"{name}.c"
-    return build(source, "native", BUILD_DIR / "helpers")
+    out_dir = BUILD_DIR / "helpers"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    return build(source, "native", out_dir)
 
 
 def user_prefix(user: str) -> list[str]:
@@ -152,5 +156,8 @@ def run_wasmtime(module: Path, args: Sequence[str], preopens: Sequence[Preopen],
         exit_code = 0
     except wasmtime.ExitTrap as exit_trap:
         exit_code = exit_trap.code
-    decode = lambda path: path.read_bytes().decode("utf-8", "surrogateescape")  # noqa: E731
-    return Outcome(decode(stdout), decode(stderr), exit_code)
+    return Outcome(_read_text(stdout), _read_text(stderr), exit_code)
+
+
+def _read_text(path: Path) -> str:
+    return path.read_bytes().decode("utf-8", "surrogateescape")

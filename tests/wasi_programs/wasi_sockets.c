@@ -20,7 +20,8 @@ static void talk(__wasi_fd_t fd) {
   __wasi_roflags_t flags = 0;
   T("peek", __wasi_sock_recv(fd, &iov, 1, __WASI_RIFLAGS_RECV_PEEK, &n, &flags));
   printf("  \"%.*s\" flags=%u\n", (int)n, buf, flags);
-  T("recv all 4", __wasi_sock_recv(fd, &iov, 1, __WASI_RIFLAGS_RECV_WAITALL, &n, &flags));
+  __wasi_iovec_t four = {(uint8_t *)buf, 4};
+  T("recv all 4", __wasi_sock_recv(fd, &four, 1, __WASI_RIFLAGS_RECV_WAITALL, &n, &flags));
   printf("  \"%.*s\"\n", (int)n, buf);
   __wasi_ciovec_t out[2] = {{(const uint8_t *)"po", 2}, {(const uint8_t *)"ng", 2}};
   T("send", __wasi_sock_send(fd, out, 2, 0, &n));

@@ -30,7 +30,8 @@
  *
  * Exit status: the guest's proc_exit status; 0 after a normal return; 134
  * after a trap; 1 when the program cannot run as asked (unknown export,
- * wrong arguments); 2 for a malformed command line.
+ * wrong arguments, a preopen that is no directory, a sandbox the kernel
+ * will not build); 2 for a malformed command line.
  */
 #define _GNU_SOURCE
 #include <ctype.h>

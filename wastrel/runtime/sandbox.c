@@ -7,9 +7,9 @@
  * holding only the preopened directories, each bind-mounted (recursively,
  * and read-only if asked) at its guest path.  It then pivots into that
  * root and detaches the old one: nothing else of the host's filesystem
- * exists for the process.  A guest path "/" makes the preopen the root
- * itself.  A preopen whose guest path lies inside another's must have a
- * directory there to be mounted on (the host is never changed).
+ * exists for the process.  A preopen is found at its guest path there
+ * (relative ones, like ".", as if from "/"); see build_root for preopens
+ * at "/" and inside one another.
  *
  * In the beneath mode (--sandbox=beneath), for hosts without namespaces,
  * there is no new root: the preopens are opened where they are, and only
@@ -66,14 +66,13 @@ static void write_file(const char *path, const char *text) {
   close(fd);
 }
 
-/* Enters new mount (and, unless root, user) namespaces whose mounts do not
- * propagate back to the host. */
+/* Enters a new mount namespace whose mounts do not propagate back to the
+ * host, and a new user namespace first unless root may do without (root in
+ * a container may lack CAP_SYS_ADMIN and need one too). */
 static void enter_namespaces(void) {
   uid_t uid = geteuid();
   gid_t gid = getegid();
-  if (uid == 0) {
-    if (unshare(CLONE_NEWNS) != 0) unavailable("unshare(CLONE_NEWNS)");
-  } else {
+  if (uid != 0 || unshare(CLONE_NEWNS) != 0) {
     if (unshare(CLONE_NEWUSER | CLONE_NEWNS) != 0) unavailable("unshare(CLONE_NEWUSER|CLONE_NEWNS)");
     char map[64];
     write_file("/proc/self/setgroups", "deny");
@@ -105,33 +104,25 @@ static char *mount_path(const char *guest) {
   return out;
 }
 
-static int depth(const char *path) {
-  int d = *path != '\0';
-  for (; *path; path++) d += *path == '/';
-  return d;
-}
-
-/* The directory at `path` below `root` ("" is the root itself), created
- * where missing in the sandbox's own tmpfs (device `tmpfs_dev`, 0 if there
- * is none), never inside a preopen. */
-static int mount_point(int root, dev_t tmpfs_dev, const char *path, const char *option) {
+/* Makes the directory `path` below `root` in the sandbox's own tmpfs
+ * (and its parents), before anything is mounted there; returns it. */
+static int make_mount_point(int root, const char *path, const char *option) {
   int dir = openat(root, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
   for (const char *s = path; *s && dir >= 0;) {
     size_t n = strcspn(s, "/");
     char name[NAME_MAX + 1];
-    snprintf(name, sizeof name, "%.*s", (int)n, s);
-    struct stat st;
-    int next = openat(dir, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    if (next < 0 && errno == ENOENT && tmpfs_dev && fstat(dir, &st) == 0 && st.st_dev == tmpfs_dev &&
-        mkdirat(dir, name, 0755) == 0)
-      next = openat(dir, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    if (next < 0)
-      fail("%s: the sandbox has no directory /%s to show it at (it lies inside another "
-           "preopened directory that has none)", option, path);
+    int next = -1;
+    errno = ENAMETOOLONG;
+    if (n <= NAME_MAX) {
+      snprintf(name, sizeof name, "%.*s", (int)n, s);
+      if (mkdirat(dir, name, 0755) == 0 || errno == EEXIST)
+        next = openat(dir, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    }
     close(dir);
     dir = next;
     s += n + (s[n] == '/');
   }
+  if (dir < 0) fail("%s: cannot be shown at /%s: %s", option, path, strerror(errno));
   return dir;
 }
 
@@ -165,54 +156,56 @@ static void attach(int tree, int target, const char *what) {
     unavailable(what);
 }
 
-/* Builds the new root, mounts the preopens in it (parents first) and
- * pivots into it; host_fds[i] gets preopen i's directory. */
+/* Builds the new root, mounts the preopens in it and pivots into it;
+ * host_fds[i] gets preopen i's directory.
+ *
+ * If every preopen is at "/", the (first) one is the root.  Otherwise the
+ * root is a tmpfs of our own, in which every mount point is made before
+ * anything is mounted, so that none is ever made in a host directory; a
+ * preopen at "/" is then mounted over the tmpfs's root (where it holds,
+ * unseen by absolute paths, which the guest cannot use anyway), and one
+ * inside another's path is mounted beneath that one, which therefore
+ * still shows its host directory, as in wasmtime.  Everything mounted
+ * stays inside the new root: no descriptor the program keeps refers to
+ * the old one, which is detached. */
 static void build_root(const w_preopen *preopens, int n, int *host_fds) {
-  int trees[n], order[n];
-  char *paths[n];
+  int *trees = calloc((size_t)n, sizeof *trees), *points = calloc((size_t)n, sizeof *points);
+  char **paths = calloc((size_t)n, sizeof *paths);
+  if (!trees || !points || !paths) fail("out of memory");
+  int all_at_root = 1;
   for (int i = 0; i < n; i++) {
     trees[i] = clone_tree(&preopens[i]);
     paths[i] = mount_path(preopens[i].guest);
-    order[i] = i;
+    all_at_root &= paths[i][0] == '\0';
   }
-  for (int i = 1; i < n; i++) /* stable insertion sort by depth */
-    for (int j = i; j > 0 && depth(paths[order[j]]) < depth(paths[order[j - 1]]); j--) {
-      int t = order[j];
-      order[j] = order[j - 1];
-      order[j - 1] = t;
-    }
+  int root = all_at_root ? trees[0] : new_tmpfs();
+  for (int i = 0; i < n; i++) points[i] = make_mount_point(root, paths[i], preopens[i].option);
 
-  /* The root: the first preopen at "/", else our own tmpfs; it is mounted
-   * over the first host directory (any would do: nobody sees it). */
+  /* The root is mounted over the first host directory: any place would do,
+   * nobody sees it, and it goes with the old root. */
   int base = open(preopens[0].host, O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (base < 0) fail("%s: %s", preopens[0].option, strerror(errno));
-  int own_root = paths[order[0]][0] != '\0';
-  int root = own_root ? new_tmpfs() : trees[order[0]];
-  struct stat root_st;
-  if (fstat(root, &root_st) != 0) unavailable("fstat");
   attach(root, base, "mounting the new root");
-  for (int k = 0; k < n; k++) {
-    int i = order[k];
-    if (trees[i] == root) continue;
-    int at = mount_point(root, own_root ? root_st.st_dev : 0, paths[i], preopens[i].option);
-    attach(trees[i], at, "bind-mounting a preopened directory");
-    close(at);
-  }
   for (int i = 0; i < n; i++) {
+    if (trees[i] != root) attach(trees[i], points[i], "bind-mounting a preopened directory");
     host_fds[i] = openat(trees[i], ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (host_fds[i] < 0) fail("%s: %s", preopens[i].option, strerror(errno));
   }
   struct mount_attr ro = {.attr_set = MOUNT_ATTR_RDONLY};
-  if (own_root && mount_setattr(root, "", AT_EMPTY_PATH, &ro, sizeof ro) != 0)
+  if (!all_at_root && mount_setattr(root, "", AT_EMPTY_PATH, &ro, sizeof ro) != 0)
     unavailable("making the new root read-only");
   if (fchdir(root) != 0 || syscall(SYS_pivot_root, ".", ".") != 0) unavailable("pivot_root");
   if (umount2(".", MNT_DETACH) != 0 || chdir("/") != 0) unavailable("detaching the old root");
   for (int i = 0; i < n; i++) {
+    close(points[i]);
     close(trees[i]);
     free(paths[i]);
   }
-  if (own_root) close(root);
+  if (!all_at_root) close(root);
   close(base);
+  free(trees);
+  free(points);
+  free(paths);
 }
 
 /* Keeps only root's capabilities to reach files (none in a user

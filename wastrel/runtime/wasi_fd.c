@@ -10,8 +10,9 @@
  * read, so that reading or writing the wrong way answers ERRNO_BADF, as
  * POSIX does; a pipe or terminal has no right to seek.  A stdio descriptor
  * that the host redirected to a regular file keeps the rights of a file
- * (seek, tell, ...).  A stdio descriptor never has the rights of a
- * directory, even if the host made it one: it is outside the sandbox.
+ * (seek, tell, ...), and a socket (inetd-style) both directions.  A stdio
+ * descriptor never has the rights of a directory, even if the host made it
+ * one: it is outside the sandbox.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -121,7 +122,9 @@ void w_wasi_init_fds(void) {
       exit(1);
     }
     uint8_t type = host_filetype(fd);
-    rights r = type == FILETYPE_DIRECTORY ? 0 : applicable_rights(fd, type) & ~unwanted[fd];
+    int socket = type == FILETYPE_SOCKET_STREAM || type == FILETYPE_SOCKET_DGRAM;
+    rights r = applicable_rights(fd, type) & (socket ? ~(rights)0 : ~unwanted[fd]);
+    if (type == FILETYPE_DIRECTORY) r = 0;
     fd_add((fd_entry){.host_fd = fd, .owned = 0, .filetype = type, .base = r, .inheriting = r});
   }
 }

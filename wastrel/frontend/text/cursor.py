@@ -17,7 +17,7 @@ from wastrel.frontend.text.literals import is_unsigned, string_bytes, string_nam
 from wastrel.frontend.text.sexpr import Annotation, Item, SList, fail
 
 
-def describe(item: Item) -> str:
+def _describe(item: Item) -> str:
     """How an item is named in an error message."""
     if isinstance(item, Annotation):
         return f"@{item.name} annotation"
@@ -27,11 +27,12 @@ def describe(item: Item) -> str:
 
 
 def unexpected(item: Item, expected: str | None = None) -> WasmError:
+    """The error for an item that is not what the reader expected here."""
     if isinstance(item, Annotation):
-        return fail(f"misplaced {describe(item)}", item)
+        return fail(f"misplaced {_describe(item)}", item)
     if isinstance(item, Token) and item.type == "KEYWORD" and expected is None:
         return fail(f"unknown operator or unexpected token {str(item)!r}", item)
-    return fail(f"unexpected {describe(item)}" + (f", expected {expected}" if expected else ""), item)
+    return fail(f"unexpected {_describe(item)}" + (f", expected {expected}" if expected else ""), item)
 
 
 class Cursor:

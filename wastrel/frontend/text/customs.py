@@ -1,11 +1,12 @@
-"""Custom sections written in the text: `@custom` annotations and branch hints.
+"""Custom sections written in the text: `@custom` and `@producers`
+annotations, and branch hints.
 
-Takes a module-level `(@custom "name" placement? "data"*)` annotation, or the
-branch hints of a module's functions, and gives the custom section it stands
-for, with the place it takes among the sections wasm-tools writes (a
-placement `(before|after <section>)`, `(before first)` or, by default,
-`(after last)`).  `ordered` gives the `(name, bytes)` list of `Module.customs`
-in the order they come in the binary.
+Takes a module-level `(@custom "name" placement? "data"*)` or `(@producers
+...)` annotation, or the branch hints of a module's functions, and gives the
+custom section it stands for, with the place it takes among the sections
+wasm-tools writes (a placement `(before|after <section>)`, `(before first)`
+or, by default, `(after last)`).  `ordered` gives the `(name, bytes)` list
+of `Module.customs` in the order they come in the binary.
 
 The branch hint section (`metadata.code.branch_hint`) holds, for each
 function with hints, the byte offset of each hinted instruction from the
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 
 from lark import Token
 
-from wastrel.frontend.encode import instruction_offsets, u32
+from wastrel.frontend.encode import instruction_offsets, name, u32, vec
 from wastrel.frontend.errors import WasmError
 from wastrel.frontend.text.cursor import Cursor
 from wastrel.frontend.text.literals import string_name
@@ -52,7 +53,7 @@ def custom_section(ann: Annotation) -> CustomSection:
         raise _error("missing section name", ann)
     cur.next("a section name")
     try:
-        name = string_name(name_token)
+        section_name = string_name(name_token)
     except WasmError:
         raise _error("malformed UTF-8 encoding", ann) from None
     place = AFTER_LAST
@@ -66,7 +67,7 @@ def custom_section(ann: Annotation) -> CustomSection:
         if not (isinstance(item, Token) and item.type == "STRING"):
             raise _error("unexpected token", ann)
         data += cur.string()
-    return CustomSection(place, name, bytes(data))
+    return CustomSection(place, section_name, bytes(data))
 
 
 def _place(cur: Cursor, ann: Annotation) -> int:
@@ -82,6 +83,26 @@ def _place(cur: Cursor, ann: Annotation) -> int:
             raise _error("malformed placement", ann)
         return BEFORE_FIRST if section == "first" else AFTER_LAST
     return 3 * ANCHORS.index(section) + (0 if where == "before" else 2)
+
+
+PRODUCERS_FIELDS = ("language", "sdk", "processed-by")
+
+
+def producers_section(ann: Annotation) -> CustomSection:
+    """`(@producers (language|sdk|processed-by "name" "version")*)`: the
+    `producers` section, its fields in that order, after the last section."""
+    fields: dict[str, list[bytes]] = {field: [] for field in PRODUCERS_FIELDS}
+    cur = Cursor(ann.items)
+    while not cur.done():
+        lst = cur.list("(language|sdk|processed-by ...)")
+        inner = Cursor(lst)
+        field = inner.keyword("language, sdk or processed-by")
+        if field not in fields:
+            raise fail(f"@producers annotation: unknown field {field}", field)
+        fields[field].append(name(inner.name("a name")) + name(inner.name("a version")))
+        inner.end()
+    present = [name(field) + vec(values) for field, values in fields.items() if values]
+    return CustomSection(AFTER_LAST, "producers", vec(present))
 
 
 def branch_hint_section(module: Module, hints: dict[int, list[tuple[int, int]]]) -> CustomSection:

@@ -31,7 +31,7 @@ from lark import Token
 from wastrel.frontend.decode import MAX_LOCALS
 from wastrel.frontend.text import instrs
 from wastrel.frontend.text.context import ModuleContext, Space
-from wastrel.frontend.text.customs import CustomSection, branch_hint_section, custom_section, ordered
+from wastrel.frontend.text.customs import CustomSection, branch_hint_section, custom_section, ordered, producers_section
 from wastrel.frontend.text.cursor import Cursor, unexpected
 from wastrel.frontend.text.literals import id_name, is_unsigned
 from wastrel.frontend.text.sexpr import Annotation, Item, SList, fail
@@ -102,6 +102,8 @@ class _Elaborator:
                 self.field(item)
             elif isinstance(item, Annotation) and item.name == "custom":
                 self.customs.append(custom_section(item))
+            elif isinstance(item, Annotation) and item.name == "producers":
+                self.customs.append(producers_section(item))
             elif isinstance(item, Annotation):
                 raise fail(f"@{item.name} annotation: not in a function", item)
             else:
