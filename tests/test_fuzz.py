@@ -28,17 +28,9 @@ from tests import fuzz
 
 SEEDS = range(40)
 
-# Seeds of SEEDS that show a known bug (see tests/fuzz_regressions/ for each).
-NEG_CONST = "c_expr: f32.neg/f64.neg of a negative float constant prints as `--x` (float_neg_of_negative_constant)"
-NON_ASCII = "c_literals.c_string mangles non-ASCII export names: unknown export (non_ascii_export_name)"
-DEAD_LOAD = "gcc deletes an out-of-bounds load whose value is unused, and its trap (dead_load_loses_trap)"
-KNOWN: dict[int, str] = {
-    1: NEG_CONST,
-    11: NEG_CONST,
-    15: NON_ASCII,
-    33: NEG_CONST,
-    39: NEG_CONST,
-}
+# Seeds of SEEDS that show a known bug (see tests/fuzz_regressions/ for each),
+# marked xfail(strict=True) with the bug's name.  None are open.
+KNOWN: dict[int, str] = {}
 
 REGRESSIONS = Path(__file__).resolve().parent / "fuzz_regressions"
 

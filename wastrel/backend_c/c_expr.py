@@ -126,7 +126,8 @@ class ExprPrinter:
             if name in ("shl", "shr_u", "shr_s"):
                 return self.shift(prefix, name, args, bits)
         elif name == "neg":
-            return f"-{self(args[0], UNARY)}", UNARY
+            operand = self(args[0], UNARY)
+            return (f"-({operand})" if operand.startswith("-") else f"-{operand}"), UNARY
         elif name in _FLOAT_UNARY:
             suffix = "f" if prefix == "f32" else ""
             return self.call(_FLOAT_UNARY[name] + suffix, args)

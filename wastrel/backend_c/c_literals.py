@@ -66,7 +66,7 @@ def _with_point(text: str) -> str:
 
 def c_string(text: str) -> str:
     """The contents of a C string literal for any text (UTF-8, escaped)."""
-    return "".join(chr(b) if chr(b).isalnum() or chr(b) in " _-.:/" else f"\\{b:03o}" for b in text.encode())
+    return "".join(chr(b) if b < 0x80 and (chr(b).isalnum() or chr(b) in " _-.:/") else f"\\{b:03o}" for b in text.encode())
 
 
 def c_bytes(data: bytes) -> str:

@@ -259,10 +259,14 @@ static inline uint32_t w_i32_wrap_i64(uint64_t x) { return (uint32_t)x; }
 
 /* ---- loads ----------------------------------------------------------- */
 
+/* The empty asm "uses" the loaded value, so the C compiler may not delete
+ * a load whose result is dead: in Wasm that load may still trap.  (It costs
+ * a little: loads can no longer be vectorised or left out.) */
 #define W_LOAD(name, ctype, rtype, cast)                                 \
   static inline rtype name(uint8_t *base, uint64_t ea) {                 \
     ctype v;                                                             \
     memcpy(&v, base + ea, sizeof v);                                     \
+    __asm__ volatile("" : : "rx"(v));                                    \
     return (rtype)cast v;                                                \
   }
 
