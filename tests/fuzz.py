@@ -252,7 +252,7 @@ def writable_name(name: str) -> bool:
 FUEL_PREFIX = "fuel:"
 
 
-def prepare(wasm: bytes, fuel: int | None) -> bytes:
+def prepare(wasm: bytes, fuel: int | None, observe: bool = True) -> bytes:
     """The module as the fuzzer runs it.
 
     * Every export name `--invoke-lines` cannot write becomes `fzN` (N:
@@ -262,10 +262,17 @@ def prepare(wasm: bytes, fuel: int | None) -> bytes:
       `fuel:F` that refills the counter, then calls F with its arguments: a
       call through the twin gets fresh fuel instead of what earlier calls
       left (often nothing, after a loop that spins until the fuel runs out).
+    * `observe`: two more exports show the state calls leave behind, which
+      results alone do not (smith folds most values it computes into
+      globals): `fz:state` returns every global, the memory's size and each
+      table's size; `fz:memhash` hashes the memory's first 128 MiB.
     """
     header, sections = wasm[:8], _sections(wasm)
-    ids = [i for i, _ in sections]
-    exports = _vector(sections[ids.index(7)][1], _export) if 7 in ids else []
+
+    def body_of(section_id: int) -> bytes | None:
+        return next((b for i, b in sections if i == section_id), None)
+
+    exports = _vector(body_of(7), _export) if body_of(7) is not None else []
     taken = {name for name, _, _ in exports}
     renamed = []
     for i, (name, kind, index) in enumerate(exports):
@@ -276,42 +283,98 @@ def prepare(wasm: bytes, fuel: int | None) -> bytes:
             taken.add(name)
         renamed.append((name, kind, index))
     exports = renamed
-    globals_ = _vector(sections[ids.index(6)][1], _global) if 6 in ids else []
-    refill = fuel is not None and globals_ and globals_[-1] == (0x7F, 1, b"\x41" + _enc_s(fuel))
-    if refill and 3 in ids and 10 in ids:
+    globals_ = _vector(body_of(6), _global) if body_of(6) is not None else []
+    types = _vector(body_of(1), _functype_raw) if body_of(1) is not None else []
+    func_types = _vector(body_of(3), _leb_u32) if body_of(3) is not None else []
+    ntables = _leb_u32(body_of(4), 0)[0] if body_of(4) is not None else 0
+    nmemories = _leb_u32(body_of(5), 0)[0] if body_of(5) is not None else 0
+    new_funcs: list[tuple[int, bytes, str]] = []  # (type index, body, export name)
+
+    def add_func(type_index: int, body: bytes, name: str) -> None:
+        if name not in taken:
+            taken.add(name)
+            new_funcs.append((type_index, body, name))
+
+    def add_type(params: bytes, results: bytes) -> int:
+        raw = b"\x60" + _enc_u32(len(params)) + params + _enc_u32(len(results)) + results
+        if raw not in types:
+            types.append(raw)
+        return types.index(raw)
+
+    if fuel is not None and globals_ and globals_[-1] == (0x7F, 1, b"\x41" + _enc_s(fuel)):
         fuel_global = len(globals_) - 1
-        func_types = _vector(sections[ids.index(3)][1], _leb_u32)
-        types = _vector(sections[ids.index(1)][1], _functype) if 1 in ids else []
-        code = sections[ids.index(10)][1]
-        count, code_pos = _leb_u32(code, 0)
-        bodies = [code[code_pos:]]
-        new_funcs = []
         for name, kind, index in list(exports):
-            if kind != 0 or FUEL_PREFIX + name in taken or len(name) > 190:
+            if kind != 0 or len(name) > 190:
                 continue
-            nparams = types[func_types[index]]
+            nparams = _leb_u32(types[func_types[index]], 1)[0]
             body = b"\x00\x41" + _enc_s(fuel) + b"\x24" + _enc_u32(fuel_global)
             body += b"".join(b"\x20" + _enc_u32(i) for i in range(nparams))
             body += b"\x10" + _enc_u32(index) + b"\x0b"
-            bodies.append(_enc_u32(len(body)) + body)
-            new_funcs.append(func_types[index])
-            exports.append((FUEL_PREFIX + name, 0, len(func_types) + len(new_funcs) - 1))
-        all_types = func_types + new_funcs
-        sections[ids.index(3)] = (3, _enc_u32(len(all_types)) + b"".join(map(_enc_u32, all_types)))
-        sections[ids.index(10)] = (10, _enc_u32(count + len(new_funcs)) + b"".join(bodies))
-    if 7 in ids:
-        sections[ids.index(7)] = (7, _encode_exports(exports))
+            add_func(func_types[index], body, FUEL_PREFIX + name)
+    if observe:
+        results = bytes(valtype for valtype, _, _ in globals_[:100])
+        code = b"".join(b"\x23" + _enc_u32(i) for i in range(len(globals_[:100])))
+        if nmemories:
+            results += b"\x7f"
+            code += b"\x3f\x00"  # memory.size
+        for t in range(min(ntables, 10)):
+            results += b"\x7f"
+            code += b"\xfc\x10" + _enc_u32(t)  # table.size
+        add_func(add_type(b"", results), b"\x00" + code + b"\x0b", STATE_EXPORT)
+        if nmemories:
+            words = 1 << 24  # i64 words: 128 MiB
+            code = (
+                b"\x3f\x00\x41\x0d\x74\x21\x01"  # n = memory.size << 13
+                + b"\x20\x01\x41" + _enc_s(words) + b"\x4b\x04\x40\x41" + _enc_s(words) + b"\x21\x01\x0b"  # n = min(n, words)
+                + b"\x42" + _enc_s(0xCBF29CE484222325 - (1 << 64)) + b"\x21\x02"  # h = FNV offset basis
+                + b"\x02\x40\x03\x40"  # block loop
+                + b"\x20\x00\x20\x01\x4f\x0d\x01"  # br_if (i >= n) out
+                + b"\x20\x02\x20\x00\x41\x03\x74\x29\x03\x00\x85"  # h ^ load64(i << 3)
+                + b"\x42" + _enc_s(0x100000001B3) + b"\x7e\x21\x02"  # * FNV prime -> h
+                + b"\x20\x00\x41\x01\x6a\x21\x00\x0c\x00"  # i += 1; continue
+                + b"\x0b\x0b\x20\x02"  # end end h
+            )
+            add_func(add_type(b"", b"\x7e"), b"\x02\x02\x7f\x01\x7e" + code + b"\x0b", MEMHASH_EXPORT)
+
+    if new_funcs:
+        code_body = body_of(10) or b"\x00"
+        count, code_pos = _leb_u32(code_body, 0)
+        first = len(func_types)
+        func_types += [t for t, _, _ in new_funcs]
+        exports += [(name, 0, first + k) for k, (_, _, name) in enumerate(new_funcs)]
+        bodies = b"".join(_enc_u32(len(b)) + b for _, b, _ in new_funcs)
+        _set_section(sections, 1, _enc_u32(len(types)) + b"".join(types))
+        _set_section(sections, 3, _enc_u32(len(func_types)) + b"".join(map(_enc_u32, func_types)))
+        _set_section(sections, 10, _enc_u32(count + len(new_funcs)) + code_body[code_pos:] + bodies)
+    if exports:
+        _set_section(sections, 7, _encode_exports(exports))
     return _assemble(header, sections)
 
 
-def _functype(body: bytes, pos: int) -> tuple[int, int]:
-    """A function type's parameter count (types are single bytes without GC)."""
+STATE_EXPORT = "fz:state"
+MEMHASH_EXPORT = "fz:memhash"
+_SECTION_ORDER = [1, 2, 3, 4, 5, 6, 7, 8, 9, 12, 10, 11]
+
+
+def _set_section(sections: list[tuple[int, bytes]], section_id: int, body: bytes) -> None:
+    """Replaces the section, or inserts it where the binary format puts it."""
+    for k, (i, _) in enumerate(sections):
+        if i == section_id:
+            sections[k] = (section_id, body)
+            return
+    rank = _SECTION_ORDER.index(section_id)
+    at = next((k for k, (i, _) in enumerate(sections) if i and _SECTION_ORDER.index(i) > rank), len(sections))
+    sections.insert(at, (section_id, body))
+
+
+def _functype_raw(body: bytes, pos: int) -> tuple[bytes, int]:
+    """A function type's bytes (value types are single bytes without GC)."""
     if body[pos] != 0x60:
         raise ValueError(f"type form {body[pos]:#x}")
-    nparams, pos = _leb_u32(body, pos + 1)
-    pos += nparams
-    nresults, pos = _leb_u32(body, pos)
-    return nparams, pos + nresults
+    nparams, p = _leb_u32(body, pos + 1)
+    p += nparams
+    nresults, p = _leb_u32(body, p)
+    return body[pos : p + nresults], p + nresults
 
 
 def opcode_at(wasm: bytes, offset: int | None) -> int | None:
@@ -398,7 +461,7 @@ def plan_calls(rng: random.Random, exports: dict[str, tuple[list[str], list[str]
     callable_ = sorted(
         n
         for n, (params, _) in exports.items()
-        if len(params) <= 60 and all(p in TYPE_LETTERS for p in params) and writable_name(n) and not n.startswith(FUEL_PREFIX)
+        if len(params) <= 60 and all(p in TYPE_LETTERS for p in params) and writable_name(n) and not n.startswith((FUEL_PREFIX, "fz:"))
     )
     if not callable_:
         return []
@@ -408,6 +471,10 @@ def plan_calls(rng: random.Random, exports: dict[str, tuple[list[str], list[str]
     for n in names[:30]:
         twin = FUEL_PREFIX + n
         calls.append(Call(twin if twin in exports and rng.random() < 0.85 else n, [random_arg(rng, p) for p in exports[n][0]]))
+        if STATE_EXPORT in exports:
+            calls.append(Call(STATE_EXPORT, []))
+    if MEMHASH_EXPORT in exports:
+        calls.append(Call(MEMHASH_EXPORT, []))
     return calls
 
 
@@ -905,7 +972,7 @@ def main(argv: list[str] | None = None) -> int:
                 if args.replay:
                     result = replay_case(args.replay, cache, Path(work))
                 else:
-                    wasm = prepare(args.check.read_bytes(), None)
+                    wasm = prepare(args.check.read_bytes(), None, observe=False)
                     if validate(wasm):
                         return 1
                     calls = parse_calls(json.loads(args.calls.read_text())["calls"]) if args.calls else None

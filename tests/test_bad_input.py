@@ -48,3 +48,20 @@ def test_unknown_import_is_a_link_error(tmp_path: Path) -> None:
     result = wastrel("run", wat)
     assert result.returncode == 1
     assert result.stderr.strip() == f"wastrel: {wat}: unknown import: env.missing (the runtime provides wasi_snapshot_preview1)"
+
+
+def test_text_errors_give_line_and_column(tmp_path: Path) -> None:
+    wat = tmp_path / "bad.wat"
+    wat.write_text("(module\n  (func (result i32)\n    i32.const 1\n    f32.const 2\n    i32.add))\n")
+    result = wastrel("run", wat)
+    assert result.returncode == 1
+    assert result.stderr == f"wastrel: {wat}: invalid: type mismatch: expected i32 but got f32 (at line 5, column 5)\n"
+
+
+def test_emit_wasm_writes_the_binary(tmp_path: Path) -> None:
+    wat, wasm = tmp_path / "m.wat", tmp_path / "m.wasm"
+    wat.write_text('(module (func (export "two") (result i32) (i32.add (i32.const 1) (i32.const 1))))')
+    assert wastrel_passes("--emit-wasm", wasm, wat).returncode == 0
+    assert wasm.read_bytes().startswith(b"\0asm")
+    result = wastrel("run", "--invoke", "two", wasm)
+    assert (result.returncode, result.stdout) == (0, "2\n")

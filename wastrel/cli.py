@@ -20,9 +20,11 @@ from wastrel import __version__
 from wastrel.backend_c.linking import LinkError
 from wastrel.backend_c.toolchain import RUNTIME_DIR, BuildError, Toolchain, write_atomically
 from wastrel.frontend.errors import WasmError
-from wastrel.frontend.load import read_module
+from wastrel.frontend.encode import encode_module
+from wastrel.frontend.load import load_module, with_text_position
+from wastrel.frontend.validate import validate_module
 from wastrel.ir.languages import LANGUAGES
-from wastrel.passes.manager import InternalError, PipelineError, RunOptions, build_pipeline, run_pipeline
+from wastrel.passes.manager import InternalError, PipelineError, RunOptions, build_pipeline, format_ir, run_pipeline
 
 sys.setrecursionlimit(20000)
 
@@ -36,7 +38,7 @@ def _guarded(path: str, action: Callable[[], int]) -> int:
     try:
         return action()
     except WasmError as e:
-        return _fail(f"{path}: {e}")
+        return _fail(f"{path}: {with_text_position(e, Path(path))}")
     except (LinkError, BuildError) as e:
         return _fail(f"{path}: {e}")
     except (InternalError, PipelineError) as e:
@@ -126,7 +128,7 @@ def _compile(args: argparse.Namespace) -> int:
     write_atomically(Path(args.output), program.read_bytes(), 0o755)
     if args.emit_c:
         if c_source is None:
-            c_source = module_to_c(read_module(Path(args.module)))
+            c_source = module_to_c(Path(args.module))
         out = Path(args.emit_c)
         write_atomically(out / (Path(args.module).stem + ".c"), c_source.encode())
         for header in ("wastrel.h", "wastrel_ops.h"):
@@ -171,6 +173,7 @@ def passes_main(argv: list[str] | None = None) -> int:
     parser.add_argument("--stop-after", metavar="PASS", help="stop the pipeline after PASS")
     parser.add_argument("--check", action="store_true", help="check each pass's output against its language")
     parser.add_argument("--time-passes", action="store_true", help="print each pass's run time on stderr")
+    parser.add_argument("--emit-wasm", metavar="FILE", help="write the (validated) module in the binary format, e.g. to turn .wat into .wasm")
     parser.add_argument("module", nargs="?", help=".wasm or .wat file")
     args = parser.parse_args(argv)
 
@@ -208,7 +211,17 @@ def passes_main(argv: list[str] | None = None) -> int:
     )
 
     def go() -> int:
-        run_pipeline(read_module(Path(args.module)), options)
+        if args.emit_wasm:
+            module = load_module(Path(args.module))
+            validate_module(module)
+            write_atomically(Path(args.emit_wasm), encode_module(module))
+            if not (args.dump_after or args.dump_before or args.stop_after or args.check):
+                return 0
+        module = load_module(Path(args.module))
+        if {"decode", "all"} & set(args.dump_after):  # a text module is read, not decoded
+            dump("after decode (wasm)", format_ir(module))
+        if args.stop_after != "decode":
+            run_pipeline(module, options, start_after="decode")
         if args.time_passes:
             for name, seconds in timings:
                 print(f"{name:18} {seconds * 1000:9.1f} ms", file=sys.stderr)

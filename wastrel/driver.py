@@ -6,12 +6,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from wastrel.backend_c.toolchain import Toolchain, build_program, cached_program, program_key
-from wastrel.frontend.load import read_module
+from wastrel.frontend.load import load_module, read_module
 from wastrel.passes.manager import run_pipeline
 
 
-def module_to_c(module_bytes: bytes) -> str:
-    return run_pipeline(module_bytes)
+def module_to_c(path: Path) -> str:
+    """The C of the module at `path` (a text module starts the pipeline
+    after `decode`, so that errors point into the text)."""
+    return run_pipeline(load_module(path), start_after="decode")
 
 
 def build(path: Path, toolchain: Toolchain) -> tuple[Path, str | None]:
@@ -22,5 +24,5 @@ def build(path: Path, toolchain: Toolchain) -> tuple[Path, str | None]:
     program = cached_program(key)
     if program.exists():
         return program, None
-    c_source = module_to_c(module_bytes)
+    c_source = module_to_c(path)
     return build_program(c_source, key, toolchain), c_source

@@ -13,21 +13,13 @@ text.
 
 from __future__ import annotations
 
-import shutil
-import sys
 from pathlib import Path
 
 from wastrel.frontend.decode import decode_module
 from wastrel.frontend.encode import encode_module
-from wastrel.frontend.text import read_module_text
+from wastrel.frontend.errors import WasmError
+from wastrel.frontend.text import position, read_module_text
 from wastrel.ir.wasm import Module
-
-
-def wasm_tools() -> str | None:
-    """The `wasm-tools` executable, if installed (the tests use it to make
-    reference binaries)."""
-    beside_python = Path(sys.executable).parent / "wasm-tools"
-    return str(beside_python) if beside_python.exists() else shutil.which("wasm-tools")
 
 
 def _is_text(path: Path, data: bytes) -> bool:
@@ -42,3 +34,15 @@ def load_module(path: Path) -> Module:
 def read_module(path: Path) -> bytes:
     data = path.read_bytes()
     return encode_module(read_module_text(data)) if _is_text(path, data) else data
+
+
+def with_text_position(error: WasmError, path: Path) -> WasmError:
+    """An error about a module read from text, with its offset (a character
+    position) turned into line and column."""
+    if error.line is not None or error.offset is None:
+        return error
+    data = path.read_bytes()
+    if not _is_text(path, data):
+        return error
+    line, column = position(data.decode("utf-8", errors="replace"), error.offset)
+    return WasmError(error.kind, error.message, None, line=line, column=column)
