@@ -259,31 +259,32 @@ static inline uint32_t w_i32_wrap_i64(uint64_t x) { return (uint32_t)x; }
 
 /* ---- loads ----------------------------------------------------------- */
 
-/* The empty asm "uses" the loaded value, so the C compiler may not delete
+/* The empty asm (integers in a general register, "r"; floats wherever is
+ * cheapest, "rx") "uses" the loaded value, so the C compiler may not delete
  * a load whose result is dead: in Wasm that load may still trap.  (It costs
  * a little: loads can no longer be vectorised or left out.) */
-#define W_LOAD(name, ctype, rtype, cast)                                 \
+#define W_LOAD(name, ctype, rtype, cast, reg)                            \
   static inline rtype name(uint8_t *base, uint64_t ea) {                 \
     ctype v;                                                             \
     memcpy(&v, base + ea, sizeof v);                                     \
-    __asm__ volatile("" : : "rx"(v));                                    \
+    __asm__ volatile("" : : reg(v));                                     \
     return (rtype)cast v;                                                \
   }
 
-W_LOAD(w_i32_load, uint32_t, uint32_t, )
-W_LOAD(w_i64_load, uint64_t, uint64_t, )
-W_LOAD(w_f32_load, float, float, )
-W_LOAD(w_f64_load, double, double, )
-W_LOAD(w_i32_load8_s, int8_t, uint32_t, (int32_t))
-W_LOAD(w_i32_load8_u, uint8_t, uint32_t, )
-W_LOAD(w_i32_load16_s, int16_t, uint32_t, (int32_t))
-W_LOAD(w_i32_load16_u, uint16_t, uint32_t, )
-W_LOAD(w_i64_load8_s, int8_t, uint64_t, (int64_t))
-W_LOAD(w_i64_load8_u, uint8_t, uint64_t, )
-W_LOAD(w_i64_load16_s, int16_t, uint64_t, (int64_t))
-W_LOAD(w_i64_load16_u, uint16_t, uint64_t, )
-W_LOAD(w_i64_load32_s, int32_t, uint64_t, (int64_t))
-W_LOAD(w_i64_load32_u, uint32_t, uint64_t, )
+W_LOAD(w_i32_load, uint32_t, uint32_t, , "r")
+W_LOAD(w_i64_load, uint64_t, uint64_t, , "r")
+W_LOAD(w_f32_load, float, float, , "rx")
+W_LOAD(w_f64_load, double, double, , "rx")
+W_LOAD(w_i32_load8_s, int8_t, uint32_t, (int32_t), "r")
+W_LOAD(w_i32_load8_u, uint8_t, uint32_t, , "r")
+W_LOAD(w_i32_load16_s, int16_t, uint32_t, (int32_t), "r")
+W_LOAD(w_i32_load16_u, uint16_t, uint32_t, , "r")
+W_LOAD(w_i64_load8_s, int8_t, uint64_t, (int64_t), "r")
+W_LOAD(w_i64_load8_u, uint8_t, uint64_t, , "r")
+W_LOAD(w_i64_load16_s, int16_t, uint64_t, (int64_t), "r")
+W_LOAD(w_i64_load16_u, uint16_t, uint64_t, , "r")
+W_LOAD(w_i64_load32_s, int32_t, uint64_t, (int64_t), "r")
+W_LOAD(w_i64_load32_u, uint32_t, uint64_t, , "r")
 
 #undef W_LOAD
 
