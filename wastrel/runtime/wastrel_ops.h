@@ -257,6 +257,13 @@ static inline uint64_t w_i64_extend_i32_s(uint32_t x) { return (uint64_t)(int64_
 static inline uint64_t w_i64_extend_i32_u(uint32_t x) { return (uint64_t)x; }
 static inline uint32_t w_i32_wrap_i64(uint64_t x) { return (uint32_t)x; }
 
+/* A memory access may fault, and the fault is a trap that ends the call:
+ * every store (to memory or to a global) that comes before it in the Wasm
+ * code must have happened by then.  The C compiler believes accesses cannot
+ * fault, so it could delete or sink such a store; this barrier tells it that
+ * anything in memory may be read here. */
+#define W_ACCESS_BARRIER() __asm__ volatile("" : : : "memory")
+
 /* ---- loads ----------------------------------------------------------- */
 
 /* The empty asm (integers in a general register, "r"; floats wherever is
@@ -266,6 +273,7 @@ static inline uint32_t w_i32_wrap_i64(uint64_t x) { return (uint32_t)x; }
 #define W_LOAD(name, ctype, rtype, cast, reg)                            \
   static inline rtype name(uint8_t *base, uint64_t ea) {                 \
     ctype v;                                                             \
+    W_ACCESS_BARRIER();                                                  \
     memcpy(&v, base + ea, sizeof v);                                     \
     __asm__ volatile("" : : reg(v));                                     \
     return (rtype)cast v;                                                \
@@ -293,6 +301,7 @@ W_LOAD(w_i64_load32_u, uint32_t, uint64_t, , "r")
 #define W_STORE(name, vtype, ctype)                                      \
   static inline void name(uint8_t *base, uint64_t ea, vtype v) {         \
     ctype c = (ctype)v;                                                  \
+    W_ACCESS_BARRIER();                                                  \
     memcpy(base + ea, &c, sizeof c);                                     \
   }
 
