@@ -1,5 +1,5 @@
 # Shortcuts for the scripts in scripts/ (which need nothing but bash).
-.PHONY: setup example test bench clean
+.PHONY: setup example test bench fuzz clean
 setup:
 	scripts/setup.sh
 example:
@@ -8,5 +8,9 @@ test:
 	scripts/test.sh
 bench: setup
 	.venv/bin/python bench/run.py --repeat 5
+# Differential fuzzing against wasmtime, longer than CI's run: SEEDS=N START=S
+fuzz: setup
+	.venv/bin/python tests/fuzz.py --seeds $${SEEDS:-500} --start $${START:-1000} --jobs 2
+
 clean:
 	rm -rf build tests/.build bench/.build
