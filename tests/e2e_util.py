@@ -143,7 +143,12 @@ def run_wasmtime(module: Path, invocation: Invocation, work_dir: Path) -> Outcom
     config.stdin_file = str(stdin)
     config.stdout_file = str(stdout)
     config.stderr_file = str(stderr)
+    exit_code = run_wasi_command(module, config)
+    return Outcome(_decode(stdout.read_bytes()), _decode(stderr.read_bytes()), exit_code)
 
+
+def run_wasi_command(module: Path, config: wasmtime.WasiConfig) -> int:
+    """Runs a WASI command's `_start` in wasmtime; its exit code."""
     engine = wasmtime.Engine()
     store = wasmtime.Store(engine)
     store.set_wasi(config)
@@ -154,10 +159,9 @@ def run_wasmtime(module: Path, invocation: Invocation, work_dir: Path) -> Outcom
     assert isinstance(start, wasmtime.Func)
     try:
         start(store)
-        exit_code = 0
+        return 0
     except wasmtime.ExitTrap as exit_trap:
-        exit_code = exit_trap.code
-    return Outcome(_decode(stdout.read_bytes()), _decode(stderr.read_bytes()), exit_code)
+        return exit_trap.code
 
 
 def wastrel_command(module: Path, invocation: Invocation) -> list[str]:

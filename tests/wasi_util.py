@@ -25,7 +25,7 @@ import pytest
 import wasmtime
 
 from tests.cli_util import wastrel
-from tests.e2e_util import Outcome, build, wasm_toolchain_problem
+from tests.e2e_util import Outcome, build, run_wasi_command, wasm_toolchain_problem
 
 PROGRAMS_DIR = Path(__file__).resolve().parent / "wasi_programs"
 BUILD_DIR = Path(__file__).resolve().parent / ".build" / "wasi"
@@ -143,19 +143,7 @@ def run_wasmtime(module: Path, args: Sequence[str], preopens: Sequence[Preopen],
     config.stderr_file = str(stderr)
     for p in preopens:
         config.preopen_dir(str(p.host), p.guest, p.writable)
-    engine = wasmtime.Engine()
-    store = wasmtime.Store(engine)
-    store.set_wasi(config)
-    linker = wasmtime.Linker(engine)
-    linker.define_wasi()
-    instance = linker.instantiate(store, wasmtime.Module.from_file(engine, str(module)))
-    start = instance.exports(store)["_start"]
-    assert isinstance(start, wasmtime.Func)
-    try:
-        start(store)
-        exit_code = 0
-    except wasmtime.ExitTrap as exit_trap:
-        exit_code = exit_trap.code
+    exit_code = run_wasi_command(module, config)
     return Outcome(_read_text(stdout), _read_text(stderr), exit_code)
 
 
