@@ -95,17 +95,27 @@ SMITH_FIXED = [
 
 
 def smith_config(rng: random.Random) -> tuple[list[str], int]:
-    """The seed's share of smith's options (size, traps, NaNs) and its fuel."""
+    """The seed's share of smith's options (size, traps, NaNs, which
+    instructions, memory size and offsets) and its fuel."""
     fuel = rng.choice([50, 300, 1000, 3000])
-    return [
+    options = [
         "--fuel", str(fuel),
         "--max-funcs", str(rng.choice([3, 6, 10, 20])),
-        "--max-instructions", str(rng.choice([30, 100, 100, 250])),
+        "--max-instructions", str(rng.choice([30, 100, 100, 250, 600])),
         # Without canonicalisation, a NaN's payload can reach an integer
         # (reinterpret, store then load) and Wasm lets engines differ there.
         "--canonicalize-nans", "true" if rng.random() < 0.85 else "false",
         "--disallow-traps", "true" if rng.random() < 0.3 else "false",
-    ], fuel  # fmt: skip
+    ]  # fmt: skip
+    if rng.random() < 0.3:  # fewer kinds of instruction, so the others come more often
+        kinds = ["numeric", "variable", "control", "parametric"]
+        kinds += [k for k in ("memory", "table", "reference") if rng.random() < 0.5]
+        options += ["--allowed-instructions", ",".join(kinds)]
+    if rng.random() < 0.4:  # small memories: more accesses in bounds, all of it hashed
+        options += ["--max-memory32-bytes", str(rng.choice([1 << 16, 1 << 18, 1 << 20]))]
+    if rng.random() < 0.3:  # weights of in-bounds, maybe and surely out-of-bounds offsets
+        options += ["--memory-offset-choices", rng.choice(["1,0,0", "10,10,1", "1,1,1"])]
+    return options, fuel
 
 
 def generate(seed: int) -> tuple[bytes | None, int]:
@@ -672,15 +682,22 @@ def wastrel_env(cache_dir: Path | None) -> dict[str, str]:
     return env
 
 
-OPT_LEVEL: str | None = None  # wastrel compile -O (None: wastrel's default)
+def build_options(seed: int, cc: str | None = None, opt: str | None = None) -> list[str]:
+    """`wastrel compile` options for the seed: mostly the default C compiler
+    at -O2, sometimes clang, sometimes another level (bugs that depend on what
+    the C optimiser assumes show up at some levels only).  `cc`/`opt` win."""
+    rng = random.Random(f"wastrel-fuzz-build-{seed}")
+    pick_cc = "clang" if rng.random() < 0.3 and shutil.which("clang") else None
+    pick_opt = rng.choice(["2"] * 6 + ["3", "3", "1", "s", "0"])
+    cc, opt = cc or pick_cc, opt or pick_opt
+    return (["--cc", cc] if cc else []) + (["-O", opt] if opt != "2" else [])
 
 
-def compile_wastrel(wasm_path: Path, program: Path, cache_dir: Path | None) -> str | None:
+def compile_wastrel(wasm_path: Path, program: Path, cache_dir: Path | None, build: list[str] | None = None) -> str | None:
     """None on success, else what went wrong."""
-    opt = ["-O", OPT_LEVEL] if OPT_LEVEL else []
     try:
         run = subprocess.run(
-            [sys.executable, "-m", "wastrel", "compile", str(wasm_path), "-o", str(program), *opt],
+            [sys.executable, "-m", "wastrel", "compile", str(wasm_path), "-o", str(program), *(build or [])],
             capture_output=True, text=True, timeout=COMPILE_TIMEOUT, env=wastrel_env(cache_dir), cwd=REPO,
         )  # fmt: skip
     except subprocess.TimeoutExpired:
@@ -762,6 +779,7 @@ class Result:
     wasm: bytes = b""
     plan: list = field(default_factory=list)
     mismatch_call: int | None = None
+    build: list[str] = field(default_factory=list)  # wastrel compile options
     seconds: float = 0.0
 
 
@@ -823,12 +841,14 @@ def signature(result: Result) -> str:
     return text.splitlines()[0][:120] if text else result.status
 
 
-def check_module(seed: int, wasm: bytes, calls: list[Call] | None, cache_dir: Path | None, work: Path, fit: bool = False) -> Result:
+def check_module(
+    seed: int, wasm: bytes, calls: list[Call] | None, cache_dir: Path | None, work: Path, fit: bool = False, build: list[str] | None = None
+) -> Result:
     """Runs one module both ways and compares.  `calls` None: planned from
     `seed`; `fit`: leave out the calls that do not fit the module's exports."""
     import wasmtime
 
-    result = Result(seed, "ok", wasm=wasm)
+    result = Result(seed, "ok", wasm=wasm, build=list(build or []))
     try:
         module = wasmtime.Module(wasmtime.Engine(), wasm)
     except Exception as exc:  # noqa: BLE001 - anything wasmtime refuses
@@ -843,7 +863,7 @@ def check_module(seed: int, wasm: bytes, calls: list[Call] | None, cache_dir: Pa
     wasm_path = work / f"seed-{seed}.wasm"
     wasm_path.write_bytes(wasm)
     program = work / f"seed-{seed}"
-    error = compile_wastrel(wasm_path, program, cache_dir)
+    error = compile_wastrel(wasm_path, program, cache_dir, build)
     if error:
         result.status, result.detail = "finding", error
         return result
@@ -856,9 +876,7 @@ def check_module(seed: int, wasm: bytes, calls: list[Call] | None, cache_dir: Pa
     return result
 
 
-def run_seed(seed: int, cache_dir: str | None, opt: str | None = None) -> Result:
-    global OPT_LEVEL
-    OPT_LEVEL = opt
+def run_seed(seed: int, cache_dir: str | None, cc: str | None = None, opt: str | None = None) -> Result:
     started = time.monotonic()
     try:
         wasm, fuel = generate(seed)
@@ -869,7 +887,8 @@ def run_seed(seed: int, cache_dir: str | None, opt: str | None = None) -> Result
             return Result(seed, "invalid", problem.splitlines()[0], wasm=wasm)
         wasm = prepare(wasm, fuel)
         with tempfile.TemporaryDirectory(prefix="wastrel-fuzz-") as work:
-            result = check_module(seed, wasm, None, Path(cache_dir) if cache_dir else None, Path(work))
+            build = build_options(seed, cc, opt)
+            result = check_module(seed, wasm, None, Path(cache_dir) if cache_dir else None, Path(work), build=build)
     except Exception as exc:  # noqa: BLE001 - a harness failure is reported, not fatal
         import traceback
 
@@ -888,6 +907,7 @@ def save_case(directory: Path, name: str, result: Result) -> Path:
     case = {
         "seed": result.seed,
         "finding": result.detail,
+        "build": result.build,
         "calls": [c.line() for c in result.plan],
     }
     path = directory / f"{name}.json"
@@ -895,10 +915,12 @@ def save_case(directory: Path, name: str, result: Result) -> Path:
     return path
 
 
-def replay_case(json_path: Path, cache_dir: Path | None, work: Path) -> Result:
+def replay_case(json_path: Path, cache_dir: Path | None, work: Path, build: list[str] | None = None) -> Result:
+    """Runs a saved case, built as it says (`build`: these options instead)."""
     case = json.loads(json_path.read_text())
     wasm = json_path.with_suffix(".wasm").read_bytes()
-    return check_module(case.get("seed", 0), wasm, parse_calls(case["calls"]), cache_dir, work)
+    build = case.get("build", []) if build is None else build
+    return check_module(case.get("seed", 0), wasm, parse_calls(case["calls"]), cache_dir, work, build=build)
 
 
 def parse_calls(lines: list[str]) -> list[Call]:
@@ -931,6 +953,7 @@ def fitting_calls(calls: list[Call], exports: dict[str, tuple[list[str], list[st
 def format_report(result: Result) -> str:
     """A finding in full: seed, what differs, the calls, the module as text."""
     lines = [f"=== FINDING: seed {result.seed} ({signature(result)}) ===", result.detail]
+    lines.append("built with: wastrel compile " + (" ".join(result.build) or "(defaults)"))
     if result.plan:
         lines.append("calls:")
         for i, c in enumerate(result.plan):
@@ -956,27 +979,27 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--keep", type=Path, metavar="DIR", help="save each finding's module and calls here")
     p.add_argument("--verbose", action="store_true", help="a line per seed")
     p.add_argument("--quiet", action="store_true", help="the summary, and each kind of finding once in full")
-    p.add_argument("-O", dest="opt", choices=["0", "1", "2", "3", "s"], help="C optimisation level for wastrel compile")
+    p.add_argument("-O", dest="opt", choices=["0", "1", "2", "3", "s"], help="C optimisation level for every seed (default: chosen by the seed, mostly 2)")
+    p.add_argument("--cc", help="C compiler for every seed (default: chosen by the seed, mostly wastrel's default)")
     p.add_argument("--replay", type=Path, metavar="CASE.json", help="run a saved case")
     p.add_argument("--check", type=Path, metavar="M.wasm", help="exit 0 iff this module gives a finding")
     p.add_argument("--calls", type=Path, metavar="CASE.json", help="with --check: make these calls (those that fit)")
     p.add_argument("--expect", help="with --check: the finding's detail must contain this text")
     args = p.parse_args(argv)
 
-    global OPT_LEVEL
-    OPT_LEVEL = args.opt
+    override = (["--cc", args.cc] if args.cc else []) + (["-O", args.opt] if args.opt else [])
     cache = Path(tempfile.mkdtemp(prefix="wastrel-fuzz-cache-"))
     try:
         if args.check or args.replay:
             with tempfile.TemporaryDirectory(prefix="wastrel-fuzz-") as work:
                 if args.replay:
-                    result = replay_case(args.replay, cache, Path(work))
+                    result = replay_case(args.replay, cache, Path(work), override or None)
                 else:
                     wasm = prepare(args.check.read_bytes(), None, observe=False)
                     if validate(wasm):
                         return 1
                     calls = parse_calls(json.loads(args.calls.read_text())["calls"]) if args.calls else None
-                    result = check_module(args.start, wasm, calls, cache, Path(work), fit=True)
+                    result = check_module(args.start, wasm, calls, cache, Path(work), fit=True, build=override)
             if args.check:
                 found = result.status == "finding" and (args.expect is None or args.expect in result.detail)
                 return 0 if found else 1
@@ -986,12 +1009,12 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{args.replay}: {result.status} {result.detail}".rstrip())
             return 0
         seeds = [int(s) for s in args.only.split(",")] if args.only else list(range(args.start, args.start + args.seeds))
-        return fuzz(seeds, args.jobs, cache, args.keep, args.verbose, args.quiet, args.opt)
+        return fuzz(seeds, args.jobs, cache, args.keep, args.verbose, args.quiet, args.cc, args.opt)
     finally:
         shutil.rmtree(cache, ignore_errors=True)
 
 
-def fuzz(seeds: list[int], jobs: int, cache: Path, keep: Path | None, verbose: bool, quiet: bool, opt: str | None = None) -> int:
+def fuzz(seeds: list[int], jobs: int, cache: Path, keep: Path | None, verbose: bool, quiet: bool, cc: str | None = None, opt: str | None = None) -> int:
     counts: dict[str, int] = {}
     kinds: dict[str, list[int]] = {}
     findings: list[Result] = []
@@ -999,7 +1022,7 @@ def fuzz(seeds: list[int], jobs: int, cache: Path, keep: Path | None, verbose: b
     started = time.monotonic()
     context = multiprocessing.get_context("spawn")
     with concurrent.futures.ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-        futures = {pool.submit(run_seed, s, str(cache), opt): s for s in seeds}
+        futures = {pool.submit(run_seed, s, str(cache), cc, opt): s for s in seeds}
         for done, future in enumerate(concurrent.futures.as_completed(futures), 1):
             result = future.result()
             counts[result.status] = counts.get(result.status, 0) + 1
@@ -1015,7 +1038,8 @@ def fuzz(seeds: list[int], jobs: int, cache: Path, keep: Path | None, verbose: b
                     if keep is not None:
                         save_case(keep, f"seed-{result.seed}", result)
             elif verbose or (result.status in ("inconclusive", "wasmtime-error") and not quiet):
-                print(f"seed {result.seed}: {result.status} ({result.calls} calls, {result.seconds:.1f} s) {result.detail}", flush=True)
+                built = " ".join(result.build) or "-O 2"
+                print(f"seed {result.seed}: {result.status} ({result.calls} calls, {built}, {result.seconds:.1f} s) {result.detail}", flush=True)
             if not quiet and not verbose and done % 50 == 0:
                 print(f"[{done}/{len(seeds)} seeds, {len(findings)} findings, {time.monotonic() - started:.0f} s]", flush=True)
     summary = ", ".join(f"{n} {k}" for k, n in sorted(counts.items()))

@@ -11,6 +11,8 @@ module fields (no command) is one module.
 
 from __future__ import annotations
 
+from wastrel.frontend.errors import WasmError
+
 from collections.abc import Callable
 
 from lark import Token
@@ -181,7 +183,13 @@ def _expected(item: Item) -> Expected:
         if head == "ref.null":
             return RefPattern(None, null=True)
         return RefPattern("funcref" if head == "ref.func" else "externref")
+    if head in _GC_PATTERNS:
+        raise WasmError("unsupported", f"unsupported feature: GC ({head} results)", line=item.line, column=item.column)
     return _value(item)
+
+
+# Result patterns of GC references (Wasm 3.0), which wastrel does not have.
+_GC_PATTERNS = ("ref.any", "ref.eq", "ref.i31", "ref.struct", "ref.array", "ref.host")
 
 
 # -- assertions -------------------------------------------------------------------
