@@ -1,32 +1,44 @@
 #!/usr/bin/env python3
 """Differential fuzzing of wastrel against wasmtime.
 
-    python tests/fuzz.py --seeds N [--start S] [--jobs J] [--keep DIR] [--verbose]
+    python tests/fuzz.py --seeds N [--start S] [--jobs J] [--keep DIR] [--quiet | --verbose]
     python tests/fuzz.py --only 12,345            # just these seeds
+    python tests/fuzz.py ... -O 0 | --cc clang    # every seed built so (default: the seed picks)
     python tests/fuzz.py --replay CASE.json       # a saved case (tests/fuzz_regressions/)
-    python tests/fuzz.py --check M.wasm [--start S] [--expect KIND]
-                                                  # exit 0 iff M.wasm (with calls planned
-                                                  # from seed S) gives a finding: a
+    python tests/fuzz.py --check M.wasm [--calls CASE.json] [--expect TEXT]
+                                                  # exit 0 iff M.wasm gives a finding
+                                                  # (whose text contains TEXT): a
                                                   # predicate for `wasm-tools shrink`
 
-Each seed becomes one module and one list of calls:
+Each seed becomes one module, one list of calls and one way to build:
 
-1. A seeded PRNG feeds bytes (and a few configuration choices) to
-   `wasm-tools smith`, restricted to what wastrel supports: Wasm 2.0 without
-   SIMD, no imports, every item exported, termination guaranteed (smith
-   injects a fuel global that traps with `unreachable` when spent; the fuel
-   is not reset between calls).  `wasm-tools validate --features wasm2,-simd`
-   must accept the module (the few it rejects are counted and skipped).
-2. Exports whose names `--invoke-lines` cannot write (empty, spaces, control
-   characters) are renamed in the binary.  Every exported function whose
-   parameters are all numbers or references gets calls with arguments drawn
-   from the seed (0, 1, -1, the integer limits, NaN, the infinities, the
-   zeros, random bits, ...).
-3. The calls run in order on one instance in wasmtime (Python API) and in
-   the program `wastrel compile` makes (`--invoke-lines`).  Per call, the
-   results must be the same (floats bit for bit, except that two NaNs match
-   whatever their payloads) or the trap the same (in the spec's words).
-   Instantiation traps (start function, segments) must match too.
+1. A seeded PRNG feeds bytes and configuration choices (size, fuel, which
+   instructions, memory size and offsets, traps or not, NaN
+   canonicalisation) to `wasm-tools smith`, restricted to what wastrel
+   supports: Wasm 2.0 without SIMD, no imports, every item exported,
+   termination guaranteed (smith injects a fuel global, decremented at
+   function entries and loop heads, that traps with `unreachable` when
+   spent).  `wasm-tools validate --features wasm2,-simd` must accept the
+   module (the few it rejects are counted and skipped).
+2. The module is adapted (`prepare`): exports `--invoke-lines` cannot name
+   (empty, blanks, control characters) are renamed `fzN`; each exported
+   function F gets a twin `fuel:F` that refills the fuel first (otherwise
+   the first call that loops spends it all and every later call traps at
+   once); `fz:state` returns every global (smith folds most values it
+   computes into globals), the memory's size and the tables' sizes, and
+   `fz:memhash` a hash of the memory's first 128 MiB.
+3. Calls: every exported function whose parameters are all numbers or
+   references, a few times each, in a seeded order, mostly through its twin,
+   with arguments drawn from the seed (0, 1, -1, the integer limits, NaN, the
+   infinities, the zeros, random bits, ...); `fz:state` after each call,
+   `fz:memhash` at the end.
+4. The calls run in order on one instance in wasmtime (Python API) and in
+   the program `wastrel compile` makes (`--invoke-lines`), built by the
+   default C compiler at -O2 or, for some seeds, by clang or at another
+   level.  Per call, the results must be the same (floats bit for bit,
+   except that two NaNs match whatever their payloads) or the trap the same
+   (in the spec's words).  Instantiation traps (start function, segments)
+   must match too.
 
 Findings: a mismatch; a module wastrel refuses to compile; a program that
 hangs, dies from a signal or exits with a status other than 0 (or 134 after
@@ -34,7 +46,8 @@ a trap at instantiation).  Stack exhaustion depends on each engine's stack
 size: when only one side runs out of stack, the module is "inconclusive" and
 its later calls are not compared.  Each finding is printed with its seed,
 its module as text, the calls and both outcomes; `--keep DIR` also saves
-DIR/seed-N.wasm and DIR/seed-N.json, the form tests/fuzz_regressions/ uses.
+DIR/seed-N.wasm and DIR/seed-N.json, the form tests/fuzz_regressions/ uses
+(then reduce the module, with `wasm-tools shrink` and `--check`, or by hand).
 """
 
 from __future__ import annotations

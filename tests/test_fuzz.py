@@ -2,8 +2,9 @@
 does the long ones), and the fuzzer's past findings (tests/fuzz_regressions/).
 
 Each seed is one module from `wasm-tools smith` and a few calls of its
-exports, made in wasmtime and in the program wastrel compiles; results and
-traps must agree.  A seed that shows a known, not yet fixed bug is marked
+exports, made in wasmtime and in the program wastrel compiles (with the C
+compiler and -O level the seed picks; mostly cc -O2); results, traps and the
+state left behind (globals, memory) must agree.  A seed that shows a known, not yet fixed bug is marked
 xfail(strict=True) with the bug's name: when the bug is fixed, the seed
 passes, the test fails, and the mark must go.  The seeds depend on the
 wasm-tools version (smith's output for a seed changes between versions).

@@ -259,9 +259,10 @@ static inline uint32_t w_i32_wrap_i64(uint64_t x) { return (uint32_t)x; }
 
 /* A memory access may fault, and the fault is a trap that ends the call:
  * every store (to memory or to a global) that comes before it in the Wasm
- * code must have happened by then.  The C compiler believes accesses cannot
- * fault, so it could delete or sink such a store; this barrier tells it that
- * anything in memory may be read here. */
+ * code must have happened by then, and none that comes after.  The C
+ * compiler believes accesses cannot fault, so it could delete, sink or hoist
+ * such a store; a barrier on each side of the access tells it that anything
+ * in memory may be read or written there. */
 #define W_ACCESS_BARRIER() __asm__ volatile("" : : : "memory")
 
 /* ---- loads ----------------------------------------------------------- */
@@ -275,7 +276,7 @@ static inline uint32_t w_i32_wrap_i64(uint64_t x) { return (uint32_t)x; }
     ctype v;                                                             \
     W_ACCESS_BARRIER();                                                  \
     memcpy(&v, base + ea, sizeof v);                                     \
-    __asm__ volatile("" : : reg(v));                                     \
+    __asm__ volatile("" : : reg(v) : "memory");                          \
     return (rtype)cast v;                                                \
   }
 
@@ -303,6 +304,7 @@ W_LOAD(w_i64_load32_u, uint32_t, uint64_t, , "r")
     ctype c = (ctype)v;                                                  \
     W_ACCESS_BARRIER();                                                  \
     memcpy(base + ea, &c, sizeof c);                                     \
+    W_ACCESS_BARRIER();                                                  \
   }
 
 W_STORE(w_i32_store, uint32_t, uint32_t)
