@@ -146,6 +146,15 @@ INVOCATIONS = {
         ("count_pairs", [5]),
         ("count_pairs", [10]),
     ],
+    "do_while_outer_branch": [
+        ("f", [5]),
+        ("f", [0]),
+        ("f", [1]),
+        ("f", [30]),
+        ("g", [0]),
+        ("g", [4]),
+        ("g", [17]),
+    ],
     "loop_result": [
         ("next_pow2", [0]),
         ("next_pow2", [1]),

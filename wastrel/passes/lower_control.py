@@ -15,8 +15,9 @@ Then it tidies up, so that the C reads as a person would write it:
 * a `goto` to the label that immediately follows is removed (in particular
   the fall-through `br` that stack-to-tree put at the end of a block with
   results), and so are labels nothing jumps to;
-* a loop whose body ends `if (c) continue; break;` and has no other
-  `continue` becomes `do { ... } while (c);`;
+* a loop whose body ends `if (c) continue; break;` and that nothing else
+  jumps to (no other `continue`, no `goto` from a nested loop) becomes
+  `do { ... } while (c);`;
 * a loop body that ends with a jump needs no trailing `break`, and one that
   ends with `continue` needs neither;
 * inside a loop, a `goto` to the label right after the loop is `break`.
@@ -134,7 +135,7 @@ class _Lowerer:
 
 def _make_loop(label: str, body: tuple[n.Stmt, ...]) -> n.Stmt:
     if body and isinstance(body[-1], n.CIf) and body[-1].then == (n.CContinue(),) and not body[-1].else_:
-        if _count_continues(body[:-1]) == 0:
+        if not _jumps_to_loop(body[:-1], label):
             return n.CDoWhile(body[:-1], body[-1].cond)
     if body and isinstance(body[-1], n.CContinue):
         return n.CLoop(label, body[:-1])
@@ -156,18 +157,26 @@ def _gotos_to_breaks(body: tuple[n.Stmt, ...], exits: frozenset[str]) -> tuple[n
     return tuple(out)
 
 
-def _count_continues(body: tuple[n.Stmt, ...]) -> int:
-    """`continue` statements that belong to the loop whose body this is."""
-    total = 0
+def _jumps_to_loop(body: tuple[n.Stmt, ...], label: str, own: bool = True) -> bool:
+    """Whether anything in `body` jumps to the top of the loop `label`: a
+    `continue` of its own (`own`: not inside a nested loop), or a `goto`
+    from anywhere, such as a nested loop's branch to an outer one."""
     for s in body:
         match s:
-            case n.CContinue():
-                total += 1
+            case n.CContinue() if own:
+                return True
+            case n.CGoto(name=name) if name == label:
+                return True
             case n.CIf(then=then, else_=els):
-                total += _count_continues(then) + _count_continues(els)
+                if _jumps_to_loop(then, label, own) or _jumps_to_loop(els, label, own):
+                    return True
             case n.CSwitch(cases=cases, default=default):
-                total += sum(_count_continues(b) for _, b in cases) + _count_continues(default)
-    return total
+                if any(_jumps_to_loop(b, label, own) for _, b in cases) or _jumps_to_loop(default, label, own):
+                    return True
+            case n.CLoop(body=inner) | n.CDoWhile(body=inner):
+                if _jumps_to_loop(inner, label, own=False):
+                    return True
+    return False
 
 
 def _tidy(body: tuple[n.Stmt, ...], follows: frozenset[str]) -> tuple[n.Stmt, ...]:
