@@ -58,6 +58,21 @@ def test_text_errors_give_line_and_column(tmp_path: Path) -> None:
     assert result.stderr == f"wastrel: {wat}: invalid: type mismatch: expected i32 but got f32 (at line 5, column 5)\n"
 
 
+def test_literals_of_thousands_of_digits(tmp_path: Path) -> None:
+    # Beyond 4,300 digits Python's str -> int refuses; never a traceback.
+    zeros = "0" * 5_000
+    wat = tmp_path / "long.wat"
+    wat.write_text(f'(module (func (export "f") (result f64)\n  (f64.const 0.{zeros}1e{len(zeros) + 1})))')
+    result = wastrel("run", "--invoke", "f", wat)
+    assert (result.returncode, result.stdout, result.stderr) == (0, "1\n", "")
+    wat.write_text(f'(module (func (export "f") (result i64)\n  (i64.const 1{zeros})))')
+    result = wastrel("run", "--invoke", "f", wat)
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"wastrel: {wat}: malformed: i64 constant out of range: 1000")
+    assert result.stderr.endswith(" (5001 characters) (at line 2, column 14)\n")
+    assert len(result.stderr.splitlines()) == 1 and len(result.stderr) < 200
+
+
 def test_emit_wasm_writes_the_binary(tmp_path: Path) -> None:
     wat, wasm = tmp_path / "m.wat", tmp_path / "m.wasm"
     wat.write_text('(module (func (export "two") (result i32) (i32.add (i32.const 1) (i32.const 1))))')

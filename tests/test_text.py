@@ -7,6 +7,7 @@ spec suite in test_text_spec.py; here each rule has a small case of its own.
 from __future__ import annotations
 
 import struct
+import time
 
 import pytest
 from lark import Token
@@ -14,7 +15,7 @@ from lark import Token
 from wastrel.frontend import WasmError
 from wastrel.frontend.encode import without_offsets
 from wastrel.frontend.text import position, read_module_text, read_script
-from wastrel.frontend.text.literals import float_bits, id_name, integer, string_bytes, string_name
+from wastrel.frontend.text.literals import float_bits, id_name, integer, string_bytes, string_name, unsigned
 from wastrel.frontend.text.script import (
     AssertInvalid,
     AssertMalformed,
@@ -148,6 +149,109 @@ def test_float_literals_with_huge_exponents_are_quick() -> None:
     assert float_bits(num("0x1p-99999999999"), "f32") == 0
     with pytest.raises(WasmError, match="out of range"):
         float_bits(num("1e99999999999"), "f64")
+
+
+def exact_decimal(num_: int, den: int) -> str:
+    """The exact decimal expansion of num_/den (den a power of two)."""
+    whole, rest = divmod(num_, den)
+    digits = ""
+    while rest:
+        rest *= 10
+        digit, rest = divmod(rest, den)
+        digits += str(digit)
+    return f"{whole}.{digits}" if digits else str(whole)
+
+
+@pytest.mark.parametrize("n", [5_000, 1_000_000])
+def test_literals_of_any_number_of_digits(n: int) -> None:
+    # Beyond 4,300 digits Python refuses decimal str -> int; the reader
+    # converts only the digits that matter, exactly.
+    zeros = "0" * n
+    assert integer(num(zeros + "42"), 32) == 42
+    assert integer(num("-" + zeros + "42"), 64) == -42
+    assert integer(num("0x" + zeros + "ff"), 32) == 255
+    assert unsigned(num(zeros + "8")) == 8
+    for text, bits in [("9" * n, 64), ("-" + "1" * n, 32), ("0x" + "f" * n, 64), ("1" + zeros, 32)]:
+        with pytest.raises(WasmError, match=r"constant out of range: .*\.\.\..* characters\)"):
+            integer(num(text), bits)
+    with pytest.raises(WasmError, match="u32 constant out of range"):
+        unsigned(num("1" + zeros))
+    assert float_bits(num(f"0.{zeros}1"), "f64") == 0
+    assert float_bits(num(f"0.{zeros}1e{n + 1}"), "f64") == f64_bits(1.0)
+    assert float_bits(num(f"0.{zeros}1e+{zeros}{n - 300}"), "f64") == f64_bits(1e-301)
+    assert float_bits(num(f"1{zeros}e-{n}"), "f32") == 0x3F80_0000
+    assert float_bits(num(f"{zeros}1.5{zeros}"), "f32") == 0x3FC0_0000
+    assert float_bits(num(f"0e{'9' * n}"), "f64") == 0
+    assert float_bits(num(f"1e-{'9' * n}"), "f64") == 0
+    assert float_bits(num(f"0x1p-{'9' * n}"), "f32") == 0
+    for text in [f"1e{'9' * n}", f"0x1p{'9' * n}", "9" * n, "0x" + "f" * n]:
+        with pytest.raises(WasmError, match="f64 constant out of range"):
+            float_bits(num(text), "f64")
+    assert float_bits(num(f"0x1.{zeros}1p0"), "f64") == f64_bits(1.0)
+    assert float_bits(num(f"0x{zeros}1p-1074"), "f64") == 1
+    assert float_bits(num(f"nan:0x{zeros}1"), "f32") == 0x7F80_0001
+
+
+@pytest.mark.parametrize("n", [5_000, 1_000_000])
+def test_long_float_literals_round_exactly(n: int) -> None:
+    # Midpoints between neighbouring floats, written out exactly, round to
+    # even; a nonzero digit far beyond them decides upwards, a smaller last
+    # digit downwards.
+    zeros = "0" * n
+    cases = [
+        ("f64", 2**53 + 1, 2**53, f64_bits(1.0)),  # 1 + half an ulp
+        ("f32", 2**24 + 1, 2**24, 0x3F80_0000),
+        ("f64", 1, 2**1075, 0),  # half the smallest subnormal
+        ("f64", 2**53 - 1, 2**1075, 2**52),  # a midpoint of 767 significant digits
+        ("f32", 2**24 - 1, 2**150, 0x0080_0000),  # a tie with the smallest normal
+    ]
+    for fmt, num_, den, even in cases:
+        midpoint = exact_decimal(num_, den)
+        assert float_bits(num(midpoint), fmt) == even
+        assert float_bits(num(midpoint + zeros), fmt) == even
+        below = float_bits(num(midpoint[:-1] + str(int(midpoint[-1]) - 1) + "9" * n), fmt)
+        above = float_bits(num(midpoint + zeros + "1"), fmt)
+        assert above == below + 1 and even in (below, above)
+    # The same with hexadecimal digits: 1 + half an f64 ulp, then a little more.
+    assert float_bits(num(f"0x1.00000000000008{zeros}p0"), "f64") == f64_bits(1.0)
+    assert float_bits(num(f"0x1.00000000000008{zeros}1p0"), "f64") == f64_bits(1.0) + 1
+    assert float_bits(num(f"0x1.00000000000007{'f' * n}p0"), "f64") == f64_bits(1.0)
+    # And against Python's own correctly rounded conversion.
+    digits = "".join(str(i * 7 % 10) for i in range(n))
+    for exp in (-n - 400, -n - 320, -n - 300, -n, 200 - n, 300 - n):
+        text = f"{digits}e{exp}"
+        assert float_bits(num(text), "f64") == f64_bits(float(text))
+
+
+def test_huge_literals_are_quick_and_errors_do_not_repeat_them() -> None:
+    ten_mb = "1" * 10_000_000
+    start = time.monotonic()
+    for make in (lambda: integer(num(ten_mb), 64), lambda: float_bits(num(ten_mb), "f64"),
+                 lambda: float_bits(num("1e" + ten_mb), "f32"), lambda: unsigned(num(ten_mb))):
+        with pytest.raises(WasmError) as info:
+            make()
+        assert len(str(info.value)) < 200
+    assert float_bits(num("0." + ten_mb), "f64") == f64_bits(0.1111111111111111)
+    assert float_bits(num("0x1." + "0" * 10_000_000 + "1p0"), "f32") == 0x3F80_0000
+    assert time.monotonic() - start < 10
+
+
+def test_long_literals_in_a_module() -> None:
+    zeros = "0" * 5_000
+    m = read_module_text(
+        f"(module (memory 1) (func $f (param i32) (result f64)\n"
+        f"  (i64.store offset={zeros}16 align={zeros}8 (local.get {zeros}0) (i64.const {zeros}42))\n"
+        f"  (call {zeros}0 (i32.const -{zeros}1)) (f64.const 0.{zeros}1)))"
+    )
+    assert [(i.op, *i.args) for i in m.funcs[0].body[:-1]] == [
+        ("local.get", 0), ("i64.const", 42), ("i64.store", 3, 16), ("i32.const", -1), ("call", 0), ("f64.const", 0)]
+    err = error(f"(module (func\n  (call 1{zeros})))")
+    assert (err.kind, err.line, err.column) == ("malformed", 2, 9)
+    assert "u32 constant out of range" in err.message and len(err.message) < 100
+    err = error(f"(module (func (result i32)\n  (i32.const {'4' * 5_000})))")
+    assert (err.kind, err.line, err.column, err.message[:26]) == ("malformed", 2, 14, "i32 constant out of range:")
+    err = error(f"(module (memory 1) (func (result i32)\n  (i32.load offset=1{zeros} (i32.const 0))))")
+    assert (err.line, err.column) == (2, 20) and "u32 constant out of range" in err.message
 
 
 def test_strings() -> None:

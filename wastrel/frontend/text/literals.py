@@ -16,6 +16,11 @@ value, by the spec's rules:
   identifier characters or a string.
 
 Every error is a `WasmError` of kind "malformed" at the token's position.
+
+A literal may have any number of digits (leading zeros, a long fraction, a
+huge exponent): only the digits that can matter are converted, so every
+value is exact and a crafted literal of megabytes costs linear time (and
+never hits Python's limit on decimal string -> int conversions).
 """
 
 from __future__ import annotations
@@ -31,10 +36,34 @@ def token_error(message: str, token: Token) -> WasmError:
     return WasmError("malformed", message, token.start_pos, line=token.line, column=token.column)
 
 
+def shown(token: str, limit: int = 40) -> str:
+    """A token as an error message quotes it: a long one abbreviated."""
+    text = str(token)
+    return text if len(text) <= limit else f"{text[: limit // 2]}...{text[-(limit // 4):]} ({len(text)} characters)"
+
+
+# The most significant digits an integer literal needs: any more (after
+# leading zeros) and it is beyond 2**128, out of range for every use.
+_MAX_DEC_DIGITS = 40
+_MAX_HEX_DIGITS = 32
+_BEYOND = 1 << 128
+
+
+def _digits_value(digits: str, base: int) -> int:
+    """The value of a digit string (no `_`), or _BEYOND if it is larger
+    than 2**128; leading zeros are free."""
+    digits = digits.lstrip("0")
+    if len(digits) > (_MAX_HEX_DIGITS if base == 16 else _MAX_DEC_DIGITS):
+        return _BEYOND
+    return int(digits or "0", base)
+
+
 # -- integers -------------------------------------------------------------------
 
-_DEC = r"[0-9](?:_?[0-9])*"
-_HEX = r"[0-9a-fA-F](?:_?[0-9a-fA-F])*"
+# Possessive: what follows a digit run is never a digit or `_`, so giving
+# digits back could not help, and a long literal is matched in linear time.
+_DEC = r"[0-9]++(?:_[0-9]++)*+"
+_HEX = r"[0-9a-fA-F]++(?:_[0-9a-fA-F]++)*+"
 _INT = re.compile(rf"([+-]?)(?:0x({_HEX})|({_DEC}))")
 
 
@@ -44,8 +73,9 @@ def _int_parts(token: Token) -> tuple[str, int] | None:
     if m is None:
         return None
     sign, hex_digits, dec_digits = m.groups()
-    magnitude = int(hex_digits.replace("_", ""), 16) if hex_digits else int(dec_digits.replace("_", ""))
-    return sign, magnitude
+    if hex_digits:
+        return sign, _digits_value(hex_digits.replace("_", ""), 16)
+    return sign, _digits_value(dec_digits.replace("_", ""), 10)
 
 
 def is_unsigned(token: object) -> bool:
@@ -57,9 +87,9 @@ def unsigned(token: Token, bits: int = 32) -> int:
     """An unsigned integer of at most `bits` bits (indices, limits, offsets)."""
     parts = _int_parts(token) if token.type == "NUM" else None
     if parts is None or parts[0]:
-        raise token_error(f"expected an unsigned integer, got {str(token)!r}", token)
+        raise token_error(f"expected an unsigned integer, got {shown(token)!r}", token)
     if parts[1] >= 1 << bits:
-        raise token_error(f"u{bits} constant out of range: {token}", token)
+        raise token_error(f"u{bits} constant out of range: {shown(token)}", token)
     return parts[1]
 
 
@@ -67,14 +97,14 @@ def integer(token: Token, bits: int) -> int:
     """An `iN` constant: signed or unsigned, given in the signed range."""
     parts = _int_parts(token) if token.type == "NUM" else None
     if parts is None:
-        raise token_error(f"unknown operator or malformed i{bits} constant {str(token)!r}", token)
+        raise token_error(f"unknown operator or malformed i{bits} constant {shown(token)!r}", token)
     sign, value = parts
     limit = 1 << bits
     if sign == "-":
         value = -value
     ok = -(limit >> 1) <= value < (limit >> 1) if sign else 0 <= value < limit
     if not ok:
-        raise token_error(f"i{bits} constant out of range: {token}", token)
+        raise token_error(f"i{bits} constant out of range: {shown(token)}", token)
     return value - limit if value >= limit >> 1 else value
 
 
@@ -96,38 +126,74 @@ def float_bits(token: Token, fmt: str) -> int:
     mbits, ebits = FLOAT_FORMATS[fmt]
     m = _FLOAT.fullmatch(token) if token.type in ("NUM", "KEYWORD") else None
     if m is None:
-        raise token_error(f"unknown operator or malformed {fmt} constant {str(token)!r}", token)
+        raise token_error(f"unknown operator or malformed {fmt} constant {shown(token)!r}", token)
     sign = (1 << (mbits + ebits)) if m["sign"] == "-" else 0
     max_exponent = ((1 << ebits) - 1) << mbits
     if m["inf"]:
         return sign | max_exponent
     if m["nan"]:
-        payload = int(m["payload"].replace("_", ""), 16) if m["payload"] else 1 << (mbits - 1)
+        payload = _digits_value(m["payload"].replace("_", ""), 16) if m["payload"] else 1 << (mbits - 1)
         if not 0 < payload < 1 << mbits:
-            raise token_error(f"NaN payload out of range for {fmt}: {token}", token)
+            raise token_error(f"NaN payload out of range for {fmt}: {shown(token)}", token)
         return sign | max_exponent | payload
     if m["hint"] is not None:
-        digits = m["hint"] + (m["hfrac"] or "")
-        mantissa = int(digits.replace("_", ""), 16)
-        exp2 = _exponent(m["hexp"]) - 4 * len((m["hfrac"] or "").replace("_", ""))
+        frac = (m["hfrac"] or "").replace("_", "")
+        mantissa, scale = _significant(m["hint"].replace("_", "") + frac, 16, _HEX_KEPT)
+        exp2 = _exponent(m["hexp"]) + 4 * (scale - len(frac))
         bits = _round_binary(mantissa, exp2, mbits, ebits)
     else:
-        digits = (m["int"] + (m["frac"] or "")).replace("_", "")
-        bits = _round_decimal(int(digits), _exponent(m["exp"]) - len((m["frac"] or "").replace("_", "")), mbits, ebits)
+        frac = (m["frac"] or "").replace("_", "")
+        mantissa, scale = _significant(m["int"].replace("_", "") + frac, 10, _DEC_KEPT)
+        bits = _round_decimal(mantissa, _exponent(m["exp"]) + scale - len(frac), mbits, ebits)
     if bits is None:
-        raise token_error(f"{fmt} constant out of range: {token}", token)
+        raise token_error(f"{fmt} constant out of range: {shown(token)}", token)
     return sign | bits
 
 
+# How many significant digits of a float literal are kept.  Rounding to
+# nearest only asks on which side of each midpoint between neighbouring
+# floats the value lies; an f64 midpoint has at most 767 significant decimal
+# digits (f32: 112) and 55 significant bits.  Cutting a longer digit string
+# after N >= that many digits and appending a nonzero digit (a sticky digit:
+# the cut-off part was not zero) keeps the value strictly between the same
+# midpoints, so the result is exactly that of the whole literal.
+_DEC_KEPT = 800
+_HEX_KEPT = 32
+
+# An exponent beyond this many digits is clamped: the literal's value is then
+# beyond 10**(10**17) or below its inverse, far out of any format's range,
+# whatever the digits (a text of 10**17 digits does not exist).
+_EXP_DIGITS = 18
+
+
+def _significant(digits: str, base: int, kept: int) -> tuple[int, int]:
+    """(mantissa, scale) with digits == mantissa * base**scale, exactly or,
+    beyond `kept` significant digits, with a sticky digit for the rest."""
+    digits = digits.lstrip("0")
+    stripped = digits.rstrip("0")
+    scale = len(digits) - len(stripped)
+    if len(stripped) > kept:  # the cut-off part ends in a nonzero digit
+        scale += len(stripped) - kept - 1
+        stripped = stripped[:kept] + "1"
+    return int(stripped or "0", base), scale
+
+
 def _exponent(text: str | None) -> int:
-    return int(text.replace("_", "")) if text else 0
+    if not text:
+        return 0
+    text = text.replace("_", "")
+    sign, digits = (-1, text[1:]) if text[0] == "-" else (1, text.lstrip("+"))
+    digits = digits.lstrip("0")
+    if len(digits) > _EXP_DIGITS:
+        return sign * 10**_EXP_DIGITS
+    return sign * int(digits or "0")
 
 
 def _round_decimal(mantissa: int, exp10: int, mbits: int, ebits: int) -> int | None:
     """The bits of mantissa * 10**exp10 (rounded), None if it overflows."""
     if mantissa == 0:
         return 0
-    digits = len(str(mantissa))
+    digits = len(str(mantissa))  # at most _DEC_KEPT + 1
     if digits + exp10 > 400:  # beyond 1e400: infinite in both formats
         return None
     if digits + exp10 < -400:  # below 1e-400: zero in both formats
