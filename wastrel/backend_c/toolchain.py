@@ -61,9 +61,13 @@ class Toolchain:
 
 
 def cache_dir() -> Path:
-    if "WASTREL_CACHE_DIR" in os.environ:
-        return Path(os.environ["WASTREL_CACHE_DIR"])
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    """$WASTREL_CACHE_DIR, else $XDG_CACHE_HOME/wastrel, else ~/.cache/wastrel.
+    An empty variable counts as unset (never the current directory), and a
+    relative $XDG_CACHE_HOME is ignored, as the XDG Base Directory spec says."""
+    if explicit := os.environ.get("WASTREL_CACHE_DIR"):
+        return Path(explicit)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    base = xdg if xdg and os.path.isabs(xdg) else os.path.join(os.path.expanduser("~"), ".cache")
     return Path(base) / "wastrel"
 
 
