@@ -96,3 +96,86 @@ def test_an_empty_cache_variable_counts_as_unset(tmp_path: Path, monkeypatch: py
     monkeypatch.delenv("XDG_CACHE_HOME")
     monkeypatch.delenv("WASTREL_CACHE_DIR")
     assert cache_dir() == tmp_path / "home" / ".cache" / "wastrel"
+
+
+def listing(root: Path) -> list[Path]:
+    return sorted(p.relative_to(root) for p in root.rglob("*"))
+
+
+@pytest.fixture
+def outputs(tmp_path: Path) -> Path:
+    """A directory with a module (m.wat, m.wast), an empty directory and a file."""
+    (tmp_path / "m.wat").write_text('(module (func (export "_start")))')
+    (tmp_path / "m.wast").write_text('(module (func (export "f") (result i32) (i32.const 1)))\n(assert_return (invoke "f") (i32.const 1))\n')
+    (tmp_path / "dir").mkdir()
+    (tmp_path / "file").write_text("")
+    return tmp_path
+
+
+BAD_OUTPUTS = [  # (name under the test's directory, or "" for an empty name; the error after "wastrel: ")
+    ("dir", "{out}: is a directory ({option} names the file to write)"),
+    ("dir/", "{out}: is a directory ({option} names the file to write)"),
+    ("new/", "{out}: names a directory ({option} names the file to write)"),
+    ("missing/sub/out", "{out}: no such directory: {root}/missing/sub (for {option})"),
+    ("file/out", "{out}: not a directory: {root}/file (for {option})"),
+    ("", "{option}: an empty name (it names the file to write)"),
+]
+
+
+def bad_output(root: Path, name: str, message: str, option: str) -> tuple[str, str]:
+    out = f"{root}/{name}" if name else ""
+    return out, "wastrel: " + message.format(out=out, root=root, option=option) + "\n"
+
+
+@pytest.mark.parametrize(("name", "message"), BAD_OUTPUTS, ids=lambda x: x or "empty")
+def test_compile_output_must_be_a_file_in_a_directory_that_exists(outputs: Path, name: str, message: str) -> None:
+    before = listing(outputs)
+    out, expected = bad_output(outputs, name, message, "-o")
+    result = wastrel("compile", outputs / "m.wat", "-o", out)
+    assert (result.returncode, result.stderr, result.stdout) == (1, expected, "")
+    assert listing(outputs) == before  # nothing created, not even a directory
+
+
+@pytest.mark.parametrize(("name", "message"), BAD_OUTPUTS, ids=lambda x: x or "empty")
+def test_emit_wasm_and_json_outputs_are_checked_the_same_way(outputs: Path, name: str, message: str) -> None:
+    before = listing(outputs)
+    out, expected = bad_output(outputs, name, message, "--emit-wasm")
+    result = wastrel_passes("--emit-wasm", out, outputs / "m.wat")
+    assert (result.returncode, result.stderr, result.stdout) == (1, expected, "")
+    out, expected = bad_output(outputs, name, message, "--json")
+    result = wastrel("wast", "--json", out, outputs / "m.wast")
+    assert (result.returncode, result.stderr, result.stdout) == (1, expected, "")  # before any script runs
+    assert listing(outputs) == before
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [("missing", "{out}: no such directory (for --emit-c)"), ("file", "{out}: not a directory (for --emit-c)"),
+     ("", "--emit-c: an empty name (it names the directory to write)")],
+    ids=["missing", "file", "empty"],
+)
+def test_emit_c_needs_a_directory_that_exists(outputs: Path, name: str, message: str) -> None:
+    before = listing(outputs)
+    out = str(outputs / name) if name else ""
+    result = wastrel("compile", outputs / "m.wat", "-o", outputs / "prog", "--emit-c", out)
+    assert (result.returncode, result.stderr) == (1, "wastrel: " + message.format(out=out) + "\n")
+    assert listing(outputs) == before  # not even the program
+
+
+def test_a_failed_write_names_the_users_path(outputs: Path) -> None:
+    result = wastrel("compile", outputs / "m.wat", "-o", "/proc/wastrel-out")  # a directory nobody can create files in
+    assert result.returncode == 1
+    assert result.stderr.startswith("wastrel: /proc/wastrel-out: cannot write: ") and len(result.stderr.splitlines()) == 1
+    assert ".wastrel-out." not in result.stderr  # not the temporary file
+
+
+def test_outputs_are_written(outputs: Path) -> None:
+    (outputs / "dir" / "prog").write_text("old")
+    result = wastrel("compile", outputs / "m.wat", "-o", outputs / "dir" / "prog", "--emit-c", outputs / "dir")
+    assert (result.returncode, result.stderr) == (0, "")
+    assert listing(outputs / "dir") == [Path("m.c"), Path("prog"), Path("wastrel.h"), Path("wastrel_ops.h")]
+    assert (outputs / "dir" / "prog").stat().st_mode & 0o777 == 0o755
+    assert wastrel_passes("--emit-wasm", outputs / "m.wasm", outputs / "m.wat").returncode == 0
+    assert (outputs / "m.wasm").read_bytes().startswith(b"\0asm")
+    result = wastrel("wast", "--json", outputs / "r.json", outputs / "m.wast")
+    assert result.returncode == 0 and json.loads((outputs / "r.json").read_text())

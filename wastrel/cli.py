@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import sys
 import traceback
 from pathlib import Path
@@ -34,9 +33,45 @@ def _fail(message: str, status: int = 1) -> int:
     return status
 
 
+class OutputError(Exception):
+    """A file or directory the user named for output that cannot be written."""
+
+
+def _check_output(option: str, name: str, directory: bool = False) -> Path:
+    """The path of an output the user named with `option`, checked before
+    any work is done: a file (or, with `directory`, a directory) in a
+    directory that exists.  Nothing is created on the way."""
+    kind = "directory" if directory else "file"
+    if not name:
+        raise OutputError(f"{option}: an empty name (it names the {kind} to write)")
+    path = Path(name)
+    if directory:
+        if not path.is_dir():
+            raise OutputError(f"{name}: {'not a directory' if path.exists() else 'no such directory'} (for {option})")
+        return path
+    if path.is_dir() or name.endswith("/"):
+        raise OutputError(f"{name}: {'is' if path.is_dir() else 'names'} a directory ({option} names the file to write)")
+    if not path.parent.is_dir():
+        why = "not a directory" if path.parent.exists() else "no such directory"
+        raise OutputError(f"{name}: {why}: {path.parent} (for {option})")
+    return path
+
+
+def _write_output(option: str, name: str, data: bytes, mode: int = 0o644) -> None:
+    """Write an output the user named, atomically: the one way every command
+    writes one.  An error is one line naming the user's path."""
+    path = _check_output(option, name)
+    try:
+        write_atomically(path, data, mode)
+    except OSError as e:
+        raise OutputError(f"{name}: cannot write: {e.strerror}") from None
+
+
 def _guarded(path: str, action: Callable[[], int]) -> int:
     try:
         return action()
+    except OutputError as e:
+        return _fail(str(e))
     except WasmError as e:
         return _fail(f"{path}: {with_text_position(e, Path(path))}")
     except (LinkError, BuildError) as e:
@@ -124,15 +159,18 @@ def _run(args: argparse.Namespace) -> int:
 def _compile(args: argparse.Namespace) -> int:
     from wastrel.driver import build, module_to_c
 
+    _check_output("-o", args.output)
+    if args.emit_c is not None:
+        _check_output("--emit-c", args.emit_c, directory=True)
     program, c_source = build(Path(args.module), _toolchain(args))
-    write_atomically(Path(args.output), program.read_bytes(), 0o755)
-    if args.emit_c:
+    _write_output("-o", args.output, program.read_bytes(), 0o755)
+    if args.emit_c is not None:
         if c_source is None:
             c_source = module_to_c(Path(args.module))
         out = Path(args.emit_c)
-        write_atomically(out / (Path(args.module).stem + ".c"), c_source.encode())
+        _write_output("--emit-c", str(out / (Path(args.module).stem + ".c")), c_source.encode())
         for header in ("wastrel.h", "wastrel_ops.h"):
-            shutil.copyfile(RUNTIME_DIR / header, out / header)
+            _write_output("--emit-c", str(out / header), (RUNTIME_DIR / header).read_bytes())
     return 0
 
 
@@ -144,10 +182,15 @@ def _wast(args: argparse.Namespace) -> int:
     for path in paths:
         if not path.exists():
             return _fail(f"{path}: No such file or directory")
-    results = run_scripts(paths, _toolchain(args), args.jobs)
-    print(text_report(results))
-    if args.json:
-        write_atomically(Path(args.json), json_report(results).encode())
+    try:
+        if args.json is not None:
+            _check_output("--json", args.json)
+        results = run_scripts(paths, _toolchain(args), args.jobs)
+        print(text_report(results))
+        if args.json is not None:
+            _write_output("--json", args.json, json_report(results).encode())
+    except OutputError as e:
+        return _fail(str(e))
     return 1 if any(r.failed for r in results) else 0
 
 
@@ -211,10 +254,11 @@ def passes_main(argv: list[str] | None = None) -> int:
     )
 
     def go() -> int:
-        if args.emit_wasm:
+        if args.emit_wasm is not None:
+            _check_output("--emit-wasm", args.emit_wasm)
             module = load_module(Path(args.module))
             validate_module(module)
-            write_atomically(Path(args.emit_wasm), encode_module(module))
+            _write_output("--emit-wasm", args.emit_wasm, encode_module(module))
             if not (args.dump_after or args.dump_before or args.stop_after or args.check):
                 return 0
         module = load_module(Path(args.module))
