@@ -102,7 +102,11 @@ static void rights(void) {
   T("read-only: unlink", __wasi_path_unlink_file(RO, "f"));
   T("read-only: symlink", __wasi_path_symlink("f", RO, "link"));
   T("read-only: rename", __wasi_path_rename(RO, "f", SCRATCH, "g"));
-  fd = open_with("read-only: open f for reading and writing", RO, "f", 0, ALL_RIGHTS, ALL_RIGHTS, 0);
+  T("read-only: open f for reading and writing",
+    __wasi_path_open(RO, 0, "f", 0, ALL_RIGHTS, ALL_RIGHTS, 0, (__wasi_fd_t *)&fd));
+  T("read-only: truncate", __wasi_path_open(RO, 0, "f", __WASI_OFLAGS_TRUNC, 0, 0, 0, (__wasi_fd_t *)&fd));
+  fd = open_with("read-only: open f with every right but fd_write", RO, "f", 0,
+                 ALL_RIGHTS & ~__WASI_RIGHTS_FD_WRITE, ALL_RIGHTS, 0);
   show_rights("  its rights", fd);
   read_text("  read", fd, 4);
   write_text("  write", fd, "x");

@@ -103,11 +103,11 @@ static rights applicable_rights(int host_fd, uint8_t filetype) {
   }
 }
 
-guest_fd fd_install(int host_fd, rights base, rights inheriting) {
+guest_fd fd_install(int host_fd, rights base, rights inheriting, int readonly) {
   uint8_t type = host_filetype(host_fd);
   return fd_add((fd_entry){.host_fd = host_fd, .owned = 1, .filetype = type,
                            .base = base & applicable_rights(host_fd, type),
-                           .inheriting = inheriting});
+                           .inheriting = inheriting, .readonly = readonly});
 }
 
 void w_wasi_init_fds(void) {
@@ -131,6 +131,7 @@ void w_wasi_init_fds(void) {
 
 void w_wasi_add_preopen(int host_fd, const char *guest_name, int readonly) {
   rights keep = readonly ? ~RIGHTS_CHANGING : ~(rights)0;
+  rights asked_for = readonly ? RIGHT_FD_WRITE : 0; /* to be refused: see RIGHTS_CHANGING */
   char *name = strdup(guest_name);
   if (!name) {
     fputs("wastrel: out of memory\n", stderr);
@@ -138,8 +139,8 @@ void w_wasi_add_preopen(int host_fd, const char *guest_name, int readonly) {
   }
   fd_add((fd_entry){.host_fd = host_fd, .owned = 1, .filetype = FILETYPE_DIRECTORY,
                     .base = RIGHTS_DIRECTORY & keep,
-                    .inheriting = (RIGHTS_DIRECTORY | RIGHTS_REGULAR_FILE) & keep,
-                    .preopen = name});
+                    .inheriting = ((RIGHTS_DIRECTORY | RIGHTS_REGULAR_FILE) & keep) | asked_for,
+                    .readonly = readonly, .preopen = name});
 }
 
 /* ---- close and renumber ---------------------------------------------- */

@@ -50,7 +50,11 @@ enum fdflags {
    RIGHT_POLL_FD_READWRITE)
 #define RIGHTS_SOCKET (RIGHTS_STREAM | RIGHT_SOCK_SHUTDOWN | RIGHT_SOCK_ACCEPT)
 /* The rights to change a file or a directory, which a read-only preopen
- * does not have. */
+ * does not have.  It keeps RIGHT_FD_WRITE among its inheriting rights only
+ * so that a guest that asks to write is told so: wasi-libc asks path_open
+ * for what the directory can pass on, and path_open refuses any open for
+ * writing in a read-only tree (ERRNO_PERM, as wasmtime) -- it never passes
+ * the right on. */
 #define RIGHTS_CHANGING                                                                    \
   (RIGHT_FD_WRITE | RIGHT_FD_ALLOCATE | RIGHT_FD_FILESTAT_SET_SIZE |                        \
    RIGHT_FD_FILESTAT_SET_TIMES | RIGHT_PATH_CREATE_DIRECTORY | RIGHT_PATH_CREATE_FILE |     \
@@ -66,6 +70,7 @@ typedef struct fd_entry {
   uint8_t filetype;
   rights base;
   rights inheriting;
+  int readonly;         /* in a read-only preopen's tree: nothing opened for writing */
   char *preopen;        /* a preopened directory's guest name, else NULL */
   fd_listing *listing;  /* fd_readdir's snapshot of a directory, or NULL */
 } fd_entry;
@@ -80,9 +85,9 @@ uint32_t fd_get(guest_fd fd, rights needed, fd_entry **out);
 uint32_t fd_get_dir(guest_fd fd, rights needed, fd_entry **out);
 
 /* Gives the guest a new descriptor for `host_fd` (which it then owns),
- * with the given rights cut down to those that apply to what it is.  The
- * number is the lowest free one. */
-guest_fd fd_install(int host_fd, rights base, rights inheriting);
+ * with the given rights cut down to those that apply to what it is, in a
+ * read-only tree or not.  The number is the lowest free one. */
+guest_fd fd_install(int host_fd, rights base, rights inheriting, int readonly);
 
 /* The WASI file type for the file type bits of a st_mode. */
 uint8_t filetype_of_mode(mode_t mode);

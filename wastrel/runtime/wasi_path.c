@@ -17,7 +17,12 @@
  * fd_read or fd_readdir, for writing if they include fd_write, fd_allocate
  * or fd_filestat_set_size (which need it on Linux); the new descriptor
  * gets the rights asked for that the directory can pass on and that apply
- * to what was opened.
+ * to what was opened.  In a read-only preopen's tree, asking for fd_write,
+ * O_CREAT or O_TRUNC is ERRNO_PERM before the path is even looked at, as in
+ * wasmtime: `fopen(path, "w")`, `open(path, O_WRONLY)` or `O_RDWR` fail
+ * there instead of giving a descriptor that cannot write.  (fd_allocate and
+ * fd_filestat_set_size asked for without fd_write are dropped, as there,
+ * and the file is opened for reading.)
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -92,18 +97,22 @@ uint32_t w_wasi_path_open(uint32_t fd, uint32_t dirflags, uint32_t path, uint32_
   if (err) return err;
   if ((dirflags & ~LOOKUP_SYMLINK_FOLLOW) || (oflags & ~0xfu) || (fdflags & ~FDFLAGS_ALL))
     return ERRNO_INVAL;
+  if ((oflags & OFLAGS_DIRECTORY) && (oflags & (OFLAGS_CREAT | OFLAGS_TRUNC))) return ERRNO_INVAL;
+  if (dir->readonly && ((fs_rights_base & RIGHT_FD_WRITE) || (oflags & (OFLAGS_CREAT | OFLAGS_TRUNC))))
+    return ERRNO_PERM;
   if ((err = check_open_rights(dir, oflags, fdflags))) return err;
   uint8_t *out = guest_bytes(guest(fd_out), 4);
   if (!out) return ERRNO_FAULT;
   guest_path p;
   if ((err = read_guest_path(guest(path), path_len, &p))) return err;
-  if ((oflags & OFLAGS_DIRECTORY) && (oflags & (OFLAGS_CREAT | OFLAGS_TRUNC))) return ERRNO_INVAL;
 
   rights base = fs_rights_base & dir->inheriting;
   rights inheriting = fs_rights_inheriting & dir->inheriting;
+  if (dir->readonly) base &= ~RIGHTS_CHANGING; /* fd_write, in particular, is never passed on */
+  int readonly = dir->readonly;
   int host = open_beneath(dir->host_fd, p.text, open_flags(dirflags, oflags, fdflags, base), 0666);
   if (host < 0) return resolve_errno(errno);
-  put_u32(out, fd_install(host, base, inheriting).index); /* dir is stale from here */
+  put_u32(out, fd_install(host, base, inheriting, readonly).index); /* dir is stale from here */
   return ERRNO_SUCCESS;
 }
 

@@ -39,7 +39,7 @@ uint32_t w_wasi_sock_accept(uint32_t fd, uint32_t flags, uint32_t fd_out) {
                      SOCK_CLOEXEC | (flags & FDFLAGS_NONBLOCK ? SOCK_NONBLOCK : 0));
   if (host < 0) return w_wasi_errno(errno);
   rights r = RIGHTS_SOCKET & ~RIGHT_SOCK_ACCEPT;
-  put_u32(out, fd_install(host, r, r).index); /* e is stale from here */
+  put_u32(out, fd_install(host, r, r, 0).index); /* e is stale from here */
   return ERRNO_SUCCESS;
 }
 
