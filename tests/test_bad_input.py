@@ -48,7 +48,7 @@ def test_unknown_import_is_a_link_error(tmp_path: Path) -> None:
     wat.write_text('(module (import "env" "missing" (func)) (func (export "_start") call 0))')
     result = wastrel("run", wat)
     assert result.returncode == 1
-    assert result.stderr.strip() == f"wastrel: {wat}: unknown import: env.missing (the runtime provides wasi_snapshot_preview1)"
+    assert result.stderr.strip() == f"wastrel: {wat}: unknown import: env.missing (the runtime provides wasi_snapshot_preview1 and bench)"
 
 
 def test_text_errors_give_line_and_column(tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ the runtime's command line (mostly `--invoke`) and check output and exit
 status: traps, memory and table semantics, numeric edge cases, argument
 parsing and result printing, and WASI.  Two more check the runtime against
 its specification: backend_c/host.py against the WASI witx, and wasi.h
-against host.py.
+and bench.h against host.py.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pytest
 
-from wastrel.backend_c.host import HOST_FUNCTIONS, WASI_MODULE
+from wastrel.backend_c.host import BENCH_FUNCTIONS, HOST_FUNCTIONS, WASI_FUNCTIONS, WASI_MODULE
 
 ROOT = Path(__file__).resolve().parent.parent
 RUNTIME = ROOT / "wastrel" / "runtime"
@@ -884,15 +884,17 @@ def witx_signatures() -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
 def test_host_functions_match_the_witx():
     expected = witx_signatures()
     assert len(expected) == 46
-    assert {name for module, name in HOST_FUNCTIONS} == set(expected)
-    for (module, name), (c_name, functype) in HOST_FUNCTIONS.items():
+    assert {name for module, name in WASI_FUNCTIONS} == set(expected)
+    for (module, name), (c_name, functype) in WASI_FUNCTIONS.items():
         assert module == WASI_MODULE and c_name == f"w_wasi_{name}"
         assert (functype.params, functype.results) == expected[name], name
 
 
-def test_wasi_header_matches_host_functions():
-    header = (RUNTIME / "wasi.h").read_text()
-    prototypes = re.findall(r"^(uint32_t|_Noreturn void) (w_wasi_\w+)\(([^)]*)\);", header, re.M)
+@pytest.mark.parametrize("header, functions", [("wasi.h", WASI_FUNCTIONS), ("bench.h", BENCH_FUNCTIONS)])
+def test_host_headers_match_host_functions(header, functions):
+    assert set(HOST_FUNCTIONS) == set(WASI_FUNCTIONS) | set(BENCH_FUNCTIONS)
+    text = (RUNTIME / header).read_text()
+    prototypes = re.findall(r"^(uint32_t|_Noreturn void|void) (w_(?:wasi|bench)_\w+)\(([^)]*)\);", text, re.M)
     c_types = {"uint32_t": "i32", "uint64_t": "i64"}
     declared = {
         name: (
@@ -901,7 +903,7 @@ def test_wasi_header_matches_host_functions():
         )
         for ret, name, params in prototypes
     }
-    assert declared == {c_name: (ft.params, ft.results) for c_name, ft in HOST_FUNCTIONS.values()}
+    assert declared == {c_name: (ft.params, ft.results) for c_name, ft in functions.values()}
 
 
 def test_every_host_function_links(runtime_lib, tmp_path):

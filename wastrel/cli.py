@@ -109,6 +109,7 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--sandbox", choices=["namespace", "beneath"], help="how the filesystem is confined (default: namespace)")
     run.add_argument("--env", action="append", default=[], metavar="K=V", help="set a guest environment variable")
     run.add_argument("--invoke", metavar="NAME", help="call this export with ARGS and print its results")
+    run.add_argument("--bench-time", action="store_true", help="print the time between bench.start and bench.end on stderr")
     _add_build_options(run)
     run.add_argument("module", help=".wasm or .wat file")
     run.add_argument("args", nargs=argparse.REMAINDER, help="arguments for the program")
@@ -149,6 +150,8 @@ def _run(args: argparse.Namespace) -> int:
         argv += ["--env", pair]
     if args.invoke:
         argv += ["--invoke", args.invoke]
+    if args.bench_time:
+        argv.append("--bench-time")
     guest_args = args.args[1:] if args.args[:1] == ["--"] else args.args
     argv += ["--", *guest_args]
     sys.stdout.flush()

@@ -3,13 +3,19 @@
 `HOST_FUNCTIONS` maps an import's (module name, field name) to the C function
 that implements it and the function's Wasm type, which the import's declared
 type must equal.  The C functions are declared in `wastrel/runtime/wasi.h`
-(included by `wastrel.h`), with i32 as `uint32_t` and i64 as `uint64_t`.
+and `wastrel/runtime/bench.h` (both included by `wastrel.h`), with i32 as
+`uint32_t` and i64 as `uint64_t`.
 
-So far these are the WASI preview 1 functions, all of `wasi_snapshot_preview1`
-with the core Wasm signatures its witx lowers to: every pointer, length,
-descriptor, enum and flag set is an i32, every 64-bit integer an i64, and each
-function returns its errno as an i32, writing any other result through
-pointer parameters (`proc_exit` returns nothing, ever).
+Two host modules:
+
+* `WASI_FUNCTIONS`: WASI preview 1, all of `wasi_snapshot_preview1` with the
+  core Wasm signatures its witx lowers to: every pointer, length,
+  descriptor, enum and flag set is an i32, every 64-bit integer an i64, and
+  each function returns its errno as an i32, writing any other result
+  through pointer parameters (`proc_exit` returns nothing, ever).
+* `BENCH_FUNCTIONS`: `bench.start` and `bench.end`, both [] -> [], which
+  sightglass benchmarks call around the work they measure (runtime/bench.c:
+  silent, unless the program runs with --bench-time).
 """
 
 from __future__ import annotations
@@ -68,10 +74,21 @@ _WASI_SIGNATURES: dict[str, tuple[str, str]] = {
     "sock_shutdown": ("i32 i32", "i32"),
 }
 
-HOST_FUNCTIONS: dict[tuple[str, str], tuple[str, FuncType]] = {
+WASI_FUNCTIONS: dict[tuple[str, str], tuple[str, FuncType]] = {
     (WASI_MODULE, name): (
         f"w_wasi_{name}",
         FuncType(tuple(params.split()), tuple(results.split())),
     )
     for name, (params, results) in _WASI_SIGNATURES.items()
 }
+
+BENCH_MODULE = "bench"
+
+BENCH_FUNCTIONS: dict[tuple[str, str], tuple[str, FuncType]] = {
+    (BENCH_MODULE, name): (f"w_bench_{name}", FuncType((), ())) for name in ("start", "end")
+}
+
+HOST_FUNCTIONS: dict[tuple[str, str], tuple[str, FuncType]] = {**WASI_FUNCTIONS, **BENCH_FUNCTIONS}
+
+# For messages: the host modules, as a user would name them.
+HOST_MODULES = f"{WASI_MODULE} and {BENCH_MODULE}"

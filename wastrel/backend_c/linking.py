@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from wastrel.backend_c.host import HOST_FUNCTIONS
+from wastrel.backend_c.host import HOST_FUNCTIONS, HOST_MODULES
 from wastrel.ir.wasm import FuncType, GlobalType, Import, MemoryType, TableType
 
 
@@ -30,12 +30,12 @@ class Linker(Protocol):
 
 
 class WasiLinker:
-    """`wastrel run`: the runtime provides wasi_snapshot_preview1's functions, nothing else."""
+    """`wastrel run`: the runtime provides the functions of wasi_snapshot_preview1 and bench, nothing else."""
 
     def function(self, imp: Import, ftype: FuncType) -> str:
         host = HOST_FUNCTIONS.get((imp.module, imp.name))
         if host is None:
-            raise LinkError(f"unknown import: {imp.module}.{imp.name} (the runtime provides wasi_snapshot_preview1)")
+            raise LinkError(f"unknown import: {imp.module}.{imp.name} (the runtime provides {HOST_MODULES})")
         c_name, expected = host
         if expected != ftype:
             raise LinkError(f"import {imp.module}.{imp.name} has type {ftype}, expected {expected}")

@@ -71,6 +71,11 @@ typedef enum w_sandbox {
  * On failure, says why in one line and exits with status 1. */
 void w_sandbox_enter(w_sandbox mode, const w_preopen *preopens, int n, int *host_fds);
 
+/* ---- bench.c: the `bench` host module ----------------------------------- */
+
+/* Turns on the line bench.end prints on stderr (--bench-time). */
+void w_bench_set_timing(int on);
+
 /* ---- wasi.c: the guest's view of the process ------------------------- */
 
 /* The guest's argv and environment ("K=V" strings), kept by reference:

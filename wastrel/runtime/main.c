@@ -1,7 +1,8 @@
 /* main.c -- the main function of a compiled program.
  *
  *   PROGRAM [--dir HOST[::GUEST]]... [--dir-ro HOST[::GUEST]]... [--sandbox=namespace|beneath]
- *           [--env K[=V]]... [--argv0 NAME] [--invoke NAME | --invoke-lines] [--] [ARGS...]
+ *           [--env K[=V]]... [--argv0 NAME] [--invoke NAME | --invoke-lines] [--bench-time]
+ *           [--] [ARGS...]
  *
  * --dir preopens the host directory HOST for the guest under the name
  * GUEST (default: HOST as written), as wasmtime does; the preopens are the
@@ -15,6 +16,9 @@
  * makes them one after the other on the same instance; after each it
  * prints the results (or the trap), then a line `--`.  Tests use it to
  * check a sequence of calls whose state carries over.
+ *
+ * --bench-time makes the `bench` host module (bench.c) print, on stderr,
+ * the wall and CPU time between each bench.start and bench.end.
  *
  * Options are recognized only before the first other argument or `--`;
  * there are only long ones, so "-1" or "-" is an argument.
@@ -66,7 +70,8 @@ static _Noreturn void usage_error(const char *program, const char *what, const c
   fprintf(stderr, "%s: %s%s\n", program, what, arg);
   fprintf(stderr,
           "usage: %s [--dir HOST[::GUEST]]... [--dir-ro HOST[::GUEST]]... [--sandbox=namespace|beneath]\n"
-          "       [--env K[=V]]... [--argv0 NAME] [--invoke NAME | --invoke-lines] [--] [ARGS...]\n",
+          "       [--env K[=V]]... [--argv0 NAME] [--invoke NAME | --invoke-lines] [--bench-time]\n"
+          "       [--] [ARGS...]\n",
           program);
   exit(2);
 }
@@ -151,6 +156,8 @@ static void parse_command_line(int argc, char **argv, options *o) {
       argv0 = value;
     } else if (strcmp(argv[i], "--invoke-lines") == 0) {
       o->invoke_lines = 1;
+    } else if (strcmp(argv[i], "--bench-time") == 0) {
+      w_bench_set_timing(1);
     } else if (option(o, argc, argv, &i, "--invoke", &value)) {
       o->invoke = value;
     } else {

@@ -152,4 +152,8 @@ extern w_memory *w_wasi_memory;
  * wasi_snapshot_preview1 (listed for the compiler in backend_c/host.py). */
 #include "wasi.h"
 
+/* bench.start and bench.end, w_bench_<name>, for the imports from the
+ * module `bench` of sightglass benchmarks (also listed in host.py). */
+#include "bench.h"
+
 #endif
