@@ -112,6 +112,16 @@ def test_compiled_program_takes_bench_time(bench_wat, tmp_path: Path) -> None:
     assert (timed.returncode, timed.stdout) == (0, "hi\n") and BENCH_LINE.fullmatch(timed.stderr)
 
 
+def test_emitted_c_compiles_with_the_emitted_headers(bench_wat, tmp_path: Path) -> None:
+    """--emit-c writes every header wastrel.h includes (bench.h among them)."""
+    out = tmp_path / "c"
+    out.mkdir()
+    assert wastrel("compile", bench_wat("se"), "-o", tmp_path / "program", "--emit-c", out).returncode == 0
+    c_file = out / "bench_se.c"
+    result = subprocess.run(["cc", "-std=gnu11", "-fsyntax-only", "-I", str(out), str(c_file)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+
+
 def test_bench_import_of_the_wrong_type_is_a_link_error(tmp_path: Path) -> None:
     wat = tmp_path / "bad_bench.wat"
     wat.write_text('(module (import "bench" "start" (func (param i32))) (func (export "_start")))')

@@ -172,7 +172,7 @@ def _compile(args: argparse.Namespace) -> int:
             c_source = module_to_c(Path(args.module))
         out = Path(args.emit_c)
         _write_output("--emit-c", str(out / (Path(args.module).stem + ".c")), c_source.encode())
-        for header in ("wastrel.h", "wastrel_ops.h"):
+        for header in ("wastrel.h", "wastrel_ops.h", "wasi.h", "bench.h"):  # wastrel.h includes the others
             _write_output("--emit-c", str(out / header), (RUNTIME_DIR / header).read_bytes())
     return 0
 
