@@ -1,5 +1,5 @@
 # Shortcuts for the scripts in scripts/ (which need nothing but bash).
-.PHONY: setup example test bench fuzz wasm-smith-fuzz csmith-fuzz clean
+.PHONY: setup example test bench bench-sightglass fuzz wasm-smith-fuzz csmith-fuzz clean
 setup:
 	scripts/setup.sh
 example:
@@ -8,6 +8,9 @@ test:
 	scripts/test.sh
 bench: setup
 	.venv/bin/python bench/run.py --repeat 5
+# sightglass' programs (../shared/sightglass): wastrel, native and wasmtime.
+bench-sightglass: setup
+	.venv/bin/python bench/sightglass.py --repeat 5
 # Differential fuzzing, longer than CI's runs; a finding is printed in full
 # and makes the target fail.  `fuzz` runs both fuzzers (the second even when
 # the first finds something): wasm-smith modules against wasmtime (CI has

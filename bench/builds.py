@@ -49,8 +49,8 @@ def build_wasm(name: str, build_dir: Path) -> Path:
     return output
 
 
-def compile_with_wastrel(module: Path) -> Path:
-    """`python -m wastrel compile` the module into an executable beside it."""
-    output = module.with_suffix(".wastrel")
+def compile_with_wastrel(module: Path, output: Path | None = None) -> Path:
+    """`python -m wastrel compile` the module into an executable (default: beside it)."""
+    output = output or module.with_suffix(".wastrel")
     _run([sys.executable, "-m", "wastrel", "compile", str(module), "-o", str(output)], env=_wastrel_env())
     return output
