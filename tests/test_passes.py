@@ -50,8 +50,20 @@ def body_text(program: n.Program) -> str:
 
 def test_pipeline_order() -> None:
     assert [p.name for p in build_pipeline()] == [
-        "decode", "validate", "stack-to-tree", "annotate-effects", "flush-temps", "lower-control", "c-print",
+        "decode", "validate", "stack-to-tree", "annotate-effects", "flush-temps", "limit-expression-depth",
+        "lower-control", "c-print",
     ]  # fmt: skip
+
+
+def test_a_pass_within_a_language_runs_before_the_language_changes() -> None:
+    """Not in alphabetical order: `zz-tidy` works on `flushed`, so it must
+    run before lower-control leaves that language."""
+    from wastrel.passes.framework import PassInfo
+
+    passes = dict(PASSES)
+    passes["zz-tidy"] = PassInfo("zz-tidy", "flushed", "flushed", ("flush-temps",), lambda p: p, "")
+    order = [p.name for p in build_pipeline(passes)]
+    assert order.index("flush-temps") < order.index("zz-tidy") < order.index("lower-control")
 
 
 def test_each_pass_module_is_named_after_its_pass() -> None:

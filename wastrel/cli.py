@@ -18,14 +18,13 @@ from typing import Callable
 from wastrel import __version__
 from wastrel.backend_c.linking import LinkError
 from wastrel.backend_c.toolchain import RUNTIME_DIR, BuildError, Toolchain, write_atomically
+from wastrel.deep import run_deep
 from wastrel.frontend.errors import WasmError
 from wastrel.frontend.encode import encode_module
 from wastrel.frontend.load import load_module, with_text_position
 from wastrel.frontend.validate import validate_module
 from wastrel.ir.languages import LANGUAGES
 from wastrel.passes.manager import InternalError, PipelineError, RunOptions, build_pipeline, format_ir, run_pipeline
-
-sys.setrecursionlimit(20000)
 
 
 def _fail(message: str, status: int = 1) -> int:
@@ -83,7 +82,7 @@ def _guarded(path: str, action: Callable[[], int]) -> int:
     except OSError as e:
         return _fail(f"{e.filename or path}: {e.strerror}")
     except RecursionError:
-        return _fail(f"{path}: internal error: nesting too deep", 70)
+        return _fail(f"{path}: nesting too deep for this machine's memory", 1)
 
 
 def _toolchain(args: argparse.Namespace) -> Toolchain:
@@ -99,6 +98,10 @@ def _add_build_options(p: argparse.ArgumentParser) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    return run_deep(_main, argv)
+
+
+def _main(argv: list[str] | None) -> int:
     parser = argparse.ArgumentParser(prog="wastrel", description="Run WebAssembly modules as native programs, through C.")
     parser.add_argument("--version", action="version", version=f"wastrel {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -209,6 +212,10 @@ def _summary(doc: str) -> str:
 
 
 def passes_main(argv: list[str] | None = None) -> int:
+    return run_deep(_passes_main, argv)
+
+
+def _passes_main(argv: list[str] | None) -> int:
     parser = argparse.ArgumentParser(
         prog="wastrel-passes", description="Show wastrel's pass pipeline and the program in each intermediate language."
     )
@@ -226,8 +233,9 @@ def passes_main(argv: list[str] | None = None) -> int:
     pipeline = build_pipeline()
     names = [p.name for p in pipeline]
     if args.list:
+        width = max(len(p.name) for p in pipeline)
         for p in pipeline:
-            print(f"{p.name:18} {p.takes:>8} -> {p.gives:<8} {_summary(p.doc)}")
+            print(f"{p.name:{width}} {p.takes:>8} -> {p.gives:<8} {_summary(p.doc)}")
         return 0
     if args.describe_language:
         language = LANGUAGES.get(args.describe_language)

@@ -17,6 +17,9 @@ from wastrel.ir import nodes as n
 from wastrel.ir.wasm import FuncType, Module
 
 
+MAX_INDENT = 40  # deeper statements print at this depth: the C stays linear in the program
+
+
 class FunctionPrinter:
     """One function: prototype, declarations, statements."""
 
@@ -75,7 +78,7 @@ class FunctionPrinter:
             self.walk(child)
 
     def emit(self, depth: int, text: str) -> None:
-        self.lines.append("  " * depth + text)
+        self.lines.append("  " * min(depth, MAX_INDENT) + text)
 
     def block(self, body: tuple[n.Stmt, ...], depth: int) -> None:
         for s in body:

@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import hashlib
 import os
+import resource
 import shutil
 import subprocess
 import tempfile
+import threading
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -104,10 +106,27 @@ def cached_program(key: str) -> Path:
     return cache_dir() / "programs" / key
 
 
+# The C compiler recurses on the nesting of statements (expressions are
+# bounded by the pass limit-expression-depth): a module with 100,000 nested
+# `if`s needs more than the usual 8 MiB of stack.  The limit is raised for the
+# compiler's process alone, at the moment it is started.
+CC_STACK_BYTES = 4 << 30
+_spawn_lock = threading.Lock()
+
+
 def _run_cc(args: list[str], what: str) -> None:
-    result = subprocess.run(args, capture_output=True, text=True)
-    if result.returncode != 0:
-        raise BuildError(f"{what} failed ({' '.join(args[:3])} ...):\n{result.stderr.strip()}")
+    with _spawn_lock:
+        old = resource.getrlimit(resource.RLIMIT_STACK)
+        hard = old[1]
+        wanted = CC_STACK_BYTES if hard == resource.RLIM_INFINITY else min(CC_STACK_BYTES, hard)
+        resource.setrlimit(resource.RLIMIT_STACK, (max(wanted, old[0]) if old[0] != resource.RLIM_INFINITY else old[0], hard))
+        try:
+            process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        finally:
+            resource.setrlimit(resource.RLIMIT_STACK, old)
+    _, stderr = process.communicate()
+    if process.returncode != 0:
+        raise BuildError(f"{what} failed ({' '.join(args[:3])} ...):\n{stderr.strip()}")
 
 
 def runtime_archive(toolchain: Toolchain) -> Path:

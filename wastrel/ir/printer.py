@@ -11,6 +11,11 @@ from wastrel.ir import nodes as n
 from wastrel.ir.wasm import FuncType
 
 INDENT = "  "
+MAX_INDENT = 40  # deeper statements print at this depth: the text stays linear in the program
+
+
+def _pad(depth: int) -> str:
+    return INDENT * min(depth, MAX_INDENT)
 
 
 def format_program(program: n.Program) -> str:
@@ -28,8 +33,9 @@ def format_function(func: n.Function, program: n.Program | None = None) -> str:
     extra = range(func.num_params, len(func.local_types))
     if extra:
         lines.append(INDENT + " ".join(f"(local ${func.local_names[i]} {func.local_types[i]})" for i in extra))
+    printer.lines = lines
     for stmt in func.body:
-        lines.extend(printer.stmt(stmt, 1))
+        printer.stmt(stmt, 1)
     lines[-1] += ")"
     return "\n".join(lines)
 
@@ -38,6 +44,7 @@ class _Printer:
     def __init__(self, func: n.Function, program: n.Program | None):
         self.func = func
         self.names = {f.index: f.name for f in program.funcs} if program else {}
+        self.lines: list[str] = []  # statements append their lines here
 
     def local(self, index: int) -> str:
         return "$" + self.func.local_names[index]
@@ -77,50 +84,45 @@ class _Printer:
 
     # -- statements ---------------------------------------------------------
 
-    def stmt(self, s: n.Stmt, depth: int) -> list[str]:
-        pad = INDENT * depth
+    def stmt(self, s: n.Stmt, depth: int) -> None:
+        pad, lines = _pad(depth), self.lines
         match s:
             case n.Block(label=label, results=rs, body=body):
-                return self.nested(s, f"(block ${label}{self.vars('result', rs)}", body, depth)
+                self.nested(s, f"(block ${label}{self.vars('result', rs)}", body, depth)
             case n.Loop(label=label, params=ps, body=body):
-                return self.nested(s, f"(loop ${label}{self.vars('param', ps)}", body, depth)
+                self.nested(s, f"(loop ${label}{self.vars('param', ps)}", body, depth)
             case n.If(label=label, results=rs, cond=c, then=then, else_=els):
-                lines = [pad + self.head(s, f"(if ${label}{self.vars('result', rs)}") + " " + self.expr(c)]
-                lines += self.nested(None, "(then", then, depth + 1)
+                lines.append(pad + self.head(s, f"(if ${label}{self.vars('result', rs)}") + " " + self.expr(c))
+                self.nested(None, "(then", then, depth + 1)
                 if els:
-                    lines += self.nested(None, "(else", els, depth + 1)
+                    self.nested(None, "(else", els, depth + 1)
                 lines[-1] += ")"
-                return lines
             case n.CIf(cond=c, then=then, else_=els):
-                lines = [pad + "(c.if " + self.expr(c)]
-                lines += self.nested(None, "(then", then, depth + 1)
+                lines.append(pad + "(c.if " + self.expr(c))
+                self.nested(None, "(then", then, depth + 1)
                 if els:
-                    lines += self.nested(None, "(else", els, depth + 1)
+                    self.nested(None, "(else", els, depth + 1)
                 lines[-1] += ")"
-                return lines
             case n.CLoop(label=label, body=body):
-                return self.nested(s, f"(c.for ${label}", body, depth)
+                self.nested(s, f"(c.for ${label}", body, depth)
             case n.CDoWhile(body=body, cond=c):
-                lines = self.nested(s, "(c.do", body, depth)
+                self.nested(s, "(c.do", body, depth)
                 lines[-1] = lines[-1][:-1]
-                lines.append(pad + INDENT + f"(c.while {self.expr(c)}))")
-                return lines
+                lines.append(_pad(depth + 1) + f"(c.while {self.expr(c)}))")
             case n.CSwitch(index=idx, cases=cases, default=default):
-                lines = [pad + f"(c.switch {self.expr(idx)}"]
+                lines.append(pad + f"(c.switch {self.expr(idx)}")
                 for values, body in cases:
-                    lines += self.nested(None, "(case " + " ".join(map(str, values)), body, depth + 1)
-                lines += self.nested(None, "(default", default, depth + 1)
+                    self.nested(None, "(case " + " ".join(map(str, values)), body, depth + 1)
+                self.nested(None, "(default", default, depth + 1)
                 lines[-1] += ")"
-                return lines
-        return [pad + self.simple(s)]
+            case _:
+                lines.append(pad + self.simple(s))
 
-    def nested(self, s: n.Stmt | None, head: str, body: tuple[n.Stmt, ...], depth: int) -> list[str]:
-        pad = INDENT * depth
-        lines = [pad + (self.head(s, head) if s is not None else head)]
+    def nested(self, s: n.Stmt | None, head: str, body: tuple[n.Stmt, ...], depth: int) -> None:
+        self.lines.append(_pad(depth) + (self.head(s, head) if s is not None else head))
         for child in body:
-            lines.extend(self.stmt(child, depth + 1))
-        lines[-1] += ")"
-        return lines
+            self.stmt(child, depth + 1)
+        self.lines[-1] += ")"
 
     def vars(self, keyword: str, indices: tuple[int, ...]) -> str:
         return "".join(f" ({keyword} {self.local(i)})" for i in indices)

@@ -24,7 +24,7 @@ def format_module(module: Module) -> str:
         for instr in func.body[:-1]:  # the final `end` closes the function
             if instr.op in ("end", "else"):
                 depth -= 1
-            lines.append("  " * depth + format_instr(instr, names))
+            lines.append("  " * min(depth, 40) + format_instr(instr, names))  # deeper: as at 40
             if instr.op in ("block", "loop", "if", "else"):
                 depth += 1
         lines[-1] += ")"

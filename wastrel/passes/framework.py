@@ -65,16 +65,24 @@ class Rewriter:
     #: Node classes this rewriter removes; each must have a handler.
     removes: ClassVar[frozenset[type]] = frozenset()
 
+    #: Node class -> its handler (or None), looked up once per class.
+    _handlers: ClassVar[dict[type, Callable | None]] = {}
+
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
+        cls._handlers = {}
         for removed in cls.removes:
             if not hasattr(cls, f"visit_{removed.__name__}"):
                 raise TypeError(f"{cls.__name__} removes {removed.__name__} but has no visit_{removed.__name__}")
 
     def rewrite(self, node: Any) -> Any:
-        handler = getattr(self, f"visit_{type(node).__name__}", None)
+        kind = type(node)
+        try:
+            handler = self._handlers[kind]
+        except KeyError:
+            handler = self._handlers[kind] = getattr(type(self), f"visit_{kind.__name__}", None)
         if handler is not None:
-            return handler(node)
+            return handler(self, node)
         return self.rewrite_children(node)
 
     def rewrite_children(self, node: Any, effect: Any = KEEP) -> Any:
@@ -94,7 +102,9 @@ class Rewriter:
         if isinstance(value, tuple) and value and isinstance(value[0], (n.Node, tuple)):
             if isinstance(value[0], n.Stmt):
                 return self.rewrite_body(value)
-            items = tuple(self._rewrite_field(v) for v in value)
+            # A list comprehension, not a generator: recursion inside a running
+            # generator makes every exception raised deeper cost O(depth).
+            items = tuple([self._rewrite_field(v) for v in value])
             return value if all(a is b for a, b in zip(items, value)) else items
         return value
 

@@ -30,6 +30,7 @@ through fresh locals first.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import replace
 
 from wastrel.ir import nodes as n
@@ -51,42 +52,49 @@ class _Lowerer:
         self.func = func
         self.targets: dict[str, tuple[str, tuple[int, ...]]] = {}
         self.loops: list[str] = []
+        self.loop_jumps: Counter[str] = Counter()  # jumps to each loop's top
 
     def run(self) -> n.Function:
-        body = _tidy(self.stmts(self.func.body), frozenset())
+        body = _tidy(self.stmts(self.func.body), set())
         return self.locals.finish(_drop_unused_labels(body))
 
     def stmts(self, body: tuple[n.Stmt, ...]) -> tuple[n.Stmt, ...]:
         out: list[n.Stmt] = []
-        for s in body:
-            out.extend(self.stmt(s))
+        self.lower_into(body, out)
         return tuple(out)
 
-    def stmt(self, s: n.Stmt) -> list[n.Stmt]:
-        match s:
-            case n.Block(label=label, results=results, body=body):
-                self.targets[label] = ("block", results)
-                return [*self.stmts(body), n.CLabel(label)]
-            case n.If(label=label, results=results, cond=cond, then=then, else_=els):
-                self.targets[label] = ("block", results)
-                return [n.CIf(cond, self.stmts(then), self.stmts(els)), n.CLabel(label)]
-            case n.Loop(label=label, params=params, body=body):
-                self.targets[label] = ("loop", params)
-                self.loops.append(label)
-                inner = self.stmts(body)
-                self.loops.pop()
-                return [_make_loop(label, inner)]
-            case n.Br(label=label, values=values):
-                return self.jump(label, values)
-            case n.BrIf(label=label, values=values, cond=cond):
-                return [n.CIf(cond, tuple(self.jump(label, values)))]
-            case n.BrTable():
-                return self.br_table(s)
-        return [s]
+    def lower_into(self, body: tuple[n.Stmt, ...], out: list[n.Stmt]) -> None:
+        """Appends the lowered `body` to `out` (a block's body is spliced
+        into its parent's: one list, however deep the blocks nest)."""
+        for s in body:
+            match s:
+                case n.Block(label=label, results=results, body=inner):
+                    self.targets[label] = ("block", results)
+                    self.lower_into(inner, out)
+                    out.append(n.CLabel(label))
+                case n.If(label=label, results=results, cond=cond, then=then, else_=els):
+                    self.targets[label] = ("block", results)
+                    out += [n.CIf(cond, self.stmts(then), self.stmts(els)), n.CLabel(label)]
+                case n.Loop(label=label, params=params, body=inner):
+                    self.targets[label] = ("loop", params)
+                    self.loops.append(label)
+                    lowered = self.stmts(inner)
+                    self.loops.pop()
+                    out.append(_make_loop(label, lowered, self.loop_jumps[label]))
+                case n.Br(label=label, values=values):
+                    out += self.jump(label, values)
+                case n.BrIf(label=label, values=values, cond=cond):
+                    out.append(n.CIf(cond, tuple(self.jump(label, values))))
+                case n.BrTable():
+                    out += self.br_table(s)
+                case _:
+                    out.append(s)
 
     def jump(self, label: str, values: tuple[n.Expr, ...]) -> list[n.Stmt]:
         kind, targets = self.targets[label]
         out = self.assign(targets, values)
+        if kind == "loop":
+            self.loop_jumps[label] += 1
         if kind == "loop" and self.loops and self.loops[-1] == label:
             out.append(n.CContinue())
         else:
@@ -133,9 +141,10 @@ class _Lowerer:
         return self.locals.type_of(self.targets[s.default][1][position])
 
 
-def _make_loop(label: str, body: tuple[n.Stmt, ...]) -> n.Stmt:
+def _make_loop(label: str, body: tuple[n.Stmt, ...], jumps: int) -> n.Stmt:
+    """The C loop for a lowered body that `jumps` jumps lead back to."""
     if body and isinstance(body[-1], n.CIf) and body[-1].then == (n.CContinue(),) and not body[-1].else_:
-        if not _jumps_to_loop(body[:-1], label):
+        if jumps == 1:  # that `if (c) continue;` is the only way back
             return n.CDoWhile(body[:-1], body[-1].cond)
     if body and isinstance(body[-1], n.CContinue):
         return n.CLoop(label, body[:-1])
@@ -144,7 +153,7 @@ def _make_loop(label: str, body: tuple[n.Stmt, ...]) -> n.Stmt:
     return n.CLoop(label, body)
 
 
-def _gotos_to_breaks(body: tuple[n.Stmt, ...], exits: frozenset[str]) -> tuple[n.Stmt, ...]:
+def _gotos_to_breaks(body: tuple[n.Stmt, ...], exits: set[str]) -> tuple[n.Stmt, ...]:
     """Inside a loop followed directly by one of `exits`, `goto exit` is `break`."""
     out: list[n.Stmt] = []
     for s in body:
@@ -157,63 +166,56 @@ def _gotos_to_breaks(body: tuple[n.Stmt, ...], exits: frozenset[str]) -> tuple[n
     return tuple(out)
 
 
-def _jumps_to_loop(body: tuple[n.Stmt, ...], label: str, own: bool = True) -> bool:
-    """Whether anything in `body` jumps to the top of the loop `label`: a
-    `continue` of its own (`own`: not inside a nested loop), or a `goto`
-    from anywhere, such as a nested loop's branch to an outer one."""
-    for s in body:
-        match s:
-            case n.CContinue() if own:
-                return True
-            case n.CGoto(name=name) if name == label:
-                return True
-            case n.CIf(then=then, else_=els):
-                if _jumps_to_loop(then, label, own) or _jumps_to_loop(els, label, own):
-                    return True
-            case n.CSwitch(cases=cases, default=default):
-                if any(_jumps_to_loop(b, label, own) for _, b in cases) or _jumps_to_loop(default, label, own):
-                    return True
-            case n.CLoop(body=inner) | n.CDoWhile(body=inner):
-                if _jumps_to_loop(inner, label, own=False):
-                    return True
-    return False
-
-
-def _tidy(body: tuple[n.Stmt, ...], follows: frozenset[str]) -> tuple[n.Stmt, ...]:
+def _tidy(body: tuple[n.Stmt, ...], follows: set[str]) -> tuple[n.Stmt, ...]:
     """Remove gotos to a label reached anyway; `follows` holds the labels
-    that control reaches when it falls off the end of `body`."""
+    that control reaches when it falls off the end of `body`.
+
+    `follows` is shared with the caller, not copied (nested ifs would make
+    the copies quadratic): the labels this body adds to it while its run of
+    trailing labels lasts are taken out again before it returns."""
     out: list[n.Stmt] = []
-    after = follows
+    after, added = follows, []  # `after`: labels reached from here on
     for s in reversed(body):
         match s:
             case n.CLabel(name=name):
-                after = after | {name}
+                if after is follows and name not in after:
+                    added.append(name)
+                after.add(name)
             case n.CGoto(name=name) if name in after:
                 continue
             case n.CIf(cond=cond, then=then, else_=els):
                 then, els = _tidy(then, after), _tidy(els, after)
+                after = _fresh(follows, added, after)
                 if not then and not els:
                     if not cond.effect.is_pure:  # type: ignore[union-attr]
                         out.append(n.Eval(cond, effect=cond.effect))
-                    after = frozenset()
                     continue
                 s = n.CIf(cond, then, els)
-                after = frozenset()
             case n.CLoop(body=inner) | n.CDoWhile(body=inner):
-                s = replace(s, body=_gotos_to_breaks(_tidy(inner, frozenset()), after))
-                after = frozenset()
+                s = replace(s, body=_gotos_to_breaks(_tidy(inner, set()), after))
+                after = _fresh(follows, added, after)
             case n.CSwitch(cases=cases, default=default):
                 s = replace(
                     s,
-                    cases=tuple((ix, _tidy(b, frozenset())) for ix, b in cases),
-                    default=_tidy(default, frozenset()),
+                    cases=tuple((ix, _tidy(b, set())) for ix, b in cases),
+                    default=_tidy(default, set()),
                 )
-                after = frozenset()
+                after = _fresh(follows, added, after)
             case _:
-                after = frozenset()
+                after = _fresh(follows, added, after)
         out.append(s)
+    _fresh(follows, added, after)
     out.reverse()
     return tuple(out)
+
+
+def _fresh(follows: set[str], added: list[str], after: set[str]) -> set[str]:
+    """Ends a run of labels: `follows` gets back what the run added to it,
+    and the labels reached from the next statement on start empty."""
+    if after is follows:
+        follows.difference_update(added)
+        added.clear()
+    return set()
 
 
 def _drop_unused_labels(body: tuple[n.Stmt, ...]) -> tuple[n.Stmt, ...]:

@@ -23,7 +23,7 @@ from wastrel.ir.languages import LANGUAGES
 from wastrel.ir.nodes import Program
 from wastrel.ir.printer import format_program
 from wastrel.ir.wasm import Module
-from wastrel.passes import annotate_effects, flush_temps, lower_control, stack_to_tree  # noqa: F401
+from wastrel.passes import annotate_effects, flush_temps, limit_expression_depth, lower_control, stack_to_tree  # noqa: F401
 from wastrel.passes.framework import PASSES, PassInfo
 
 
@@ -42,7 +42,9 @@ def build_pipeline(passes: dict[str, PassInfo] | None = None) -> list[PassInfo]:
             graph.add_edge(required, p.name)
         for q in passes.values():
             if q is not p and q.gives == p.takes and q.takes != q.gives:
-                graph.add_edge(q.name, p.name)
+                graph.add_edge(q.name, p.name)  # q makes the language p takes
+            if p.takes == p.gives and q.takes == p.gives and q.takes != q.gives:
+                graph.add_edge(p.name, q.name)  # p works within the language q leaves
     try:
         order = list(nx.lexicographical_topological_sort(graph))
     except nx.NetworkXUnfeasible:
