@@ -154,10 +154,6 @@ KNOWN_FAILURES: dict[str, Known] = {
     "hex-simd/benchmark": SIMD,
     "meshoptimizer/benchmark": SIMD,
     "splay/splay": GC,
-    "shootout/shootout-switch": Known(
-        "wastrel bug: RecursionError in annotate-effects on deeply nested blocks (being fixed)",
-        r"internal error in pass annotate-effects: RecursionError",
-    ),
 }
 
 
