@@ -71,9 +71,6 @@ class FunctionPrinter:
                 self.assigned_in_expressions.update(ids)
         if isinstance(node, (n.Op, n.Perform)) and (".load" in node.op or ".store" in node.op):
             self.uses_memory = True
-        if isinstance(node, n.CSwitch):
-            for _, b in node.cases:
-                self.collect(b)
         for child in node.children():
             self.walk(child)
 

@@ -15,29 +15,41 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields, replace
 from functools import cache
-from typing import Any, Iterator
+from typing import Any, Callable
 
+from wastrel.ir import shapes
 from wastrel.ir.effects import Effect
+from wastrel.ir.shapes import KEEP
 from wastrel.ir.wasm import FuncType, Module
 
 
 @dataclass(frozen=True, slots=True)
 class Node:
+    """The methods below are generated for each class from its fields
+    (`wastrel.ir.shapes`); these definitions only document them."""
+
     effect: Effect | None = field(default=None, kw_only=True, compare=False)
 
-    def children(self) -> Iterator[Node]:
-        """The direct sub-nodes, in evaluation order."""
-        for name in data_fields(type(self)):
-            value = getattr(self, name)
-            if isinstance(value, Node):
-                yield value
-            elif isinstance(value, tuple):
-                for item in value:
-                    if isinstance(item, Node):
-                        yield item
+    def children(self) -> tuple[Node, ...]:
+        """The direct sub-nodes, in evaluation order (statement bodies and
+        switch cases included)."""
+        raise NotImplementedError
 
-    def with_effect(self, effect: Effect) -> Any:
-        return replace(self, effect=effect)
+    def operands(self) -> list[Expr]:
+        """The direct expression sub-nodes, in evaluation order."""
+        raise NotImplementedError
+
+    def with_operands(self, new: list[Expr]) -> Any:
+        """The node with its operands replaced by `new`, effect kept."""
+        raise NotImplementedError
+
+    def map_children(self, expr: Callable[[Node], Node], body: Callable[[tuple], tuple], effect: Any = KEEP) -> Any:
+        """The node with `expr` applied to each sub-node and `body` to each
+        statement list (the same node if nothing changed and `effect` is KEEP)."""
+        raise NotImplementedError
+
+    def with_effect(self, effect: Effect | None) -> Any:
+        raise NotImplementedError
 
 
 @cache
@@ -303,3 +315,13 @@ class Program(Node):
 
     wasm: Module
     funcs: tuple[Function, ...]
+
+
+def _install_traversals() -> None:
+    classes = [c for c in globals().values() if isinstance(c, type) and issubclass(c, Node)]
+    names = {c.__name__ for c in classes}
+    for cls in classes:
+        shapes.install(cls, shapes.field_kinds(cls, names))
+
+
+_install_traversals()

@@ -144,6 +144,9 @@ class Names:
     globals: dict[int, str] = field(default_factory=dict)
 
 
+_last_func_types: list = [None, []]  # Module.func_type's cache: [module, types]
+
+
 @dataclass(frozen=True, slots=True)
 class Module:
     types: tuple[FuncType, ...] = ()
@@ -174,7 +177,11 @@ class Module:
         return [i.desc for i in self.imports_of("func")] + [f.type_index for f in self.funcs]  # type: ignore[misc]
 
     def func_type(self, funcidx: int) -> FuncType:
-        return self.types[self.func_type_indices()[funcidx]]
+        module, types = _last_func_types
+        if module is not self:  # the passes ask about one module many times
+            types = [self.types[t] for t in self.func_type_indices()]
+            _last_func_types[:] = [self, types]
+        return types[funcidx]
 
     def table_types(self) -> list[TableType]:
         return [i.desc for i in self.imports_of("table")] + list(self.tables)  # type: ignore[misc]

@@ -53,7 +53,7 @@ def _module_doc(run: Callable) -> str:
     return (module.__doc__ or "").strip() if module else ""
 
 
-KEEP = object()  # rewrite_children: keep the node's effect
+KEEP = n.KEEP  # rewrite_children: keep the node's effect
 
 
 class Rewriter:
@@ -88,25 +88,7 @@ class Rewriter:
     def rewrite_children(self, node: Any, effect: Any = KEEP) -> Any:
         """The node rebuilt from its rewritten children (the same node if
         nothing changed), with `effect` if one is given."""
-        old = [getattr(node, name) for name in n.data_fields(type(node))]
-        new = [self._rewrite_field(value) for value in old]
-        if effect is KEEP:
-            if all(a is b for a, b in zip(new, old)):
-                return node
-            effect = node.effect
-        return type(node)(*new, effect=effect)
-
-    def _rewrite_field(self, value: Any) -> Any:
-        if isinstance(value, n.Node):
-            return self.rewrite(value)
-        if isinstance(value, tuple) and value and isinstance(value[0], (n.Node, tuple)):
-            if isinstance(value[0], n.Stmt):
-                return self.rewrite_body(value)
-            # A list comprehension, not a generator: recursion inside a running
-            # generator makes every exception raised deeper cost O(depth).
-            items = tuple([self._rewrite_field(v) for v in value])
-            return value if all(a is b for a, b in zip(items, value)) else items
-        return value
+        return node.map_children(self.rewrite, self.rewrite_body, effect)
 
     def rewrite_body(self, body: tuple[n.Stmt, ...]) -> tuple[n.Stmt, ...]:
         """Statements may become several: a handler may return a tuple."""

@@ -21,28 +21,11 @@ from wastrel.ir.wasm import Module
 
 
 def operands(node: n.Node) -> list[n.Expr]:
-    out: list[n.Expr] = []
-    for name in n.data_fields(type(node)):
-        value = getattr(node, name)
-        if isinstance(value, n.Expr):
-            out.append(value)
-        elif isinstance(value, tuple) and value and isinstance(value[0], n.Expr):
-            out.extend(value)
-    return out
+    return node.operands()
 
 
 def with_operands(node: n.Node, new: list[n.Expr]) -> n.Node:
-    changes = {}
-    position = 0
-    for name in n.data_fields(type(node)):
-        value = getattr(node, name)
-        if isinstance(value, n.Expr):
-            changes[name] = new[position]
-            position += 1
-        elif isinstance(value, tuple) and value and isinstance(value[0], n.Expr):
-            changes[name] = tuple(new[position : position + len(value)])
-            position += len(value)
-    return replace(node, **changes)
+    return node.with_operands(new)
 
 
 def local_get(index: int) -> n.LocalGet:

@@ -21,6 +21,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from wastrel.ir import nodes as n
+from wastrel.ir.shapes import BODY
 from wastrel.passes.framework import declare_pass, map_functions
 from wastrel.passes.helpers import LocalAllocator, local_get, local_set, operands, type_of, with_operands
 
@@ -98,12 +99,7 @@ class _Limiter:
 
 def _bodies(stmt: n.Stmt) -> dict[str, tuple[n.Stmt, ...]]:
     """The statement lists a statement holds (a block's body, an if's arms)."""
-    out = {}
-    for name in n.data_fields(type(stmt)):
-        value = getattr(stmt, name)
-        if isinstance(value, tuple) and value and isinstance(value[0], n.Stmt):
-            out[name] = value
-    return out
+    return {name: getattr(stmt, name) for name, kind in stmt.kinds if kind == BODY}
 
 
 def _height(expr: n.Expr, cap: int) -> int:

@@ -224,10 +224,6 @@ def _drop_unused_labels(body: tuple[n.Stmt, ...]) -> tuple[n.Stmt, ...]:
     def collect(node: n.Node) -> None:
         if isinstance(node, n.CGoto):
             targets.add(node.name)
-        elif isinstance(node, n.CSwitch):
-            for _, b in node.cases:
-                for s in b:
-                    collect(s)
         for child in node.children():
             collect(child)
 

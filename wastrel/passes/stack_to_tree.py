@@ -83,6 +83,7 @@ class _Frame:
     results: tuple[int, ...] = ()  # locals receiving the block's results
     body: list[n.Stmt] = field(default_factory=list)
     stack: list[tuple[n.Expr, str]] = field(default_factory=list)
+    clean: int = 0  # the stack's first `clean` entries are constants or temporaries
     unreachable: bool = False
     dead_depth: int = 0  # nesting depth inside unreachable code
     cond: n.Expr | None = None  # for `if`
@@ -123,23 +124,31 @@ class _FunctionBuilder:
         self.frame.stack.append((expr, type_))
 
     def pop(self) -> n.Expr:
-        return self.frame.stack.pop()[0]
+        frame = self.frame
+        expr = frame.stack.pop()[0]
+        frame.clean = min(frame.clean, len(frame.stack))
+        return expr
 
     def pop_n(self, count: int) -> tuple[n.Expr, ...]:
         if count == 0:
             return ()
-        items = self.frame.stack[-count:]
-        del self.frame.stack[-count:]
+        frame = self.frame
+        items = frame.stack[-count:]
+        del frame.stack[-count:]
+        frame.clean = min(frame.clean, len(frame.stack))
         return tuple(e for e, _ in items)
 
     def flush_stack(self) -> None:
         """Bind every non-trivial value still on the stack to a pending temporary."""
-        stack = self.frame.stack
-        for i, (expr, type_) in enumerate(stack):
+        frame = self.frame
+        stack = frame.stack
+        for i in range(frame.clean, len(stack)):
+            expr, type_ = stack[i]
             if not isinstance(expr, (n.Const, n.TempRef)):
                 temp = self.new_temp(type_)
-                self.frame.body.append(n.Let((temp,), expr))
+                frame.body.append(n.Let((temp,), expr))
                 stack[i] = (n.TempRef(temp), type_)
+        frame.clean = len(stack)
 
     def new_temp(self, type_: str) -> int:
         self.temps += 1
@@ -185,6 +194,7 @@ class _FunctionBuilder:
     def mark_unreachable(self) -> None:
         self.frame.unreachable = True
         self.frame.stack.clear()
+        self.frame.clean = 0
 
     def translate(self, instr: Instr) -> None:
         op, args = instr.op, instr.args
@@ -229,6 +239,7 @@ class _FunctionBuilder:
     def select(self, args: tuple) -> None:
         cond = self.pop()
         b, type_ = self.frame.stack.pop()
+        self.frame.clean = min(self.frame.clean, len(self.frame.stack))
         a = self.pop()
         self.push(n.Op("select", (a, b, cond)), type_)
 
