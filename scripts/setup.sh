@@ -5,7 +5,7 @@
 # in .venv/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-packages=(gcc libc6-dev make clang lld wasi-libc libclang-rt-dev-wasm32 python3-venv csmith libcsmith-dev creduce)
+packages=(gcc libc6-dev make clang lld wasi-libc libclang-rt-dev-wasm32 python3-venv csmith libcsmith-dev creduce distcc)
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

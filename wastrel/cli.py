@@ -86,11 +86,14 @@ def _guarded(path: str, action: Callable[[], int]) -> int:
 
 
 def _toolchain(args: argparse.Namespace) -> Toolchain:
-    return Toolchain(cc=args.cc or os.environ.get("CC", "cc"), opt=f"-O{args.opt}")
+    jobs = getattr(args, "jobs", None) or os.cpu_count() or 1
+    return Toolchain(cc=args.cc or os.environ.get("CC") or "cc", opt=f"-O{args.opt}", jobs=jobs)
 
 
-def _add_build_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--cc", help="C compiler (default: $CC, else cc)")
+def _add_build_options(p: argparse.ArgumentParser, jobs: bool = True) -> None:
+    p.add_argument("--cc", help="C compiler, maybe with a wrapper: 'distcc gcc' (default: $CC, else cc)")
+    if jobs:
+        p.add_argument("-j", "--jobs", type=int, help="C units compiled at once (default: the number of cores)")
     p.add_argument("-O", dest="opt", default="2", choices=["0", "1", "2", "3", "s"], help="C optimisation level (default 2)")
 
 
@@ -127,7 +130,7 @@ def _main(argv: list[str] | None) -> int:
     wast.add_argument("paths", nargs="+", metavar="FILE_OR_DIR", help="scripts, or directories of them")
     wast.add_argument("--json", metavar="FILE", help="also write the results as JSON")
     wast.add_argument("-j", "--jobs", type=int, help="scripts run at once (default: the number of cores)")
-    _add_build_options(wast)
+    _add_build_options(wast, jobs=False)
 
     args = parser.parse_args(argv)
     if args.command == "wast":
@@ -173,6 +176,7 @@ def _compile(args: argparse.Namespace) -> int:
     if args.emit_c is not None:
         if c_source is None:
             c_source = module_to_c(Path(args.module))
+        c_source = str(c_source)
         out = Path(args.emit_c)
         _write_output("--emit-c", str(out / (Path(args.module).stem + ".c")), c_source.encode())
         for header in ("wastrel.h", "wastrel_ops.h", "wasi.h", "bench.h"):  # wastrel.h includes the others

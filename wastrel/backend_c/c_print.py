@@ -10,12 +10,18 @@ initialisation, the start function) and the export table.
 
 A program of one module (`wastrel run`, `compile`) calls these
 `w_program_instantiate` and `w_program_exports`, which the runtime's `main`
-uses for `_start` and `--invoke`.  Several modules can share one C file (the
+uses for `_start` and `--invoke`.  Its C comes as a `CModule`: one file,
+or split into translation units that compile in parallel (a big module's
+functions in units of about UNIT_BYTES, the instance state and
+instantiation in the first, a shared header declaring what they share).  Several modules can share one C file (the
 spec-test harness): each gets a symbol prefix, and a `Linker` names what it
 imports from the others.
 """
 
 from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass
 
 from wastrel.backend_c.c_function import FunctionPrinter
 from wastrel.backend_c.c_literals import c_bytes, c_string
@@ -36,8 +42,71 @@ VALUE_FIELD = {"i32": "i32", "i64": "i64", "f32": "f32", "f64": "f64", "funcref"
 
 
 @declare_pass("c-print", takes="c", gives="C")
-def c_print(program: n.Program) -> str:
-    return PRELUDE + "\n\n" + ModulePrinter(program).text()
+def c_print(program: n.Program) -> CModule:
+    return ModulePrinter(program).c_module()
+
+
+UNIT_BYTES = 400_000  # C text per translation unit when a module is split
+
+
+@dataclass(frozen=True)
+class CModule:
+    """One module's C, as a whole file (`str()`) or as translation units.
+
+    `shared` holds the instance state, function references and segments as
+    (extern declaration, definition) pairs; `functions` each function's
+    definition (and `prototypes` their declarations) without a storage
+    class: one file makes them all `static`, units give them external
+    linkage."""
+
+    head: str  # prelude and typedefs
+    prototypes: tuple[str, ...]
+    shared: tuple[tuple[str, str], ...]
+    functions: tuple[str, ...]
+    tail: str  # instantiation and the export table
+
+    def __str__(self) -> str:
+        sections = [
+            self.head,
+            "\n".join("static " + p for p in self.prototypes),
+            "\n".join(_static(definition) for _, definition in self.shared).lstrip("\n"),
+            "\n\n".join("static " + f for f in self.functions),
+            self.tail,
+        ]
+        return "\n\n".join(s for s in sections if s) + "\n"
+
+    def units(self, unit_bytes: int = UNIT_BYTES) -> tuple[str, list[str]]:
+        """A header and the units that include it (as `module.h`); one unit
+        (the whole file) when the module is small.  Unit boundaries fall
+        after functions whose text hashes to a boundary mark, so that a
+        change to one function moves no boundary elsewhere and the other
+        units stay as they were (and cached)."""
+        total = sum(len(f) for f in self.functions)
+        if total <= unit_bytes:
+            return "", [str(self)]
+        header = "\n\n".join(
+            s
+            for s in [
+                self.head,
+                "\n".join(self.prototypes),
+                "\n".join(declaration for declaration, _ in self.shared).lstrip("\n"),
+            ]
+            if s
+        )
+        state = "\n".join(d for _, d in self.shared).lstrip("\n")
+        units = ['#include "module.h"\n\n' + state + "\n\n" + self.tail + "\n"]
+        current: list[str] = []
+        size = 0
+        for f in self.functions:
+            current.append(f)
+            size += len(f)
+            mark = zlib.crc32(f.encode()) % 8 == 0
+            if size >= unit_bytes * 2 or (size >= unit_bytes // 2 and mark):
+                units.append('#include "module.h"\n\n' + "\n\n".join(current) + "\n")
+                current, size = [], 0
+        if current:
+            units.append('#include "module.h"\n\n' + "\n\n".join(current) + "\n")
+        return header + "\n", units
 
 
 class ModulePrinter:
@@ -59,21 +128,22 @@ class ModulePrinter:
         return f"{self.prefix}exports" if self.prefix else "w_program_exports"
 
     def text(self) -> str:
-        functions = [FunctionPrinter(self.ctx, f).text() for f in self.program.funcs]
+        """The module's C for a file it shares with others (`prefix`)."""
+        return str(self.c_module())[len(PRELUDE) + 2 :]
+
+    def c_module(self) -> CModule:
+        functions = tuple(FunctionPrinter(self.ctx, f).text().removeprefix("static ") for f in self.program.funcs)
         instantiate = self.instantiate()
         exports = self.exports()
         state = self.state()  # registers the function references globals use
-        sections = [
-            self.types(),  # after the functions: they register what they use
-            self.prototypes(),
-            self.refs(),
-            state,
-            self.segments(),
-            "\n\n".join(functions),
-            instantiate,
-            exports,
+        refs = self.refs()
+        head = "\n\n".join(s for s in [PRELUDE, self.types()] if s)  # types: after the functions, which register them
+        shared = [
+            *_titled("Function references.", refs),
+            *_titled("Instance state.", state),
+            *_titled("Data and element segments.", self.segments()),
         ]
-        return "\n\n".join(s for s in sections if s) + "\n"
+        return CModule(head, self.prototypes(), tuple(shared), functions, instantiate + "\n\n" + exports)
 
     # -- declarations ------------------------------------------------------------
 
@@ -94,50 +164,46 @@ class ModulePrinter:
                 self.ctx.signatures.discard(type_id)  # once per module
         return "\n".join(lines)
 
-    def state(self) -> str:
+    def state(self) -> list[tuple[str, str]]:
+        """Memories, tables and globals: (declaration, definition) pairs."""
         ctx, module = self.ctx, self.module
         imported = len(module.imports_of("memory")), len(module.imports_of("table")), len(module.imports_of("global"))
-        lines = [f"static w_memory {name};" for name in ctx.memories[imported[0] :]]
-        lines += [f"static w_table {name};" for name in ctx.tables[imported[1] :]]
+        out = [_shared("w_memory", name) for name in ctx.memories[imported[0] :]]
+        out += [_shared("w_table", name) for name in ctx.tables[imported[1] :]]
         for g, name in zip(module.globals, ctx.globals[imported[2] :]):
             init = self.static_const(g.init)
             qualifier = "const " if not g.type.mutable and init is not None else ""
-            lines.append(f"static {qualifier}{C_TYPE_OF[g.type.type]} {name} = {init or 0};")
-        return ("/* Instance state. */\n" + "\n".join(lines)) if lines else ""
+            out.append(_shared(f"{qualifier}{C_TYPE_OF[g.type.type]}", name, init or "0"))
+        return out
 
-    def prototypes(self) -> str:
-        lines = []
-        for func in self.program.funcs:
-            lines.append(f"static {c_result(func.type)} {self.ctx.funcs[func.index]}({c_params(func.type)});")
-        return "\n".join(lines)
+    def prototypes(self) -> tuple[str, ...]:
+        return tuple(f"{c_result(func.type)} {self.ctx.funcs[func.index]}({c_params(func.type)});" for func in self.program.funcs)
 
-    def refs(self) -> str:
+    def refs(self) -> list[tuple[str, str]]:
         for e in self.module.elems:
             for item in e.init:
                 self.const_expr(item)
-        lines = []
+        out = []
         for index in sorted(self.ctx.func_refs):
             ftype = self.module.func_type(index)
             code, name = self.ctx.funcs[index], c_string(self.ctx.wasm_names[index])
-            lines.append(
-                f"static const w_func {self.ctx.func_ref(index)} = "
-                f'{{{self.ctx.type_id(ftype)}, (void (*)(void)){code}, "{name}"}};'
-            )
-        return ("/* Function references. */\n" + "\n".join(lines)) if lines else ""
+            value = f'{{{self.ctx.type_id(ftype)}, (void (*)(void)){code}, "{name}"}}'
+            out.append(_shared("const w_func", self.ctx.func_ref(index), value))
+        return out
 
-    def segments(self) -> str:
-        lines = []
+    def segments(self) -> list[tuple[str, str]]:
+        out = []
         for i, d in enumerate(self.module.datas):
             name = self.ctx.data(i)
-            lines.append(f"static const uint8_t {name}[{max(len(d.init), 1)}] = {c_bytes(d.init)};")
-            lines.append(f"static uint32_t {name}_len = {len(d.init)};")
+            out.append(_shared("const uint8_t", f"{name}[{max(len(d.init), 1)}]", c_bytes(d.init)))
+            out.append(_shared("uint32_t", f"{name}_len", str(len(d.init))))
         for i, e in enumerate(self.module.elems):
             name = self.ctx.elem(i)
             items = [self.static_const(item) for item in e.init]
             text = ", ".join(f"(void *){item}" if item is not None else "NULL" for item in items)
-            lines.append(f"static void *{name}[{max(len(e.init), 1)}] = {{{text}}};")
-            lines.append(f"static uint32_t {name}_len = {len(e.init)};")
-        return ("/* Data and element segments. */\n" + "\n".join(lines)) if lines else ""
+            out.append(_shared("void *", f"{name}[{max(len(e.init), 1)}]", f"{{{text}}}"))
+            out.append(_shared("uint32_t", f"{name}_len", str(len(e.init))))
+        return out
 
     def static_const(self, expr: tuple[Instr, ...]) -> str | None:
         """A constant expression as a C static initialiser, or None when it
@@ -231,3 +297,22 @@ class ModulePrinter:
         if not self.prefix:
             table += f"\nconst uint32_t w_program_num_exports = {len(entries)};"
         return "\n".join(lines + [table])
+
+
+def _shared(c_type: str, declarator: str, init: str | None = None) -> tuple[str, str]:
+    """The extern declaration and the definition of a file-scope variable."""
+    space = "" if c_type.endswith("*") else " "
+    definition = f"{c_type}{space}{declarator}" + (f" = {init};" if init is not None else ";")
+    return f"extern {c_type}{space}{declarator};", definition
+
+
+def _titled(title: str, pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """A section of shared definitions under a comment (a blank line before)."""
+    if not pairs:
+        return []
+    comment = f"\n/* {title} */"
+    return [(comment, comment), *pairs]
+
+
+def _static(definition: str) -> str:
+    return definition if definition.startswith("\n/*") else "static " + definition

@@ -2,30 +2,46 @@
 
 The runtime (`wastrel/runtime/*.c`) is compiled once per configuration (C
 compiler, flags, runtime sources) into a static archive; a module's C is
-compiled and linked against it.  Both live under the cache directory:
+compiled and linked against it.  A big module's C comes in translation
+units (`CModule.units`), compiled in parallel (`jobs`, default: every core)
+and cached one by one, so that rebuilding it after a change to wastrel
+costs only the units whose C changed.  All of it lives under the cache
+directory:
 
     $WASTREL_CACHE_DIR, else $XDG_CACHE_HOME/wastrel, else ~/.cache/wastrel
       runtime-<key>/libwastrel.a
       programs/<key>          one native program per (module, wastrel, cc, flags)
+      objects/<key>.o         one object per (unit's C, cc, flags)
 
 Every write goes to a temporary name in the same directory first and is
 renamed into place, so concurrent builds never see a half-written file.
+Each cached file has a `.sum` beside it (its SHA-256), checked whenever the
+file is reused: a damaged entry is said in one line and built again.
+
+`CC` may be a command with arguments (`ccache gcc`, `distcc gcc`): units
+then compile through it, on a build farm with distcc.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import resource
+import shlex
 import shutil
 import subprocess
+import sys
 import tempfile
 import threading
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
 from wastrel import __version__
+from wastrel.backend_c.c_print import UNIT_BYTES, CModule
+from wastrel.progress import Progress
 
 RUNTIME_DIR = Path(__file__).resolve().parent.parent / "runtime"
 # -ffp-contract=off: no fused multiply-add; Wasm rounds every operation.
@@ -46,20 +62,36 @@ class BuildError(Exception):
 
 @dataclass(frozen=True)
 class Toolchain:
-    cc: str = field(default_factory=lambda: os.environ.get("CC", "cc"))
+    cc: str = field(default_factory=lambda: os.environ.get("CC") or "cc")
     opt: str = "-O2"
+    jobs: int = field(default_factory=lambda: os.cpu_count() or 1)  # units compiled at once
 
     @property
     def cflags(self) -> list[str]:
         return [self.opt, *BASE_CFLAGS]
 
+    @property
+    def command(self) -> list[str]:
+        """The compiler as a command: `CC` may hold a wrapper and its compiler."""
+        words = shlex.split(self.cc)
+        if not words:
+            raise BuildError("the C compiler is empty (check $CC)")
+        return words
+
     def identity(self) -> str:
         """What a cached build depends on besides its sources."""
-        try:
-            version = subprocess.run([self.cc, "--version"], capture_output=True, text=True, check=True).stdout
-        except (OSError, subprocess.CalledProcessError) as e:
-            raise BuildError(f"C compiler {self.cc!r} is not usable: {e}") from None
-        return "\n".join([__version__, self.cc, shutil.which(self.cc) or "", version, *self.cflags])
+        return _identity(self.cc, tuple(self.cflags))
+
+
+@cache
+def _identity(cc: str, cflags: tuple[str, ...]) -> str:
+    words = shlex.split(cc) or ["cc"]
+    compiler = words[-1]  # a wrapper's compiler decides what the code is
+    try:
+        version = subprocess.run([compiler, "--version"], capture_output=True, text=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError) as e:
+        raise BuildError(f"C compiler {cc!r} is not usable: {e}") from None
+    return "\n".join([__version__, compiler, shutil.which(compiler) or "", version, *cflags])
 
 
 def cache_dir() -> Path:
@@ -129,42 +161,130 @@ def _run_cc(args: list[str], what: str) -> None:
         raise BuildError(f"{what} failed ({' '.join(args[:3])} ...):\n{stderr.strip()}")
 
 
+def unit_bytes() -> int:
+    """How much C goes into one translation unit: $WASTREL_UNIT_BYTES, for
+    tuning a build farm (smaller units, more parallel work), else UNIT_BYTES."""
+    value = os.environ.get("WASTREL_UNIT_BYTES", "")
+    return int(value) if value.isdigit() and int(value) > 0 else UNIT_BYTES
+
+
+# -- the cache: every entry is checked before it is reused --------------------
+
+
+def _file_digest(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def cache_hit(path: Path) -> bool:
+    """Whether `path` is in the cache, whole: its checksum must match.  A
+    damaged entry (truncated, emptied, overwritten) is removed, with a line
+    on stderr, so that the caller builds it again."""
+    if not path.exists():
+        return False
+    summary = path.with_name(path.name + ".sum")
+    try:
+        if summary.read_text().strip() == _file_digest(path):
+            return True
+        print(f"wastrel: cache entry {path} is damaged; building it again", file=sys.stderr)
+    except OSError:
+        pass  # no checksum: an entry from an older wastrel, or one half-removed
+    for stale in (path, summary):
+        with contextlib.suppress(OSError):
+            stale.unlink()
+    return False
+
+
+def cache_store(staged: Path, path: Path) -> None:
+    """Moves a finished file into the cache, its checksum first."""
+    summary = path.with_name(path.name + ".sum")
+    staged_summary = staged.with_name(staged.name + ".sum")
+    staged_summary.write_text(_file_digest(staged) + "\n")
+    os.replace(staged_summary, summary)
+    os.replace(staged, path)
+
+
+# -- building ----------------------------------------------------------------------
+
+
 def runtime_archive(toolchain: Toolchain) -> Path:
     """The runtime compiled for this toolchain, built on first use."""
     directory = cache_dir() / f"runtime-{_digest(toolchain.identity(), runtime_digest())}"
     archive = directory / "libwastrel.a"
-    if archive.exists():
+    if cache_hit(archive):
         return archive
     directory.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=directory) as tmp:
         objects = []
         for source in runtime_sources():
             obj = Path(tmp) / (source.stem + ".o")
-            _run_cc([toolchain.cc, *toolchain.cflags, "-I", str(RUNTIME_DIR), "-c", str(source), "-o", str(obj)], "compiling the runtime")
+            _run_cc([*toolchain.command, *toolchain.cflags, "-I", str(RUNTIME_DIR), "-c", str(source), "-o", str(obj)], "compiling the runtime")
             objects.append(str(obj))
         staged = Path(tmp) / "libwastrel.a"
         _run_cc(["ar", "rcs", str(staged), *objects], "archiving the runtime")
-        os.replace(staged, archive)
+        cache_store(staged, archive)
     return archive
 
 
-def build_program(c_source: str, key: str, toolchain: Toolchain) -> Path:
+def build_program(c_module: CModule | str, key: str, toolchain: Toolchain, progress: Progress | None = None) -> Path:
     """Compile a module's C with the runtime into the cache; returns the program."""
     target = cached_program(key)
-    if target.exists():
+    if cache_hit(target):
         return target
     archive = runtime_archive(toolchain)
     target.parent.mkdir(parents=True, exist_ok=True)
+    header, units = ("", [c_module]) if isinstance(c_module, str) else c_module.units(unit_bytes())
     with tempfile.TemporaryDirectory(dir=target.parent) as tmp:
-        source = Path(tmp) / "module.c"
-        source.write_text(c_source)
         staged = Path(tmp) / "program"
-        _run_cc(
-            [toolchain.cc, *toolchain.cflags, "-I", str(RUNTIME_DIR), str(source), str(archive), "-o", str(staged), *LIBS],
-            "compiling the generated C",
-        )
-        os.replace(staged, target)
+        if len(units) == 1:
+            source = Path(tmp) / "module.c"
+            source.write_text(units[0])
+            if progress:
+                progress.show("compiling the C")
+            _run_cc(
+                [*toolchain.command, *toolchain.cflags, "-I", str(RUNTIME_DIR), str(source), str(archive), "-o", str(staged), *LIBS],
+                "compiling the generated C",
+            )
+        else:
+            objects = compile_units(header, units, toolchain, Path(tmp), progress)
+            if progress:
+                progress.show("linking")
+            _run_cc([*toolchain.command, *map(str, objects), str(archive), "-o", str(staged), *LIBS], "linking the program")
+        cache_store(staged, target)
     return target
+
+
+def compile_units(header: str, units: list[str], toolchain: Toolchain, tmp: Path, progress: Progress | None) -> list[Path]:
+    """Each unit's object, from the cache or compiled (`toolchain.jobs` at once)."""
+    directory = cache_dir() / "objects"
+    directory.mkdir(parents=True, exist_ok=True)
+    (tmp / "module.h").write_text(header)
+    identity = toolchain.identity()
+    objects = [directory / f"{_digest(identity, header, unit)}.o" for unit in units]
+    missing = [i for i, obj in enumerate(objects) if not cache_hit(obj)]
+    done = len(units) - len(missing)
+
+    def compile_one(i: int) -> None:
+        source = tmp / f"unit{i}.c"
+        source.write_text(units[i])
+        staged = tmp / f"unit{i}.o"
+        _run_cc(
+            [*toolchain.command, *toolchain.cflags, "-I", str(RUNTIME_DIR), "-I", str(tmp), "-c", str(source), "-o", str(staged)],
+            f"compiling unit {i} of the generated C",
+        )
+        cache_store(staged, objects[i])
+
+    with ThreadPoolExecutor(max_workers=max(1, toolchain.jobs)) as pool:
+        futures = [pool.submit(compile_one, i) for i in missing]
+        for future in as_completed(futures):
+            future.result()
+            done += 1
+            if progress:
+                progress.show(f"compiling the C: {done}/{len(units)} units")
+    return objects
 
 
 def write_atomically(path: Path, data: bytes, mode: int = 0o644) -> None:

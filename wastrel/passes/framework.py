@@ -102,8 +102,17 @@ class Rewriter:
         return tuple(out)
 
 
+#: Called as (functions done, total) while a pass maps functions (progress on a terminal).
+on_function: Callable[[int, int], None] | None = None
+
+
 def map_functions(program: n.Program, transform: Callable[[n.Function], n.Function]) -> n.Program:
-    return replace(program, funcs=tuple(transform(f) for f in program.funcs))
+    funcs = []
+    for f in program.funcs:
+        funcs.append(transform(f))
+        if on_function is not None:
+            on_function(len(funcs), len(program.funcs))
+    return replace(program, funcs=tuple(funcs))
 
 
 def language(name: str):

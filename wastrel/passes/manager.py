@@ -24,6 +24,7 @@ from wastrel.ir.nodes import Program
 from wastrel.ir.printer import format_program
 from wastrel.ir.wasm import Module
 from wastrel.passes import annotate_effects, flush_temps, limit_expression_depth, lower_control, stack_to_tree  # noqa: F401
+from wastrel.passes import framework
 from wastrel.passes.framework import PASSES, PassInfo
 
 
@@ -61,8 +62,8 @@ def format_ir(value: Any) -> str:
         from wastrel.ir.wasm_printer import format_module
 
         return format_module(value)
-    if isinstance(value, str):
-        return value
+    if isinstance(value, (str, c_print.CModule)):
+        return str(value)
     return repr(value)
 
 
@@ -80,6 +81,7 @@ class RunOptions:
     check: bool = False
     on_dump: Callable[[str, str], None] | None = None  # (title, text)
     timings: list[tuple[str, float]] | None = None
+    on_progress: Callable[[str], None] | None = None  # "pass-name: 120/1205 functions"
 
 
 def run_pipeline(data: Any, options: RunOptions | None = None, start_after: str | None = None) -> Any:
@@ -94,7 +96,14 @@ def run_pipeline(data: Any, options: RunOptions | None = None, start_after: str 
         if info.name in options.dump_before and options.on_dump:
             options.on_dump(f"before {info.name}", format_ir(value))
         start = time.perf_counter()
-        value = _run_one(info, value)
+        if options.on_progress:
+            report = options.on_progress
+            report(info.name)
+            framework.on_function = lambda done, total, name=info.name: report(f"{name}: {done}/{total} functions")
+        try:
+            value = _run_one(info, value)
+        finally:
+            framework.on_function = None
         if options.timings is not None:
             options.timings.append((info.name, time.perf_counter() - start))
         if options.check:

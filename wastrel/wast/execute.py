@@ -30,7 +30,7 @@ def run_harness(c_source: str, toolchain: Toolchain, timeout: float = 300) -> Ha
         source.write_text(c_source)
         program = Path(tmp) / "script"
         command = [
-            toolchain.cc, *toolchain.cflags, "-I", str(RUNTIME_DIR), "-I", str(HARNESS_DIR),
+            *toolchain.command, *toolchain.cflags, "-I", str(RUNTIME_DIR), "-I", str(HARNESS_DIR),
             str(source), str(HARNESS_DIR / "harness.c"), str(archive), "-o", str(program), *LIBS,
         ]  # fmt: skip
         built = subprocess.run(command, capture_output=True, text=True)

@@ -1,0 +1,191 @@
+"""Building big modules: C split into units compiled in parallel and cached
+one by one; a cache that checks what it reuses; progress on a terminal
+only; units compiled on a distcc build farm."""
+
+from __future__ import annotations
+
+import os
+import pty
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.cli_util import wastrel
+from wastrel.backend_c.c_print import CModule
+
+FUNCTIONS = 400
+UNIT_BYTES = "10000"  # $WASTREL_UNIT_BYTES: the module's ~80 KB of C make several units
+
+
+def big_module(variant: int = 0) -> str:
+    """FUNCTIONS functions of a few statements each (more C than one unit
+    holds); `f(x)` calls them all.  `variant` changes one function only."""
+    funcs = []
+    for k in range(FUNCTIONS):
+        extra = variant if k == FUNCTIONS // 2 else 0
+        funcs.append(
+            f"(func $f{k} (param $x i32) (result i32) (local $y i32)\n"
+            f"  (local.set $y (i32.xor (i32.mul (local.get $x) (i32.const {k + 3})) (i32.const {k * 7 + extra})))\n"
+            f"  (if (i32.lt_u (local.get $y) (i32.const {k * 13 + 1})) (then (local.set $y (i32.add (local.get $y) (i32.const {k})))))\n"
+            f"  (i32.add (local.get $y) (i32.rotl (local.get $x) (i32.const {k % 31}))))"
+        )
+    calls = "(i32.const 0)"
+    for k in range(FUNCTIONS):
+        calls = f"(i32.add {calls} (call $f{k} (local.get $x)))"
+    return "(module\n" + "\n".join(funcs) + f'\n(func (export "f") (param $x i32) (result i32) {calls}))\n'
+
+
+def expected(x: int, variant: int = 0) -> int:
+    total = 0
+    m = 0xFFFFFFFF
+    for k in range(FUNCTIONS):
+        extra = variant if k == FUNCTIONS // 2 else 0
+        y = ((x * (k + 3)) & m) ^ (k * 7 + extra)
+        if y < k * 13 + 1:
+            y = (y + k) & m
+        r = k % 31
+        total = (total + y + (((x << r) | (x >> (32 - r))) & m if r else x)) & m
+    return total - (1 << 32) if total >= 1 << 31 else total
+
+
+@pytest.fixture
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    directory = tmp_path / "cache"
+    monkeypatch.setenv("WASTREL_CACHE_DIR", str(directory))
+    monkeypatch.setenv("WASTREL_UNIT_BYTES", UNIT_BYTES)
+    return directory
+
+
+def objects(cache: Path) -> set[str]:
+    return {p.name for p in (cache / "objects").glob("*.o")} if (cache / "objects").exists() else set()
+
+
+def test_a_small_module_is_one_unit() -> None:
+    c = CModule("/* head */", ("int f(void);",), (), ("int f(void) { return 1; }",), "/* tail */")
+    header, units = c.units()
+    assert header == "" and units == [str(c)]
+
+
+def test_units_are_stable_when_one_function_changes() -> None:
+    functions = tuple(f"int f{k}(void) {{ return {k}; /* {'x' * 3000} */ }}" for k in range(600))
+    c = CModule("/* head */", (), (), functions, "/* tail */")
+    _, before = c.units()
+    changed = list(functions)
+    changed[300] = changed[300].replace("return 300", "return -300")
+    _, after = CModule("/* head */", (), (), tuple(changed), "/* tail */").units()
+    assert len(before) > 3
+    assert len(set(before) - set(after)) == 1  # only the unit holding f300
+
+
+def test_a_big_module_compiles_in_units_and_rebuilds_only_what_changed(tmp_path: Path, cache: Path) -> None:
+    source = tmp_path / "big.wat"
+    source.write_text(big_module())
+    assert len(source.read_text()) > 0
+    result = wastrel("run", "-O", "0", "--invoke", "f", source, "12345")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == str(expected(12345))
+    first = objects(cache)
+    assert len(first) >= 3
+    source.write_text(big_module(variant=99))
+    result = wastrel("run", "-O", "0", "--invoke", "f", source, "12345")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == str(expected(12345, variant=99))
+    assert len(objects(cache) - first) == 1  # one unit compiled again, the rest reused
+
+
+@pytest.mark.parametrize("damage", ["truncate", "empty", "garbage"])
+def test_a_damaged_cache_entry_is_rebuilt(tmp_path: Path, cache: Path, damage: str) -> None:
+    source = tmp_path / "add.wat"
+    source.write_text('(module (func (export "add") (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1))))')
+    assert wastrel("run", "--invoke", "add", source, "2", "3").stdout.strip() == "5"
+    programs = [p for p in (cache / "programs").iterdir() if not p.name.endswith(".sum")]
+    (archive,) = cache.glob("runtime-*/libwastrel.a")
+    for entry in (*programs, archive):
+        data = entry.read_bytes()
+        entry.write_bytes({"truncate": data[: len(data) // 2], "empty": b"", "garbage": b"\x7fELF" + b"\0" * 100}[damage])
+    for _ in range(2):  # said once, then the rebuilt entry is trusted again
+        result = wastrel("run", "--invoke", "add", source, "2", "3")
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.strip() == "5"
+    first = wastrel("run", "--invoke", "add", source, "2", "3")
+    assert "damaged" not in first.stderr
+
+
+def test_damage_is_said_in_one_line(tmp_path: Path, cache: Path) -> None:
+    source = tmp_path / "one.wat"
+    source.write_text('(module (func (export "one") (result i32) (i32.const 1)))')
+    assert wastrel("run", "--invoke", "one", source).returncode == 0
+    (program,) = [p for p in (cache / "programs").iterdir() if not p.name.endswith(".sum")]
+    program.write_bytes(b"")
+    result = wastrel("run", "--invoke", "one", source)
+    assert result.stdout.strip() == "1"
+    assert result.stderr.count("\n") == 1 and "is damaged; building it again" in result.stderr
+
+
+def test_progress_shows_on_a_terminal_only(tmp_path: Path, cache: Path) -> None:
+    source = tmp_path / "big.wat"
+    source.write_text(big_module(variant=7))
+    out = tmp_path / "big.bin"
+    piped = wastrel("compile", "-O", "0", source, "-o", out)
+    assert piped.returncode == 0 and piped.stderr == ""
+    shutil.rmtree(cache)
+    main, child = pty.openpty()
+    env = {k: v for k, v in os.environ.items() if k != "CI"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "wastrel", "compile", "-O", "0", str(source), "-o", str(out)], stderr=child, env=env
+    )
+    os.close(child)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(main, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+    assert process.wait() == 0
+    text = seen.decode()
+    for phase in ("wastrel: stack-to-tree", "wastrel: c-print", "functions", "wastrel: compiling the C: 1/", "units"):
+        assert phase in text
+    assert text.endswith("\r")  # the line is erased at the end
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.mark.skipif(shutil.which("distccd") is None, reason="distcc is not installed (scripts/setup.sh installs it)")
+def test_units_compile_on_a_distcc_farm(tmp_path: Path, cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    port = _free_port()
+    log = tmp_path / "distccd.log"
+    with open(log, "wb") as log_file:  # the daemon may run as another user: it logs to our file
+        daemon = subprocess.Popen(
+            ["distccd", "--no-detach", "--daemon", "--allow", "127.0.0.1", "--listen", "127.0.0.1", "--port", str(port),
+             "--log-stderr", "--log-level", "info", "--jobs", "2"],
+            stderr=log_file,
+        )  # fmt: skip
+    (tmp_path / "distcc").mkdir()
+    try:
+        time.sleep(0.5)
+        monkeypatch.setenv("CC", "distcc gcc")
+        monkeypatch.setenv("DISTCC_HOSTS", f"127.0.0.1:{port}/2")
+        monkeypatch.setenv("DISTCC_FALLBACK", "0")  # fail rather than compile locally
+        monkeypatch.setenv("DISTCC_DIR", str(tmp_path / "distcc"))
+        source = tmp_path / "big.wat"
+        source.write_text(big_module(variant=3))
+        result = wastrel("run", "-O", "0", "--invoke", "f", source, "7")
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.strip() == str(expected(7, variant=3))
+    finally:
+        daemon.terminate()
+        daemon.wait()
+    served = log.read_text()
+    assert served.count("COMPILE_OK") >= 3, served[-2000:]

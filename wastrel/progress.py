@@ -1,0 +1,56 @@
+"""Progress of a long build, on a terminal only.
+
+A big module takes a while: the passes run over thousands of functions,
+then tens of C units compile.  On a terminal, one status line on stderr
+says where the build is (rewritten in place, erased at the end); a pipe, a
+file or a CI log gets nothing, so outputs stay clean and diffable.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+import time
+from typing import TextIO
+
+
+class Progress:
+    def __init__(self, stream: TextIO | None = None, min_interval: float = 0.1):
+        self.stream = stream or sys.stderr
+        self.enabled = _is_terminal(self.stream)
+        self.min_interval = min_interval
+        self.shown = 0.0
+        self.width = 0
+        self.phase = ""
+        self.lock = threading.Lock()  # units report from several threads
+
+    def show(self, text: str) -> None:
+        if not self.enabled:
+            return
+        with self.lock:
+            now = time.monotonic()
+            phase = text.split(":")[0]
+            # A new phase shows at once; counts within one, at most every min_interval.
+            if phase == self.phase and now - self.shown < self.min_interval and not text.endswith("units"):
+                return
+            self.shown, self.phase = now, phase
+            line = f"wastrel: {text}"
+            self.stream.write("\r" + line + " " * max(0, self.width - len(line)))
+            self.stream.flush()
+            self.width = len(line)
+
+    def done(self) -> None:
+        if self.enabled and self.width:
+            self.stream.write("\r" + " " * self.width + "\r")
+            self.stream.flush()
+            self.width = 0
+
+
+def _is_terminal(stream: TextIO) -> bool:
+    if os.environ.get("CI") or os.environ.get("TERM") == "dumb":
+        return False
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
