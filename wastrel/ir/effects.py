@@ -30,6 +30,7 @@ TRAP_CONVERSION = 8  # invalid conversion to integer
 TRAP_TABLE = 16
 TRAP_INDIRECT = 32  # undefined/uninitialized element, signature mismatch
 TRAP_UNREACHABLE = 64
+TRAP_DIVERGE = 128  # a loop, which may never end: nothing may be moved past it as if it did
 TRAP_ANY = 0xFF  # calls: anything, including stack exhaustion
 
 TRAP_NAMES = {
@@ -40,6 +41,7 @@ TRAP_NAMES = {
     TRAP_TABLE: "table",
     TRAP_INDIRECT: "indirect",
     TRAP_UNREACHABLE: "unreachable",
+    TRAP_DIVERGE: "loop",
 }
 
 

@@ -9,6 +9,9 @@ union of the children's effects and the node's own.
     (let (t1) e)            e + {w:l<t1>}        a pending temporary is a local
     (br $l v)               v + {w:<$l's result locals> br:$l}
     (block $l ...)          the body's effects, without `br:$l`
+    (loop $l ...)           the body's effects, without `br:$l`, and {t:loop}:
+                            it may never end, so no trap or write may be
+                            moved past it (into code after it)
 
 The vocabulary (one bit for all global state, one per local, trap kinds,
 escaping labels) and the question `conflicts(a, b)` live in
@@ -35,6 +38,9 @@ from wastrel.passes.framework import Rewriter, declare_pass, map_functions
 @declare_pass("annotate-effects", takes="tree", gives="effects")
 def annotate_effects(program: n.Program) -> n.Program:
     return map_functions(program, lambda f: _Annotator().rewrite(f))
+
+
+MAY_NOT_END = Effect(traps=fx.TRAP_DIVERGE)
 
 
 def union(nodes: tuple[n.Node, ...] | list[n.Node]) -> Effect:
@@ -67,7 +73,8 @@ class _Annotator(Rewriter):
             label = node.label
             self.targets[label] = node.params if isinstance(node, n.Loop) else node.results
             new = self.rewrite_children(node)
-            return new.with_effect(union(new.children()).without_escape(label))
+            effect = union(new.children()).without_escape(label)
+            return new.with_effect(effect | MAY_NOT_END if isinstance(node, n.Loop) else effect)
         new = self.rewrite_children(node)
         if isinstance(new, n.Function):
             return new
