@@ -15,7 +15,7 @@ bench-sightglass: setup
 # and makes the target fail.  `fuzz` runs both fuzzers (the second even when
 # the first finds something): wasm-smith modules against wasmtime (CI has
 # seeds 0-39), then csmith's C programs against the host build and wasmtime
-# (CI has seeds 0-9; about 2.5 s a seed on two cores, so thousands by
+# (CI has seeds 0-15; about 3 s a seed on two cores, so thousands by
 # default).  SEEDS=N START=S set both (CSMITH_SEEDS, CSMITH_START: csmith's
 # alone), JOBS=J, KEEP=DIR saves each finding as a case.
 WASM_SMITH_FUZZ = .venv/bin/python tests/fuzz.py --seeds $${SEEDS:-500} --start $${START:-1000} --jobs $${JOBS:-2} --quiet $${KEEP:+--keep "$$KEEP"}

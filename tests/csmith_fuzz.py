@@ -4,6 +4,7 @@
     python tests/csmith_fuzz.py --seeds N [--start S] [--jobs J] [--keep DIR] [--quiet | --verbose]
     python tests/csmith_fuzz.py --only 12,345          # just these seeds
     python tests/csmith_fuzz.py ... --opt -O1          # every seed's wasm built so (default: the seed picks)
+    python tests/csmith_fuzz.py ... -O 0 | --cc clang  # wastrel's C built so (default: the seed picks)
     python tests/csmith_fuzz.py --replay CASE.c        # a saved case (CASE.json beside it)
     python tests/csmith_fuzz.py --interesting CASE.c   # exit 0 iff the case still shows its finding
                                                        # and has no undefined behaviour: creduce's test
@@ -18,8 +19,8 @@ Each seed is one C program and one way to build it:
 2. The program is made portable between wasm32 (ILP32) and the x86-64 host
    (LP64) -- see below -- and compiled by clang for wasm32-wasi at the level
    the seed picks (-O0, -O1, -O2, -Os or -O3; with sign extension, bulk
-   memory, non-trapping float-to-int each on for some seeds), and by gcc -O1
-   for the host.
+   memory, non-trapping float-to-int each on for some seeds, and some
+   without inlining), and by gcc -O1 for the host.
 3. The host binary runs first (a program that does not finish within
    NATIVE_TIMEOUT seconds is discarded, not a finding).  The module runs under
    wasmtime (the Python package, through tests/e2e_util.py's runner, in a
@@ -33,8 +34,9 @@ Each seed is one C program and one way to build it:
 Verdicts.  wasmtime and wastrel run the same module, and Wasm is
 deterministic (but for a NaN's bits, which a csmith program hashes only if it
 makes a NaN, and its safe-math wrappers avoid that), so whatever the C may
-mean, the two must agree: a difference between them, a module wastrel cannot compile, a wastrel
-program that crashes, traps or hangs where wasmtime does not, is a *finding*.
+mean, the two must agree: a difference between them, a module wastrel cannot
+compile, a wastrel program that crashes, traps or hangs where wasmtime does
+not, is a *finding*.
 The host build checks the other half, clang and the portability rewrite: when
 wasmtime and the host disagree (and wastrel agrees with wasmtime), the seed is
 never a finding.  It is `unportable` when the C is known to mean different
@@ -62,21 +64,22 @@ does arithmetic on pointers; only a union that holds one can show them (see
 both).  (c) Layout of int64_t (8-byte aligned on both), bitfields and packed
 structs (both follow the SysV rules, both little-endian).  (d) `long` is
 left only in csmith's unused `__undefined` and in printing the checksum
-(`%lX` of a value below 2^32).  The
-rewrite also sets `print_hash_value` (csmith's per-variable checksums, for
-finer outputs) and swaps printf for a small formatter defined in the program
-(`PRELUDE`: %d, %X, %lX, %s are all csmith prints), so that the module is
-mostly csmith's code, not wasi-libc's vfprintf (and, with `--no-argc`, not
-its malloc): a third of the size, about twice the seeds per minute.  The wasm module gets a 1 MiB stack (wasm-ld's 64 KiB
-default is small for csmith's local arrays, and overflowing it writes over
-data silently).
+(`%lX` of a value below 2^32).  The rewrite also sets `print_hash_value`
+(csmith's per-variable checksums, for finer outputs) and swaps printf for a
+small formatter defined in the program (`PRELUDE`: %d, %X, %lX, %s are all
+csmith prints), so that the module is mostly csmith's code, not wasi-libc's
+vfprintf (and, with `--no-argc`, not its malloc): a third of the size, about
+twice the seeds per minute.  The wasm module gets a 1 MiB stack (wasm-ld's
+64 KiB default is small for csmith's local arrays, and overflowing it writes
+over data silently).
 
 Findings are printed with the seed, the command lines and the outputs;
 `--keep DIR` saves DIR/csmith-N.c (the portable program: build it with the
 commands shown), DIR/csmith-N.wasm and DIR/csmith-N.json (how it was built and
 the three outcomes), the form tests/csmith_regressions/ uses.  `--reduce`
-runs creduce on a saved case with `--interesting` as its test: the finding
-must stay the same kind (say, wastrel's output differs from wasmtime's), the
+runs creduce on a saved case, in place on a copy (NAME.reduced.c beside it,
+the smallest program so far whenever it is stopped), with `--interesting` as
+its test: the finding must stay the same kind (say, wastrel's output differs from wasmtime's), the
 host build must agree with wasmtime, and the program must be clean under
 `clang -Wall -Werror=<the warnings that mean undefined behaviour>` and under
 gcc's `-fsanitize=undefined,float-cast-overflow,address`.
@@ -180,14 +183,16 @@ def csmith_options(rng: random.Random) -> list[str]:
     return options
 
 
-def seed_config(seed: int, opt: str | None = None) -> tuple[list[str], str, list[str], list[str]]:
+def seed_config(seed: int, opt: str | None = None, cc: str | None = None, c_opt: str | None = None) -> tuple[list[str], str, list[str], list[str]]:
     """(csmith options, clang's -O level, clang's target features, `wastrel
     compile` options) for a seed.  One seed in seven makes a program of
     csmith's default size (up to ten functions, blocks five deep: several
     times larger, slower to build).  Each Wasm 2.0 feature clang 14 leaves
     off by default is on for two seeds in five: sign extension
     (`i32.extend8_s`...), bulk memory (struct copies and memset become
-    `memory.copy`/`memory.fill`), non-trapping float-to-int."""
+    `memory.copy`/`memory.fill`), non-trapping float-to-int.  Three optimised
+    builds in ten keep csmith's functions apart (`-fno-inline-functions`):
+    calls inside optimised expressions, where evaluation order matters."""
     rng = random.Random(f"wastrel-csmith-{seed}")
     options = csmith_options(rng)
     if random.Random(f"wastrel-csmith-size-{seed}").random() < 1 / 7:
@@ -195,7 +200,9 @@ def seed_config(seed: int, opt: str | None = None) -> tuple[list[str], str, list
     level = opt or rng.choice(OPT_LEVELS)
     pick = random.Random(f"wastrel-csmith-features-{seed}")
     features = [f for f in ("-msign-ext", "-mbulk-memory", "-mnontrapping-fptoint") if pick.random() < 0.4]
-    return options, level, features, fuzz.build_options(seed)
+    if level != "-O0" and random.Random(f"wastrel-csmith-inline-{seed}").random() < 0.3:
+        features.append("-fno-inline-functions")  # calls inside optimised expressions
+    return options, level, features, fuzz.build_options(seed, cc, c_opt)
 
 
 def generate(seed: int, options: list[str]) -> str | None:
@@ -291,8 +298,10 @@ def compile_c(command: list[str]) -> str | None:
 
 @dataclass
 class Outcome:
-    """How a run ended: `status` is "exit" (with `code`), "timeout", "trap" or
-    "error" (the runner failed); stderr is kept for the report only."""
+    """How a run ended: `status` is "exit" (with `code`), "trap" (a `wasm
+    trap:` message and status 134), "signal" (`code`: minus its number),
+    "timeout" or "error" (the runner failed); stderr is kept for the report
+    only."""
 
     status: str
     code: int = 0
@@ -484,9 +493,9 @@ def signature(result: Result) -> str:
     return "different output"
 
 
-def run_seed(seed: int, cache_dir: str | None, opt: str | None = None) -> Result:
+def run_seed(seed: int, cache_dir: str | None, opt: str | None = None, cc: str | None = None, c_opt: str | None = None) -> Result:
     started = time.monotonic()
-    options, level, features, build = seed_config(seed, opt)
+    options, level, features, build = seed_config(seed, opt, cc, c_opt)
     try:
         source = generate(seed, options)
         if source is None:
@@ -579,31 +588,29 @@ def interesting(c_path: Path, case: dict, work: Path) -> bool:
 
 
 def reduce_case(c_path: Path, jobs: int) -> int:
-    """creduce on a copy of NAME.c, written to NAME.reduced.c."""
+    """creduce on NAME.reduced.c, a copy of NAME.c beside it, which creduce
+    rewrites in place: stopped at any time, it holds the smallest program
+    found so far.  The test script and wastrel's cache are in a temporary
+    directory."""
     case = load_case(c_path)
     case_json = json.dumps({k: case[k] for k in ("seed", "finding", "opt", "features", "build") if k in case})
+    target = c_path.with_name(c_path.stem + ".reduced.c")
+    shutil.copy(c_path, target)
     with tempfile.TemporaryDirectory(prefix="wastrel-creduce-") as tmp:
-        work = Path(tmp)
-        target = work / "case.c"
-        shutil.copy(c_path, target)
-        script = work / "interesting.sh"
+        script = Path(tmp) / "interesting.sh"
         script.write_text(
             "#!/bin/sh\n"
-            f"export WASTREL_CACHE_DIR={shlex.quote(str(work / 'cache'))}\n"
+            f"export WASTREL_CACHE_DIR={shlex.quote(str(Path(tmp) / 'cache'))}\n"
             f"exec {shlex.quote(sys.executable)} {shlex.quote(str(Path(__file__).resolve()))} "
-            f"--interesting case.c --case-json {shlex.quote(case_json)}\n"
+            f"--interesting {shlex.quote(target.name)} --case-json {shlex.quote(case_json)}\n"
         )
         script.chmod(0o755)
-        if subprocess.run([str(script)], cwd=work).returncode != 0:
+        if subprocess.run([str(script)], cwd=target.parent).returncode != 0:
             print(f"{c_path}: not interesting to begin with (no finding of kind {case.get('finding')!r}, or undefined behaviour)")
             return 1
-        run = subprocess.run([CREDUCE, "--n", str(jobs), str(script), str(target)], cwd=work)
-        if run.returncode != 0:
-            return run.returncode
-        out = c_path.with_name(c_path.stem + ".reduced.c")
-        shutil.copy(target, out)
-        print(f"reduced: {out} ({len(target.read_text().splitlines())} lines)")
-    return 0
+        run = subprocess.run([CREDUCE, "--n", str(jobs), str(script), target.name], cwd=target.parent)
+    print(f"reduced: {target} ({len(target.read_text().splitlines())} lines)")
+    return run.returncode
 
 
 # ---------------------------------------------------------------------------
@@ -627,7 +634,7 @@ def report(result: Result, keep: Path | None) -> None:
     print("=== end of seed", result.seed, "===", flush=True)
 
 
-def fuzz_seeds(seeds: list[int], jobs: int, cache: Path, keep: Path | None, verbose: bool, quiet: bool, opt: str | None) -> int:
+def fuzz_seeds(seeds: list[int], jobs: int, cache: Path, keep: Path | None, verbose: bool, quiet: bool, opt: str | None, cc: str | None = None, c_opt: str | None = None) -> int:
     counts: dict[str, int] = {}
     by_level: dict[str, int] = {}
     kinds: dict[str, list[int]] = {}
@@ -637,7 +644,7 @@ def fuzz_seeds(seeds: list[int], jobs: int, cache: Path, keep: Path | None, verb
     started = time.monotonic()
     context = multiprocessing.get_context("spawn")
     with concurrent.futures.ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-        futures = {pool.submit(run_seed, s, str(cache), opt): s for s in seeds}
+        futures = {pool.submit(run_seed, s, str(cache), opt, cc, c_opt): s for s in seeds}
         for done, future in enumerate(concurrent.futures.as_completed(futures), 1):
             result = future.result()
             counts[result.status] = counts.get(result.status, 0) + 1
@@ -691,6 +698,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--verbose", action="store_true", help="a line per seed")
     p.add_argument("--quiet", action="store_true", help="the summary, and each kind of finding once in full")
     p.add_argument("--opt", choices=OPT_LEVELS, help="clang's level for every seed (default: chosen by the seed)")
+    p.add_argument("-O", dest="c_opt", choices=["0", "1", "2", "3", "s"], help="wastrel's C optimisation level for every seed (default: chosen by the seed, mostly 2)")
+    p.add_argument("--cc", help="wastrel's C compiler for every seed (default: chosen by the seed, mostly wastrel's default)")
     p.add_argument("--replay", type=Path, metavar="CASE.c", help="run a saved case")
     p.add_argument("--interesting", type=Path, metavar="CASE.c", help="exit 0 iff the case still gives its finding, cleanly")
     p.add_argument("--case-json", help="with --interesting: the case's JSON (default: CASE.json)")
@@ -720,7 +729,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{name}: {outcome.describe()}, {(outcome.stdout.strip().splitlines() or ['(no output)'])[-1]}")
             return 0
         seeds = [int(s) for s in args.only.split(",")] if args.only else list(range(args.start, args.start + args.seeds))
-        return fuzz_seeds(seeds, args.jobs, cache, args.keep, args.verbose, args.quiet, args.opt)
+        return fuzz_seeds(seeds, args.jobs, cache, args.keep, args.verbose, args.quiet, args.opt, args.cc, args.c_opt)
     finally:
         shutil.rmtree(cache, ignore_errors=True)
 
