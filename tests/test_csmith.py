@@ -25,7 +25,6 @@ Make one with `python tests/csmith_fuzz.py --only SEED --keep DIR`, then
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
