@@ -5,6 +5,7 @@ taken from wasmtime (tests/golden_cases/make_expected.py)."""
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -31,3 +32,45 @@ def test_every_trap_kind_is_covered() -> None:
         "out of bounds memory access", "out of bounds table access", "undefined element",
         "uninitialized element", "indirect call type mismatch", "unreachable", "call stack exhausted",
     }  # fmt: skip
+
+
+# Precise and fast traps (runtime/wastrel_ops.h): a command's instance never
+# outlives a trap, so its C is built with fast traps; any other module's
+# instance goes on after one (`--invoke-lines`), with memory exactly as the
+# stores before the trap left it.
+
+CALLS_AFTER_A_TRAP = """(module
+  (memory 1)
+  (func (export "store") (param i32) (i32.store (i32.const 0) (local.get 0)))
+  (func (export "get") (result i32) (i32.load (i32.const 0)))
+  (func (export "store_then_trap")
+    (i32.store (i32.const 0) (i32.const 7))
+    (i32.store (i32.const 70000) (i32.const 8))
+    (i32.store (i32.const 0) (i32.const 9)))
+  {start})
+"""
+CALLS = "store 5\nstore_then_trap\nget\n"
+
+
+def _compile(tmp_path: Path, source: str) -> tuple[Path, str]:
+    wat = tmp_path / "module.wat"
+    wat.write_text(source)
+    program, c_dir = tmp_path / "program", tmp_path / "c"
+    c_dir.mkdir()
+    built = wastrel("compile", wat_to_wasm(wat), "-o", program, "--emit-c", c_dir)
+    assert built.returncode == 0, built.stderr
+    return program, "".join(f.read_text() for f in sorted(c_dir.glob("*.[ch]")) if f.name.startswith("module"))
+
+
+def test_a_module_that_is_no_command_has_precise_traps(tmp_path: Path) -> None:
+    program, c = _compile(tmp_path, CALLS_AFTER_A_TRAP.format(start=""))
+    assert "W_PRECISE_TRAPS" not in c  # the default: precise
+    run = subprocess.run([program, "--invoke-lines"], input=CALLS, capture_output=True, text=True, timeout=60)
+    assert (run.stdout, run.stderr, run.returncode) == ("--\n--\n7\n--\n", "wasm trap: out of bounds memory access\n", 0)
+
+
+def test_a_command_has_fast_traps_and_stops_at_its_first_trap(tmp_path: Path) -> None:
+    program, c = _compile(tmp_path, CALLS_AFTER_A_TRAP.format(start='(func (export "_start"))'))
+    assert c.startswith("#define W_PRECISE_TRAPS 0")
+    run = subprocess.run([program, "--invoke-lines"], input=CALLS, capture_output=True, text=True, timeout=60)
+    assert (run.stdout, run.stderr, run.returncode) == ("--\n--\n", "wasm trap: out of bounds memory access\n", 134)

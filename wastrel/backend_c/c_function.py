@@ -5,7 +5,11 @@ Every Wasm local is a C local declared at the top of its function
 needed).  A function that touches memory keeps the memory's base pointer in
 `m0`: it never changes, because memory is a fixed reservation.  A dropped
 expression that may trap is kept alive with `W_KEEP`, so that the C compiler
-cannot delete the trap along with the unused value.
+cannot delete the trap along with the unused value.  With fast traps (a
+command, see runtime/wastrel_ops.h) loads are plain C reads, and so is an
+assignment to a variable whose value may fault (a load, a call): the C
+compiler may find that variable dead on some path and delete the read,
+hence `W_KEEP_INT(x = ...)`; a dropped call's result is kept the same way.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from wastrel.backend_c.c_expr import UNARY, ExprPrinter
 from wastrel.backend_c.context import ModuleContext
 from wastrel.backend_c.names import C_TYPE_OF, c_params, c_result, local_names, result_struct
 from wastrel.ir import nodes as n
+from wastrel.ir.effects import TRAP_MEMORY
 from wastrel.ir.wasm import FuncType, Module
 
 
@@ -85,7 +90,7 @@ class FunctionPrinter:
         e = self.expr
         match s:
             case n.LocalSet(index=i, value=v) if i in self.read_locals:
-                self.emit(depth, f"{self.names[i]} = {e(v)};")
+                self.emit(depth, self.kept(f"{self.names[i]} = {e(v)}", v, self.func.local_types[i]) + ";")
             case n.LocalSet(value=v):  # a local nothing reads: only the value's effects matter
                 self.stmt(n.Eval(v, effect=v.effect), depth)
             case n.MultiSet(indices=ids, value=v):
@@ -94,11 +99,14 @@ class FunctionPrinter:
                 parts += [f"{self.names[i]} = r.r{k};" for k, i in enumerate(ids)]
                 self.emit(depth, "{ " + " ".join(parts) + " }")
             case n.GlobalSet(index=i, value=v):
-                self.emit(depth, f"{self.ctx.globals[i]} = {e(v)};")
+                gtype = self.ctx.module.global_types()[i].type
+                self.emit(depth, self.kept(f"{self.ctx.globals[i]} = {e(v)}", v, gtype) + ";")
             case n.Perform():
                 self.emit(depth, self.perform(s) + ";")
             case n.Eval(value=v):
-                if isinstance(v, (n.Call, n.CallIndirect)) or (v.effect and v.effect.writes):
+                if isinstance(v, (n.Call, n.CallIndirect)) and len(results := _call_type(self.ctx.module, v).results) == 1:
+                    self.emit(depth, self.kept(e(v), v, results[0]) + ";")
+                elif isinstance(v, (n.Call, n.CallIndirect)) or (v.effect and v.effect.writes):
                     self.emit(depth, f"{e(v)};")
                 elif v.effect and v.effect.traps:
                     self.emit(depth, f"W_KEEP({e(v)});")
@@ -141,6 +149,14 @@ class FunctionPrinter:
                 self.emit(depth, "continue;")
             case _:
                 raise TypeError(f"c-print: unexpected statement {s!r}")
+
+    def kept(self, text: str, value: n.Expr, type_: str) -> str:
+        """`text` (an assignment of `value`, or `value` itself), kept as
+        W_KEEP_INT/W_KEEP with fast traps when `value` may fault: a plain C
+        read dies with its unused value (runtime/wastrel_ops.h)."""
+        if self.ctx.precise_traps or not (value.effect and value.effect.traps & TRAP_MEMORY):
+            return text
+        return f"{'W_KEEP_INT' if type_ in ('i32', 'i64') else 'W_KEEP'}({text})"
 
     def if_(self, s: n.CIf, depth: int, prefix: str = "") -> None:
         """`if`, with `else if` chains; `prefix` is "} else " inside a chain."""

@@ -137,7 +137,7 @@ class ModulePrinter:
         exports = self.exports()
         state = self.state()  # registers the function references globals use
         refs = self.refs()
-        head = "\n\n".join(s for s in [PRELUDE, self.types()] if s)  # types: after the functions, which register them
+        head = "\n\n".join(s for s in [self.ctx.defines(), PRELUDE, self.types()] if s)  # types: after the functions, which register them
         shared = [
             *_titled("Function references.", refs),
             *_titled("Instance state.", state),

@@ -5,6 +5,7 @@ one module; `m3_` and so on when a spec script puts several modules in one C
 file).  Imports take the names the linker gives them.  Signature ids are
 canonical across all modules of one C program (`TypeIds`), so that a
 function reference made by one module passes `call_indirect` in another.
+`precise_traps` is the linker's answer for the module (runtime/wastrel_ops.h).
 """
 
 from __future__ import annotations
@@ -49,6 +50,12 @@ class ModuleContext:
         self.signatures: set[int] = set()
         self.func_refs: set[int] = set()
         self.result_structs: set[tuple[str, ...]] = {t.results for t in module.types if len(t.results) > 1}
+        self.precise_traps = linker.precise_traps(module)
+
+    def defines(self) -> str:
+        """What the C defines before it includes wastrel.h: fast traps for a
+        module whose instance does not outlive a trap (wastrel_ops.h)."""
+        return "" if self.precise_traps else "#define W_PRECISE_TRAPS 0 /* a command: nothing outlives a trap */"
 
     def type_id(self, ftype: FuncType) -> int:
         return self.type_ids[ftype]

@@ -5,6 +5,9 @@ chooses: a runtime function for WASI, or another module's function, memory,
 table or global when several modules share one C program (the spec-test
 harness).  A `Linker` answers for one module's imports and raises
 `LinkError` for anything it cannot provide or whose type does not match.
+It also says whether the host can look at an instance after a trap, which
+decides how precise the module's traps must be (`precise_traps`, see
+runtime/wastrel_ops.h).
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from wastrel.backend_c.host import HOST_FUNCTIONS, HOST_MODULES
-from wastrel.ir.wasm import FuncType, GlobalType, Import, MemoryType, TableType
+from wastrel.ir.wasm import FuncType, GlobalType, Import, MemoryType, Module, TableType
 
 
 class LinkError(Exception):
@@ -28,9 +31,25 @@ class Linker(Protocol):
 
     def global_(self, imp: Import, gtype: GlobalType) -> str: ...
 
+    def precise_traps(self, module: Module) -> bool:
+        """Must memory be exact after a trap (W_PRECISE_TRAPS)?"""
+        ...
+
+
+def is_command(module: Module) -> bool:
+    """A WASI command: a module that exports a function `_start`."""
+    return any(e.kind == "func" and e.name == "_start" for e in module.exports)
+
 
 class WasiLinker:
     """`wastrel run`: the runtime provides the functions of wasi_snapshot_preview1 and bench, nothing else."""
+
+    def precise_traps(self, module: Module) -> bool:
+        """A command's instance never outlives a trap: `run` and `--invoke`
+        end the process, `--invoke-lines` stops (runtime/main.c, by the same
+        rule), so its traps need not be precise.  Any other module is called
+        export by export, and a call after a trap sees its memory."""
+        return not is_command(module)
 
     def function(self, imp: Import, ftype: FuncType) -> str:
         host = HOST_FUNCTIONS.get((imp.module, imp.name))

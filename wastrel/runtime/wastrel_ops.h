@@ -257,26 +257,69 @@ static inline uint64_t w_i64_extend_i32_s(uint32_t x) { return (uint64_t)(int64_
 static inline uint64_t w_i64_extend_i32_u(uint32_t x) { return (uint64_t)x; }
 static inline uint32_t w_i32_wrap_i64(uint64_t x) { return (uint32_t)x; }
 
-/* A memory access may fault, and the fault is a trap that ends the call:
- * every store (to memory or to a global) that comes before it in the Wasm
- * code must have happened by then, and none that comes after.  The C
- * compiler believes accesses cannot fault, so it could delete, sink or hoist
- * such a store; a barrier on each side of the access tells it that anything
- * in memory may be read or written there. */
+/* ---- precise and fast traps -----------------------------------------
+ * A memory access may fault, and the fault is a trap.  The C compiler
+ * believes accesses cannot fault, so left alone it deletes a load whose
+ * value is unused (and the trap with it), and deletes, sinks or hoists
+ * stores across an access that faults.  How much of that must be stopped
+ * depends on whether anyone looks at the instance after a trap:
+ *
+ * W_PRECISE_TRAPS 1 (the default): precise traps, for instances that
+ *   outlive a trap -- the spec harness (wast/harness.c), a module called
+ *   export by export (`--invoke-lines` goes on after a trapping call).
+ *   Every load happens, even with its value unused (an empty asm "uses"
+ *   it), and every access is a compiler barrier on both sides, so that
+ *   after a trap exactly the stores (to memory or to a global) that come
+ *   before it in the Wasm code have happened.  The price: the C compiler
+ *   cannot keep memory in registers across accesses, merge, vectorise or
+ *   fold loads into other instructions.
+ *
+ * W_PRECISE_TRAPS 0: fast traps, for a WASI command (a module exporting
+ *   `_start`), whose instance never outlives a trap: `run` and `--invoke`
+ *   end the process, `--invoke-lines` stops there (main.c).  Nobody reads
+ *   memory after a trap, so the order of stores around it does not matter,
+ *   and accesses are plain C reads and writes.  The trap itself must still
+ *   happen before anything that follows it is printed.  The C compiler
+ *   keeps a load whose value a store, call, branch, return or other access
+ *   in the same C statement consumes; the C printer keeps the rest of
+ *   what may trap (backend_c/c_function.py): a value that may trap and is
+ *   assigned to a local or a global, which the C compiler may find dead on
+ *   some path (overwritten, read on one branch only, or followed by a
+ *   certain trap), is wrapped in W_KEEP_INT/W_KEEP, as is one that Wasm
+ *   drops.  Left to the C compiler: a load that a consumer in the same
+ *   statement folds away (`x * 0`) or that feeds a store it deletes as
+ *   overwritten -- shapes that code compiled from C does not have, its own
+ *   compiler having removed them first.
+ *
+ * The C printer defines W_PRECISE_TRAPS 0 at the top of a command's C
+ * (backend_c/linking.py decides); a spec script's C never does. */
+#ifndef W_PRECISE_TRAPS
+#define W_PRECISE_TRAPS 1
+#endif
+
+#if W_PRECISE_TRAPS
 #define W_ACCESS_BARRIER() __asm__ volatile("" : : : "memory")
+#define W_LOADED(v, reg) __asm__ volatile("" : : reg(v) : "memory")
+#else
+#define W_ACCESS_BARRIER() ((void)0)
+#define W_LOADED(v, reg) ((void)0)
+#endif
+
+/* Evaluates the integer x (in a general register: with a float register
+ * allowed, gcc may move it there and back) even though its value is unused.
+ * W_KEEP (defined by the generated C) is the same for any value. */
+#define W_KEEP_INT(x) __asm__ volatile("" : : "r"(x))
 
 /* ---- loads ----------------------------------------------------------- */
 
-/* The empty asm (integers in a general register, "r"; floats wherever is
- * cheapest, "rx") "uses" the loaded value, so the C compiler may not delete
- * a load whose result is dead: in Wasm that load may still trap.  (It costs
- * a little: loads can no longer be vectorised or left out.) */
+/* In precise mode the empty asm (integers in a general register, "r";
+ * floats wherever is cheapest, "rx") "uses" the loaded value. */
 #define W_LOAD(name, ctype, rtype, cast, reg)                            \
   static inline rtype name(uint8_t *base, uint64_t ea) {                 \
     ctype v;                                                             \
     W_ACCESS_BARRIER();                                                  \
     memcpy(&v, base + ea, sizeof v);                                     \
-    __asm__ volatile("" : : reg(v) : "memory");                          \
+    W_LOADED(v, reg);                                                    \
     return (rtype)cast v;                                                \
   }
 

@@ -93,6 +93,10 @@ class ScriptLinker:
         # conditions that must all hold.
         self.runtime_checks: list[str] = []
 
+    def precise_traps(self, module: Module) -> bool:
+        """Always: the script goes on after a trap and may read the memory."""
+        return True
+
     def lookup(self, imp: Import) -> tuple[Instance | Spectest, object]:
         instance = self.registry.get(imp.module)
         found = instance.export(imp.name, imp.kind) if instance is not None else None
