@@ -4,7 +4,11 @@ whole modules; these pin the rules one at a time.)"""
 
 from __future__ import annotations
 
+import functools
 import importlib
+import math
+import operator
+import random
 from pathlib import Path
 
 import pytest
@@ -20,6 +24,7 @@ from wastrel.passes.flush_temps import flush_temps
 from wastrel.passes.framework import PASSES, PassInfo
 from wastrel.passes.lower_control import lower_control
 from wastrel.passes.manager import PipelineError, build_pipeline
+from wastrel.passes.recognize_helpers import REFERENCES, multi3_terms, parse_code, recognize_helpers
 from wastrel.passes.stack_to_tree import stack_to_tree
 
 I32 = "i32"
@@ -50,7 +55,7 @@ def body_text(program: n.Program) -> str:
 
 def test_pipeline_order() -> None:
     assert [p.name for p in build_pipeline()] == [
-        "decode", "validate", "stack-to-tree", "annotate-effects", "flush-temps", "limit-expression-depth",
+        "decode", "validate", "recognize-helpers", "stack-to-tree", "annotate-effects", "flush-temps", "limit-expression-depth",
         "lower-control", "c-print",
     ]  # fmt: skip
 
@@ -135,6 +140,78 @@ def test_conflicts() -> None:
     assert conflicts(Effect(traps=fx.TRAP_DIVIDE), load), "different traps keep their order"
     assert conflicts(Effect(escapes=frozenset({"b"})), Effect(traps=fx.TRAP_MEMORY))
     assert not conflicts(Effect(escapes=frozenset({"b"})), read_x)
+
+
+# -- recognize-helpers ---------------------------------------------------------------
+
+I64 = "i64"
+MULTI3 = FuncType((I32, I64, I64, I64, I64), ())
+
+
+def multi3_module(code: str, locals_: tuple[str, ...], name: str | None = None) -> Module:
+    module = Module(types=(MULTI3,), funcs=(Func(0, locals_, parse_code(code)),))
+    if name is not None:
+        module.names.funcs[0] = name
+    return module
+
+
+def evaluate(term: tuple, params: list[int]) -> int:
+    """A term of recognize-helpers' symbolic evaluation, for concrete parameters."""
+    if term[0] == "param":
+        return params[term[1]]
+    if term[0] == "const":
+        return term[2]
+    values = [evaluate(t, params) for t in term[1:]]
+    mask = (1 << (32 if term[0].startswith("i32.") else 64)) - 1
+    match term[0].split(".")[1]:
+        case "add":
+            return sum(values) & mask
+        case "mul":
+            return math.prod(values) & mask
+        case "and":
+            return functools.reduce(operator.and_, values)
+        case "or":
+            return functools.reduce(operator.or_, values)
+        case "shl":
+            return (values[0] << (values[1] % 64)) & mask
+        case "shr_u":
+            return values[0] >> (values[1] % 64)
+        case "lt_u":
+            return int(values[0] < values[1])
+        case "extend_i32_u":
+            return values[0]
+    raise AssertionError(term)
+
+
+def test_recognize_helpers_references_compute_the_128_bit_product() -> None:
+    """The references are the trusted base: their terms must be the product."""
+    rng = random.Random(3)
+    edges = [0, 1, (1 << 32) - 1, 1 << 32, (1 << 63), (1 << 64) - 1]
+    for lo, hi in multi3_terms():
+        for _ in range(300):
+            a_lo, a_hi, b_lo, b_hi = (rng.choice(edges) if rng.random() < 0.3 else rng.getrandbits(64) for _ in range(4))
+            product = ((a_hi << 64 | a_lo) * (b_hi << 64 | b_lo)) % (1 << 128)
+            params = [0, a_lo, a_hi, b_lo, b_hi]
+            assert (evaluate(lo, params), evaluate(hi, params)) == (product % (1 << 64), product >> 64)
+
+
+def test_recognize_helpers_replaces_multi3_by_its_code() -> None:
+    """No name needed; other operand orders and locals are the same terms."""
+    code = REFERENCES["compiler-rt"].replace("local.get 4  local.get 1  i64.mul", "local.get 1  local.get 4  i64.mul")
+    result = recognize_helpers(multi3_module(code, (I64,)))
+    assert [str(i.op) for i in result.funcs[0].body] == [
+        "local.get", "local.get", "local.get", "i64.mul_high_u", "local.get", "local.get", "i64.mul", "i64.add",
+        "local.get", "local.get", "i64.mul", "i64.add", "i64.store",  # the high half first, as before
+        "local.get", "local.get", "local.get", "i64.mul", "i64.store", "end",
+    ]  # fmt: skip
+
+
+def test_recognize_helpers_keeps_a_function_named_multi3_that_computes_something_else() -> None:
+    for wrong in ("i64.const 32  i64.shl", "i64.const 31  i64.shl"), ("i64.store 3 0", "i64.store 3 16"):
+        module = multi3_module(REFERENCES["compiler-rt"].replace(*wrong), (I64,), name="__multi3")
+        assert recognize_helpers(module) is module
+    branching = multi3_module("local.get 0  i32.eqz  br_if 0  " + REFERENCES["compiler-rt"], (I64,), name="__multi3")
+    assert recognize_helpers(branching) is branching
 
 
 # -- stack-to-tree -----------------------------------------------------------------

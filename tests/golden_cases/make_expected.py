@@ -303,6 +303,25 @@ INVOCATIONS = {
         ("double_scale", []),
         ("bump", []),
     ],
+    "multi3": [
+        *[
+            (export, args)
+            for export in ("compiler_rt", "compiler_rt_reordered", "rust", "not_multi3")
+            for args in (
+                [3, 0, 5, 0],
+                [-1, -1, -1, -1],
+                [-1, 0, -1, 0],
+                [0x123456789ABCDEF0, 0x0FEDCBA987654321, -0x2152411035524111, 0x7FFFFFFF80000001],
+                [I64_MIN, I64_MAX, I64_MAX, I64_MIN],
+                [0xFFFFFFFF, 0, 0x100000001, 0],
+            )
+        ],
+        # A store at 65536 traps: what did the other one leave at 65528?
+        ("compiler_rt_at", [65528, -1, -1, 2, 0]),
+        ("peek", [65528]),
+        ("rust_at", [65528, -1, -1, 2, 0]),
+        ("peek", [65528]),
+    ],
     "memory_loads": [
         ("i32_load8_s", [0]),
         ("i32_load8_s", [1]),

@@ -1,5 +1,9 @@
 """Facts about Wasm operators that several passes need: result types, arity
-of the generic `Op`/`Perform` forms, and each operator's own effect."""
+of the generic `Op`/`Perform` forms, and each operator's own effect.
+
+One operator is not Wasm's: `i64.mul_high_u`, the high 64 bits of the
+unsigned 128-bit product of two i64s (pure), which recognize-helpers puts in
+the body of a recognised `__multi3`."""
 
 from __future__ import annotations
 
@@ -88,7 +92,7 @@ PERFORM_ARITY = {
 
 _BINARY = {
     "add", "sub", "mul", "div", "div_s", "div_u", "rem_s", "rem_u", "and", "or", "xor",
-    "shl", "shr_s", "shr_u", "rotl", "rotr", "min", "max", "copysign",
+    "shl", "shr_s", "shr_u", "rotl", "rotr", "min", "max", "copysign", "mul_high_u",
 }  # fmt: skip
 
 

@@ -23,7 +23,7 @@ from wastrel.ir.languages import LANGUAGES
 from wastrel.ir.nodes import Program
 from wastrel.ir.printer import format_program
 from wastrel.ir.wasm import Module
-from wastrel.passes import annotate_effects, flush_temps, limit_expression_depth, lower_control, stack_to_tree  # noqa: F401
+from wastrel.passes import annotate_effects, flush_temps, limit_expression_depth, lower_control, recognize_helpers, stack_to_tree  # noqa: F401
 from wastrel.passes import framework
 from wastrel.passes.framework import PASSES, PassInfo
 

@@ -60,6 +60,13 @@ static inline uint64_t w_i64_rem_u(uint64_t a, uint64_t b) {
   return a % b;
 }
 
+/* i64.mul_high_u: the high half of the unsigned 128-bit product.  Not a
+ * Wasm instruction: the pass recognize-helpers writes a recognised __multi3
+ * (compiler-rt's 128-bit multiplication) with it. */
+static inline uint64_t w_i64_mul_high_u(uint64_t a, uint64_t b) {
+  return (uint64_t)(((unsigned __int128)a * b) >> 64);
+}
+
 /* ---- bit operations -------------------------------------------------- */
 
 static inline uint32_t w_i32_rotl(uint32_t x, uint32_t n) { return (x << (n & 31)) | (x >> (-n & 31)); }
