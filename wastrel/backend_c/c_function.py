@@ -106,6 +106,8 @@ class FunctionPrinter:
             case n.Eval(value=v):
                 if isinstance(v, (n.Call, n.CallIndirect)) and len(results := _call_type(self.ctx.module, v).results) == 1:
                     self.emit(depth, self.kept(e(v), v, results[0]) + ";")
+                elif isinstance(v, n.LocalTee):
+                    self.emit(depth, self.kept(e(v), v, self.func.local_types[v.index]) + ";")
                 elif isinstance(v, (n.Call, n.CallIndirect)) or (v.effect and v.effect.writes):
                     self.emit(depth, f"{e(v)};")
                 elif v.effect and v.effect.traps:
