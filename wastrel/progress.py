@@ -1,9 +1,10 @@
 """Progress of a long build, on a terminal only.
 
 A big module takes a while: the passes run over thousands of functions,
-then tens of C units compile.  On a terminal, one status line on stderr
-says where the build is (rewritten in place, erased at the end); a pipe, a
-file or a CI log gets nothing, so outputs stay clean and diffable.
+then tens of C units compile.  On a terminal, once a build has taken more
+than a second, one status line on stderr says where it is (rewritten in
+place, erased at the end); a quick build, a pipe, a file or a CI log gets
+nothing, so outputs stay clean and diffable.
 """
 
 from __future__ import annotations
@@ -16,11 +17,12 @@ from typing import TextIO
 
 
 class Progress:
-    def __init__(self, stream: TextIO | None = None, min_interval: float = 0.1):
+    def __init__(self, stream: TextIO | None = None, min_interval: float = 0.1, delay: float = 1.0):
         self.stream = stream or sys.stderr
         self.enabled = _is_terminal(self.stream)
         self.min_interval = min_interval
         self.shown = 0.0
+        self.quiet_until = time.monotonic() + delay
         self.width = 0
         self.phase = ""
         self.lock = threading.Lock()  # units report from several threads
@@ -30,6 +32,8 @@ class Progress:
             return
         with self.lock:
             now = time.monotonic()
+            if now < self.quiet_until:
+                return
             phase = text.split(":")[0]
             # A new phase shows at once; counts within one, at most every min_interval.
             if phase == self.phase and now - self.shown < self.min_interval and not text.endswith("units"):
