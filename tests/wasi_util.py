@@ -58,6 +58,7 @@ def program(name: str) -> Path:
     """The native program `wastrel compile` makes of NAME's module (once per session)."""
     module = wasm_module(name)
     output = BUILD_DIR / "programs" / module.stem
+    output.parent.mkdir(parents=True, exist_ok=True)  # -o names a file in an existing directory
     result = wastrel("compile", module, "-o", output)
     assert result.returncode == 0, result.stderr
     return output
