@@ -4,6 +4,7 @@ only; units compiled on a distcc build farm."""
 
 from __future__ import annotations
 
+import io
 import os
 import pty
 import shutil
@@ -17,6 +18,7 @@ import pytest
 
 from tests.cli_util import wastrel
 from wastrel.backend_c.c_print import CModule
+from wastrel.progress import Progress
 
 FUNCTIONS = 400
 UNIT_BYTES = "10000"  # $WASTREL_UNIT_BYTES: the module's ~80 KB of C make several units
@@ -135,7 +137,7 @@ def test_progress_shows_on_a_terminal_only(tmp_path: Path, cache: Path) -> None:
     assert piped.returncode == 0 and piped.stderr == ""
     shutil.rmtree(cache)
     main, child = pty.openpty()
-    env = {k: v for k, v in os.environ.items() if k != "CI"}
+    env = {k: v for k, v in os.environ.items() if k != "CI"} | {"WASTREL_PROGRESS_DELAY": "0"}
     process = subprocess.Popen(
         [sys.executable, "-m", "wastrel", "compile", "-O", "0", str(source), "-o", str(out)], stderr=child, env=env
     )
@@ -154,6 +156,23 @@ def test_progress_shows_on_a_terminal_only(tmp_path: Path, cache: Path) -> None:
     for phase in ("wastrel: stack-to-tree", "wastrel: c-print", "functions", "wastrel: compiling the C: 1/", "units"):
         assert phase in text
     assert text.endswith("\r")  # the line is erased at the end
+
+
+class _FakeTerminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_is_silent_for_a_quick_build(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CI", raising=False)
+    monkeypatch.setenv("TERM", "xterm")
+    for delay, shown in (("", False), ("3600", False), ("bad", False), ("0", True)):
+        monkeypatch.setenv("WASTREL_PROGRESS_DELAY", delay)
+        terminal = _FakeTerminal()
+        progress = Progress(terminal)
+        progress.show("stack-to-tree")
+        progress.done()
+        assert ("wastrel: stack-to-tree" in terminal.getvalue()) == shown, delay
 
 
 def _free_port() -> int:
