@@ -258,28 +258,28 @@ def flushed(*stmts: n.Stmt) -> str:
 
 def test_flush_folds_a_temporary_that_commutes() -> None:
     text = flushed(n.Let((2,), n.LocalGet(0)), n.LocalSet(1, n.Const(I32, 5)), n.Return((n.Op("i32.add", (n.TempRef(2), n.LocalGet(1))),)))
-    assert text.endswith("(return {r:l0,l1,l2 br:return} (i32.add (local.get $x0) (local.get $x1))))")
+    assert text.endswith("(return {r:$x0,$x1,$x2 br:return} (i32.add (local.get $x0) (local.get $x1))))")
     assert "local.set $x2" not in text
 
 
 def test_flush_keeps_a_temporary_whose_input_is_overwritten() -> None:
     text = flushed(n.Let((2,), n.LocalGet(0)), n.LocalSet(0, n.Const(I32, 5)), n.Return((n.Op("i32.add", (n.TempRef(2), n.LocalGet(0))),)))
-    assert text.splitlines()[0:2] == ["(local.set $x2 {r:l0 w:l2} (local.get $x0))", "(local.set $x0 {w:l0} (i32.const 5))"]
+    assert text.splitlines()[0:2] == ["(local.set $x2 {r:$x0 w:$x2} (local.get $x0))", "(local.set $x0 {w:$x0} (i32.const 5))"]
 
 
 def test_flush_keeps_call_order_in_one_expression() -> None:
     program = program_of(n.Return((n.Op("i32.sub", (n.Call(0, ()), n.Call(0, ()))),)))
     program = n.Program(Module(types=(FuncType((), (I32,)),), funcs=(Func(0, (), ()),)), program.funcs)
     text = body_text(flush_temps(annotate_effects(program)))
-    assert "(local.set $h1 {r:G w:G,l4 t:any} (call $0 {r:G w:G t:any}))" in text
+    assert "(local.set $h1 {r:G w:G,$h1 t:any} (call $0 {r:G w:G t:any}))" in text
     assert text.endswith("(i32.sub {r:G w:G t:any} (local.get $h1) (call $0 {r:G w:G t:any}))))")
 
 
 def test_flush_keeps_trapping_select_arm() -> None:
     div = n.Op("i32.div_s", (n.LocalGet(0), n.LocalGet(1)))
     text = flushed(n.Return((n.Op("select", (div, n.Const(I32, 0), n.LocalGet(1))),)))
-    assert "(local.set $h1 {r:l0,l1 w:l4 t:div,ovf} (i32.div_s" in text
-    assert "(select {r:l0,l1 t:div,ovf} (local.get $h1) (i32.const 0) (local.get $x1))" in text
+    assert "(local.set $h1 {r:$x0,$x1 w:$h1 t:div,ovf} (i32.div_s" in text
+    assert "(select {r:$x0,$x1 t:div,ovf} (local.get $h1) (i32.const 0) (local.get $x1))" in text
 
 
 # -- lower-control -------------------------------------------------------------------
@@ -293,20 +293,20 @@ def lowered(*stmts: n.Stmt) -> str:
 
 def test_lower_control_removes_fall_through_goto() -> None:
     text = lowered(n.Block("b", (2,), (n.Br("b", (n.Const(I32, 1),)),)), n.Return((n.LocalGet(2),)))
-    assert text.splitlines() == ["(local.set $x2 {w:l2} (i32.const 1))", "(return {r:l2 br:return} (local.get $x2)))"]
+    assert text.splitlines() == ["(local.set $x2 {w:$x2} (i32.const 1))", "(return {r:$x2 br:return} (local.get $x2)))"]
 
 
 def test_lower_control_makes_do_while() -> None:
     loop = n.Loop("l", (), (n.LocalSet(0, n.Op("i32.add", (n.LocalGet(0), n.Const(I32, 1)))), n.BrIf("l", (), n.LocalGet(0))))
     text = lowered(loop, n.Return((n.LocalGet(0),)))
-    assert text.splitlines()[0:3] == ["(c.do", "(local.set $x0 {r:l0 w:l0} (i32.add (local.get $x0) (i32.const 1)))", "(c.while (local.get $x0)))"]
+    assert text.splitlines()[0:3] == ["(c.do", "(local.set $x0 {r:$x0 w:$x0} (i32.add (local.get $x0) (i32.const 1)))", "(c.while (local.get $x0)))"]
 
 
 def test_lower_control_stages_swapping_loop_parameters() -> None:
     loop = n.Loop("l", (0, 1), (n.BrIf("l", (n.LocalGet(1), n.LocalGet(0)), n.LocalGet(2)),))
     text = lowered(loop, n.Return((n.LocalGet(0),)))
-    assert "(local.set $v1 {r:l1 w:l4} (local.get $x1))" in text
-    assert "(local.set $x0 {r:l4 w:l0} (local.get $v1))" in text
+    assert "(local.set $v1 {r:$x1 w:$v1} (local.get $x1))" in text
+    assert "(local.set $x0 {r:$v1 w:$x0} (local.get $v1))" in text
 
 
 def test_cli_pass_names_match_modules() -> None:

@@ -14,6 +14,7 @@ two computations be evaluated in either order?
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 GLOBAL = 1  # bit 0 of `reads`/`writes`; local i is bit i + 1
 
@@ -78,11 +79,17 @@ class Effect:
         return Effect(self.reads, self.writes, self.traps, self.escapes - {label})
 
     def __str__(self) -> str:
+        return self.format(lambda index: f"l{index}")
+
+    def format(self, local_name: Callable[[int], str]) -> str:
+        """The effect as the dumps show it, e.g. `{r:G,$x w:$h1 t:mem}`:
+        `local_name(i)` names local i (`__str__` says `l<i>`); labels are
+        `$label` as in the code, and `return` leaves the function."""
         parts = []
         if self.reads:
-            parts.append("r:" + _state_names(self.reads))
+            parts.append("r:" + _state_names(self.reads, local_name))
         if self.writes:
-            parts.append("w:" + _state_names(self.writes))
+            parts.append("w:" + _state_names(self.writes, local_name))
         if self.traps:
             if self.traps == TRAP_ANY:
                 parts.append("t:any")
@@ -90,14 +97,15 @@ class Effect:
                 kinds = [n for bit, n in TRAP_NAMES.items() if self.traps & bit]
                 parts.append("t:" + ",".join(kinds))
         if self.escapes:
-            parts.append("br:" + ",".join(sorted(self.escapes)))
+            parts.append("br:" + ",".join(_label_name(label) for label in sorted(self.escapes)))
         return "{" + " ".join(parts) + "}"
 
 
 PURE = Effect()
+RETURN = "return"  # the escape of a statement that may leave the function
 
 
-def _state_names(bits: int) -> str:
+def _state_names(bits: int, local_name: Callable[[int], str]) -> str:
     names = []
     if bits & GLOBAL:
         names.append("G")
@@ -105,10 +113,14 @@ def _state_names(bits: int) -> str:
     index = 0
     while bits:
         if bits & 1:
-            names.append(f"l{index}")
+            names.append(local_name(index))
         bits >>= 1
         index += 1
     return ",".join(names)
+
+
+def _label_name(label: str) -> str:
+    return label if label == RETURN else "$" + label
 
 
 def _several_trap_kinds(traps: int) -> bool:

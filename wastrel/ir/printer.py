@@ -2,7 +2,9 @@
 
 Locals print by name (`$n`, or the name a pass gave them), labels as `$block3`,
 functions as `$name`.  After `annotate-effects`, each node that has an effect
-shows it right after its head, e.g. `(i32.load {r:G t:mem} ...)`.
+shows it right after its head, e.g. `(i32.load {r:G,$p t:mem} ...)`, naming
+locals as `local.get` does (`wastrel-passes --describe-language effects`
+explains the notation).
 """
 
 from __future__ import annotations
@@ -54,7 +56,7 @@ class _Printer:
         statement's, and an expression's when it writes or may trap."""
         effect = node.effect
         if effect and (isinstance(node, n.Stmt) or effect.writes or effect.traps):
-            return f"{text} {effect}"
+            return f"{text} {effect.format(self.local)}"
         return text
 
     # -- expressions --------------------------------------------------------

@@ -3,10 +3,10 @@
 Fills in the `effect` of every expression and statement, bottom-up: the
 union of the children's effects and the node's own.
 
-    (local.get $x)          {r:l<x>}
+    (local.get $x)          {r:$x}
     (i32.load ...)          {r:G t:mem}          loads read global state, may trap
     (call $f ...)           {r:G w:G t:any}      a call may do anything global
-    (let (t1) e)            e + {w:l<t1>}        a pending temporary is a local
+    (let (t1) e)            e + {w:$t1}          a pending temporary is a local
     (br $l v)               v + {w:<$l's result locals> br:$l}
     (block $l ...)          the body's effects, without `br:$l`
     (loop $l ...)           the body's effects, without `br:$l`, and {t:loop}:
