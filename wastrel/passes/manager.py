@@ -5,7 +5,9 @@ passes it requires.  The pipeline is the topological order (networkx) of
 the graph whose edges are "A gives what B takes" and "B requires A"; a
 missing requirement or a cycle is an error naming the passes.  Running the
 pipeline can dump the program before or after any pass, stop after one,
-check each pass's output against its language, and time each pass.
+check each pass's output against its language, and time each pass; the
+`before_pass`/`after_pass` callbacks see every pass's input and output
+(`wastrel-passes` builds its views on them).
 """
 
 from __future__ import annotations
@@ -82,6 +84,8 @@ class RunOptions:
     on_dump: Callable[[str, str], None] | None = None  # (title, text)
     timings: list[tuple[str, float]] | None = None
     on_progress: Callable[[str], None] | None = None  # "pass-name: 120/1205 functions"
+    before_pass: Callable[[PassInfo, Any], None] | None = None  # (pass, its input), before it runs
+    after_pass: Callable[[PassInfo, Any, Any], None] | None = None  # (pass, its input, its output)
 
 
 def run_pipeline(data: Any, options: RunOptions | None = None, start_after: str | None = None) -> Any:
@@ -95,6 +99,9 @@ def run_pipeline(data: Any, options: RunOptions | None = None, start_after: str 
     for info in pipeline:
         if info.name in options.dump_before and options.on_dump:
             options.on_dump(f"before {info.name}", format_ir(value))
+        if options.before_pass:
+            options.before_pass(info, value)
+        before = value
         start = time.perf_counter()
         if options.on_progress:
             report = options.on_progress
@@ -110,6 +117,8 @@ def run_pipeline(data: Any, options: RunOptions | None = None, start_after: str 
             check_ir(info, value)
         if options.on_dump and (info.name in options.dump_after or "all" in options.dump_after):
             options.on_dump(f"after {info.name} ({info.gives})", format_ir(value))
+        if options.after_pass:
+            options.after_pass(info, before, value)
         if info.name == options.stop_after:
             break
     return value
