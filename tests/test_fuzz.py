@@ -4,7 +4,8 @@ does the long ones), and the fuzzer's past findings (tests/fuzz_regressions/).
 Each seed is one module from `wasm-tools smith` and a few calls of its
 exports, made in wasmtime and in the program wastrel compiles (with the C
 compiler and -O level the seed picks; mostly cc -O2); results, traps and the
-state left behind (globals, memory) must agree.  A seed that shows a known, not yet fixed bug is marked
+state left behind (globals, memory) must agree; the first 20 seeds also run
+as WASI commands (fast traps).  A seed that shows a known, not yet fixed bug is marked
 xfail(strict=True) with the bug's name: when the bug is fixed, the seed
 passes, the test fails, and the mark must go.  The seeds depend on the
 wasm-tools version (smith's output for a seed changes between versions).
@@ -45,6 +46,18 @@ def _seed_param(seed: int):
 @pytest.mark.parametrize("seed", [_seed_param(s) for s in SEEDS])
 def test_seed_agrees_with_wasmtime(seed: int) -> None:
     result = fuzz.run_seed(seed, None)  # None: the tests' cache (conftest)
+    assert result.status not in ("finding", "harness-error"), fuzz.format_report(result)
+
+
+COMMAND_SEEDS = range(20)
+
+
+@pytest.mark.parametrize("seed", COMMAND_SEEDS)
+def test_seed_as_a_command_agrees_with_wasmtime(seed: int) -> None:
+    """The same modules made WASI commands (an empty `_start`), which wastrel
+    builds with fast traps: calls compared up to the first trap, where a
+    command stops (runtime/wastrel_ops.h)."""
+    result = fuzz.run_seed(seed, None, command=True)
     assert result.status not in ("finding", "harness-error"), fuzz.format_report(result)
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from wastrel.ir import effects as fx
+from wastrel.backend_c.kept import KeptAssignments
 from wastrel.ir import nodes as n
 from wastrel.ir.effects import GLOBAL, Effect, conflicts, local_bit
 from wastrel.ir.languages import C, EFFECTS, FLUSHED, TREE, LanguageError
@@ -307,6 +308,53 @@ def test_lower_control_stages_swapping_loop_parameters() -> None:
     text = lowered(loop, n.Return((n.LocalGet(0),)))
     assert "(local.set $v1 {r:$x1 w:$v1} (local.get $x1))" in text
     assert "(local.set $x0 {r:$v1 w:$x0} (local.get $v1))" in text
+
+
+# -- c-print: what fast traps keep (backend_c/kept.py) --------------------------------
+
+
+def kept_sets(*body: n.Stmt, read: tuple[int, ...] = (0, 1, 2)) -> list[int]:
+    """The positions in `body` (top level) of the assignments kept."""
+    kept = KeptAssignments(body, set(read), lambda v: True)
+    return [k for k, s in enumerate(body) if s in kept]
+
+
+def load(address: int = 70000) -> n.Op:
+    return n.Op("i32.load", (n.Const(I32, address),), (2, 0), effect=Effect(traps=fx.TRAP_MEMORY))
+
+
+def add(a: n.Expr, b: n.Expr) -> n.Op:
+    return n.Op("i32.add", (a, b), effect=(a.effect or Effect()) | (b.effect or Effect()))
+
+
+def store(value: n.Expr) -> n.Perform:
+    return n.Perform("i32.store", (n.Const(I32, 0), value), (2, 0))
+
+
+def test_kept_a_load_consumed_later_is_plain() -> None:
+    body = (n.LocalSet(0, load()), n.LocalSet(1, n.Const(I32, 1)), store(n.Op("i32.add", (n.LocalGet(0), n.LocalGet(1)))))
+    assert kept_sets(*body) == []
+
+
+def test_kept_a_load_overwritten_or_read_on_one_branch_is_kept() -> None:
+    assert kept_sets(n.LocalSet(0, load()), n.LocalSet(0, n.Const(I32, 1)), n.Return((n.LocalGet(0),))) == [0]
+    branch = n.CIf(n.LocalGet(1), (store(n.LocalGet(0)),), ())
+    assert kept_sets(n.LocalSet(0, load()), branch, n.Return()) == [0]
+    arm = n.Op("select", (n.LocalGet(0), n.Const(I32, 1), n.LocalGet(1)))
+    assert kept_sets(n.LocalSet(0, load()), n.Return((arm,))) == [0]
+
+
+def test_kept_follows_gotos_chains_and_loop_back_edges() -> None:
+    assert kept_sets(n.LocalSet(0, load()), n.CGoto("l"), n.Return(), n.CLabel("l"), store(n.LocalGet(0))) == []
+    chain = (n.LocalSet(0, load()), n.LocalSet(1, add(n.LocalGet(0), n.Const(I32, 1))), store(n.LocalGet(1)))
+    assert kept_sets(*chain) == []
+    assert kept_sets(*chain[:2], n.Return()) == [0]  # the chain ends in nothing
+    accumulate = n.LocalSet(0, add(n.LocalGet(0), load()))
+    loop = n.CDoWhile((n.LocalSet(1, n.Const(I32, 0)), accumulate), n.LocalGet(2))
+    assert accumulate not in KeptAssignments((loop, n.Return((n.LocalGet(0),))), {0, 1, 2}, lambda v: True)
+    assert accumulate in KeptAssignments((loop, n.Return()), {0, 1, 2}, lambda v: True)
+    forever = n.CLoop("l", (accumulate,))  # no way out: gcc may drop every load
+    assert accumulate in KeptAssignments((forever,), {0}, lambda v: True)
 
 
 def test_cli_pass_names_match_modules() -> None:

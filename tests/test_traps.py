@@ -74,3 +74,28 @@ def test_a_command_has_fast_traps_and_stops_at_its_first_trap(tmp_path: Path) ->
     assert c.startswith("#define W_PRECISE_TRAPS 0")
     run = subprocess.run([program, "--invoke-lines"], input=CALLS, capture_output=True, text=True, timeout=60)
     assert (run.stdout, run.stderr, run.returncode) == ("--\n--\n", "wasm trap: out of bounds memory access\n", 134)
+
+
+TWO_TRAPS = """(module
+  (memory 1)
+  (func (export "two_traps") (result i32)
+    (local $x i32)
+    (local.set $x (i32.load (i32.const 70000)))
+    (i32.add (local.get $x) (i32.div_u (i32.const 1) (i32.const 0))))
+  {start})
+"""
+
+
+def test_of_two_traps_precise_reports_the_first(tmp_path: Path) -> None:
+    program, _ = _compile(tmp_path, TWO_TRAPS.format(start=""))
+    run = subprocess.run([program, "--invoke-lines"], input="two_traps\n", capture_output=True, text=True, timeout=60)
+    assert run.stderr == "wasm trap: out of bounds memory access\n"
+
+
+def test_of_two_traps_fast_reports_one(tmp_path: Path) -> None:
+    """With fast traps the load, whose value only the trapping addition
+    would use, may go: the program still traps, maybe with the other reason."""
+    program, _ = _compile(tmp_path, TWO_TRAPS.format(start='(func (export "_start"))'))
+    run = subprocess.run([program, "--invoke", "two_traps"], capture_output=True, text=True, timeout=60)
+    assert (run.stdout, run.returncode) == ("", 134)
+    assert run.stderr in ("wasm trap: out of bounds memory access\n", "wasm trap: integer divide by zero\n")

@@ -6,19 +6,19 @@ needed).  A function that touches memory keeps the memory's base pointer in
 `m0`: it never changes, because memory is a fixed reservation.  A dropped
 expression that may trap is kept alive with `W_KEEP`, so that the C compiler
 cannot delete the trap along with the unused value.  With fast traps (a
-command, see runtime/wastrel_ops.h) loads are plain C reads, and so is an
-assignment to a variable whose value may fault (a load, a call): the C
-compiler may find that variable dead on some path and delete the read,
-hence `W_KEEP_INT(x = ...)`; a dropped call's result is kept the same way.
+command, see runtime/wastrel_ops.h) loads are plain C reads, so the same
+goes for a value that may fault (a load, a call) assigned to a global, or to
+a local that is not surely read afterwards (kept.py): `W_KEEP_INT(x = ...)`;
+and for a dropped call result.
 """
 
 from __future__ import annotations
 
 from wastrel.backend_c.c_expr import UNARY, ExprPrinter
 from wastrel.backend_c.context import ModuleContext
+from wastrel.backend_c.kept import KeptAssignments, may_fault
 from wastrel.backend_c.names import C_TYPE_OF, c_params, c_result, local_names, result_struct
 from wastrel.ir import nodes as n
-from wastrel.ir.effects import TRAP_MEMORY
 from wastrel.ir.wasm import FuncType, Module
 
 
@@ -38,10 +38,13 @@ class FunctionPrinter:
         self.goto_targets: set[str] = set()
         self.read_locals: set[int] = set()
         self.assigned_in_expressions: set[int] = set()  # by local.tee or a multi-value call
+        self.kept_sets: KeptAssignments | set[int] = set()  # with fast traps: LocalSets to keep
 
     def text(self) -> str:
         func = self.func
         self.collect(func.body)
+        if not self.ctx.precise_traps:
+            self.kept_sets = KeptAssignments(func.body, self.read_locals, lambda v: self.eval_form(v) == "kept")
         body_lines: list[str] = []
         self.lines = body_lines
         for s in func.body:
@@ -90,7 +93,8 @@ class FunctionPrinter:
         e = self.expr
         match s:
             case n.LocalSet(index=i, value=v) if i in self.read_locals:
-                self.emit(depth, self.kept(f"{self.names[i]} = {e(v)}", v, self.func.local_types[i]) + ";")
+                text = f"{self.names[i]} = {e(v)}"
+                self.emit(depth, (self.kept(text, self.func.local_types[i]) if s in self.kept_sets else text) + ";")
             case n.LocalSet(value=v):  # a local nothing reads: only the value's effects matter
                 self.stmt(n.Eval(v, effect=v.effect), depth)
             case n.MultiSet(indices=ids, value=v):
@@ -99,19 +103,22 @@ class FunctionPrinter:
                 parts += [f"{self.names[i]} = r.r{k};" for k, i in enumerate(ids)]
                 self.emit(depth, "{ " + " ".join(parts) + " }")
             case n.GlobalSet(index=i, value=v):
-                gtype = self.ctx.module.global_types()[i].type
-                self.emit(depth, self.kept(f"{self.ctx.globals[i]} = {e(v)}", v, gtype) + ";")
+                text = f"{self.ctx.globals[i]} = {e(v)}"
+                if not self.ctx.precise_traps and may_fault(v):  # gcc deletes a global nothing reads
+                    text = self.kept(text, self.ctx.module.global_types()[i].type)
+                self.emit(depth, text + ";")
             case n.Perform():
                 self.emit(depth, self.perform(s) + ";")
             case n.Eval(value=v):
-                if isinstance(v, (n.Call, n.CallIndirect)) and len(results := _call_type(self.ctx.module, v).results) == 1:
-                    self.emit(depth, self.kept(e(v), v, results[0]) + ";")
-                elif isinstance(v, n.LocalTee):
-                    self.emit(depth, self.kept(e(v), v, self.func.local_types[v.index]) + ";")
-                elif isinstance(v, (n.Call, n.CallIndirect)) or (v.effect and v.effect.writes):
-                    self.emit(depth, f"{e(v)};")
-                elif v.effect and v.effect.traps:
-                    self.emit(depth, f"W_KEEP({e(v)});")
+                match self.eval_form(v):
+                    case "kept" if isinstance(v, (n.Call, n.CallIndirect)):
+                        self.emit(depth, self.kept(e(v), _call_type(self.ctx.module, v).results[0]) + ";")
+                    case "kept" if isinstance(v, n.LocalTee):
+                        self.emit(depth, self.kept(e(v), self.func.local_types[v.index]) + ";")
+                    case "kept":
+                        self.emit(depth, f"W_KEEP({e(v)});")
+                    case "plain":
+                        self.emit(depth, f"{e(v)};")
             case n.Return(values=vs):
                 if not vs:
                     self.emit(depth, "return;")
@@ -152,12 +159,21 @@ class FunctionPrinter:
             case _:
                 raise TypeError(f"c-print: unexpected statement {s!r}")
 
-    def kept(self, text: str, value: n.Expr, type_: str) -> str:
-        """`text` (an assignment of `value`, or `value` itself), kept as
-        W_KEEP_INT/W_KEEP with fast traps when `value` may fault: a plain C
-        read dies with its unused value (runtime/wastrel_ops.h)."""
-        if self.ctx.precise_traps or not (value.effect and value.effect.traps & TRAP_MEMORY):
-            return text
+    def eval_form(self, v: n.Expr) -> str:
+        """How `(eval v)` is printed: "kept" (in W_KEEP_INT/W_KEEP, so that
+        its traps happen though the value is unused), "plain" (a statement
+        for its side effects) or "skip" (nothing to do)."""
+        call = isinstance(v, (n.Call, n.CallIndirect))
+        fast = not self.ctx.precise_traps
+        if fast and may_fault(v) and (isinstance(v, n.LocalTee) or (call and len(_call_type(self.ctx.module, v).results) == 1)):
+            return "kept"  # a dropped result: with fast traps, a pure call would go
+        if call or (v.effect and v.effect.writes):
+            return "plain"
+        return "kept" if v.effect and v.effect.traps else "skip"
+
+    def kept(self, text: str, type_: str) -> str:
+        """`text` (a value, or an assignment) kept: evaluated even though the
+        C compiler finds its value unused (runtime/wastrel_ops.h)."""
         return f"{'W_KEEP_INT' if type_ in ('i32', 'i64') else 'W_KEEP'}({text})"
 
     def if_(self, s: n.CIf, depth: int, prefix: str = "") -> None:

@@ -288,14 +288,20 @@ static inline uint32_t w_i32_wrap_i64(uint64_t x) { return (uint32_t)x; }
  *   and accesses are plain C reads and writes.  The trap itself must still
  *   happen before anything that follows it is printed.  The C compiler
  *   keeps a load whose value a store, call, branch, return or other access
- *   in the same C statement consumes; the C printer keeps the rest of
- *   what may trap (backend_c/c_function.py): a value that may trap and is
- *   assigned to a local or a global, which the C compiler may find dead on
- *   some path (overwritten, read on one branch only, or followed by a
- *   certain trap), is wrapped in W_KEEP_INT/W_KEEP, as is one that Wasm
- *   drops.  Left to the C compiler: a load that a consumer in the same
- *   statement folds away (`x * 0`) or that feeds a store it deletes as
- *   overwritten -- shapes that code compiled from C does not have, its own
+ *   in the same C statement consumes; the C printer keeps the rest of what
+ *   may fault (backend_c/kept.py) with W_KEEP_INT/W_KEEP: a value assigned
+ *   to a global, or to a local that is not surely read afterwards
+ *   (overwritten first, read on one branch only), and a dropped call
+ *   result.  What may differ from precise traps, besides memory: a load
+ *   whose value is used only after the program has certainly ended anyway
+ *   (`x = load; ... 1 / 0 ... x`, or an exit or a panic on the way) may be
+ *   dropped, and the program then ends that other way: with the other
+ *   trap's reason, or with the exit (and what was printed before it).  A
+ *   program that traps still traps or exits; one that does not, never
+ *   does.  Left to the C compiler: a load that a consumer
+ *   in the same statement folds away (`x * 0`), that feeds a store it
+ *   deletes as overwritten or a call to a function without result or
+ *   effect -- shapes that code compiled from C does not have, its own
  *   compiler having removed them first.
  *
  * The C printer defines W_PRECISE_TRAPS 0 at the top of a command's C
