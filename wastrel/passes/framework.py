@@ -1,16 +1,34 @@
 """How passes are declared, and the helpers they share.
 
+This module is the stable API for passes, built-in and plug-in alike
+(`wastrel-passes --plugin FILE.py`, or the `wastrel.passes` entry-point
+group: see `wastrel.plugins`).
+
 A pass is a function from one language to the next, declared with
-`@declare_pass(name, takes=..., gives=..., requires=...)`.  Its module's
-docstring (or its own, where a module holds several) is its header: what it takes and gives, its rewrite rules, its design
-decisions.  The pass manager (`wastrel.passes.manager`) derives the pipeline
-from these declarations.
+
+    @declare_pass(name, takes=..., gives=..., requires=(...), before=(...), optional=False)
+
+`takes` and `gives` name languages (`bytes`, `wasm`, `tree`, `effects`,
+`flushed`, `c`, `C`); `requires` names the passes that must have run
+before it, `before` the passes it must run before; an `optional` pass
+(one that keeps its language) may be turned off with `--skip`.  The pass
+manager (`wastrel.passes.manager`) places every pass from these
+declarations alone.  Its module's docstring (or its own, where a module
+holds several) is its header: what it takes and gives, its rewrite rules,
+its design decisions.
 
 `Rewriter` is the generic traversal: a pass subclasses it and defines a
-method per node class it changes (`visit_LocalSet`, ...); every other node is
-rebuilt from its rewritten children.  Rewriters that produce a language
+method per node class it changes; every other node is rebuilt from its
+rewritten children.  `visit_<Class>` receives a node before its children
+are rewritten (and recurses itself, with `rewrite_children`, if it wants
+to); `leave_<Class>` receives it after, with its children already
+rewritten (nanopass's catamorphism).  Rewriters that produce a language
 without some input production must handle that production: `Rewriter`
 checks this when the subclass is defined.
+
+`declare_rewrite(name, language, ...)` declares a Rewriter subclass as a
+pass within one language that rewrites every function: with it, a pass is
+a few lines.
 """
 
 from __future__ import annotations
@@ -30,20 +48,65 @@ class PassInfo:
     requires: tuple[str, ...]
     run: Callable[[Any], Any]
     doc: str
+    before: tuple[str, ...] = ()  # passes this one must run before
+    optional: bool = False  # may be turned off (`--skip`)
+    origin: str | None = None  # the plugin's file; None for a built-in pass
 
 
 PASSES: dict[str, PassInfo] = {}
 
 
-def declare_pass(name: str, *, takes: str, gives: str, requires: tuple[str, ...] = ()) -> Callable:
+class PassDeclarationError(ValueError):
+    """A declaration the manager could never use: a taken name, an optional
+    pass that changes language."""
+
+
+def declare_pass(
+    name: str,
+    *,
+    takes: str,
+    gives: str,
+    requires: tuple[str, ...] | str = (),
+    before: tuple[str, ...] | str = (),
+    optional: bool = False,
+) -> Callable:
+    """Registers the decorated function as the pass `name` (see the module
+    docstring).  A single pass name may be given as a string."""
+
     def register(run: Callable) -> Callable:
         if name in PASSES:
-            raise ValueError(f"pass {name} declared twice")
+            owner = PASSES[name].origin or "a built-in pass"
+            raise PassDeclarationError(f"pass name {name!r} is taken (by {owner})")
+        if optional and takes != gives:
+            raise PassDeclarationError(f"pass {name} ({takes} -> {gives}) cannot be optional: only a pass that keeps its language can be skipped")
         doc = (run.__doc__ or "").strip() or _module_doc(run)
-        PASSES[name] = PassInfo(name, takes, gives, requires, run, doc)
+        PASSES[name] = PassInfo(name, takes, gives, _names(requires), run, doc, _names(before), optional)
         return run
 
     return register
+
+
+def declare_rewrite(
+    name: str, language: str, *, requires: tuple[str, ...] | str = (), before: tuple[str, ...] | str = (), optional: bool = False
+) -> Callable[[type[Rewriter]], type[Rewriter]]:
+    """Declares a Rewriter subclass as the pass `name`, `language ->
+    language`, which rewrites every function with a fresh instance."""
+    if language not in LANGUAGES:
+        raise PassDeclarationError(f"pass {name}: a Rewriter works on the tree languages ({', '.join(LANGUAGES)}), not {language!r}")
+
+    def register(cls: type[Rewriter]) -> type[Rewriter]:
+        def run(program: n.Program) -> n.Program:
+            return map_functions(program, cls)
+
+        run.__doc__, run.__module__, run.__qualname__ = cls.__doc__, cls.__module__, cls.__qualname__
+        declare_pass(name, takes=language, gives=language, requires=requires, before=before, optional=optional)(run)
+        return cls
+
+    return register
+
+
+def _names(names: tuple[str, ...] | str) -> tuple[str, ...]:
+    return (names,) if isinstance(names, str) else tuple(names)
 
 
 def _module_doc(run: Callable) -> str:
@@ -57,10 +120,13 @@ KEEP = n.KEEP  # rewrite_children: keep the node's effect
 
 
 class Rewriter:
-    """Rebuilds a tree bottom-up, calling `visit_<Class>` where defined.
+    """Rebuilds a tree bottom-up, calling a handler where one is defined.
 
-    A handler receives the node *before* its children are rewritten and
-    decides itself whether to recurse (with `self.rewrite_children`)."""
+    `visit_<Class>` receives the node *before* its children are rewritten
+    and decides itself whether to recurse (with `self.rewrite_children`);
+    `leave_<Class>` receives the node rebuilt from its rewritten children.
+    A class defines at most one of the two per node class.  A handler
+    returns the replacement; a statement's may return a tuple of several."""
 
     #: Node classes this rewriter removes; each must have a handler.
     removes: ClassVar[frozenset[type]] = frozenset()
@@ -71,16 +137,19 @@ class Rewriter:
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         cls._handlers = {}
+        for attribute in dir(cls):
+            if attribute.startswith("leave_") and hasattr(cls, "visit_" + attribute[6:]):
+                raise TypeError(f"{cls.__name__} has both visit_{attribute[6:]} and {attribute}: define one")
         for removed in cls.removes:
-            if not hasattr(cls, f"visit_{removed.__name__}"):
-                raise TypeError(f"{cls.__name__} removes {removed.__name__} but has no visit_{removed.__name__}")
+            if _handler_of(cls, removed) is None:
+                raise TypeError(f"{cls.__name__} removes {removed.__name__} but has no visit_{removed.__name__} or leave_{removed.__name__}")
 
     def rewrite(self, node: Any) -> Any:
         kind = type(node)
         try:
             handler = self._handlers[kind]
         except KeyError:
-            handler = self._handlers[kind] = getattr(type(self), f"visit_{kind.__name__}", None)
+            handler = self._handlers[kind] = _handler_of(type(self), kind)
         if handler is not None:
             return handler(self, node)
         return self.rewrite_children(node)
@@ -102,11 +171,27 @@ class Rewriter:
         return tuple(out)
 
 
+def _handler_of(cls: type[Rewriter], kind: type) -> Callable | None:
+    """`visit_<kind>`, or `leave_<kind>` behind a rewrite of the children."""
+    visit = getattr(cls, f"visit_{kind.__name__}", None)
+    if visit is not None:
+        return visit
+    leave = getattr(cls, f"leave_{kind.__name__}", None)
+    if leave is None:
+        return None
+    return lambda self, node: leave(self, self.rewrite_children(node))
+
+
 #: Called as (functions done, total) while a pass maps functions (progress on a terminal).
 on_function: Callable[[int, int], None] | None = None
 
 
-def map_functions(program: n.Program, transform: Callable[[n.Function], n.Function]) -> n.Program:
+def map_functions(program: n.Program, transform: Callable[[n.Function], n.Function] | type[Rewriter]) -> n.Program:
+    """The program with `transform` applied to each function; a Rewriter
+    subclass rewrites each function with a fresh instance."""
+    if isinstance(transform, type) and issubclass(transform, Rewriter):
+        rewriter = transform
+        transform = lambda f: rewriter().rewrite(f)  # noqa: E731
     funcs = []
     for f in program.funcs:
         funcs.append(transform(f))
