@@ -1,27 +1,55 @@
 """The pass manager: derives the pipeline from the passes' declarations and runs it.
 
-Each pass declares the language it takes, the language it gives, and the
-passes it requires.  The pipeline is the topological order (networkx) of
-the graph whose edges are "A gives what B takes" and "B requires A"; a
-missing requirement or a cycle is an error naming the passes.  Running the
-pipeline can dump the program before or after any pass, stop after one,
-check each pass's output against its language, and time each pass; the
-`before_pass`/`after_pass` callbacks see every pass's input and output
-(`wastrel-passes` builds its views on them).
+Each pass declares the language it takes, the language it gives, the
+passes it requires and (rarely) the passes it must run before
+(`wastrel.passes.framework.declare_pass`).  Placement follows from these
+declarations alone, the same way for built-in and plug-in passes:
+
+1. The passes that change language form one chain, bytes -> wasm -> tree
+   -> effects -> flushed -> c -> C: each language is left by one pass and
+   made by one pass, and the chain starts and ends where the built-in
+   passes do.  A pass that does not fit (it takes a language no pass
+   gives, gives one nothing takes, or leaves or makes a language another
+   pass already does) is an error naming it and both its languages.
+2. A pass that keeps its language (takes == gives) runs while the pipeline
+   is in that language: after the pass that made it, before the pass that
+   leaves it, after every pass it requires and before every pass in its
+   `before`.  A requirement that would put it where its language is
+   already gone (or not yet made) is an error naming both languages.
+3. Within one language the order is the first that satisfies those
+   constraints when each pass runs as soon as its requirements have run:
+   passes are taken in the order their last requirement ran (a pass with
+   none in its language counts as ready when the language is made), and
+   passes ready at the same point run built-ins first, by name, then
+   plug-ins in the order they were loaded.  So a pass runs right after what
+   it requires, unless another pass that requires the same thing was
+   declared before it; `before=` says otherwise where that matters.
+4. A requirement nobody declares, and a cycle, are errors too.
+
+`--skip` removes optional passes (`optional=True`) before all this; a pass
+another one requires cannot be skipped.
+
+Running the pipeline can dump the program before or after any pass, stop
+after one, check each pass's output against its language, and time each
+pass; the `before_pass`/`after_pass` callbacks see every pass's input and
+output (`wastrel-passes` builds its views on them).  A plug-in pass's
+output is always checked against its language, and a plug-in that crashes
+is an internal error naming the pass and its file.
 """
 
 from __future__ import annotations
 
+import heapq
 import time
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 import networkx as nx
 
 # Importing the pass modules registers them.
 from wastrel.backend_c import c_print  # noqa: F401
 from wastrel.frontend import passes as frontend_passes  # noqa: F401
-from wastrel.ir.languages import LANGUAGES
+from wastrel.ir.languages import LANGUAGES, LanguageError
 from wastrel.ir.nodes import Program
 from wastrel.ir.printer import format_program
 from wastrel.ir.wasm import Module
@@ -31,28 +59,148 @@ from wastrel.passes.framework import PASSES, PassInfo
 
 
 class PipelineError(Exception):
-    pass
+    """Declarations that do not make a pipeline: one line naming the passes."""
 
 
-def build_pipeline(passes: dict[str, PassInfo] | None = None) -> list[PassInfo]:
-    passes = PASSES if passes is None else passes
-    graph: nx.DiGraph = nx.DiGraph()
-    graph.add_nodes_from(passes)
+def build_pipeline(passes: dict[str, PassInfo] | None = None, skip: Iterable[str] = ()) -> list[PassInfo]:
+    """The passes in the order they run (the rules are in the module docstring)."""
+    passes = dict(PASSES if passes is None else passes)
     for p in passes.values():
-        for required in p.requires:
-            if required not in passes:
-                raise PipelineError(f"pass {p.name} requires {required}, which is not declared")
-            graph.add_edge(required, p.name)
-        for q in passes.values():
-            if q is not p and q.gives == p.takes and q.takes != q.gives:
-                graph.add_edge(q.name, p.name)  # q makes the language p takes
-            if p.takes == p.gives and q.takes == p.gives and q.takes != q.gives:
-                graph.add_edge(p.name, q.name)  # p works within the language q leaves
-    try:
-        order = list(nx.lexicographical_topological_sort(graph))
-    except nx.NetworkXUnfeasible:
-        cycle = " -> ".join(a for a, _ in nx.find_cycle(graph))
-        raise PipelineError(f"the passes' requirements form a cycle: {cycle}") from None
+        for name in p.requires:
+            if name not in passes:
+                raise PipelineError(f"pass {p.name} requires {name}, which is not declared")
+        for name in p.before:
+            if name not in passes:
+                raise PipelineError(f"pass {p.name} must run before {name}, which is not declared")
+    passes = _without_skipped(passes, frozenset(skip))
+    rank = _ranks(passes)
+    chain = _language_chain(passes, rank)
+    languages = [chain[0].takes, *(t.gives for t in chain)] if chain else []
+    slot = _slots(passes, chain, languages)
+    _check_constraints(passes, slot)
+    pipeline: list[PassInfo] = []
+    for index, language in enumerate(languages):
+        within = [p for p in passes.values() if p.takes == p.gives == language]
+        pipeline += _order_within(within, passes, rank)
+        if index < len(chain):
+            pipeline.append(chain[index])
+    return pipeline
+
+
+def _without_skipped(passes: dict[str, PassInfo], skip: frozenset[str]) -> dict[str, PassInfo]:
+    optional = ", ".join(sorted(p.name for p in passes.values() if p.optional)) or "none"
+    for name in sorted(skip):
+        if name not in passes:
+            raise PipelineError(f"cannot skip {name}: no such pass (optional passes: {optional})")
+        if not passes[name].optional:
+            raise PipelineError(f"cannot skip {name}: it is not optional (optional passes: {optional})")
+        needing = sorted(p.name for p in passes.values() if name in p.requires and p.name not in skip)
+        if needing:
+            raise PipelineError(f"cannot skip {name}: {needing[0]} requires it")
+    return {name: p for name, p in passes.items() if name not in skip}
+
+
+def _ranks(passes: dict[str, PassInfo]) -> dict[str, int]:
+    """Tie-break order: built-in passes by name, then plug-ins as loaded."""
+    builtins = sorted(name for name, p in passes.items() if p.origin is None)
+    plugins = [name for name, p in passes.items() if p.origin is not None]
+    return {name: i for i, name in enumerate(builtins + plugins)}
+
+
+def _describe(p: PassInfo) -> str:
+    return f"{p.name} ({p.takes} -> {p.gives}{f', plugin {p.origin}' if p.origin else ''})"
+
+
+def _language_chain(passes: dict[str, PassInfo], rank: dict[str, int]) -> list[PassInfo]:
+    """The passes that change language, in order (rule 1)."""
+    transitions = sorted((p for p in passes.values() if p.takes != p.gives), key=lambda p: rank[p.name])
+    leaving: dict[str, PassInfo] = {}
+    making: dict[str, PassInfo] = {}
+    for p in transitions:
+        if p.takes in leaving:
+            raise PipelineError(f"pass {_describe(p)} does not chain: {_describe(leaving[p.takes])} already leaves {p.takes}")
+        if p.gives in making:
+            raise PipelineError(f"pass {_describe(p)} does not chain: {_describe(making[p.gives])} already gives {p.gives}")
+        leaving[p.takes] = making[p.gives] = p
+    if not transitions:
+        return []
+    chain = _chain_through(transitions[0], leaving, making)
+    for p in transitions:
+        if p not in chain:
+            first = _chain_through(p, leaving, making)[0]
+            raise PipelineError(f"pass {_describe(first)} does not chain: no pass gives {first.takes}")
+    if chain[0].origin is not None:
+        raise PipelineError(f"pass {_describe(chain[0])} does not chain: no pass gives {chain[0].takes}")
+    if chain[-1].origin is not None:
+        raise PipelineError(f"pass {_describe(chain[-1])} does not chain: no pass takes {chain[-1].gives}")
+    return chain
+
+
+def _chain_through(p: PassInfo, leaving: dict[str, PassInfo], making: dict[str, PassInfo]) -> list[PassInfo]:
+    """The chain of language changes that `p` belongs to, from its start."""
+    chain = [p]
+    while chain[0].takes in making:
+        chain.insert(0, making[chain[0].takes])
+        if chain[0] is p:
+            cycle = " -> ".join([*(q.takes for q in chain[1:]), p.takes])
+            raise PipelineError(f"the passes' languages form a cycle: {cycle}")
+    while chain[-1].gives in leaving:
+        chain.append(leaving[chain[-1].gives])
+    return chain
+
+
+def _slots(passes: dict[str, PassInfo], chain: list[PassInfo], languages: list[str]) -> dict[str, int]:
+    """Where each pass runs: 2i within language i, 2i+1 for the pass leaving it."""
+    slot = {t.name: 2 * i + 1 for i, t in enumerate(chain)}
+    where = {language: 2 * i for i, language in enumerate(languages)}
+    for p in passes.values():
+        if p.takes != p.gives:
+            continue
+        if p.takes not in where:
+            raise PipelineError(f"pass {_describe(p)} does not chain: no pass gives {p.takes} (languages: {', '.join(languages)})")
+        slot[p.name] = where[p.takes]
+    return slot
+
+
+def _check_constraints(passes: dict[str, PassInfo], slot: dict[str, int]) -> None:
+    """A requirement must run no later, a `before` no earlier (rule 2)."""
+    for p in passes.values():
+        for name in p.requires:
+            r = passes[name]
+            if slot[name] > slot[p.name] or r is p:
+                if p.takes != p.gives or r is p:
+                    raise PipelineError(f"the passes' requirements form a cycle: {_describe(p)} requires {_describe(r)}, which cannot run before it")
+                raise PipelineError(f"pass {_describe(p)} requires {r.name}, after which the language is {r.gives}, not {p.takes}")
+        for name in p.before:
+            b = passes.get(name)
+            if b is not None and slot[name] < slot[p.name]:
+                if p.takes != p.gives:
+                    raise PipelineError(f"the passes' requirements form a cycle: {_describe(p)} must run before {_describe(b)}, which runs before it")
+                raise PipelineError(f"pass {_describe(p)} must run before {b.name}, before which the language is {b.takes}, not {p.takes}")
+
+
+def _order_within(within: list[PassInfo], passes: dict[str, PassInfo], rank: dict[str, int]) -> list[PassInfo]:
+    """The passes of one language in order (rule 3)."""
+    graph: nx.DiGraph = nx.DiGraph()
+    graph.add_nodes_from(p.name for p in within)
+    for p in within:
+        graph.add_edges_from((name, p.name) for name in p.requires if name in graph)
+        graph.add_edges_from((p.name, name) for name in p.before if name in graph)
+    waiting = dict(graph.in_degree())
+    ready = [(-1, rank[name], name) for name, count in waiting.items() if count == 0]
+    heapq.heapify(ready)
+    order: list[str] = []
+    while ready:
+        name = heapq.heappop(ready)[2]
+        order.append(name)
+        for successor in graph.successors(name):
+            waiting[successor] -= 1
+            if waiting[successor] == 0:
+                heapq.heappush(ready, (len(order) - 1, rank[successor], successor))
+    if len(order) < len(graph):
+        edges = nx.find_cycle(graph.subgraph(set(graph) - set(order)))
+        cycle = " -> ".join([*(a for a, _ in edges), edges[0][0]])
+        raise PipelineError(f"the passes' requirements form a cycle: {cycle}")
     return [passes[name] for name in order]
 
 
@@ -86,6 +234,7 @@ class RunOptions:
     on_progress: Callable[[str], None] | None = None  # "pass-name: 120/1205 functions"
     before_pass: Callable[[PassInfo, Any], None] | None = None  # (pass, its input), before it runs
     after_pass: Callable[[PassInfo, Any, Any], None] | None = None  # (pass, its input, its output)
+    skip: frozenset[str] = frozenset()  # optional passes turned off
 
 
 def run_pipeline(data: Any, options: RunOptions | None = None, start_after: str | None = None) -> Any:
@@ -93,7 +242,7 @@ def run_pipeline(data: Any, options: RunOptions | None = None, start_after: str 
     pass's output); returns the last pass's output."""
     options = options or RunOptions()
     value: Any = data
-    pipeline = build_pipeline()
+    pipeline = build_pipeline(skip=options.skip)
     if start_after is not None:
         pipeline = pipeline[[p.name for p in pipeline].index(start_after) + 1 :]
     for info in pipeline:
@@ -125,21 +274,42 @@ def run_pipeline(data: Any, options: RunOptions | None = None, start_after: str 
 
 
 class InternalError(Exception):
-    """A pass crashed: names the pass (the CLI shows its input on request)."""
+    """A pass crashed: names the pass, and a plug-in's file (the CLI shows
+    its input on request)."""
 
-    def __init__(self, pass_name: str, cause: BaseException):
-        super().__init__(f"internal error in pass {pass_name}: {type(cause).__name__}: {cause}")
-        self.pass_name = pass_name
+    def __init__(self, info: PassInfo, cause: BaseException):
+        plugin = f" (plugin {info.origin})" if info.origin else ""
+        super().__init__(f"internal error in pass {info.name}{plugin}: {type(cause).__name__}: {_first_line(cause)}")
+        self.pass_name = info.name
+
+
+def _first_line(cause: BaseException) -> str:
+    text = str(cause)
+    return text.splitlines()[0] if text else ""
+
+
+BUILTIN_FAULTS = (RecursionError, KeyError, TypeError, ValueError, AttributeError, AssertionError, IndexError)
 
 
 def _run_one(info: PassInfo, value: Any) -> Any:
+    """The pass's output; a crash becomes an InternalError.  A plug-in's
+    output is checked against its language (a built-in's, under --check)."""
     from wastrel.frontend.errors import WasmError
 
+    faults = BUILTIN_FAULTS if info.origin is None else Exception
     try:
-        return info.run(value)
+        output = info.run(value)
+        if info.origin is not None:
+            _check_plugin_output(info, output)
+        return output
     except WasmError:
         raise
-    except RecursionError as e:
-        raise InternalError(info.name, e) from e
-    except (KeyError, TypeError, ValueError, AttributeError, AssertionError, IndexError) as e:
-        raise InternalError(info.name, e) from e
+    except faults as e:
+        raise InternalError(info, e) from e
+
+
+def _check_plugin_output(info: PassInfo, output: Any) -> None:
+    expected = {"wasm": Module, "C": (str, c_print.CModule)}.get(info.gives, Program if info.gives in LANGUAGES else object)
+    if not isinstance(output, expected):
+        raise LanguageError(f"{info.gives}: the pass returned {type(output).__name__}")
+    check_ir(info, output)

@@ -52,7 +52,9 @@ stores, with their order, offsets and alignment, so a store that traps
 traps as before, after the same earlier store; only the arithmetic is
 replaced.  The other 128-bit helpers (`__ashlti3`, `__lshrti3`,
 `__udivti3`, ...) are left alone: shifts branch on the shift count (not
-straight-line), and no sightglass module divides 128-bit numbers.
+straight-line), and no sightglass module divides 128-bit numbers.  The
+pass is optional (`--skip recognize-helpers`): it is an optimisation, and
+the program computes the same without it.
 """
 
 from __future__ import annotations
@@ -75,7 +77,7 @@ MAX_INSTRUCTIONS = 200  # helpers are small; anything bigger is not evaluated
 Term = tuple  # ("param", i) | ("const", type, value) | (op, *operands)
 
 
-@declare_pass("recognize-helpers", takes="wasm", gives="wasm", requires=("validate",))
+@declare_pass("recognize-helpers", takes="wasm", gives="wasm", requires=("validate",), optional=True)
 def recognize_helpers(module: Module) -> Module:
     funcs = list(module.funcs)
     changed = False
