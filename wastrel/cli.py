@@ -24,7 +24,9 @@ from wastrel.frontend.encode import encode_module
 from wastrel.frontend.load import load_module, with_text_position
 from wastrel.frontend.validate import validate_module
 from wastrel.ir.languages import LANGUAGES
+from wastrel.passes.framework import PassInfo
 from wastrel.passes.manager import InternalError, PipelineError, RunOptions, build_pipeline, format_ir, run_pipeline
+from wastrel.plugins import PluginError, add_options as add_plugin_options, configure as configure_plugins
 
 
 def _fail(message: str, status: int = 1) -> int:
@@ -97,6 +99,16 @@ def _add_build_options(p: argparse.ArgumentParser, jobs: bool = True) -> None:
     p.add_argument("-O", dest="opt", default="2", choices=["0", "1", "2", "3", "s"], help="C optimisation level (default 2)")
 
 
+def _plugins(args: argparse.Namespace) -> frozenset[str] | None:
+    """Loads the plug-ins (installed ones and --plugin) and checks --skip:
+    the passes to skip, or None once the reason they cannot be used is said."""
+    try:
+        return configure_plugins(args)
+    except PluginError as e:
+        _fail(str(e), 2)
+        return None
+
+
 # -- wastrel ------------------------------------------------------------------
 
 
@@ -117,6 +129,7 @@ def _main(argv: list[str] | None) -> int:
     run.add_argument("--invoke", metavar="NAME", help="call this export with ARGS and print its results")
     run.add_argument("--bench-time", action="store_true", help="print the time between bench.start and bench.end on stderr")
     _add_build_options(run)
+    add_plugin_options(run)
     run.add_argument("module", help=".wasm or .wat file")
     run.add_argument("args", nargs=argparse.REMAINDER, help="arguments for the program")
 
@@ -125,6 +138,7 @@ def _main(argv: list[str] | None) -> int:
     compile_.add_argument("-o", dest="output", required=True, help="the program to write")
     compile_.add_argument("--emit-c", metavar="DIR", help="also write the generated C (and runtime headers) here")
     _add_build_options(compile_)
+    add_plugin_options(compile_)
 
     wast = commands.add_parser("wast", help="run WebAssembly spec scripts (.wast)")
     wast.add_argument("paths", nargs="+", metavar="FILE_OR_DIR", help="scripts, or directories of them")
@@ -135,18 +149,20 @@ def _main(argv: list[str] | None) -> int:
     args = parser.parse_args(argv)
     if args.command == "wast":
         return _wast(args)
+    if (skip := _plugins(args)) is None:
+        return 2
     if args.command == "run":
-        return _guarded(args.module, lambda: _run(args))
-    return _guarded(args.module, lambda: _compile(args))
+        return _guarded(args.module, lambda: _run(args, skip))
+    return _guarded(args.module, lambda: _compile(args, skip))
 
 
-def _run(args: argparse.Namespace) -> int:
+def _run(args: argparse.Namespace, skip: frozenset[str]) -> int:
     from wastrel.driver import build
 
     for pair in args.env:
         if "=" not in pair:
             return _fail(f"--env expects K=V, got {pair!r}", 2)
-    program, _ = build(Path(args.module), _toolchain(args))
+    program, _ = build(Path(args.module), _toolchain(args), skip)
     argv = [str(program), "--argv0", os.path.basename(args.module)]
     for flag, spec in args.preopens:  # in order: they become descriptors 3, 4, ...
         argv += [flag, spec]
@@ -165,17 +181,17 @@ def _run(args: argparse.Namespace) -> int:
     return 0  # not reached
 
 
-def _compile(args: argparse.Namespace) -> int:
+def _compile(args: argparse.Namespace, skip: frozenset[str]) -> int:
     from wastrel.driver import build, module_to_c
 
     _check_output("-o", args.output)
     if args.emit_c is not None:
         _check_output("--emit-c", args.emit_c, directory=True)
-    program, c_source = build(Path(args.module), _toolchain(args))
+    program, c_source = build(Path(args.module), _toolchain(args), skip)
     _write_output("-o", args.output, program.read_bytes(), 0o755)
     if args.emit_c is not None:
         if c_source is None:
-            c_source = module_to_c(Path(args.module))
+            c_source = module_to_c(Path(args.module), skip=skip)
         c_source = str(c_source)
         out = Path(args.emit_c)
         _write_output("--emit-c", str(out / (Path(args.module).stem + ".c")), c_source.encode())
@@ -215,6 +231,10 @@ def _summary(doc: str) -> str:
     return ""
 
 
+def _plugin_mark(p: PassInfo) -> str:
+    return f"[plugin {p.origin}] " if p.origin else ""
+
+
 def passes_main(argv: list[str] | None = None) -> int:
     return run_deep(_passes_main, argv)
 
@@ -231,15 +251,18 @@ def _passes_main(argv: list[str] | None) -> int:
     parser.add_argument("--check", action="store_true", help="check each pass's output against its language")
     parser.add_argument("--time-passes", action="store_true", help="print each pass's run time on stderr")
     parser.add_argument("--emit-wasm", metavar="FILE", help="write the (validated) module in the binary format, e.g. to turn .wat into .wasm")
+    add_plugin_options(parser)
     parser.add_argument("module", nargs="?", help=".wasm or .wat file")
     args = parser.parse_args(argv)
 
-    pipeline = build_pipeline()
+    if (skip := _plugins(args)) is None:
+        return 2
+    pipeline = build_pipeline(skip=skip)
     names = [p.name for p in pipeline]
     if args.list:
         width = max(len(p.name) for p in pipeline)
         for p in pipeline:
-            print(f"{p.name:{width}} {p.takes:>8} -> {p.gives:<8} {_summary(p.doc)}")
+            print(f"{p.name:{width}} {p.takes:>8} -> {p.gives:<8} {_plugin_mark(p)}{_summary(p.doc)}")
         return 0
     if args.describe_language:
         language = LANGUAGES.get(args.describe_language)
@@ -266,6 +289,7 @@ def _passes_main(argv: list[str] | None) -> int:
         check=args.check,
         on_dump=dump,
         timings=timings,
+        skip=skip,
     )
 
     def go() -> int:

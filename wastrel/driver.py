@@ -3,33 +3,45 @@ with the build cache in front so that a module already built costs nothing."""
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 from wastrel.backend_c.c_print import CModule
 from wastrel.backend_c.toolchain import Toolchain, build_program, cache_hit, cached_program, program_key
 from wastrel.frontend.load import load_module, read_module
 from wastrel.passes.manager import RunOptions, run_pipeline
+from wastrel.plugins import cache_identity
 from wastrel.progress import Progress
 
 
-def module_to_c(path: Path, progress: Progress | None = None) -> CModule:
+def module_to_c(path: Path, progress: Progress | None = None, skip: frozenset[str] = frozenset()) -> CModule:
     """The C of the module at `path` (a text module starts the pipeline
-    after `decode`, so that errors point into the text)."""
-    options = RunOptions(on_progress=progress.show if progress else None)
+    after `decode`, so that errors point into the text), without the
+    optional passes in `skip`."""
+    options = RunOptions(on_progress=progress.show if progress else None, skip=skip)
     return run_pipeline(load_module(path), options, start_after="decode")
 
 
-def build(path: Path, toolchain: Toolchain) -> tuple[Path, CModule | None]:
+def build(path: Path, toolchain: Toolchain, skip: frozenset[str] = frozenset()) -> tuple[Path, CModule | None]:
     """The native program for the module at `path`, and its C when it had
     to be generated (None when the program came from the cache)."""
-    module_bytes = read_module(path)
-    key = program_key(module_bytes, toolchain)
+    key = _program_key(read_module(path), toolchain, skip)
     program = cached_program(key)
     if cache_hit(program):
         return program, None
     progress = Progress()
     try:
-        c_module = module_to_c(path, progress)
+        c_module = module_to_c(path, progress, skip)
         return build_program(c_module, key, toolchain, progress), c_module
     finally:
         progress.done()
+
+
+def _program_key(module_bytes: bytes, toolchain: Toolchain, skip: frozenset[str]) -> str:
+    """The cache key: the module, wastrel's sources and the toolchain, and,
+    when the pipeline is not the built-in one (plug-ins, skipped passes),
+    what makes it different."""
+    key = program_key(module_bytes, toolchain)
+    if identity := cache_identity(skip):
+        key = hashlib.sha256(f"{key}\0{identity}".encode()).hexdigest()[:32]
+    return key
