@@ -17,9 +17,12 @@ Two ways in:
 * Installed packages, through the entry-point group `wastrel.passes`:
   each entry point names a module whose import declares passes
   (`[project.entry-points."wastrel.passes"] fold = "my_course.fold"`).
-  They are loaded by every command, before the files, in the order of
-  their names, unless $WASTREL_DISABLE_PLUGIN_AUTOLOAD is set (as pytest
-  does); `wastrel-passes --list` shows them, marked with their file.
+  `wastrel run`, `compile` and `wastrel-passes` load them always, before
+  the files, in the order of their names, unless
+  $WASTREL_DISABLE_PLUGIN_AUTOLOAD is set: installing a package is the
+  choice (as with pytest's plug-ins), `--list` shows them, marked with
+  their file, and the cache key includes them.  `wastrel wast` runs the
+  built-in pipeline.
 
 A plug-in that cannot be imported, or declares a name that is taken, is
 one line naming its file and line (exit status 2).  `--skip PASS`
