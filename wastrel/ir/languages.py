@@ -11,11 +11,15 @@
 
 A language knows its productions (node classes), checks that a tree belongs
 to it (`check`), and describes itself (`describe`, for `wastrel-passes
---describe-language`).
+--describe-language`), with a legend of the effect notation where its nodes
+carry effects.  The pipeline's other languages -- `bytes` (its input),
+`wasm` (the decoder's Module) and `C` (c-print's output) -- are not trees;
+`describe_language` describes them too, from their classes.
 """
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass, fields
 
 from wastrel.ir import nodes as n
@@ -96,10 +100,52 @@ class Language:
                 lines.append("  requires an effect annotation on every node")
         lines.append("  productions:")
         for cls in sorted(self.productions, key=lambda c: (not issubclass(c, n.Stmt), c.__name__)):
-            parts = [f"{f.name}: {f.type}" for f in fields(cls) if f.name != "effect"]
             base = "Stmt" if issubclass(cls, n.Stmt) else "Expr"
-            lines.append(f"    {base} ::= {cls.__name__}({', '.join(parts)})")
+            lines.append(f"    {base} ::= {_production(cls)}")
+        if self.annotated:
+            lines.append(effect_legend(sorted(c.__name__ for c in self.productions - self.annotated)))
         return "\n".join(lines)
+
+
+def _production(cls: type) -> str:
+    parts = [f"{f.name}: {f.type}" for f in fields(cls) if f.name != "effect"]  # type: ignore[arg-type]
+    return f"{cls.__name__}({', '.join(parts)})"
+
+
+TRAP_MEANINGS = {
+    "mem": "memory access out of bounds",
+    "div": "integer division by zero",
+    "ovf": "integer overflow (division, float-to-int)",
+    "conv": "invalid conversion to integer (NaN)",
+    "table": "table access out of bounds",
+    "indirect": "call_indirect: null element or wrong signature",
+    "unreachable": "`unreachable`",
+    "loop": "a loop: it may never end, so nothing moves past it",
+    "any": "a call: anything, stack exhaustion included",
+}
+
+
+def effect_legend(unannotated: list[str] | None = None) -> str:
+    """How the dumps print an effect: `{r:G,$x w:$h1 t:mem br:$block1}`
+    (`unannotated`: the productions that need not carry one)."""
+    from wastrel.ir.effects import TRAP_NAMES
+
+    traps = [*TRAP_NAMES.values(), "any"]
+    width = max(map(len, traps))
+    lines = [
+        "  effects: in braces after a node's head, on every statement and on an",
+        "  expression that writes or may trap; nothing printed means none",
+        "    r:G,$x       may read global state (G) and the local printed as $x",
+        "    w:G,$x       may write them",
+        "                 G is all global state at once: memories, tables, globals and",
+        "                 the world outside, reached through calls",
+        "    t:KIND,...   may trap (or not end), where KIND is",
+        *(f"                   {kind:{width}}  {TRAP_MEANINGS[kind]}" for kind in traps),
+        "    br:$l,...    may branch to label $l; br:return leaves the function",
+    ]
+    if unannotated:
+        lines.append(f"  need not carry an effect: {' '.join(unannotated)}")
+    return "\n".join(lines)
 
 
 def _field_kind(annotation: object) -> tuple[str, type] | None:
@@ -148,3 +194,59 @@ C = FLUSHED.extend(
 )
 
 LANGUAGES: dict[str, Language] = {lang.name: lang for lang in (TREE, EFFECTS, FLUSHED, C)}
+
+
+# -- the languages that are not trees ------------------------------------------------
+
+
+def _describe_bytes() -> str:
+    return "\n".join(
+        [
+            "language bytes: a module's file, the pipeline's input",
+            "  a .wasm file: the binary format, which decode reads into wasm",
+            "  a .wat file: WebAssembly text, which the text reader (wastrel/frontend/text)",
+            "  turns into wasm directly (decode then has nothing to do)",
+        ]
+    )
+
+
+def _describe_wasm() -> str:
+    from wastrel.ir import wasm
+
+    classes = (wasm.Module, wasm.Func, wasm.Instr, wasm.FuncType, wasm.Import, wasm.Export, wasm.Global, wasm.Elem, wasm.Data)
+    doc = wasm.__doc__ or ""
+    conventions = doc[doc.index("Conventions") : doc.index("Value types")].rstrip() if "Conventions" in doc else ""
+    lines = [
+        "language wasm: a WebAssembly module as the decoder gives it: module fields, and each",
+        "  function's body a flat sequence of instructions (block, loop, if, else, end included)",
+        "  productions:",
+        *(f"    {_production(cls)}" for cls in classes),
+    ]
+    lines += ["  " + line if line else "" for line in conventions.splitlines()]
+    lines.append(f"  value types: {' '.join(wasm.VALTYPES)}")
+    return "\n".join(lines)
+
+
+def _describe_c_text() -> str:
+    from wastrel.backend_c.c_print import CModule
+
+    doc = " ".join((CModule.__doc__ or "").split())
+    return "\n".join(
+        [
+            "language C: the module as C source against runtime/wastrel.h (c-print's output),",
+            "  one file (str()) or translation units sharing a header (units())",
+            f"  {CModule.__name__}({', '.join(f'{f.name}: {f.type}' for f in fields(CModule))})",
+            *("  " + line for line in textwrap.wrap(doc, 86)),
+        ]
+    )
+
+
+_OTHER_LANGUAGES = {"bytes": _describe_bytes, "wasm": _describe_wasm, "C": _describe_c_text}
+
+
+def describe_language(name: str) -> str | None:
+    """The description of any language of the pipeline (None: unknown)."""
+    if name in LANGUAGES:
+        return LANGUAGES[name].describe()
+    describe = _OTHER_LANGUAGES.get(name)
+    return describe() if describe else None

@@ -42,11 +42,45 @@ def format_function(func: n.Function, program: n.Program | None = None) -> str:
     return "\n".join(lines)
 
 
+def format_statement_head(stmt: n.Stmt, func: n.Function, program: n.Program | None = None, effects: bool = False) -> str:
+    """One line for a statement: a simple one whole, a compound one without
+    its body (`(if $if1 (local.get $c))`, `(c.for $loop2)`); effects only
+    if asked.  For pictures (`wastrel-passes --graph cfg`)."""
+    printer = _Printer(func, program, effects)
+    match stmt:
+        case n.Block(label=label) | n.Loop(label=label):
+            return f"({'block' if isinstance(stmt, n.Block) else 'loop'} ${label})"
+        case n.If(label=label, cond=c):
+            return f"(if ${label} {printer.expr(c)})"
+        case n.CIf(cond=c):
+            return f"(c.if {printer.expr(c)})"
+        case n.CLoop(label=label):
+            return f"(c.for ${label})"
+        case n.CDoWhile(cond=c):
+            return f"(c.while {printer.expr(c)})"
+        case n.CSwitch(index=idx):
+            return f"(c.switch {printer.expr(idx)})"
+    return printer.simple(stmt)
+
+
+_last_names: list = [None, {}]  # the last program's function names: printing asks once per function
+
+
+def _function_names(program: n.Program) -> dict[int, str]:
+    """Every function's name by index, imported ones included (`env.log`)."""
+    if _last_names[0] is not program:
+        from wastrel.passes.stack_to_tree import function_names
+
+        _last_names[:] = [program, dict(enumerate(function_names(program.wasm)))]
+    return _last_names[1]
+
+
 class _Printer:
-    def __init__(self, func: n.Function, program: n.Program | None):
+    def __init__(self, func: n.Function, program: n.Program | None, effects: bool = True):
         self.func = func
-        self.names = {f.index: f.name for f in program.funcs} if program else {}
+        self.names = _function_names(program) if program else {}
         self.lines: list[str] = []  # statements append their lines here
+        self.effects = effects
 
     def local(self, index: int) -> str:
         return "$" + self.func.local_names[index]
@@ -54,7 +88,7 @@ class _Printer:
     def head(self, node: n.Node, text: str) -> str:
         """`text` with the node's effect, where it says something: every
         statement's, and an expression's when it writes or may trap."""
-        effect = node.effect
+        effect = node.effect if self.effects else None
         if effect and (isinstance(node, n.Stmt) or effect.writes or effect.traps):
             return f"{text} {effect.format(self.local)}"
         return text

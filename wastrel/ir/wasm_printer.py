@@ -4,32 +4,39 @@ indented by block nesting, functions named as the later languages name them."""
 from __future__ import annotations
 
 from wastrel.ir.printer import format_const, format_imm
-from wastrel.ir.wasm import FuncType, Instr, Module
+from wastrel.ir.wasm import FuncType, Import, Instr, Module
 
 
 def format_module(module: Module) -> str:
     from wastrel.passes.stack_to_tree import function_names
 
     names = function_names(module)
-    base = module.num_imported_funcs
-    out = []
-    for imp in module.imports:
-        out.append(f'(import "{imp.module}" "{imp.name}" ({imp.kind} {_desc(module, imp.desc)}))')
-    for i, func in enumerate(module.funcs):
-        ftype = module.types[func.type_index]
-        lines = [f"(func ${names[base + i]} {ftype}"]
-        if func.locals:
-            lines.append("  (local " + " ".join(func.locals) + ")")
-        depth = 1
-        for instr in func.body[:-1]:  # the final `end` closes the function
-            if instr.op in ("end", "else"):
-                depth -= 1
-            lines.append("  " * min(depth, 40) + format_instr(instr, names))  # deeper: as at 40
-            if instr.op in ("block", "loop", "if", "else"):
-                depth += 1
-        lines[-1] += ")"
-        out.append("\n".join(lines))
+    out = [format_import(module, imp) for imp in module.imports]
+    out += [format_func(module, i, names) for i in range(len(module.funcs))]
     return "\n\n".join(out) + "\n"
+
+
+def format_import(module: Module, imp: Import) -> str:
+    return f'(import "{imp.module}" "{imp.name}" ({imp.kind} {_desc(module, imp.desc)}))'
+
+
+def format_func(module: Module, position: int, names: list[str]) -> str:
+    """The `position`th defined function (`names`: every function's name,
+    by index, as `stack_to_tree.function_names` gives them)."""
+    func = module.funcs[position]
+    ftype = module.types[func.type_index]
+    lines = [f"(func ${names[module.num_imported_funcs + position]} {ftype}"]
+    if func.locals:
+        lines.append("  (local " + " ".join(func.locals) + ")")
+    depth = 1
+    for instr in func.body[:-1]:  # the final `end` closes the function
+        if instr.op in ("end", "else"):
+            depth -= 1
+        lines.append("  " * min(depth, 40) + format_instr(instr, names))  # deeper: as at 40
+        if instr.op in ("block", "loop", "if", "else"):
+            depth += 1
+    lines[-1] += ")"
+    return "\n".join(lines)
 
 
 def _desc(module: Module, desc: object) -> str:
