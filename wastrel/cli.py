@@ -13,7 +13,7 @@ import os
 import sys
 import traceback
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 from wastrel import __version__
 from wastrel.backend_c.linking import LinkError
@@ -24,8 +24,9 @@ from wastrel.frontend.encode import encode_module
 from wastrel.frontend.load import load_module, with_text_position
 from wastrel.frontend.validate import validate_module
 from wastrel.ir.languages import LANGUAGES
+from wastrel.ir.wasm import Module
 from wastrel.passes.framework import PassInfo
-from wastrel.passes.manager import InternalError, PipelineError, RunOptions, build_pipeline, format_ir, run_pipeline
+from wastrel.passes.manager import InternalError, PipelineError, RunOptions, build_pipeline, run_pipeline
 from wastrel.plugins import PluginError, add_options as add_plugin_options, configure as configure_plugins
 
 
@@ -236,18 +237,57 @@ def _plugin_mark(p: PassInfo) -> str:
 
 
 def passes_main(argv: list[str] | None = None) -> int:
-    return run_deep(_passes_main, argv)
+    try:
+        return run_deep(_passes_main, argv)
+    except BrokenPipeError:
+        return _reader_gone()
+
+
+def _reader_gone() -> int:
+    """`wastrel-passes ... | head` has read enough: stop quietly, as a
+    program killed by SIGPIPE would (nothing more reaches stdout)."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return 141
+
+
+PASSES_EPILOG = """\
+PASS may also be a language (see --list): the pass that first gives it, e.g.
+--dump-after=effects is annotate-effects.  The pipeline stops after the last
+pass dumped, unless --check, --time-passes or --print-changed wants it all.
+With --function, dumps and diffs show only those functions' code;
+module-level parts (imports, types, globals, data, C's prelude and
+instantiation) are left out.
+
+examples:
+  wastrel-passes --dump-after=effects M.wat
+  wastrel-passes --print-changed --function '$fib*' M.wat
+  wastrel-passes --graph cfg --function fib --dump-after=tree -o fib.svg M.wat
+"""
 
 
 def _passes_main(argv: list[str] | None) -> int:
     parser = argparse.ArgumentParser(
-        prog="wastrel-passes", description="Show wastrel's pass pipeline and the program in each intermediate language."
+        prog="wastrel-passes",
+        description="Show wastrel's pass pipeline and the program in each intermediate language.",
+        epilog=PASSES_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--list", action="store_true", help="list the passes in pipeline order")
-    parser.add_argument("--describe-language", metavar="NAME", help="print a language's grammar and what it changes")
+    parser.add_argument("--describe-language", metavar="NAME", help="print a language's grammar, what it changes and its effect notation")
     parser.add_argument("--dump-after", action="append", default=[], metavar="PASS", help="print the program after PASS ('all': after every pass)")
-    parser.add_argument("--dump-before", action="append", default=[], metavar="PASS", help="print the program before PASS")
+    parser.add_argument("--dump-before", action="append", default=[], metavar="PASS", help="print the program before PASS ('all': before every pass)")
     parser.add_argument("--stop-after", metavar="PASS", help="stop the pipeline after PASS")
+    parser.add_argument(
+        "--function", dest="functions", action="append", default=[], metavar="NAME",
+        help="only this function (repeatable): its name ($fib or fib), export name or index, or a shell pattern ('$fib*')",
+    )  # fmt: skip
+    parser.add_argument("--print-changed", action="store_true", help="after each pass, a diff of each function it changed (a line if none)")
+    parser.add_argument(
+        "--graph", choices=["pipeline", "cfg", "calls"],
+        help="draw the pass pipeline, a function's control-flow graph (after --dump-after/--stop-after PASS; "
+        "default lower-control) or the call graph",
+    )  # fmt: skip
+    parser.add_argument("-o", "--output", metavar="FILE", help="--graph's file: .dot/.gv, or .svg/.png/.pdf drawn by Graphviz (default: DOT on stdout)")
     parser.add_argument("--check", action="store_true", help="check each pass's output against its language")
     parser.add_argument("--time-passes", action="store_true", help="print each pass's run time on stderr")
     parser.add_argument("--emit-wasm", metavar="FILE", help="write the (validated) module in the binary format, e.g. to turn .wat into .wasm")
@@ -255,40 +295,40 @@ def _passes_main(argv: list[str] | None) -> int:
     parser.add_argument("module", nargs="?", help=".wasm or .wat file")
     args = parser.parse_args(argv)
 
+    from wastrel.views.dumps import PassViewer
+    from wastrel.views.select import ViewError, select_functions
+
     if (skip := _plugins(args)) is None:
         return 2
     pipeline = build_pipeline(skip=skip)
-    names = [p.name for p in pipeline]
     if args.list:
         width = max(len(p.name) for p in pipeline)
         for p in pipeline:
             print(f"{p.name:{width}} {p.takes:>8} -> {p.gives:<8} {_plugin_mark(p)}{_summary(p.doc)}")
         return 0
     if args.describe_language:
-        language = LANGUAGES.get(args.describe_language)
-        if language is None:
-            return _fail(f"unknown language {args.describe_language!r}; languages: {', '.join(LANGUAGES)}", 2)
-        print(language.describe())
-        return 0
-    for name in [*args.dump_after, *args.dump_before, *([args.stop_after] if args.stop_after else [])]:
-        if name != "all" and name not in names:
-            return _fail(f"unknown pass {name!r}; passes: {', '.join(names)}", 2)
-    if not args.module:
-        return _fail("a module is needed (or --list / --describe-language)", 2)
+        return _describe_language(args.describe_language, pipeline)
+    try:
+        _resolve_pass_options(args, pipeline)
+        if args.graph == "pipeline":
+            from wastrel.views.graphs import pipeline_graph
 
-    def dump(title: str, text: str) -> None:
-        print(f";; {title}")
-        print(text.rstrip("\n"))
-        print()
+            return _write_graph(args.output, pipeline_graph(pipeline))
+    except ViewError as e:
+        return _fail(str(e), e.status)
+    except OutputError as e:
+        return _fail(str(e))
+    if not args.module:
+        return _fail("a module is needed (or --list / --describe-language / --graph pipeline)", 2)
 
     timings: list[tuple[str, float]] = []
+    viewer = PassViewer(set(args.dump_before), set(args.dump_after), print_changed=args.print_changed)
     options = RunOptions(
         stop_after=args.stop_after,
-        dump_before=set(args.dump_before),
-        dump_after=set(args.dump_after),
         check=args.check,
-        on_dump=dump,
         timings=timings,
+        before_pass=viewer.before_pass,
+        after_pass=viewer.after_pass,
         skip=skip,
     )
 
@@ -298,11 +338,15 @@ def _passes_main(argv: list[str] | None) -> int:
             module = load_module(Path(args.module))
             validate_module(module)
             _write_output("--emit-wasm", args.emit_wasm, encode_module(module))
-            if not (args.dump_after or args.dump_before or args.stop_after or args.check):
+            if not (args.dump_after or args.dump_before or args.stop_after or args.check or args.print_changed or args.graph):
                 return 0
         module = load_module(Path(args.module))
-        if {"decode", "all"} & set(args.dump_after):  # a text module is read, not decoded
-            dump("after decode (wasm)", format_ir(module))
+        if args.graph:
+            return _module_graph(args, module, options)
+        viewer.only = select_functions(module, args.functions)
+        decode = next(p for p in pipeline if p.name == "decode")  # a text module is read, not decoded
+        viewer.before_pass(decode, f"{args.module}: {Path(args.module).stat().st_size} bytes")
+        viewer.after_pass(decode, None, module)
         if args.stop_after != "decode":
             run_pipeline(module, options, start_after="decode")
         if args.time_passes:
@@ -310,4 +354,100 @@ def _passes_main(argv: list[str] | None) -> int:
                 print(f"{name:18} {seconds * 1000:9.1f} ms", file=sys.stderr)
         return 0
 
-    return _guarded(args.module, go)
+    def guarded_go() -> int:
+        try:
+            return go()
+        except ViewError as e:
+            return _fail(str(e), e.status)
+        except BrokenPipeError:
+            return _reader_gone()
+
+    return _guarded(args.module, guarded_go)
+
+
+def _describe_language(name: str, pipeline: list[PassInfo]) -> int:
+    from wastrel.ir.languages import describe_language
+    from wastrel.views.select import pipeline_languages
+
+    known = pipeline_languages(pipeline) + [language for language in LANGUAGES if language not in pipeline_languages(pipeline)]
+    if name not in known:
+        return _fail(f"unknown language {name!r}; languages: {', '.join(known)}", 2)
+    text = describe_language(name)
+    if text is None:
+        return _fail(f"language {name!r} has no description (a plug-in's own language)", 2)
+    print(text)
+    return 0
+
+
+def _resolve_pass_options(args: argparse.Namespace, pipeline: list[PassInfo]) -> None:
+    """Pass options by name or language, checked together; raises ViewError."""
+    from wastrel.views.dot import output_format
+    from wastrel.views.select import ViewError, resolve_pass
+
+    def resolve(name: str) -> str:
+        return name if name == "all" else resolve_pass(name, pipeline)
+
+    args.dump_after = [resolve(name) for name in args.dump_after]
+    args.dump_before = [resolve(name) for name in args.dump_before]
+    if args.stop_after is not None:
+        args.stop_after = resolve_pass(args.stop_after, pipeline)
+    if args.output is not None and not args.graph:
+        raise ViewError("-o names the file --graph writes")
+    if args.graph:
+        _resolve_graph_options(args, pipeline)
+        if args.output is not None:
+            output_format(args.output)
+            _check_output("-o", args.output)
+    dumped = {*args.dump_after, *args.dump_before}
+    if dumped and "all" not in dumped and not (args.stop_after or args.check or args.time_passes or args.print_changed):
+        args.stop_after = [p.name for p in pipeline if p.name in dumped][-1]  # nothing later is shown
+    if args.functions and not (args.dump_after or args.dump_before or args.print_changed or args.graph in ("cfg", "calls")):
+        raise ViewError("--function chooses what --dump-after, --dump-before, --print-changed or --graph cfg/calls show")
+
+
+def _resolve_graph_options(args: argparse.Namespace, pipeline: list[PassInfo]) -> None:
+    from wastrel.views.select import ViewError, resolve_pass
+
+    if args.dump_before or args.print_changed:
+        raise ViewError(f"--graph {args.graph} draws a picture: --dump-before and --print-changed are for text")
+    if args.graph == "pipeline" and args.functions:
+        raise ViewError("--graph pipeline draws the passes: --function is for cfg and calls")
+    if args.graph != "cfg":
+        if args.dump_after or args.stop_after:
+            raise ViewError(f"--graph {args.graph}: --dump-after/--stop-after choose the pass for --graph cfg only")
+        return
+    chosen = {*args.dump_after, *([args.stop_after] if args.stop_after else [])}
+    if len(chosen) > 1 or "all" in chosen:
+        raise ViewError(f"--graph cfg draws after one pass: {', '.join(sorted(chosen))}")
+    args.stop_after = chosen.pop() if chosen else resolve_pass("c", pipeline)
+    args.dump_after = []
+    info = next(p for p in pipeline if p.name == args.stop_after)
+    if info.gives not in LANGUAGES:
+        trees = [p.name for p in pipeline if p.gives in LANGUAGES]
+        raise ViewError(f"--graph cfg: {info.name} gives {info.gives}, not a tree language; choose one of {', '.join(trees)}")
+
+
+def _module_graph(args: argparse.Namespace, module: Module, options: RunOptions) -> int:
+    """--graph cfg or calls of the module."""
+    from wastrel.views.graphs import call_graph, cfg_graph
+    from wastrel.views.select import one_function, select_functions
+
+    validate_module(module)
+    if args.graph == "calls":
+        return _write_graph(args.output, call_graph(module, select_functions(module, args.functions)))
+    chosen = one_function(module, args.functions, "--graph cfg")
+    program = run_pipeline(module, options, start_after="decode")
+    func = next(f for f in program.funcs if f.index == chosen.index)
+    return _write_graph(args.output, cfg_graph(func, program, args.stop_after))
+
+
+def _write_graph(output: str | None, graph: Any) -> int:
+    """The graph as DOT on stdout, or drawn into `output` (by its suffix)."""
+    from wastrel.views.dot import output_format, render, to_dot
+
+    text = to_dot(graph)
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        _write_output("-o", output, render(text, output_format(output)))
+    return 0
