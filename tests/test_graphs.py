@@ -128,6 +128,8 @@ def test_pipeline_passes_as_nodes_languages_on_edges() -> None:
     assert ("lower-control", "c-print", "c") in chain
     assert chain[-1] == ("c-print", "output", "C")
     assert [(s, t) for s, t, _ in chain] == list(zip(["input", *listed], [*listed, "output"]))
+    requires = [a for _, _, a in dot.edges if a.get("style") == "dashed"]
+    assert requires and all(a == {"label": "requires", "style": "dashed", "constraint": "false"} for a in requires)
 
 
 # -- control-flow graphs -----------------------------------------------------------------

@@ -64,7 +64,7 @@ def pipeline_graph(pipeline: Sequence[PassInfo]) -> nx.DiGraph:
     for p in pipeline:
         for required in p.requires:
             if required in graph and not graph.has_edge(required, p.name):
-                graph.add_edge(required, p.name, label="requires", style="dashed", constraint=False)
+                graph.add_edge(required, p.name, label="requires", style="dashed", constraint="false")
     return graph
 
 
