@@ -134,3 +134,17 @@ def test_deep_programs_run(make, tmp_path: Path) -> None:
             result = wastrel("run", "--invoke", "f", module, str(x))
             assert result.returncode == 0, result.stderr
             assert result.stdout.strip() == str(expected)
+
+
+def test_the_collector_is_paused_while_the_compiler_runs_and_back_after() -> None:
+    import gc
+
+    assert gc.isenabled()
+    assert run_deep(gc.isenabled) is False
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        run_deep(gc.isenabled)
+        assert not gc.isenabled()  # a caller's own choice is left alone
+    finally:
+        gc.enable()

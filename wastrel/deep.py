@@ -26,6 +26,8 @@ import sys
 import threading
 from typing import Callable, TypeVar
 
+from wastrel.collector import collector_paused
+
 T = TypeVar("T")
 
 STACK_BYTES = 4 << 30
@@ -35,7 +37,8 @@ RECURSION_LIMIT = STACK_BYTES // C_STACK_PER_FRAME
 
 def run_deep(function: Callable[..., T], *args: object) -> T:
     """`function(*args)` on a thread with a stack deep enough for any
-    nesting that fits in memory; its exception, if any, is re-raised here."""
+    nesting that fits in memory, with the cyclic collector paused
+    (collector.py); its exception, if any, is re-raised here."""
     if getattr(_state, "inside", False):
         return function(*args)
     outcome: list = []
@@ -43,7 +46,8 @@ def run_deep(function: Callable[..., T], *args: object) -> T:
     def body() -> None:
         _state.inside = True
         try:
-            outcome.append((True, function(*args)))
+            with collector_paused():
+                outcome.append((True, function(*args)))
         except BaseException as e:  # handed to the caller's thread
             outcome.append((False, e))
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Callable
 
 from wastrel.backend_c.toolchain import BuildError, Toolchain
+from wastrel.collector import collector_paused
 from wastrel.frontend.errors import WasmError
 from wastrel.frontend.text import script as sc
 from wastrel.frontend.text.wast import read_script
@@ -47,7 +48,8 @@ def run_scripts(paths: list[Path], toolchain: Toolchain, jobs: int | None = None
 
 def run_script(path: Path, toolchain: Toolchain) -> ScriptResult:
     try:
-        return _run_script(path, toolchain)
+        with collector_paused():
+            return _run_script(path, toolchain)
     except Exception as e:  # one script's internal error must not stop the others
         result = ScriptResult(str(path), failed=1)
         result.failures.append((0, f"internal error: {type(e).__name__}: {e}"))
