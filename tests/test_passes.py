@@ -357,6 +357,16 @@ def test_kept_follows_gotos_chains_and_loop_back_edges() -> None:
     assert accumulate in KeptAssignments((forever,), {0}, lambda v: True)
 
 
+def test_kept_follows_both_branches_of_an_if_to_where_they_meet() -> None:
+    jump = n.CIf(n.LocalGet(1), (store(n.Const(I32, 1)), n.CGoto("l")), ())
+    meet = (n.LocalSet(0, load()), jump, store(n.Const(I32, 2)), n.CLabel("l"), store(n.LocalGet(0)))
+    assert kept_sets(*meet) == []
+    away = (n.LocalSet(0, load()), n.CIf(n.LocalGet(1), (n.Return(),), ()), store(n.LocalGet(0)))
+    assert kept_sets(*away) == [0]
+    chain = [n.LocalSet(k, add(n.LocalGet(k - 1), load())) for k in range(1, 40)]
+    assert kept_sets(n.LocalSet(0, load()), *chain, n.Return((n.LocalGet(39),)), read=tuple(range(40))) == []
+
+
 def test_cli_pass_names_match_modules() -> None:
     for path in (Path(__file__).resolve().parent.parent / "wastrel" / "passes").glob("*.py"):
         if path.stem in ("__init__", "framework", "manager", "helpers"):

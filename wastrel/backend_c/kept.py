@@ -13,13 +13,15 @@ makes the C compiler compute it there.
     x = <value that may fault>;  if (c) { <consuming x> }         kept
 
 "Surely read" is decided by a forward scan from the assignment along every
-path C can take when nothing traps -- through labels and `goto`s, past an
-`if` whose branches leave the variable alone, through loop bodies, around a
-loop's back edge and out of its end -- until each path reaches a statement
-that consumes the variable (yes), or overwrites it, reads it where the read
-may not count (in one branch, a `select` arm, an assignment to a variable
-not surely read in turn), leaves by `break`, `continue` or `return`, or
-comes back to where it was (no: that loop may never end).  What happens on
+path C can take when nothing traps -- through labels and `goto`s, through
+both branches of an `if` (paths that meet again share their answer),
+through loop bodies, around a loop's back edge and out of its end -- until
+each path reaches a statement that consumes the variable (yes), or
+overwrites it, reads it where the read may not count (a `select` arm, an
+assignment to a variable not surely read in turn), leaves by `break`,
+`continue` or `return`, or comes back to where it was (no: that loop may
+never end).  The answers for chains of temporaries are remembered, the
+last assignment of a block decided first.  What happens on
 the way does not matter, even a trap or an exit: then the program ends
 there, which is the one liberty fast traps take (runtime/wastrel_ops.h).
 The scan is bounded; past the bound the answer is "kept".
@@ -57,6 +59,9 @@ def _blocks(s: n.Stmt) -> list[tuple[n.Stmt, ...]]:
     return []
 
 
+_Seen = dict[tuple[int, int, bool], "bool | None"]  # (block, position, again) -> answer, None while asked
+
+
 class _OutOfBudget(Exception):
     pass
 
@@ -71,6 +76,7 @@ class KeptAssignments:
         self.labels: dict[str, tuple[tuple[n.Stmt, ...], int]] = {}
         self.parents: dict[int, tuple[tuple[n.Stmt, ...], int, n.Stmt]] = {}  # block -> where it sits
         self.kept: set[int] = set()  # ids of LocalSet statements
+        self.surely_read: dict[tuple[int, int, int], bool] = {}  # (local, block, position) -> answer
         self.budget = 0
         self._index(body)
         self._decide(body)
@@ -83,39 +89,57 @@ class KeptAssignments:
             if isinstance(s, n.CLabel):
                 self.labels[s.name] = (block, k + 1)
             for b in _blocks(s):
-                self.parents[id(b)] = (block, k, s)
+                if b:  # every empty block is the same tuple: it has no one place
+                    self.parents[id(b)] = (block, k, s)
                 self._index(b)
 
     def _decide(self, block: tuple[n.Stmt, ...]) -> None:
-        for k, s in enumerate(block):
+        """Last statement first: an assignment consumed by a later one (a
+        chain of temporaries) then finds that one's answer remembered."""
+        for k in range(len(block) - 1, -1, -1):
+            s = block[k]
+            for b in _blocks(s):
+                self._decide(b)
             if isinstance(s, n.LocalSet) and s.index in self.read_locals and may_fault(s.value):
                 self.budget = BUDGET
                 try:
-                    read = self._read_from(s.index, block, k + 1, set())
+                    read = self._surely_read_after(s.index, block, k + 1)
                 except _OutOfBudget:
                     read = False
                 if not read:
                     self.kept.add(id(s))
-            for b in _blocks(s):
-                self._decide(b)
+
+    def _surely_read_after(self, i: int, block: tuple[n.Stmt, ...], k: int) -> bool:
+        """`_read_from` on a fresh path, remembered: it depends on nothing else."""
+        key = (i, id(block), k)
+        if key not in self.surely_read:
+            self.surely_read[key] = self._read_from(i, block, k, {})
+        return self.surely_read[key]
 
     # -- the scan --------------------------------------------------------------
 
-    def _read_from(self, i: int, block: tuple[n.Stmt, ...], k: int, visited: set[tuple[int, int]], again: bool = False) -> bool:
+    def _read_from(self, i: int, block: tuple[n.Stmt, ...], k: int, seen: _Seen, again: bool = False) -> bool:
         """Is local i read, in a way that counts, on every path from block[k]
         before anything else happens to it?  A path that comes back to where
-        it was has not read it -- unless it came back through a `do`-`while`
-        (`again`), whose way out is checked too: the C compiler cannot know
-        that the loop never takes it."""
-        if (id(block), k) in visited:
-            return again
-        visited.add((id(block), k))
-        found = self._scan(i, block, k, visited, again)
+        it is still being asked has not read it -- unless it came back
+        through a `do`-`while` (`again`), whose way out is checked too: the
+        C compiler cannot know that the loop never takes it.  Paths that
+        meet (after an `if`, at a label) share the answer, in `seen`."""
+        key = (id(block), k, again)
+        if key in seen:
+            answer = seen[key]
+            return again if answer is None else answer
+        seen[key] = None  # being asked
+        seen[key] = answer = self._read_from_here(i, block, k, seen, again)
+        return answer
+
+    def _read_from_here(self, i: int, block: tuple[n.Stmt, ...], k: int, seen: _Seen, again: bool) -> bool:
+        found = self._scan(i, block, k, seen, again)
         if found is not None:
             return found
-        parent = self.parents.get(id(block))
+        parent = self.parents.get(id(block)) if block else None
         if parent is None:
-            return False  # the end of the function
+            return False  # the end of the function (or an empty loop's body: never left)
         outer, index, s = parent
         match s:
             case n.CDoWhile(body=body, cond=cond):
@@ -123,12 +147,12 @@ class KeptAssignments:
                     return True
                 if self._touches(cond, i):
                     return False
-                return self._read_from(i, body, 0, visited, True) and self._read_from(i, outer, index + 1, visited, again)
+                return self._read_from(i, body, 0, seen, True) and self._read_from(i, outer, index + 1, seen, again)
             case n.CLoop(body=body):
-                return self._read_from(i, body, 0, visited, again)
-        return self._read_from(i, outer, index + 1, visited, again)  # after an if or a switch
+                return self._read_from(i, body, 0, seen, again)
+        return self._read_from(i, outer, index + 1, seen, again)  # after an if or a switch
 
-    def _scan(self, i: int, block: tuple[n.Stmt, ...], k: int, visited: set[tuple[int, int]], again: bool) -> bool | None:
+    def _scan(self, i: int, block: tuple[n.Stmt, ...], k: int, seen: _Seen, again: bool) -> bool | None:
         """`_read_from` within one block: None when the block ends first."""
         while k < len(block):
             s = block[k]
@@ -140,16 +164,23 @@ class KeptAssignments:
                 case n.CGoto(name=name):
                     if name not in self.labels:
                         return False
-                    return self._read_from(i, *self.labels[name], visited, again)
+                    return self._read_from(i, *self.labels[name], seen, again)
                 case n.Unreachable():
                     return True  # a trap ends the program first
-                case n.CIf(cond=cond) | n.CSwitch(index=cond):
+                case n.CIf(cond=cond, then=then, else_=else_):
+                    if self._consumes(cond, i):
+                        return True
+                    if self._touches(cond, i):
+                        return False
+                    # both ways on: through a branch (an empty one: on after the if)
+                    return all(self._read_from(i, *((b, 0) if b else (block, k)), seen, again) for b in (then, else_))
+                case n.CSwitch(index=cond):
                     if self._consumes(cond, i):
                         return True
                     if self._touches(cond, i) or any(self._touches_or_leaves(s2, i) for b in _blocks(s) for s2 in b):
                         return False
                 case n.CDoWhile(body=body) | n.CLoop(body=body):
-                    return self._read_from(i, body, 0, visited, again)  # on through the loop's ends
+                    return self._read_from(i, body, 0, seen, again)  # on through the loop's ends
                 case n.Return(values=values):
                     return any(self._consumes(v, i) for v in values)
                 case n.Perform(args=args):
@@ -159,7 +190,9 @@ class KeptAssignments:
                         return False
                 case n.LocalSet(index=j, value=v) if j in self.read_locals:
                     if self._consumes(v, i):  # counts if what it computes is surely read in turn
-                        return self._read_from(j, block, k, visited if j == i else set(), again and j == i)
+                        if j == i:
+                            return self._read_from(j, block, k, seen, again)
+                        return self._surely_read_after(j, block, k)
                     if j == i or self._touches(v, i):
                         return False
                 case n.Eval(value=n.Call() | n.CallIndirect() as v) if self._consumes(v, i):
