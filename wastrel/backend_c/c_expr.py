@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from wastrel.backend_c.names import C_TYPE_OF
+from wastrel.backend_c.names import C_TYPE_OF, LIBM, MEMORY_BASE, body_name
 from wastrel.ir import nodes as n
 from wastrel.ir.ops import is_comparison, is_load
 
@@ -28,9 +28,6 @@ _BINARY_C = {
     "lt": ("<", REL), "gt": (">", REL), "le": ("<=", REL), "ge": (">=", REL),
 }  # fmt: skip
 
-# Float operations that are one libm call (the rounding ones are `w_`
-# functions: they must quiet a signalling NaN).
-_FLOAT_UNARY = {"abs": "fabs", "sqrt": "sqrt", "copysign": "copysign"}
 
 _SIGNED = {"i32": "int32_t", "i64": "int64_t"}
 _UNSIGNED = {"i32": "uint32_t", "i64": "uint64_t"}
@@ -61,6 +58,7 @@ class ExprPrinter:
         self.ctx = ctx
         self.locals = local_names
         self.local_types = local_types
+        self.memory_base_name = body_name(MEMORY_BASE, local_names)
 
     def __call__(self, e: n.Expr, context: int = ASSIGN) -> str:
         text, level = self.expr(e)
@@ -128,9 +126,9 @@ class ExprPrinter:
         elif name == "neg":
             operand = self(args[0], UNARY)
             return (f"-({operand})" if operand.startswith("-") else f"-{operand}"), UNARY
-        elif name in _FLOAT_UNARY:
+        elif name in LIBM:
             suffix = "f" if prefix == "f32" else ""
-            return self.call(_FLOAT_UNARY[name] + suffix, args)
+            return self.call(LIBM[name] + suffix, args)
         return self.call(f"w_{prefix}_{name}", args)
 
     def signed(self, prefix: str, e: n.Expr) -> str:
@@ -185,7 +183,7 @@ class ExprPrinter:
     # -- memory ------------------------------------------------------------------
 
     def memory_base(self, e: n.Op | n.Perform) -> str:
-        return "m0"
+        return self.memory_base_name
 
     def address(self, e: n.Op | n.Perform) -> str:
         """The effective address `(uint64_t)addr + offset`, as a uint64_t."""

@@ -17,7 +17,7 @@ from __future__ import annotations
 from wastrel.backend_c.c_expr import UNARY, ExprPrinter
 from wastrel.backend_c.context import ModuleContext
 from wastrel.backend_c.kept import KeptAssignments, may_fault
-from wastrel.backend_c.names import C_TYPE_OF, c_params, c_result, local_names, result_struct
+from wastrel.backend_c.names import C_TYPE_OF, RESULTS, body_name, c_params, c_result, local_names, result_struct
 from wastrel.ir import nodes as n
 from wastrel.ir.wasm import FuncType, Module
 
@@ -60,7 +60,7 @@ class FunctionPrinter:
             for start in range(0, len(items), 8):
                 decls.append(f"  {C_TYPE_OF[t]} {', '.join(items[start:start + 8])};")
         if self.uses_memory:
-            decls.insert(0, f"  uint8_t *const m0 = {self.ctx.memories[0]}.base;")
+            decls.insert(0, f"  uint8_t *const {self.expr.memory_base_name} = {self.ctx.memories[0]}.base;")
         return "\n".join([header, *decls, *body_lines, "}"])
 
     def collect(self, body: tuple[n.Stmt, ...]) -> None:
@@ -99,8 +99,9 @@ class FunctionPrinter:
                 self.stmt(n.Eval(v, effect=v.effect), depth)
             case n.MultiSet(indices=ids, value=v):
                 ftype = _call_type(self.ctx.module, v)
-                parts = [f"{result_struct(ftype.results)} r = {e(v)};"]
-                parts += [f"{self.names[i]} = r.r{k};" for k, i in enumerate(ids)]
+                results = body_name(RESULTS, self.names)
+                parts = [f"{result_struct(ftype.results)} {results} = {e(v)};"]
+                parts += [f"{self.names[i]} = {results}.r{k};" for k, i in enumerate(ids)]
                 self.emit(depth, "{ " + " ".join(parts) + " }")
             case n.GlobalSet(index=i, value=v):
                 text = f"{self.ctx.globals[i]} = {e(v)}"
@@ -204,7 +205,7 @@ class FunctionPrinter:
         op, args, imm = s.op, s.args, s.imm
         if ".store" in op:
             prefix, _, name = op.partition(".")
-            return f"w_{prefix}_{name}(m0, {e.address(s)}, {e(args[1])})"
+            return f"w_{prefix}_{name}({e.memory_base(s)}, {e.address(s)}, {e(args[1])})"
         match op:
             case "memory.fill":
                 return f"w_memory_fill(&{ctx.memories[imm[0]]}, {e.args(args)})"

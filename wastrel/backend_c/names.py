@@ -1,9 +1,15 @@
-"""C names for Wasm things: functions, globals, locals.
+"""C names for Wasm things: functions, globals, locals -- the one owner of C identifiers.
 
 Functions become `f_<name>` and globals `g_<name>` (names from the name
 section when there is one), so that they never collide with the C library,
 whose declarations the runtime header brings in.  Locals keep their own
-names when those are safe C identifiers, and are otherwise mended.
+names when those are safe C identifiers, and are otherwise mended: a C
+keyword, a name with a prefix the backend uses for module-level things, a
+type-like `_t` or macro-like upper-case name, or the name of a libm
+function a body may call gets `v_` in front.  The two variables a body
+declares for itself, the memory base (`m0`) and a multi-value call's
+results (`r`), give way instead: `body_name` picks `m0_2` in a function
+with a local called `m0`.
 """
 
 from __future__ import annotations
@@ -30,6 +36,25 @@ C_TYPE_OF = {
 
 TYPE_LETTER = {"i32": "i", "i64": "I", "f32": "f", "f64": "F", "funcref": "r", "externref": "e"}
 
+#: The memory's base pointer, which a function that touches memory keeps in a variable.
+MEMORY_BASE = "m0"
+#: The struct a multi-value call's results land in before they go to locals.
+RESULTS = "r"
+#: Float operations that are one libm call (f32 adds `f`); the rounding ones
+#: are `w_` functions, since they must quiet a signalling NaN.
+LIBM = {"abs": "fabs", "sqrt": "sqrt", "copysign": "copysign"}
+LIBM_NAMES = frozenset(f + suffix for f in LIBM.values() for suffix in ("", "f"))
+
+
+def body_name(name: str, local_names: list[str]) -> str:
+    """`name` (MEMORY_BASE or RESULTS) for a body's own variable, made
+    distinct from the function's locals."""
+    taken, text, k = set(local_names), name, 1
+    while text in taken:
+        k += 1
+        text = f"{name}_{k}"
+    return text
+
 # Prefixes the backend uses for its own module-level names.
 _RESERVED_PREFIXES = ("f_", "g_", "w_", "fref_", "mem", "table", "data", "elem", "export_", "__")
 
@@ -48,7 +73,7 @@ def local_names(names: tuple[str, ...]) -> list[str]:
     taken: set[str] = set()
     for name in names:
         text = sanitize(name)
-        if text in C_KEYWORDS or text.isupper() or text.startswith(_RESERVED_PREFIXES) or text.endswith("_t"):
+        if text in C_KEYWORDS or text in LIBM_NAMES or text.isupper() or text.startswith(_RESERVED_PREFIXES) or text.endswith("_t"):
             text = "v_" + text
         base, k = text, 1
         while text in taken:
