@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable, Sized
 from typing import NoReturn
 
 from wastrel.frontend.errors import WasmError
+from wastrel.ir.ops import MEMORY_ACCESS, OPERATORS
 from wastrel.ir.wasm import (
     NUMTYPES,
     REFTYPES,
@@ -42,75 +43,8 @@ ValType = str | None  # None: the unknown type of a polymorphic stack
 
 Signature = tuple[tuple[str, ...], tuple[str, ...]]  # (params, results)
 
-
-def _ops(params: tuple[str, ...], results: tuple[str, ...], names: str) -> dict[str, Signature]:
-    return {name: (params, results) for name in names.split()}
-
-
-def _numeric_signatures() -> dict[str, Signature]:
-    sigs: dict[str, Signature] = {}
-    for t in ("i32", "i64"):
-        unops = "clz ctz popcnt extend8_s extend16_s" + (" extend32_s" if t == "i64" else "")
-        binops = "add sub mul div_s div_u rem_s rem_u and or xor shl shr_s shr_u rotl rotr"
-        relops = "eq ne lt_s lt_u gt_s gt_u le_s le_u ge_s ge_u"
-        sigs |= _ops((t,), (t,), " ".join(f"{t}.{op}" for op in unops.split()))
-        sigs |= _ops((t, t), (t,), " ".join(f"{t}.{op}" for op in binops.split()))
-        sigs |= _ops((t,), ("i32",), f"{t}.eqz")
-        sigs |= _ops((t, t), ("i32",), " ".join(f"{t}.{op}" for op in relops.split()))
-    for t in ("f32", "f64"):
-        unops = "abs neg ceil floor trunc nearest sqrt"
-        binops = "add sub mul div min max copysign"
-        relops = "eq ne lt gt le ge"
-        sigs |= _ops((t,), (t,), " ".join(f"{t}.{op}" for op in unops.split()))
-        sigs |= _ops((t, t), (t,), " ".join(f"{t}.{op}" for op in binops.split()))
-        sigs |= _ops((t, t), ("i32",), " ".join(f"{t}.{op}" for op in relops.split()))
-    for t in NUMTYPES:
-        sigs[f"{t}.const"] = ((), (t,))
-    return sigs
-
-
-# A conversion `dst.op_src[_sx]` takes a `src` to a `dst`.
-CONVERSIONS = """
-    i32.wrap_i64 i32.trunc_f32_s i32.trunc_f32_u i32.trunc_f64_s i32.trunc_f64_u
-    i64.extend_i32_s i64.extend_i32_u i64.trunc_f32_s i64.trunc_f32_u i64.trunc_f64_s i64.trunc_f64_u
-    f32.convert_i32_s f32.convert_i32_u f32.convert_i64_s f32.convert_i64_u f32.demote_f64
-    f64.convert_i32_s f64.convert_i32_u f64.convert_i64_s f64.convert_i64_u f64.promote_f32
-    i32.reinterpret_f32 i64.reinterpret_f64 f32.reinterpret_i32 f64.reinterpret_i64
-    i32.trunc_sat_f32_s i32.trunc_sat_f32_u i32.trunc_sat_f64_s i32.trunc_sat_f64_u
-    i64.trunc_sat_f32_s i64.trunc_sat_f32_u i64.trunc_sat_f64_s i64.trunc_sat_f64_u
-""".split()
-
-
-def _conversion_signature(name: str) -> Signature:
-    src = next(part for part in name.split("_")[1:] if part in NUMTYPES)
-    return ((src,), (name[:3],))
-
-
-# Loads and stores: the value type and the access size in bytes.
-MEMORY_ACCESS = {
-    "i32.load": ("i32", 4), "i64.load": ("i64", 8), "f32.load": ("f32", 4), "f64.load": ("f64", 8),
-    "i32.load8_s": ("i32", 1), "i32.load8_u": ("i32", 1), "i32.load16_s": ("i32", 2), "i32.load16_u": ("i32", 2),
-    "i64.load8_s": ("i64", 1), "i64.load8_u": ("i64", 1), "i64.load16_s": ("i64", 2), "i64.load16_u": ("i64", 2),
-    "i64.load32_s": ("i64", 4), "i64.load32_u": ("i64", 4),
-    "i32.store": ("i32", 4), "i64.store": ("i64", 8), "f32.store": ("f32", 4), "f64.store": ("f64", 8),
-    "i32.store8": ("i32", 1), "i32.store16": ("i32", 2),
-    "i64.store8": ("i64", 1), "i64.store16": ("i64", 2), "i64.store32": ("i64", 4),
-}  # fmt: skip
-
-
-def _memory_signature(op: str) -> Signature:
-    t = MEMORY_ACCESS[op][0]
-    return (("i32", t), ()) if ".store" in op else (("i32",), (t,))
-
-
-SIGNATURES: dict[str, Signature] = {
-    **_numeric_signatures(),
-    **{name: _conversion_signature(name) for name in CONVERSIONS},
-    **{op: _memory_signature(op) for op in MEMORY_ACCESS},
-    **_ops(("i32",), ("i32",), "memory.grow"),
-    **_ops((), ("i32",), "memory.size"),
-    **_ops(("i32", "i32", "i32"), (), "memory.fill memory.copy memory.init"),
-}
+# From the operator table the passes share (wastrel/ir/ops.py), Wasm's own operators.
+SIGNATURES: dict[str, Signature] = {op: (info.params, info.results) for op, info in OPERATORS.items() if info.wasm}
 
 CONST_OPS = frozenset(("i32.const", "i64.const", "f32.const", "f64.const", "ref.null", "ref.func", "global.get"))
 

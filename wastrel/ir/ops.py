@@ -1,68 +1,121 @@
-"""Facts about Wasm operators that several passes need: result types, arity
-of the generic `Op`/`Perform` forms, and each operator's own effect.
+"""Facts about Wasm operators, in one table the validator and the passes share.
+
+`OPERATORS` maps each operator with a fixed signature (numeric operators,
+conversions, constants, loads and stores, the memory instructions) to its
+operand and result types and its own effect -- what applying it may read,
+write or trap on, operands not counted.  The validator checks operand types
+against it (frontend/validate.py), stack-to-tree takes arities and result
+types from it, annotate-effects the effects.  Operators whose types depend
+on an immediate (table.get, select, ref.*) are the validator's own
+business; their effects are in `op_effect` too.
 
 One operator is not Wasm's: `i64.mul_high_u`, the high 64 bits of the
 unsigned 128-bit product of two i64s (pure), which recognize-helpers puts in
-the body of a recognised `__multi3`."""
+the body of a recognised `__multi3`.  It is in the table with `wasm=False`,
+so that the validator never accepts it from a module."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from wastrel.ir import effects as fx
 from wastrel.ir.effects import GLOBAL, Effect
-
-_TEST_SUFFIXES = {"eqz", "eq", "ne", "lt", "lt_s", "lt_u", "gt", "gt_s", "gt_u", "le", "le_s", "le_u", "ge", "ge_s", "ge_u"}
-
-
-def is_comparison(op: str) -> bool:
-    return op.partition(".")[2] in _TEST_SUFFIXES
+from wastrel.ir.wasm import NUMTYPES
 
 
-def numeric_result_type(op: str) -> str:
-    """The result type of a numeric operator or load (`i64.eqz` -> i32)."""
-    if is_comparison(op):
-        return "i32"
-    return op.split(".", 1)[0]
+@dataclass(frozen=True, slots=True)
+class Operator:
+    params: tuple[str, ...]
+    results: tuple[str, ...]
+    effect: Effect
+    wasm: bool = True  # False: wastrel's own (never read from a module)
 
 
-def is_load(op: str) -> bool:
-    return ".load" in op
+# -- the operators, family by family --------------------------------------------
+
+_INT_UNARY = "clz ctz popcnt extend8_s extend16_s"
+_INT_BINARY = "add sub mul div_s div_u rem_s rem_u and or xor shl shr_s shr_u rotl rotr"
+_INT_COMPARE = "eq ne lt_s lt_u gt_s gt_u le_s le_u ge_s ge_u"
+_FLOAT_UNARY = "abs neg ceil floor trunc nearest sqrt"
+_FLOAT_BINARY = "add sub mul div min max copysign"
+_FLOAT_COMPARE = "eq ne lt gt le ge"
+
+# A conversion `dst.op_src[_sx]` takes a `src` to a `dst`.
+CONVERSIONS = """
+    i32.wrap_i64 i32.trunc_f32_s i32.trunc_f32_u i32.trunc_f64_s i32.trunc_f64_u
+    i64.extend_i32_s i64.extend_i32_u i64.trunc_f32_s i64.trunc_f32_u i64.trunc_f64_s i64.trunc_f64_u
+    f32.convert_i32_s f32.convert_i32_u f32.convert_i64_s f32.convert_i64_u f32.demote_f64
+    f64.convert_i32_s f64.convert_i32_u f64.convert_i64_s f64.convert_i64_u f64.promote_f32
+    i32.reinterpret_f32 i64.reinterpret_f64 f32.reinterpret_i32 f64.reinterpret_i64
+    i32.trunc_sat_f32_s i32.trunc_sat_f32_u i32.trunc_sat_f64_s i32.trunc_sat_f64_u
+    i64.trunc_sat_f32_s i64.trunc_sat_f32_u i64.trunc_sat_f64_s i64.trunc_sat_f64_u
+""".split()
+
+# Loads and stores: the value type and the access size in bytes.
+MEMORY_ACCESS = {
+    "i32.load": ("i32", 4), "i64.load": ("i64", 8), "f32.load": ("f32", 4), "f64.load": ("f64", 8),
+    "i32.load8_s": ("i32", 1), "i32.load8_u": ("i32", 1), "i32.load16_s": ("i32", 2), "i32.load16_u": ("i32", 2),
+    "i64.load8_s": ("i64", 1), "i64.load8_u": ("i64", 1), "i64.load16_s": ("i64", 2), "i64.load16_u": ("i64", 2),
+    "i64.load32_s": ("i64", 4), "i64.load32_u": ("i64", 4),
+    "i32.store": ("i32", 4), "i64.store": ("i64", 8), "f32.store": ("f32", 4), "f64.store": ("f64", 8),
+    "i32.store8": ("i32", 1), "i32.store16": ("i32", 2),
+    "i64.store8": ("i64", 1), "i64.store16": ("i64", 2), "i64.store32": ("i64", 4),
+}  # fmt: skip
+
+_LOAD = Effect(reads=GLOBAL, traps=fx.TRAP_MEMORY)
+_STORE = Effect(writes=GLOBAL, traps=fx.TRAP_MEMORY)
+_BULK_MEMORY = Effect(reads=GLOBAL, writes=GLOBAL, traps=fx.TRAP_MEMORY)
+_DIVIDE = Effect(traps=fx.TRAP_DIVIDE)
+_SIGNED_DIVIDE = Effect(traps=fx.TRAP_DIVIDE | fx.TRAP_OVERFLOW)  # INT_MIN / -1 overflows
+_TRUNCATE = Effect(traps=fx.TRAP_OVERFLOW | fx.TRAP_CONVERSION)
 
 
-def is_store(op: str) -> bool:
-    return ".store" in op
+def _int_effect(name: str) -> Effect:
+    if name == "div_s":
+        return _SIGNED_DIVIDE
+    return _DIVIDE if name in ("div_u", "rem_s", "rem_u") else fx.PURE
 
 
-# Operators that may trap, and how.
-_DIVISION = {"div_s", "div_u", "rem_s", "rem_u"}
+def _table() -> dict[str, Operator]:
+    ops: dict[str, Operator] = {}
+
+    def family(params: tuple[str, ...], results: tuple[str, ...], names: list[str], effect=lambda name: fx.PURE) -> None:
+        for name in names:
+            ops[name] = Operator(params, results, effect(name))
+
+    for t in ("i32", "i64"):
+        unary = _INT_UNARY + (" extend32_s" if t == "i64" else "")
+        family((t,), (t,), [f"{t}.{op}" for op in unary.split()])
+        family((t, t), (t,), [f"{t}.{op}" for op in _INT_BINARY.split()], lambda name: _int_effect(name.split(".")[1]))
+        family((t,), ("i32",), [f"{t}.eqz"])
+        family((t, t), ("i32",), [f"{t}.{op}" for op in _INT_COMPARE.split()])
+    for t in ("f32", "f64"):
+        family((t,), (t,), [f"{t}.{op}" for op in _FLOAT_UNARY.split()])
+        family((t, t), (t,), [f"{t}.{op}" for op in _FLOAT_BINARY.split()])
+        family((t, t), ("i32",), [f"{t}.{op}" for op in _FLOAT_COMPARE.split()])
+    for t in NUMTYPES:
+        family((), (t,), [f"{t}.const"])
+    for name in CONVERSIONS:
+        source = next(part for part in name.split("_")[1:] if part in NUMTYPES)
+        traps = "trunc_f" in name  # trunc_sat saturates instead
+        ops[name] = Operator((source,), (name[:3],), _TRUNCATE if traps else fx.PURE)
+    for name, (t, _size) in MEMORY_ACCESS.items():
+        ops[name] = Operator(("i32", t), (), _STORE) if ".store" in name else Operator(("i32",), (t,), _LOAD)
+    ops["memory.size"] = Operator((), ("i32",), Effect(reads=GLOBAL))
+    ops["memory.grow"] = Operator(("i32",), ("i32",), Effect(reads=GLOBAL, writes=GLOBAL))
+    family(("i32", "i32", "i32"), (), ["memory.fill", "memory.copy", "memory.init"], lambda name: _BULK_MEMORY)
+    ops["i64.mul_high_u"] = Operator(("i64", "i64"), ("i64",), fx.PURE, wasm=False)
+    return ops
 
 
-def op_effect(op: str) -> Effect:
-    """The effect of applying `op` itself, not counting its operands."""
-    prefix, _, name = op.partition(".")
-    if prefix in ("i32", "i64", "f32", "f64"):
-        if is_load(op):
-            return Effect(reads=GLOBAL, traps=fx.TRAP_MEMORY)
-        if is_store(op):
-            return Effect(writes=GLOBAL, traps=fx.TRAP_MEMORY)
-        if prefix in ("i32", "i64") and name in _DIVISION:
-            traps = fx.TRAP_DIVIDE | (fx.TRAP_OVERFLOW if name == "div_s" else 0)
-            return Effect(traps=traps)
-        if name.startswith("trunc_f"):
-            return Effect(traps=fx.TRAP_OVERFLOW | fx.TRAP_CONVERSION)
-        return fx.PURE
-    return _OTHER_EFFECTS[op]
+OPERATORS: dict[str, Operator] = _table()
 
-
+# Effects of the operators whose types the validator works out from immediates.
 _OTHER_EFFECTS: dict[str, Effect] = {
     "select": fx.PURE,
     "ref.null": fx.PURE,
     "ref.func": fx.PURE,
     "ref.is_null": fx.PURE,
-    "memory.size": Effect(reads=GLOBAL),
-    "memory.grow": Effect(reads=GLOBAL, writes=GLOBAL),
-    "memory.fill": Effect(reads=GLOBAL, writes=GLOBAL, traps=fx.TRAP_MEMORY),
-    "memory.copy": Effect(reads=GLOBAL, writes=GLOBAL, traps=fx.TRAP_MEMORY),
-    "memory.init": Effect(reads=GLOBAL, writes=GLOBAL, traps=fx.TRAP_MEMORY),
     "data.drop": Effect(writes=GLOBAL),
     "table.get": Effect(reads=GLOBAL, traps=fx.TRAP_TABLE),
     "table.set": Effect(writes=GLOBAL, traps=fx.TRAP_TABLE),
@@ -90,14 +143,36 @@ PERFORM_ARITY = {
     "elem.drop": 0,
 }
 
-_BINARY = {
-    "add", "sub", "mul", "div", "div_s", "div_u", "rem_s", "rem_u", "and", "or", "xor",
-    "shl", "shr_s", "shr_u", "rotl", "rotr", "min", "max", "copysign", "mul_high_u",
-}  # fmt: skip
+
+# -- questions the passes ask -------------------------------------------------------
+
+
+def op_effect(op: str) -> Effect:
+    """The effect of applying `op` itself, not counting its operands."""
+    info = OPERATORS.get(op)
+    return info.effect if info is not None else _OTHER_EFFECTS[op]
+
+
+def numeric_result_type(op: str) -> str:
+    """The result type of a numeric operator or load (`i64.eqz` -> i32)."""
+    return OPERATORS[op].results[0]
 
 
 def numeric_arity(op: str) -> int:
-    name = op.split(".", 1)[1]
-    if name in _BINARY or (is_comparison(op) and name != "eqz"):
-        return 2
-    return 1
+    return len(OPERATORS[op].params)
+
+
+def is_comparison(op: str) -> bool:
+    info = OPERATORS.get(op)
+    return info is not None and info.results == ("i32",) and op.partition(".")[2] in _COMPARISONS
+
+
+_COMPARISONS = frozenset(["eqz", *_INT_COMPARE.split(), *_FLOAT_COMPARE.split()])
+
+
+def is_load(op: str) -> bool:
+    return ".load" in op
+
+
+def is_store(op: str) -> bool:
+    return ".store" in op
