@@ -22,7 +22,8 @@ method per node class it changes; every other node is rebuilt from its
 rewritten children.  `visit_<Class>` receives a node before its children
 are rewritten (and recurses itself, with `rewrite_children`, if it wants
 to); `leave_<Class>` receives it after, with its children already
-rewritten (nanopass's catamorphism).  Rewriters that produce a language
+rewritten (nanopass's catamorphism).  A handler named after a base class
+(`Expr`, `Stmt`) serves the subclasses that have none of their own.  Rewriters that produce a language
 without some input production must handle that production: `Rewriter`
 checks this when the subclass is defined.
 
@@ -126,7 +127,10 @@ class Rewriter:
     and decides itself whether to recurse (with `self.rewrite_children`);
     `leave_<Class>` receives the node rebuilt from its rewritten children.
     A class defines at most one of the two per node class.  A handler
-    returns the replacement; a statement's may return a tuple of several."""
+    returns the replacement; a statement's may return a tuple of several.
+    A handler named after a base class (`visit_Expr`, `leave_Stmt`) serves
+    every subclass without one of its own: `visit_Expr` returning its
+    node unchanged keeps a statement pass out of the expressions."""
 
     #: Node classes this rewriter removes; each must have a handler.
     removes: ClassVar[frozenset[type]] = frozenset()
@@ -172,14 +176,17 @@ class Rewriter:
 
 
 def _handler_of(cls: type[Rewriter], kind: type) -> Callable | None:
-    """`visit_<kind>`, or `leave_<kind>` behind a rewrite of the children."""
-    visit = getattr(cls, f"visit_{kind.__name__}", None)
-    if visit is not None:
-        return visit
-    leave = getattr(cls, f"leave_{kind.__name__}", None)
-    if leave is None:
-        return None
-    return lambda self, node: leave(self, self.rewrite_children(node))
+    """`visit_<kind>`, or `leave_<kind>` behind a rewrite of the children;
+    failing both, the handler of its nearest base class that has one
+    (`visit_Expr`, `leave_Stmt`)."""
+    for base in kind.__mro__:
+        visit = getattr(cls, f"visit_{base.__name__}", None)
+        if visit is not None:
+            return visit
+        leave = getattr(cls, f"leave_{base.__name__}", None)
+        if leave is not None:
+            return lambda self, node: leave(self, self.rewrite_children(node))
+    return None
 
 
 #: Called as (functions done, total) while a pass maps functions (progress on a terminal).
