@@ -21,11 +21,12 @@ from wastrel.ir.languages import C, EFFECTS, FLUSHED, TREE, LanguageError
 from wastrel.ir.printer import format_function
 from wastrel.ir.wasm import Export, Func, FuncType, Instr, Module
 from wastrel.passes.annotate_effects import annotate_effects
-from wastrel.passes.flush_temps import flush_temps
-from wastrel.passes.framework import PASSES, PassInfo
+from wastrel.passes.fold_temps import fold_temps
+from wastrel.passes.framework import PASSES, PassInfo, Rewriter
 from wastrel.passes.lower_control import lower_control
 from wastrel.passes.manager import PipelineError, build_pipeline
 from wastrel.passes.recognize_helpers import REFERENCES, multi3_terms, parse_code, recognize_helpers
+from wastrel.passes.sequence_operands import sequence_operands
 from wastrel.passes.stack_to_tree import stack_to_tree
 
 I32 = "i32"
@@ -56,8 +57,8 @@ def body_text(program: n.Program) -> str:
 
 def test_pipeline_order() -> None:
     assert [p.name for p in build_pipeline()] == [
-        "decode", "validate", "recognize-helpers", "stack-to-tree", "annotate-effects", "flush-temps", "limit-expression-depth",
-        "lower-control", "c-print",
+        "decode", "validate", "recognize-helpers", "stack-to-tree", "annotate-effects", "fold-temps", "sequence-operands",
+        "limit-expression-depth", "lower-control", "remove-dead-stores", "shape-loops", "tidy-c", "remove-unused-labels", "c-print",
     ]  # fmt: skip
 
 
@@ -67,9 +68,9 @@ def test_a_pass_within_a_language_runs_before_the_language_changes() -> None:
     from wastrel.passes.framework import PassInfo
 
     passes = dict(PASSES)
-    passes["zz-tidy"] = PassInfo("zz-tidy", "flushed", "flushed", ("flush-temps",), lambda p: p, "")
+    passes["zz-tidy"] = PassInfo("zz-tidy", "flushed", "flushed", ("fold-temps",), lambda p: p, "")
     order = [p.name for p in build_pipeline(passes)]
-    assert order.index("flush-temps") < order.index("zz-tidy") < order.index("lower-control")
+    assert order.index("fold-temps") < order.index("zz-tidy") < order.index("lower-control")
 
 
 def test_each_pass_module_is_named_after_its_pass() -> None:
@@ -102,10 +103,10 @@ def test_cycle_is_named() -> None:
 
 def test_a_plugged_in_pass_takes_its_place() -> None:
     passes = dict(PASSES)
-    passes["my-pass"] = _fake("my-pass", "flushed", "flushed", ("flush-temps",))
+    passes["my-pass"] = _fake("my-pass", "flushed", "flushed", ("fold-temps",))
     passes["lower-control"] = _fake("lower-control", "flushed", "c", ("my-pass",))
     order = [p.name for p in build_pipeline(passes)]
-    assert order.index("flush-temps") < order.index("my-pass") < order.index("lower-control")
+    assert order.index("fold-temps") < order.index("my-pass") < order.index("lower-control")
 
 
 # -- languages -------------------------------------------------------------------
@@ -247,60 +248,121 @@ def test_stack_to_tree_block_result_becomes_a_local() -> None:
     assert lines[-2:] == ["(br $block1 (i32.const 7)))", "(return (local.get $block1_r0)))"]
 
 
-# -- flush-temps -------------------------------------------------------------------
+# -- fold-temps, sequence-operands ----------------------------------------------------
 
 
-def flushed(*stmts: n.Stmt) -> str:
-    program = annotate_effects(program_of(*stmts))
-    result = flush_temps(program)
+def flushed(*stmts: n.Stmt, sequenced: bool = True) -> str:
+    result = fold_temps(annotate_effects(program_of(*stmts)))
+    if sequenced:
+        result = sequence_operands(result)
     FLUSHED.check(result)
     return body_text(result)
 
 
-def test_flush_folds_a_temporary_that_commutes() -> None:
+def test_fold_folds_a_temporary_that_commutes() -> None:
     text = flushed(n.Let((2,), n.LocalGet(0)), n.LocalSet(1, n.Const(I32, 5)), n.Return((n.Op("i32.add", (n.TempRef(2), n.LocalGet(1))),)))
     assert text.endswith("(return {r:$x0,$x1,$x2 br:return} (i32.add (local.get $x0) (local.get $x1))))")
     assert "local.set $x2" not in text
 
 
-def test_flush_keeps_a_temporary_whose_input_is_overwritten() -> None:
+def test_fold_keeps_a_temporary_whose_input_is_overwritten() -> None:
     text = flushed(n.Let((2,), n.LocalGet(0)), n.LocalSet(0, n.Const(I32, 5)), n.Return((n.Op("i32.add", (n.TempRef(2), n.LocalGet(0))),)))
     assert text.splitlines()[0:2] == ["(local.set $x2 {r:$x0 w:$x2} (local.get $x0))", "(local.set $x0 {w:$x0} (i32.const 5))"]
 
 
-def test_flush_keeps_call_order_in_one_expression() -> None:
+def test_fold_leaves_conflicting_operands_to_sequence_operands() -> None:
+    call = n.Call(0, ())
+    program = program_of(n.Let((2,), call), n.Return((n.Op("i32.sub", (n.TempRef(2), n.Call(0, ()))),)))
+    program = n.Program(Module(types=(FuncType((), (I32,)),), funcs=(Func(0, (), ()),)), program.funcs)
+    folded = fold_temps(annotate_effects(program))
+    assert body_text(folded).endswith("(i32.sub {r:G,$x2 w:G t:any} (call $0 {r:G w:G t:any}) (call $0 {r:G w:G t:any}))))")
+    text = body_text(sequence_operands(folded))
+    assert "(local.set $h1 {r:G w:G,$h1 t:any} (call $0 {r:G w:G t:any}))" in text
+    assert text.endswith("(i32.sub {r:G,$x2 w:G t:any} (local.get $h1) (call $0 {r:G w:G t:any}))))")
+
+
+def test_sequence_keeps_call_order_in_one_expression() -> None:
     program = program_of(n.Return((n.Op("i32.sub", (n.Call(0, ()), n.Call(0, ()))),)))
     program = n.Program(Module(types=(FuncType((), (I32,)),), funcs=(Func(0, (), ()),)), program.funcs)
-    text = body_text(flush_temps(annotate_effects(program)))
+    text = body_text(sequence_operands(fold_temps(annotate_effects(program))))
     assert "(local.set $h1 {r:G w:G,$h1 t:any} (call $0 {r:G w:G t:any}))" in text
     assert text.endswith("(i32.sub {r:G w:G t:any} (local.get $h1) (call $0 {r:G w:G t:any}))))")
 
 
-def test_flush_keeps_trapping_select_arm() -> None:
+def test_sequence_keeps_trapping_select_arm() -> None:
     div = n.Op("i32.div_s", (n.LocalGet(0), n.LocalGet(1)))
+    assert "(local.set $h1" not in flushed(n.Return((n.Op("select", (div, n.Const(I32, 0), n.LocalGet(1))),)), sequenced=False)
     text = flushed(n.Return((n.Op("select", (div, n.Const(I32, 0), n.LocalGet(1))),)))
     assert "(local.set $h1 {r:$x0,$x1 w:$h1 t:div,ovf} (i32.div_s" in text
     assert "(select {r:$x0,$x1 t:div,ovf} (local.get $h1) (i32.const 0) (local.get $x1))" in text
 
 
-# -- lower-control -------------------------------------------------------------------
+def test_a_handler_named_after_a_base_class_serves_its_subclasses() -> None:
+    class CountStatements(Rewriter):
+        def __init__(self) -> None:
+            self.kinds: list[str] = []
+
+        def visit_Expr(self, e: n.Expr) -> n.Expr:
+            raise AssertionError("not entered: the statements' handler sees them")
+
+        def visit_Stmt(self, s: n.Stmt) -> n.Stmt:
+            self.kinds.append(type(s).__name__)
+            return s
+
+        def visit_Return(self, s: n.Return) -> tuple[n.Stmt, ...]:
+            return ()
+
+    counter = CountStatements()
+    body = (n.LocalSet(0, n.Const(I32, 1)), n.Eval(n.LocalGet(0)), n.Return())
+    assert counter.rewrite_body(body) == body[:2]
+    assert counter.kinds == ["LocalSet", "Eval"]
 
 
-def lowered(*stmts: n.Stmt) -> str:
-    result = lower_control(flush_temps(annotate_effects(program_of(*stmts))))
-    C.check(result)
+# -- lower-control and the C passes after it ---------------------------------------------
+
+C_PASSES = ("lower-control", "remove-dead-stores", "shape-loops", "tidy-c", "remove-unused-labels")
+
+
+def lowered(*stmts: n.Stmt, through: str = "remove-unused-labels") -> str:
+    """The statements in C control, after the C passes up to `through`."""
+    result = sequence_operands(fold_temps(annotate_effects(program_of(*stmts))))
+    for name in C_PASSES[: C_PASSES.index(through) + 1]:
+        result = PASSES[name].run(result)
+        C.check(result)
     return body_text(result)
 
 
-def test_lower_control_removes_fall_through_goto() -> None:
-    text = lowered(n.Block("b", (2,), (n.Br("b", (n.Const(I32, 1),)),)), n.Return((n.LocalGet(2),)))
+def test_lower_control_makes_labels_gotos_and_loops_ending_in_break() -> None:
+    text = lowered(n.Block("b", (2,), (n.Br("b", (n.Const(I32, 1),)),)), n.Loop("l", (), ()), n.Return((n.LocalGet(2),)), through="lower-control")
+    assert text.splitlines() == [
+        "(local.set $x2 {w:$x2} (i32.const 1))", "(c.goto $b)", "(c.label $b)", "(c.for $l", "(c.break))", "(return {r:$x2 br:return} (local.get $x2)))",
+    ]  # fmt: skip
+
+
+def test_tidy_c_removes_fall_through_goto_and_remove_unused_labels_its_label() -> None:
+    block = n.Block("b", (2,), (n.Br("b", (n.Const(I32, 1),)),))
+    assert "(c.goto $b)" not in lowered(block, n.Return((n.LocalGet(2),)), through="tidy-c")
+    text = lowered(block, n.Return((n.LocalGet(2),)))
     assert text.splitlines() == ["(local.set $x2 {w:$x2} (i32.const 1))", "(return {r:$x2 br:return} (local.get $x2)))"]
 
 
-def test_lower_control_makes_do_while() -> None:
+def test_tidy_c_makes_a_goto_past_the_loop_a_break() -> None:
+    loop = n.Loop("l", (), (n.BrIf("b", (), n.LocalGet(0)), n.Br("l", ())))
+    text = lowered(n.Block("b", (), (loop,)), n.Return((n.LocalGet(0),)))
+    assert text.splitlines()[:4] == ["(c.for $l", "(c.if (local.get $x0)", "(then", "(c.break))))"]
+
+
+def test_shape_loops_makes_do_while() -> None:
     loop = n.Loop("l", (), (n.LocalSet(0, n.Op("i32.add", (n.LocalGet(0), n.Const(I32, 1)))), n.BrIf("l", (), n.LocalGet(0))))
     text = lowered(loop, n.Return((n.LocalGet(0),)))
     assert text.splitlines()[0:3] == ["(c.do", "(local.set $x0 {r:$x0 w:$x0} (i32.add (local.get $x0) (i32.const 1)))", "(c.while (local.get $x0)))"]
+
+
+def test_shape_loops_keeps_for_when_a_nested_loop_jumps_to_the_top() -> None:
+    inner = n.Loop("i", (), (n.BrIf("o", (), n.LocalGet(1)),))
+    outer = n.Loop("o", (), (inner, n.BrIf("o", (), n.LocalGet(0))))
+    text = lowered(outer, n.Return((n.LocalGet(0),)))
+    assert text.splitlines()[0] == "(c.for $o" and "(c.do" not in text and "(c.goto $o)" in text
 
 
 def test_lower_control_stages_swapping_loop_parameters() -> None:
@@ -310,12 +372,25 @@ def test_lower_control_stages_swapping_loop_parameters() -> None:
     assert "(local.set $x0 {r:$v1 w:$x0} (local.get $v1))" in text
 
 
+def test_remove_dead_stores_keeps_only_effects() -> None:
+    loaded = n.Op("i32.load", (n.LocalGet(0),), (2, 0))
+    body = (
+        n.LocalSet(2, n.Op("i32.add", (n.LocalGet(0), n.Const(I32, 1)))),  # unread, pure: goes
+        n.LocalSet(3, loaded),  # read only by the next, which goes: a trap, kept as an evaluation
+        n.LocalSet(2, n.LocalGet(3)),
+        n.Return((n.LocalGet(1),)),
+    )
+    assert lowered(*body, through="lower-control").count("local.set") == 3
+    text = lowered(*body)
+    assert text.splitlines() == ["(eval {r:G,$x0 t:mem} (i32.load {r:G,$x0 t:mem} (local.get $x0)))", "(return {r:$x1 br:return} (local.get $x1)))"]
+
+
 # -- c-print: what fast traps keep (backend_c/kept.py) --------------------------------
 
 
-def kept_sets(*body: n.Stmt, read: tuple[int, ...] = (0, 1, 2)) -> list[int]:
+def kept_sets(*body: n.Stmt) -> list[int]:
     """The positions in `body` (top level) of the assignments kept."""
-    kept = KeptAssignments(body, set(read), lambda v: True)
+    kept = KeptAssignments(body, lambda v: True)
     return [k for k, s in enumerate(body) if s in kept]
 
 
@@ -351,10 +426,10 @@ def test_kept_follows_gotos_chains_and_loop_back_edges() -> None:
     assert kept_sets(*chain[:2], n.Return()) == [0]  # the chain ends in nothing
     accumulate = n.LocalSet(0, add(n.LocalGet(0), load()))
     loop = n.CDoWhile((n.LocalSet(1, n.Const(I32, 0)), accumulate), n.LocalGet(2))
-    assert accumulate not in KeptAssignments((loop, n.Return((n.LocalGet(0),))), {0, 1, 2}, lambda v: True)
-    assert accumulate in KeptAssignments((loop, n.Return()), {0, 1, 2}, lambda v: True)
+    assert accumulate not in KeptAssignments((loop, n.Return((n.LocalGet(0),))), lambda v: True)
+    assert accumulate in KeptAssignments((loop, n.Return()), lambda v: True)
     forever = n.CLoop("l", (accumulate,))  # no way out: gcc may drop every load
-    assert accumulate in KeptAssignments((forever,), {0}, lambda v: True)
+    assert accumulate in KeptAssignments((forever,), lambda v: True)
 
 
 def test_kept_follows_both_branches_of_an_if_to_where_they_meet() -> None:
@@ -364,7 +439,7 @@ def test_kept_follows_both_branches_of_an_if_to_where_they_meet() -> None:
     away = (n.LocalSet(0, load()), n.CIf(n.LocalGet(1), (n.Return(),), ()), store(n.LocalGet(0)))
     assert kept_sets(*away) == [0]
     chain = [n.LocalSet(k, add(n.LocalGet(k - 1), load())) for k in range(1, 40)]
-    assert kept_sets(n.LocalSet(0, load()), *chain, n.Return((n.LocalGet(39),)), read=tuple(range(40))) == []
+    assert kept_sets(n.LocalSet(0, load()), *chain, n.Return((n.LocalGet(39),))) == []
 
 
 def test_cli_pass_names_match_modules() -> None:

@@ -59,7 +59,10 @@ def one_line_error(result: subprocess.CompletedProcess[str], status: int = 2) ->
 
 # -- placement ------------------------------------------------------------------------
 
-BUILT_IN = ["decode", "validate", "recognize-helpers", "stack-to-tree", "annotate-effects", "flush-temps", "limit-expression-depth", "lower-control", "c-print"]
+BUILT_IN = [
+    "decode", "validate", "recognize-helpers", "stack-to-tree", "annotate-effects", "fold-temps", "sequence-operands", "limit-expression-depth",
+    "lower-control", "remove-dead-stores", "shape-loops", "tidy-c", "remove-unused-labels", "c-print",
+]  # fmt: skip
 
 
 @pytest.mark.parametrize(
@@ -67,9 +70,9 @@ BUILT_IN = ["decode", "validate", "recognize-helpers", "stack-to-tree", "annotat
     [
         ("tree", "stack-to-tree", "stack-to-tree", "Program"),
         ("effects", "annotate-effects", "annotate-effects", "Program"),
-        ("flushed", "flush-temps", "limit-expression-depth", "Program"),  # the issue's case: it ran after c-print
+        ("flushed", "fold-temps", "sequence-operands", "Program"),  # the issue's case: it ran after c-print
         ("flushed", "limit-expression-depth", "limit-expression-depth", "Program"),
-        ("c", "lower-control", "lower-control", "Program"),
+        ("c", "lower-control", "remove-dead-stores", "Program"),
         ("wasm", "validate", "recognize-helpers", "Module"),
     ],
     ids=["tree", "effects", "flushed-tie", "flushed", "c", "wasm"],
@@ -93,9 +96,9 @@ def test_list_marks_plugins(tmp_path: Path) -> None:
 
 
 def test_before_places_a_pass_ahead_of_one_that_requires_the_same(tmp_path: Path) -> None:
-    plugin = write(tmp_path, "early.py", probe("early", "flushed", ("flush-temps",), ("limit-expression-depth",)))
+    plugin = write(tmp_path, "early.py", probe("early", "flushed", ("sequence-operands",), ("limit-expression-depth",)))
     order = listed(wastrel_passes("--plugin", plugin, "--list"))
-    assert order[order.index("flush-temps") :][:3] == ["flush-temps", "early", "limit-expression-depth"]
+    assert order[order.index("sequence-operands") :][:3] == ["sequence-operands", "early", "limit-expression-depth"]
 
 
 def test_plugins_tie_in_the_order_they_are_loaded_and_chain_on_each_other(tmp_path: Path) -> None:
@@ -113,10 +116,10 @@ def test_plugins_tie_in_the_order_they_are_loaded_and_chain_on_each_other(tmp_pa
     ("takes", "gives", "requires", "message"),
     [
         ("foo", "foo", (), "pass bad (foo -> foo, plugin {}) does not chain: no pass gives foo (languages: bytes, wasm, tree, effects, flushed, c, C)"),
-        ("effects", "mine", (), "pass bad (effects -> mine, plugin {}) does not chain: flush-temps (effects -> flushed) already leaves effects"),
+        ("effects", "mine", (), "pass bad (effects -> mine, plugin {}) does not chain: fold-temps (effects -> flushed) already leaves effects"),
         ("c", "C", (), "pass bad (c -> C, plugin {}) does not chain: c-print (c -> C) already leaves c"),
         ("C", "asm", (), "pass bad (C -> asm, plugin {}) does not chain: no pass takes asm"),
-        ("tree", "tree", ("flush-temps",), "pass bad (tree -> tree, plugin {}) requires flush-temps, after which the language is flushed, not tree"),
+        ("tree", "tree", ("fold-temps",), "pass bad (tree -> tree, plugin {}) requires fold-temps, after which the language is flushed, not tree"),
         ("tree", "tree", ("nowhere",), "pass bad requires nowhere, which is not declared"),
     ],
     ids=["unknown-language", "leaves-a-left-language", "replaces-c-print", "past-the-end", "required-later", "required-missing"],
@@ -146,7 +149,7 @@ def test_a_cycle_is_one_line(tmp_path: Path) -> None:
     [
         ("x = 1\ndef broken(:\n", "{}:2: SyntaxError: invalid syntax"),
         ("import os\nimport no_such_module_here\n", "{}:2: cannot load plugin: ModuleNotFoundError: No module named 'no_such_module_here'"),
-        ("from wastrel.passes.framework import declare_pass\n\n@declare_pass('flush-temps', takes='flushed', gives='flushed')\ndef mine(p):\n    return p\n", "{}:3: pass name 'flush-temps' is taken (by a built-in pass)"),
+        ("from wastrel.passes.framework import declare_pass\n\n@declare_pass('fold-temps', takes='flushed', gives='flushed')\ndef mine(p):\n    return p\n", "{}:3: pass name 'fold-temps' is taken (by a built-in pass)"),
         ("from wastrel.passes.framework import declare_pass\ndeclare_pass('mine', takes='wasm', gives='tree', optional=True)(print)\n", "{}:2: pass mine (wasm -> tree) cannot be optional: only a pass that keeps its language can be skipped"),
         ("raise RuntimeError('not\\ntoday')\n", "{}:1: cannot load plugin: RuntimeError: not"),
     ],
@@ -197,10 +200,10 @@ def test_skip_an_optional_pass() -> None:
     ("name", "message"),
     [
         ("limit-expression-depth", "cannot skip limit-expression-depth: it is not optional (optional passes: recognize-helpers)"),
-        ("flush-temps", "cannot skip flush-temps: it is not optional (optional passes: recognize-helpers)"),
+        ("fold-temps", "cannot skip fold-temps: it is not optional (optional passes: recognize-helpers)"),
         ("no-such-pass", "cannot skip no-such-pass: no such pass (optional passes: recognize-helpers)"),
     ],
-    ids=["limit-expression-depth", "flush-temps", "unknown"],
+    ids=["limit-expression-depth", "fold-temps", "unknown"],
 )
 def test_skip_a_required_pass_is_one_line(name: str, message: str) -> None:
     assert one_line_error(wastrel_passes("--skip", name, "--list")) == f"wastrel: {message}"

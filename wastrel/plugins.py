@@ -6,7 +6,7 @@ stable API), and the pass manager places them by their declarations.  A
 student's constant folder on the flushed language is a handful of lines
 (`examples/passes/fold_i32_add.py`):
 
-    @declare_rewrite("fold-i32-add", "flushed", requires="flush-temps")
+    @declare_rewrite("fold-i32-add", "flushed", requires="fold-temps")
     class FoldI32Add(Rewriter):
         def leave_Op(self, op): ...   # the i32.add of two constants -> a constant
 

@@ -10,7 +10,7 @@ from wastrel.ir.nodes import Const, Op
 from wastrel.passes.framework import Rewriter, declare_rewrite
 
 
-@declare_rewrite("fold-i32-add", "flushed", requires="flush-temps")
+@declare_rewrite("fold-i32-add", "flushed", requires="fold-temps")
 class FoldI32Add(Rewriter):
     def leave_Op(self, op: Op) -> Op | Const:
         match op:

@@ -3,7 +3,9 @@
 Every Wasm local is a C local declared at the top of its function
 (zero-initialised, as Wasm requires; the C compiler removes what is not
 needed).  A function that touches memory keeps the memory's base pointer in
-`m0`: it never changes, because memory is a fixed reservation.  A dropped
+`m0`: it never changes, because memory is a fixed reservation.  Only the
+locals the code mentions are declared (the pass remove-dead-stores has
+removed the assignments nothing reads).  A dropped
 expression that may trap is kept alive with `W_KEEP`, so that the C compiler
 cannot delete the trap along with the unused value.  With fast traps (a
 command, see runtime/wastrel_ops.h) loads are plain C reads, so the same
@@ -36,25 +38,23 @@ class FunctionPrinter:
         self.lines: list[str] = []
         self.uses_memory = False
         self.goto_targets: set[str] = set()
-        self.read_locals: set[int] = set()
-        self.assigned_in_expressions: set[int] = set()  # by local.tee or a multi-value call
+        self.mentioned_locals: set[int] = set()
         self.kept_sets: KeptAssignments | set[int] = set()  # with fast traps: LocalSets to keep
 
     def text(self) -> str:
         func = self.func
         self.collect(func.body)
         if not self.ctx.precise_traps:
-            self.kept_sets = KeptAssignments(func.body, self.read_locals, lambda v: self.eval_form(v) == "kept")
+            self.kept_sets = KeptAssignments(func.body, lambda v: self.eval_form(v) == "kept")
         body_lines: list[str] = []
         self.lines = body_lines
         for s in func.body:
             self.stmt(s, 1)
-        used = self.read_locals | self.assigned_in_expressions
         header = f"static {c_result(func.type)} {self.ctx.funcs[func.index]}({c_params(func.type, self.names)}) {{"
         decls = []
         by_type: dict[str, list[str]] = {}
         for i in range(func.num_params, len(func.local_types)):
-            if i in used:
+            if i in self.mentioned_locals:
                 by_type.setdefault(func.local_types[i], []).append(f"{self.names[i]} = {_zero(func.local_types[i])}")
         for t, items in by_type.items():
             for start in range(0, len(items), 8):
@@ -71,12 +71,10 @@ class FunctionPrinter:
         if isinstance(node, n.CGoto):
             self.goto_targets.add(node.name)
         match node:
-            case n.LocalGet(index=i):
-                self.read_locals.add(i)
-            case n.LocalTee(index=i):
-                self.assigned_in_expressions.add(i)
+            case n.LocalGet(index=i) | n.LocalTee(index=i) | n.LocalSet(index=i):
+                self.mentioned_locals.add(i)
             case n.MultiSet(indices=ids):
-                self.assigned_in_expressions.update(ids)
+                self.mentioned_locals.update(ids)
         if isinstance(node, (n.Op, n.Perform)) and (".load" in node.op or ".store" in node.op):
             self.uses_memory = True
         for child in node.children():
@@ -92,11 +90,9 @@ class FunctionPrinter:
     def stmt(self, s: n.Stmt, depth: int) -> None:
         e = self.expr
         match s:
-            case n.LocalSet(index=i, value=v) if i in self.read_locals:
+            case n.LocalSet(index=i, value=v):
                 text = f"{self.names[i]} = {e(v)}"
                 self.emit(depth, (self.kept(text, self.func.local_types[i]) if s in self.kept_sets else text) + ";")
-            case n.LocalSet(value=v):  # a local nothing reads: only the value's effects matter
-                self.stmt(n.Eval(v, effect=v.effect), depth)
             case n.MultiSet(indices=ids, value=v):
                 ftype = _call_type(self.ctx.module, v)
                 results = body_name(RESULTS, self.names)

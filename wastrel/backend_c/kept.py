@@ -70,8 +70,7 @@ class KeptAssignments:
     """The `LocalSet`s of one function body that need W_KEEP_INT/W_KEEP.
     `eval_kept(v)`: whether the printer keeps `(eval v)` (then it uses v)."""
 
-    def __init__(self, body: tuple[n.Stmt, ...], read_locals: set[int], eval_kept: Callable[[n.Expr], bool]):
-        self.read_locals = read_locals
+    def __init__(self, body: tuple[n.Stmt, ...], eval_kept: Callable[[n.Expr], bool]):
         self.eval_kept = eval_kept
         self.labels: dict[str, tuple[tuple[n.Stmt, ...], int]] = {}
         self.parents: dict[int, tuple[tuple[n.Stmt, ...], int, n.Stmt]] = {}  # block -> where it sits
@@ -100,7 +99,7 @@ class KeptAssignments:
             s = block[k]
             for b in _blocks(s):
                 self._decide(b)
-            if isinstance(s, n.LocalSet) and s.index in self.read_locals and may_fault(s.value):
+            if isinstance(s, n.LocalSet) and may_fault(s.value):
                 self.budget = BUDGET
                 try:
                     read = self._surely_read_after(s.index, block, k + 1)
@@ -188,7 +187,7 @@ class KeptAssignments:
                         return True
                     if any(self._touches(a, i) for a in args):
                         return False
-                case n.LocalSet(index=j, value=v) if j in self.read_locals:
+                case n.LocalSet(index=j, value=v):
                     if self._consumes(v, i):  # counts if what it computes is surely read in turn
                         if j == i:
                             return self._read_from(j, block, k, seen, again)
@@ -197,8 +196,8 @@ class KeptAssignments:
                         return False
                 case n.Eval(value=n.Call() | n.CallIndirect() as v) if self._consumes(v, i):
                     return True  # a call stays (unless it does nothing at all)
-                case n.LocalSet(value=v) | n.GlobalSet(value=v) | n.Eval(value=v):
-                    # an unread local's or a global's value is used if kept, as is a dropped one
+                case n.GlobalSet(value=v) | n.Eval(value=v):
+                    # a global's value is used if kept, as is a dropped one
                     if self._consumes(v, i) and (self.eval_kept(v) if isinstance(s, n.Eval) else may_fault(v)):
                         return True
                     if self._touches(s, i):

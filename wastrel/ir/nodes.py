@@ -133,7 +133,7 @@ class Stmt(Node):
 @dataclass(frozen=True, slots=True)
 class Let(Stmt):
     """Pending temporaries: values computed here and used later.  A single
-    temporary may be folded into its use by `flush-temps`; the rest become
+    temporary may be folded into its use by `fold-temps`; the rest become
     locals."""
 
     temps: tuple[int, ...]

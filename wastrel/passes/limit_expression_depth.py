@@ -9,7 +9,7 @@ refuses more than 256 nested parentheses.
                     for every subexpression e that is MAX_DEPTH deep,
                     innermost first, in evaluation order
 
-Design decision: after flush-temps, the operands of every node commute
+Design decision: after sequence-operands, the operands of every node commute
 pairwise, and what remains inside a `select` arm is pure.  So evaluating a
 subexpression before the rest of its statement changes nothing but the C's
 shape, and this pass needs no effect analysis at all.  Expressions of
@@ -28,7 +28,7 @@ from wastrel.passes.helpers import LocalAllocator, local_get, local_set, operand
 MAX_DEPTH = 100
 
 
-@declare_pass("limit-expression-depth", takes="flushed", gives="flushed", requires=("flush-temps",))
+@declare_pass("limit-expression-depth", takes="flushed", gives="flushed", requires="sequence-operands")
 def limit_expression_depth(program: n.Program) -> n.Program:
     return map_functions(program, lambda f: _Limiter(f, program).run())
 

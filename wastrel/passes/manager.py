@@ -53,7 +53,8 @@ from wastrel.ir.languages import LANGUAGES, LanguageError
 from wastrel.ir.nodes import Program
 from wastrel.ir.printer import format_program
 from wastrel.ir.wasm import Module
-from wastrel.passes import annotate_effects, flush_temps, limit_expression_depth, lower_control, recognize_helpers, stack_to_tree  # noqa: F401
+from wastrel.passes import annotate_effects, fold_temps, limit_expression_depth, lower_control, recognize_helpers  # noqa: F401
+from wastrel.passes import remove_dead_stores, remove_unused_labels, sequence_operands, shape_loops, stack_to_tree, tidy_c  # noqa: F401
 from wastrel.passes import framework
 from wastrel.passes.framework import PASSES, PassInfo
 

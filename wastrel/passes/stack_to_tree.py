@@ -20,7 +20,7 @@ Rules:
   values were computed *before* the statement, so each becomes a pending
   temporary (`let`) emitted ahead of it.  Constants and temporaries need no
   `let`.  Whether a pending temporary really needs a C variable is decided
-  later, by `flush-temps`, once effects are known.
+  later, by `fold-temps`, once effects are known.
 * Block results, block and loop parameters get locals of their own: a
   branch carries values to its target (`br` keeps them as operands; the
   assignment happens in `lower-control`), and the code after the block reads
@@ -28,7 +28,7 @@ Rules:
   an explicit `br` to its own label.  A loop's results are assigned at the end
   of its body (branches to a loop go to its top, never to its end).
 * `br_if` with values leaves them on the stack too: they become
-  temporaries used twice, which `flush-temps` always keeps.
+  temporaries used twice, which `fold-temps` always keeps.
 * Code after an unconditional branch is unreachable (the validator has
   checked it) and is dropped.
 

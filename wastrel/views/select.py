@@ -2,7 +2,7 @@
 language it produces, and functions by name, export, index or pattern.
 
 A language name stands for the pass that first produces it: `effects` is
-annotate-effects, `flushed` is flush-temps (not limit-expression-depth,
+annotate-effects, `flushed` is fold-temps (not sequence-operands,
 which works within flushed), `C` is c-print.
 
 A function is chosen by its Wasm name as the dumps print it (`$fib`, or

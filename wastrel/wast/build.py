@@ -24,7 +24,7 @@ from wastrel.backend_c.linking import LinkError
 from wastrel.frontend.errors import WasmError
 from wastrel.ir.nodes import Program
 from wastrel.ir.wasm import Module
-from wastrel.passes.manager import RunOptions, run_pipeline
+from wastrel.passes.manager import RunOptions, build_pipeline, run_pipeline
 from wastrel.wast.harness import PRELUDE, SPECTEST_C, Expected, Step, Value, global_exports, steps_c
 from wastrel.wast.linker import Instance, ScriptLinker, Spectest
 
@@ -81,7 +81,8 @@ class ScriptBuild:
         self.steps.append(step)
 
     def instantiate(self, module: Module) -> Instance:
-        program: Program = run_pipeline(module, RunOptions(stop_after="lower-control"), start_after="decode")
+        last = [p.name for p in build_pipeline() if p.gives == "c"][-1]  # the tree c-print takes
+        program: Program = run_pipeline(module, RunOptions(stop_after=last), start_after="decode")
         prefix = f"m{len(self.modules_c) + 1}_"
         linker = ScriptLinker(self.registry)
         printer = ModulePrinter(program, prefix, linker, self.type_ids)

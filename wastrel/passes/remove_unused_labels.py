@@ -1,0 +1,41 @@
+"""pass: remove-unused-labels : c -> c
+
+Removes the labels nothing jumps to.
+
+    L:      =>                    when no `goto L` is left in the function
+
+Design decision: run after `tidy-c`, which removes the gotos to where
+control goes anyway, so that the label a block or `if` ended with stays
+only where a branch needs it.
+"""
+
+from __future__ import annotations
+
+from wastrel.ir import nodes as n
+from wastrel.passes.framework import Rewriter, declare_pass, map_functions
+
+
+@declare_pass("remove-unused-labels", takes="c", gives="c", requires="tidy-c")
+def remove_unused_labels(program: n.Program) -> n.Program:
+    return map_functions(program, lambda f: _UnusedLabels(f).rewrite(f))
+
+
+class _UnusedLabels(Rewriter):
+    def __init__(self, func: n.Function):
+        self.targets: set[str] = set()
+        for s in func.body:
+            _collect_gotos(s, self.targets)
+
+    def visit_Expr(self, node: n.Expr) -> n.Expr:
+        return node
+
+    def visit_CLabel(self, label: n.CLabel) -> n.CLabel | tuple[()]:
+        return label if label.name in self.targets else ()
+
+
+def _collect_gotos(stmt: n.Stmt, targets: set[str]) -> None:
+    if isinstance(stmt, n.CGoto):
+        targets.add(stmt.name)
+    for child in stmt.children():
+        if isinstance(child, n.Stmt):
+            _collect_gotos(child, targets)
