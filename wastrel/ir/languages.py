@@ -23,6 +23,7 @@ import textwrap
 from dataclasses import dataclass, fields
 
 from wastrel.ir import nodes as n
+from wastrel.ir.shapes import BODY, CASES, NODE, NODES
 
 
 class LanguageError(Exception):
@@ -69,18 +70,15 @@ class Language:
             raise LanguageError(f"{self.name}: in {where}: {type(node).__name__} is not in this language")
         if type(node) in self.annotated and node.effect is None:  # type: ignore[attr-defined]
             raise LanguageError(f"{self.name}: in {where}: {type(node).__name__} has no effect annotation")
-        for f in fields(node):  # type: ignore[arg-type]
-            kind = _field_kind(f.type)
-            if kind is None:
-                continue
-            value = getattr(node, f.name)
-            if kind[0] == "one":
-                self._check_node(value, kind[1], where)
-            elif kind[0] == "many":
-                for item in value:
-                    self._check_node(item, kind[1], where)
-            else:  # switch cases
-                for _values, body in value:
+        for name, kind in node.kinds:  # type: ignore[attr-defined]  (ir/shapes.py: a sub-node is an Expr, a body Stmts)
+            if kind == NODE:
+                self._check_node(getattr(node, name), n.Expr, where)
+            elif kind == NODES or kind == BODY:
+                item_type = n.Expr if kind == NODES else n.Stmt
+                for item in getattr(node, name):
+                    self._check_node(item, item_type, where)
+            elif kind == CASES:
+                for _values, body in getattr(node, name):
                     for item in body:
                         self._check_node(item, n.Stmt, where)
 
@@ -146,19 +144,6 @@ def effect_legend(unannotated: list[str] | None = None) -> str:
     if unannotated:
         lines.append(f"  need not carry an effect: {' '.join(unannotated)}")
     return "\n".join(lines)
-
-
-def _field_kind(annotation: object) -> tuple[str, type] | None:
-    text = str(annotation)
-    if text == "Expr":
-        return ("one", n.Expr)
-    if text in ("tuple[Expr, ...]",):
-        return ("many", n.Expr)
-    if text == "tuple[Stmt, ...]":
-        return ("many", n.Stmt)
-    if text.startswith("tuple[tuple[tuple[int, ...], tuple[Stmt, ...]]"):
-        return ("cases", n.Stmt)
-    return None
 
 
 TREE = Language(
