@@ -13,6 +13,10 @@ from wastrel.frontend.load import read_module
 
 BUILD_DIR = Path(__file__).resolve().parent / ".build" / "wat"
 
+# Every pipeline a test runs, in this process or in a `wastrel` it starts,
+# checks each pass's output against the pass's language (passes/manager.py).
+os.environ["WASTREL_CHECK_IR"] = "1"
+
 
 def wat_to_wasm(path: Path) -> Path:
     """The binary of a .wat file, made by wastrel's own text reader and

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import functools
 import importlib
+import os
 import math
 import operator
 import random
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -24,7 +26,7 @@ from wastrel.passes.annotate_effects import annotate_effects
 from wastrel.passes.fold_temps import fold_temps
 from wastrel.passes.framework import PASSES, PassInfo, Rewriter
 from wastrel.passes.lower_control import lower_control
-from wastrel.passes.manager import PipelineError, build_pipeline
+from wastrel.passes.manager import PipelineError, build_pipeline, run_pipeline
 from wastrel.passes.recognize_helpers import REFERENCES, multi3_terms, parse_code, recognize_helpers
 from wastrel.passes.sequence_operands import sequence_operands
 from wastrel.passes.stack_to_tree import stack_to_tree
@@ -88,6 +90,20 @@ def test_each_pass_has_a_teaching_header() -> None:
 
 def _fake(name: str, takes: str, gives: str, requires: tuple[str, ...] = ()) -> PassInfo:
     return PassInfo(name, takes, gives, requires, lambda x: x, "")
+
+
+def test_the_suite_checks_every_pass_against_its_language(monkeypatch: pytest.MonkeyPatch) -> None:
+    """tests/conftest.py sets WASTREL_CHECK_IR=1: a built-in pass that gives
+    the wrong language fails whichever test runs it."""
+    assert os.environ["WASTREL_CHECK_IR"] == "1"
+
+    def leaves_a_let(program: n.Program) -> n.Program:
+        func = program.funcs[0]
+        return replace(program, funcs=(replace(func, body=(n.Let((0,), n.Const(I32, 1)), *func.body)),))
+
+    monkeypatch.setitem(PASSES, "tidy-c", replace(PASSES["tidy-c"], run=leaves_a_let))
+    with pytest.raises(LanguageError, match="c: in f: Let is not in this language"):
+        run_pipeline(module_with([("local.get", 0)]), start_after="decode")
 
 
 def test_missing_requirement_is_named() -> None:

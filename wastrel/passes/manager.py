@@ -32,7 +32,9 @@ another one requires cannot be skipped.
 Running the pipeline can dump the program before or after any pass, stop
 after one, check each pass's output against its language, and time each
 pass; the `before_pass`/`after_pass` callbacks see every pass's input and
-output (`wastrel-passes` builds its views on them).  A plug-in pass's
+output (`wastrel-passes` builds its views on them).  Checking is on too
+whenever the environment sets WASTREL_CHECK_IR=1, as the test suite does,
+so that every test checks every pass's output.  A plug-in pass's
 output is always checked against its language, and a plug-in that crashes
 is an internal error naming the pass and its file.
 """
@@ -40,6 +42,7 @@ is an internal error naming the pass and its file.
 from __future__ import annotations
 
 import heapq
+import os
 import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
@@ -229,7 +232,7 @@ class RunOptions:
     stop_after: str | None = None
     dump_before: set[str] = field(default_factory=set)
     dump_after: set[str] = field(default_factory=set)  # may contain "all"
-    check: bool = False
+    check: bool = False  # also on whenever $WASTREL_CHECK_IR is 1 (the test suite sets it)
     on_dump: Callable[[str, str], None] | None = None  # (title, text)
     timings: list[tuple[str, float]] | None = None
     on_progress: Callable[[str], None] | None = None  # "pass-name: 120/1205 functions"
@@ -242,6 +245,7 @@ def run_pipeline(data: Any, options: RunOptions | None = None, start_after: str 
     """Run the passes on a module's bytes (or, after `start_after`, on that
     pass's output); returns the last pass's output."""
     options = options or RunOptions()
+    check = options.check or os.environ.get("WASTREL_CHECK_IR") == "1"
     value: Any = data
     pipeline = build_pipeline(skip=options.skip)
     if start_after is not None:
@@ -263,7 +267,7 @@ def run_pipeline(data: Any, options: RunOptions | None = None, start_after: str 
             framework.on_function = None
         if options.timings is not None:
             options.timings.append((info.name, time.perf_counter() - start))
-        if options.check:
+        if check:
             check_ir(info, value)
         if options.on_dump and (info.name in options.dump_after or "all" in options.dump_after):
             options.on_dump(f"after {info.name} ({info.gives})", format_ir(value))
