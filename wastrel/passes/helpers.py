@@ -1,9 +1,5 @@
 """Helpers shared by several passes (like Chez Scheme's np-help.ss).
 
-* `operands(node)` / `with_operands(node, new)`: a node's direct expression
-  children in evaluation order (statement bodies excluded), and the node
-  rebuilt with replacements.  Node fields are declared in evaluation order,
-  so this is a walk over the fields.
 * `LocalAllocator`: adds locals to a function as a pass goes.
 * `local_get`, `local_set`: the two forms passes add most, with effects.
 * `type_of(expr, ...)`: the Wasm type of a single-valued expression.
@@ -18,14 +14,6 @@ from wastrel.ir import nodes as n
 from wastrel.ir.effects import Effect, local_bit
 from wastrel.ir.ops import numeric_result_type
 from wastrel.ir.wasm import Module
-
-
-def operands(node: n.Node) -> list[n.Expr]:
-    return node.operands()
-
-
-def with_operands(node: n.Node, new: list[n.Expr]) -> n.Node:
-    return node.with_operands(new)
 
 
 def local_get(index: int) -> n.LocalGet:
