@@ -15,7 +15,7 @@ from wastrel.backend_c.linking import Linker
 from wastrel.backend_c.names import distinct, result_struct
 from wastrel.ir import nodes as n
 from wastrel.ir.wasm import FuncType
-from wastrel.passes.stack_to_tree import function_names
+from wastrel.ir.wasm_names import function_names
 
 
 class TypeIds:

@@ -69,7 +69,7 @@ _last_names: list = [None, {}]  # the last program's function names: printing as
 def _function_names(program: n.Program) -> dict[int, str]:
     """Every function's name by index, imported ones included (`env.log`)."""
     if _last_names[0] is not program:
-        from wastrel.passes.stack_to_tree import function_names
+        from wastrel.ir.wasm_names import function_names
 
         _last_names[:] = [program, dict(enumerate(function_names(program.wasm)))]
     return _last_names[1]

@@ -8,7 +8,7 @@ from wastrel.ir.wasm import FuncType, Import, Instr, Module
 
 
 def format_module(module: Module) -> str:
-    from wastrel.passes.stack_to_tree import function_names
+    from wastrel.ir.wasm_names import function_names
 
     names = function_names(module)
     out = [format_import(module, imp) for imp in module.imports]
@@ -22,7 +22,7 @@ def format_import(module: Module, imp: Import) -> str:
 
 def format_func(module: Module, position: int, names: list[str]) -> str:
     """The `position`th defined function (`names`: every function's name,
-    by index, as `stack_to_tree.function_names` gives them)."""
+    by index, as `wasm_names.function_names` gives them)."""
     func = module.funcs[position]
     ftype = module.types[func.type_index]
     lines = [f"(func ${names[module.num_imported_funcs + position]} {ftype}"]

@@ -31,6 +31,9 @@ Rules:
   temporaries used twice, which `fold-temps` always keeps.
 * Code after an unconditional branch is unreachable (the validator has
   checked it) and is dropped.
+* Functions and Wasm locals are named as `ir/wasm_names.py` says; the
+  locals this pass adds are named after what they hold (`t1`, `block3_r0`,
+  `loop2_p0`).
 
 Design decision: typing needs no help from the validator; every stack entry
 carries its Wasm type, known from the instruction that pushed it.
@@ -43,6 +46,7 @@ from dataclasses import dataclass, field
 from wastrel.ir import nodes as n
 from wastrel.ir.ops import PERFORM_ARITY, is_load, is_store, numeric_arity, numeric_result_type
 from wastrel.ir.wasm import FuncType, Instr, Module
+from wastrel.ir.wasm_names import distinct, function_names, local_names
 from wastrel.passes.framework import declare_pass
 
 
@@ -55,23 +59,6 @@ def stack_to_tree(module: Module) -> n.Program:
         for i, func in enumerate(module.funcs)
     )
     return n.Program(wasm=module, funcs=funcs)
-
-
-def function_names(module: Module) -> list[str]:
-    """A distinct readable name for every function: from the name section,
-    else the export name, else its index."""
-    count = module.num_imported_funcs + len(module.funcs)
-    exported = {e.index: e.name for e in module.exports if e.kind == "func"}
-    imported = [f"{i.module}.{i.name}" for i in module.imports_of("func")]
-    names: list[str] = []
-    seen: set[str] = set()
-    for i in range(count):
-        name = module.names.funcs.get(i) or exported.get(i) or (imported[i] if i < len(imported) else str(i))
-        if name in seen:
-            name = f"{name}.{i}"
-        seen.add(name)
-        names.append(name)
-    return names
 
 
 @dataclass
@@ -161,9 +148,9 @@ class _FunctionBuilder:
     # -- building --------------------------------------------------------------
 
     def build(self, declared_locals: tuple[str, ...], body: tuple[Instr, ...]) -> n.Function:
-        local_names = self.module.names.locals.get(self.index, {})
-        for i, t in enumerate(self.type.params + declared_locals):
-            self.new_local(t, local_names.get(i) or f"l{i}")
+        types = self.type.params + declared_locals
+        for t, name in zip(types, local_names(self.module, self.index, len(types))):
+            self.new_local(t, name)
         self.frames.append(_Frame("func", "func", self.type))
         for instr in body:
             if self.frame.unreachable:
@@ -175,7 +162,7 @@ class _FunctionBuilder:
             name=self.name,
             type=self.type,
             local_types=tuple(self.local_types),
-            local_names=_distinct(self.local_names),
+            local_names=distinct(self.local_names),
             body=self.result_body,
         )
 
@@ -429,17 +416,6 @@ def _pass_through(frame: _Frame) -> tuple[n.Stmt, ...]:
     if not frame.results:
         return ()
     return (n.Br(frame.label, tuple(n.LocalGet(p) for p in frame.params)),)
-
-
-def _distinct(names: list[str]) -> tuple[str, ...]:
-    seen: set[str] = set()
-    out = []
-    for i, name in enumerate(names):
-        if name in seen:
-            name = f"{name}.{i}"
-        seen.add(name)
-        out.append(name)
-    return tuple(out)
 
 
 _B = _FunctionBuilder

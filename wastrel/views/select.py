@@ -70,7 +70,7 @@ class FunctionId:
 
 def module_functions(module: Module) -> list[FunctionId]:
     """Every function of the module, imported ones first (the index space)."""
-    from wastrel.passes.stack_to_tree import function_names
+    from wastrel.ir.wasm_names import function_names
 
     exports: dict[int, list[str]] = {}
     for e in module.exports:

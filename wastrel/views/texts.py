@@ -50,7 +50,7 @@ def function_texts(value: Any, source: Any = None, only: frozenset[int] | None =
 
 
 def _wasm_texts(module: Module, only: frozenset[int] | None) -> FunctionTexts:
-    from wastrel.passes.stack_to_tree import function_names
+    from wastrel.ir.wasm_names import function_names
 
     names = function_names(module)
     base = module.num_imported_funcs
