@@ -124,8 +124,8 @@ def test_pipeline_passes_as_nodes_languages_on_edges() -> None:
     chain = [(s, t, a["label"]) for s, t, a in dot.edges if a.get("style") != "dashed"]
     assert chain[0] == ("input", "decode", "bytes")
     assert ("stack-to-tree", "annotate-effects", "tree") in chain
-    assert ("annotate-effects", "flush-temps", "effects") in chain
-    assert ("lower-control", "c-print", "c") in chain
+    assert ("annotate-effects", "fold-temps", "effects") in chain
+    assert ("remove-unused-labels", "c-print", "c") in chain
     assert chain[-1] == ("c-print", "output", "C")
     assert [(s, t) for s, t, _ in chain] == list(zip(["input", *listed], [*listed, "output"]))
     requires = [a for _, _, a in dot.edges if a.get("style") == "dashed"]
@@ -143,7 +143,7 @@ def test_cfg_of_an_if_else(module: Path) -> None:
     assert tree.edge("call $double", "(return")["label"] == "br $if1"
     assert tree.edge("call $log", "(return")["label"] == "br $if1"
     assert tree.edge("(return", "exit")["label"] == "return"
-    c = graph("cfg", "--function=choose", module)  # after lower-control
+    c = graph("cfg", "--function=choose", module)  # the C as printed
     assert c.edge("(c.if (local.get $c))", "(local.set $if1_r0 (call $double")["label"] == "then"
     assert c.edge("(c.if (local.get $c))", "(eval (call $log")["label"] == "else"
     assert "label" not in c.edge("(eval (call $log", "(return")  # falls through to the join

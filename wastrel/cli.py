@@ -285,7 +285,7 @@ def _passes_main(argv: list[str] | None) -> int:
     parser.add_argument(
         "--graph", choices=["pipeline", "cfg", "calls"],
         help="draw the pass pipeline, a function's control-flow graph (after --dump-after/--stop-after PASS; "
-        "default lower-control) or the call graph",
+        "default: the last pass in c, the C as printed) or the call graph",
     )  # fmt: skip
     parser.add_argument("-o", "--output", metavar="FILE", help="--graph's file: .dot/.gv, or .svg/.png/.pdf drawn by Graphviz (default: DOT on stdout)")
     parser.add_argument("--check", action="store_true", help="check each pass's output against its language")
@@ -406,7 +406,7 @@ def _resolve_pass_options(args: argparse.Namespace, pipeline: list[PassInfo]) ->
 
 
 def _resolve_graph_options(args: argparse.Namespace, pipeline: list[PassInfo]) -> None:
-    from wastrel.views.select import ViewError, resolve_pass
+    from wastrel.views.select import ViewError
 
     if args.dump_before or args.print_changed:
         raise ViewError(f"--graph {args.graph} draws a picture: --dump-before and --print-changed are for text")
@@ -419,7 +419,7 @@ def _resolve_graph_options(args: argparse.Namespace, pipeline: list[PassInfo]) -
     chosen = {*args.dump_after, *([args.stop_after] if args.stop_after else [])}
     if len(chosen) > 1 or "all" in chosen:
         raise ViewError(f"--graph cfg draws after one pass: {', '.join(sorted(chosen))}")
-    args.stop_after = chosen.pop() if chosen else resolve_pass("c", pipeline)
+    args.stop_after = chosen.pop() if chosen else [p.name for p in pipeline if p.gives == "c"][-1]  # the C c-print prints
     args.dump_after = []
     info = next(p for p in pipeline if p.name == args.stop_after)
     if info.gives not in LANGUAGES:
