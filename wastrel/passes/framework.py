@@ -205,7 +205,3 @@ def map_functions(program: n.Program, transform: Callable[[n.Function], n.Functi
         if on_function is not None:
             on_function(len(funcs), len(program.funcs))
     return replace(program, funcs=tuple(funcs))
-
-
-def language(name: str):
-    return LANGUAGES[name]
