@@ -329,6 +329,9 @@ def test_dead_code_is_gone_and_what_has_effects_stays() -> None:
     assert "i32.mul" not in after["drops"] and "global.get" not in after["drops"]
     assert "(i32.div_u" in after["drops"] and "(call $id" in after["drops"]
     assert "unreachable" in before["loop_exit"] and "unreachable" not in after["loop_exit"]
+    assert after["after_folding"] == before["after_folding"]  # its condition is constant only once folded
+    with_folding = functions(dump("eliminate_dead_code", solution("fold_constants"), solution("eliminate_dead_code")).split(";; after ", 1)[1].split("\n", 1)[1])
+    assert "(i32.const 9)" not in with_folding["after_folding"] and "br_if" not in with_folding["after_folding"]
     assert after["log"] == before["log"] and after["id"] == before["id"]
 
 
@@ -386,7 +389,12 @@ KEY_LINES = {
     "--dump-after=fold-constants --function nested": ["(return (i32.add (local.get $x) (i32.const 12)))", "(return (i32.div_s (i32.const 1) (i32.const 0)))"],
     "--invoke div_by_zero": ["wasm trap: integer divide by zero"],
     "--dump-after=eliminate-dead-code --function drops": ["(eval {r:$x t:div} (i32.div_u {r:$x t:div} (i32.const 1) (local.get $x)))"],
-    "--print-changed --function after_branch": ["+ (br $block1 {br:$block1})", "- (br_if $block2 {br:$block2} (i32.const 0))"],
+    "--print-changed --function after_folding": [
+        "+ (br_if $block1 (i32.const 1))",
+        "- (br_if $block1 {br:$block1} (i32.const 1))",
+        "- (eval {r:G w:G t:any} (call $log {r:G w:G t:any} (i32.const 9)))",
+        "+ (br $block1 {br:$block1})",
+    ],
     "--dump-after=reduce-strength --function div_u": ["(return {r:$x t:div br:return} (i32.shr_u (local.get $x) (i32.const 4)))"],
     "--dump-after=C --function div_s": ["return (uint32_t)((int32_t)(x + ((uint32_t)((int32_t)x >> 31) >> 30)) >> 2);"],
     "--dump-after=reuse-values --function reused": ["(local.set $b {r:$x,$y,$a w:$b} (i32.add (local.get $a) (i32.const 1)))"],
@@ -438,3 +446,25 @@ def test_the_code_the_course_quotes_is_the_code_of_the_example() -> None:
     quoted = re.search(r"`examples/passes/fold_i32_add.py` is a whole pass:\n\n```python\n(.*?)```", COURSE.read_text(), re.S)
     assert quoted, "docs/course.md no longer quotes examples/passes/fold_i32_add.py"
     assert quoted[1] in (EXAMPLES / "fold_i32_add.py").read_text()
+
+
+def test_strength_reduced_programs_compute_what_wasmtime_computes(tmp_path: Path) -> None:
+    """x * c, x / c and x % c for every power of two c = 2**k and its
+    negation, of both widths, with the pass: the same as wasmtime on every
+    edge-case x."""
+    funcs, calls, reducible = [], [], 0
+    for type_, width in [("i32", 32), ("i64", 64)]:
+        for op, k, sign in itertools.product(["mul", "div_u", "div_s", "rem_u", "rem_s"], range(width), [1, -1]):
+            name = f"{type_}.{op}/{sign * 2**k}"
+            funcs.append(f'(func (export "{name}") (param $x {type_}) (result {type_}) ({type_}.{op} (local.get $x) ({type_}.const {sign * 2**k})))')
+            calls += [(name, (x,)) for x in EDGE[type_]]
+            reducible += sign == 1 and not (op in ("div_s", "rem_s") and k == width - 1)
+    wat = tmp_path / "powers_of_two.wat"
+    wat.write_text("(module\n" + "\n".join(funcs) + ")\n")
+    expected = in_wasmtime(wat, calls)
+    got = in_wastrel(wat, calls, [solution("reduce_strength")], tmp_path / "program")
+    mismatches = [(call, want, outcome) for call, want, outcome in zip(calls, expected, got) if want != outcome]
+    assert not mismatches, mismatches[:5]
+    reduced = run_in_root("wastrel-passes", "--plugin", solution("reduce_strength"), "--dump-after=reduce-strength", wat)
+    left = len(re.findall(r"\(return \{[^}]*\} \(i\d\d\.(?:mul|div|rem)", reduced.stdout))
+    assert len(funcs) - left >= reducible  # every positive power (and mul by 2**(w-1), negative as a constant) is gone

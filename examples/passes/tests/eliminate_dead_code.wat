@@ -32,6 +32,12 @@
       (call $log (i32.const 7)))        ;; $b1's code: the one that runs
     (local.get $x))
 
+  (func (export "after_folding") (param $x i32) (result i32)
+    (block $done
+      (br_if $done (i32.gt_u (i32.const 2) (i32.const 1)))   ;; constant once folded
+      (call $log (i32.const 9)))
+    (local.get $x))
+
   (func (export "drops") (param $x i32) (result i32)
     (drop (i32.mul (local.get $x) (local.get $x)))   ;; pure: gone
     (drop (global.get $calls))                       ;; reads only: gone
