@@ -32,8 +32,11 @@ def remove_dead_stores(program: n.Program) -> n.Program:
 
 def _remove_dead_stores(func: n.Function) -> n.Function:
     reads: dict[int, int] = {}
-    for i in _locals_read(func, []):
-        reads[i] = reads.get(i, 0) + 1
+    stores: list[int] = []
+    for s in func.body:
+        _survey(s, reads, stores)
+    if all(reads.get(i) for i in stores):
+        return func  # (most functions)
     while True:
         remover = _DeadStores(reads)
         func = remover.rewrite(func)
@@ -53,13 +56,32 @@ class _DeadStores(Rewriter):
         return s if self.reads.get(s.index) else self.visit_Eval(n.Eval(s.value, effect=s.value.effect))
 
     def visit_Eval(self, s: n.Eval) -> n.Stmt | tuple[()]:
-        value = s.value
-        if isinstance(value, (n.Call, n.CallIndirect)) or value.effect.writes or value.effect.traps:  # type: ignore[union-attr]
+        if not _removable(s.value):
             return s
-        for i in _locals_read(value, []):
+        for i in _locals_read(s.value, []):
             self.reads[i] -= 1
             self.again = self.again or not self.reads[i]
         return ()
+
+
+def _survey(node: n.Node, reads: dict[int, int], stores: list[int]) -> None:
+    """Counts the reads of each local in `reads`; `stores` gets the local
+    of each assignment, and -1 for an evaluation without effects."""
+    kind = type(node)
+    if kind is n.LocalGet:
+        reads[node.index] = reads.get(node.index, 0) + 1  # type: ignore[attr-defined]
+    elif kind is n.LocalSet:
+        stores.append(node.index)  # type: ignore[attr-defined]
+    elif kind is n.Eval and _removable(node.value):  # type: ignore[attr-defined]
+        stores.append(-1)
+    for child in node.children():
+        _survey(child, reads, stores)
+
+
+def _removable(value: n.Expr) -> bool:
+    """Is an evaluation of `value` nothing but its value?"""
+    effect = value.effect
+    return not (isinstance(value, (n.Call, n.CallIndirect)) or effect.writes or effect.traps)  # type: ignore[union-attr]
 
 
 def _locals_read(node: n.Node, out: list[int]) -> list[int]:

@@ -17,14 +17,20 @@ from wastrel.passes.framework import Rewriter, declare_pass, map_functions
 
 @declare_pass("remove-unused-labels", takes="c", gives="c", requires="tidy-c")
 def remove_unused_labels(program: n.Program) -> n.Program:
-    return map_functions(program, lambda f: _UnusedLabels(f).rewrite(f))
+    return map_functions(program, _remove_unused_labels)
+
+
+def _remove_unused_labels(func: n.Function) -> n.Function:
+    labels: set[str] = set()
+    targets: set[str] = set()
+    for s in func.body:
+        _survey(s, labels, targets)
+    return _UnusedLabels(targets).rewrite(func) if labels - targets else func
 
 
 class _UnusedLabels(Rewriter):
-    def __init__(self, func: n.Function):
-        self.targets: set[str] = set()
-        for s in func.body:
-            _collect_gotos(s, self.targets)
+    def __init__(self, targets: set[str]):
+        self.targets = targets
 
     def visit_Expr(self, node: n.Expr) -> n.Expr:
         return node
@@ -33,9 +39,12 @@ class _UnusedLabels(Rewriter):
         return label if label.name in self.targets else ()
 
 
-def _collect_gotos(stmt: n.Stmt, targets: set[str]) -> None:
+def _survey(stmt: n.Stmt, labels: set[str], targets: set[str]) -> None:
+    """Adds the labels in `stmt` to `labels`, those its gotos jump to to `targets`."""
     if isinstance(stmt, n.CGoto):
         targets.add(stmt.name)
+    elif isinstance(stmt, n.CLabel):
+        labels.add(stmt.name)
     for child in stmt.children():
         if isinstance(child, n.Stmt):
-            _collect_gotos(child, targets)
+            _survey(child, labels, targets)

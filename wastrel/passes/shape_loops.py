@@ -34,9 +34,15 @@ def shape_loops(program: n.Program) -> n.Program:
 
 class _LoopShaper(Rewriter):
     def __init__(self, func: n.Function):
-        self.jumps: Counter[str | None] = Counter()  # to each loop's top (None: a do-while)
-        for s in func.body:
-            _count_jumps(s, [], self.jumps)
+        self.func = func
+        self.jumps: Counter[str | None] | None = None  # to each loop's top (None: a do-while), once asked
+
+    def jumps_to(self, label: str) -> int:
+        if self.jumps is None:
+            self.jumps = Counter()
+            for s in self.func.body:
+                _count_jumps(s, [], self.jumps)
+        return self.jumps[label]
 
     def visit_Expr(self, node: n.Expr) -> n.Expr:
         return node
@@ -46,7 +52,7 @@ class _LoopShaper(Rewriter):
         if len(body) < 2 or not isinstance(body[-1], n.CBreak):
             return loop
         last = body[-2]
-        if isinstance(last, n.CIf) and last.then == (n.CContinue(),) and not last.else_ and self.jumps[loop.label] == 1:
+        if isinstance(last, n.CIf) and last.then == (n.CContinue(),) and not last.else_ and self.jumps_to(loop.label) == 1:
             return n.CDoWhile(body[:-2], last.cond)
         if isinstance(last, n.CContinue):
             return n.CLoop(loop.label, body[:-2])
