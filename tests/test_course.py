@@ -36,7 +36,7 @@ import pytest
 import wasmtime
 from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
 
-from tests.test_golden_behaviour import EXPECTED, argument_text, expressible, result_matches
+from tests.test_golden_behaviour import EXPECTED, check_calls
 from wastrel.passes.framework import PASSES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -211,20 +211,7 @@ def test_the_golden_cases_built_with_all_four_solutions_give_wasmtimes_answers(c
     program = tmp_path / case
     built = run_in_root("wastrel", "compile", *[a for p in ALL_FOUR for a in ("--plugin", p)], GOLDEN_CASES / f"{case}.wat", "-o", program)
     assert built.returncode == 0, built.stderr
-    calls = [c for c in EXPECTED[case] if expressible(c)]
-    script = "".join(" ".join([c["export"], *map(argument_text, c["args"])]) + "\n" for c in calls)  # type: ignore[arg-type]
-    run = subprocess.run([program, "--invoke-lines"], input=script, capture_output=True, text=True, timeout=60)
-    assert run.returncode == 0, run.stderr
-    outputs = run.stdout.split("--\n")
-    traps = iter(run.stderr.splitlines())
-    assert len(outputs) == len(calls) + 1
-    for c, output in zip(calls, outputs):
-        where = f"{c['export']}({', '.join(map(str, c['args']))})"
-        if "trap" in c:
-            assert output == "" and next(traps) == f"wasm trap: {c['trap']}", where
-        else:
-            printed = output.splitlines()
-            assert len(printed) == len(c["results"]) and all(map(result_matches, c["results"], printed)), f"{where}: {printed} != {c['results']}"
+    check_calls(program, case)
 
 
 def test_wastrel_run_loads_a_solution_and_a_constant_division_by_zero_still_traps() -> None:

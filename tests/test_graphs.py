@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli_util import wastrel_passes
+from tests.cli_util import one_line_error, wastrel_passes
 from wastrel.ir import nodes as n
 from wastrel.ir.wasm import FuncType
 from wastrel.views.cfg import control_flow_graph
@@ -104,14 +104,6 @@ def graph(*args: str | Path) -> Dot:
     result = wastrel_passes("--graph", *args)
     assert result.returncode == 0, result.stderr
     return Dot(result.stdout)
-
-
-def one_line_error(result: subprocess.CompletedProcess[str], status: int = 2) -> str:
-    assert result.returncode == status, result
-    assert "Traceback" not in result.stderr
-    lines = result.stderr.splitlines()
-    assert len(lines) == 1, result.stderr
-    return lines[0]
 
 
 # -- pipeline ----------------------------------------------------------------------

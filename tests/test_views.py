@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli_util import wastrel_passes
+from tests.cli_util import one_line_error, wastrel_passes
 
 ROOT = Path(__file__).resolve().parent.parent
 RECURSION = ROOT / "tests" / "golden_cases" / "recursion.wat"  # $fac, $fib, $is_even, $is_odd
@@ -46,14 +46,6 @@ def titles(stdout: str) -> list[str]:
 def function_heads(stdout: str) -> list[str]:
     """The functions a dump shows, by the name on their first line."""
     return re.findall(r"^\(func \$([\w.]+)|^static \w+ f_(\w+)\(", stdout, re.M)
-
-
-def one_line_error(result: subprocess.CompletedProcess[str], status: int = 2) -> str:
-    assert result.returncode == status, result
-    assert "Traceback" not in result.stderr
-    lines = result.stderr.splitlines()
-    assert len(lines) == 1, result.stderr
-    return lines[0]
 
 
 # -- passes by language ------------------------------------------------------------
