@@ -22,12 +22,12 @@ type index must exist (kind "invalid") because blocks carry their `FuncType`.
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import NoReturn, TypeVar
 
+from wastrel.collector import collector_paused
 from wastrel.frontend.errors import WasmError
 from wastrel.ir.wasm import (
     Data,
@@ -728,23 +728,9 @@ def _expect(r: _Reader, want: bytes, message: str) -> None:
     r.pos += len(want)
 
 
-@contextmanager
-def _cyclic_gc_paused() -> Iterator[None]:
-    """Decoding allocates hundreds of thousands of small acyclic objects,
-    which the cyclic collector would scan again and again for nothing (a
-    third of the decoding time)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def decode_module(data: bytes | bytearray | memoryview) -> Module:
     """Decode a binary module; raises WasmError if it is malformed."""
-    with _cyclic_gc_paused():
+    with collector_paused():  # hundreds of thousands of small acyclic objects
         return _decode(bytes(data))
 
 
