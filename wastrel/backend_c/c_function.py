@@ -1,11 +1,10 @@
 """C text for one function: its signature, local declarations and statements.
 
-Every Wasm local is a C local declared at the top of its function
-(zero-initialised, as Wasm requires; the C compiler removes what is not
-needed).  A function that touches memory keeps the memory's base pointer in
-`m0`: it never changes, because memory is a fixed reservation.  Only the
-locals the code mentions are declared (the pass remove-dead-stores has
-removed the assignments nothing reads).  A dropped
+Every Wasm local the code mentions is a C local declared at the top of
+its function (zero-initialised, as Wasm requires); the pass
+remove-dead-stores has already removed the assignments nothing reads.  A
+function that touches memory keeps the memory's base pointer in `m0`
+(names.py): it never changes, because memory is a fixed reservation.  A dropped
 expression that may trap is kept alive with `W_KEEP`, so that the C compiler
 cannot delete the trap along with the unused value.  With fast traps (a
 command, see runtime/wastrel_ops.h) loads are plain C reads, so the same
