@@ -401,8 +401,6 @@ def test_leb_error_points_at_the_integer() -> None:
 @pytest.mark.parametrize(
     ("data", "feature"),
     [
-        (func_module(b"\xfd\x0c" + bytes(16) + b"\x1a\x0b"), "SIMD (0xfd prefix)"),
-        (HEADER + section(1, vec(b"\x60\x01\x7b\x00")), "SIMD (v128)"),
         (HEADER + section(5, vec(b"\x03\x01\x01")), "threads"),
         (HEADER + section(5, vec(b"\x04\x01")), "memory64"),
         (HEADER + section(13, vec(b"\x00\x00")), "exceptions"),

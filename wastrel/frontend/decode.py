@@ -1,10 +1,13 @@
 """Binary decoder: the bytes of a `.wasm` file -> an L-wasm `Module`.
 
-Takes a WebAssembly 2.0 binary (without SIMD) and gives the `Module` of
-`wastrel.ir.wasm`, following the spec's binary format: the header, every
-section in its order (custom sections anywhere), LEB128 integers with the
-spec's length and range limits, UTF-8 names, and each function body as a flat
-instruction sequence whose instructions keep the byte offset of their opcode.
+Takes a WebAssembly 2.0 binary (SIMD included, and Wasm 3.0's relaxed SIMD)
+and gives the `Module` of `wastrel.ir.wasm`, following the spec's binary
+format: the header, every section in its order (custom sections anywhere),
+LEB128 integers with the spec's length and range limits, UTF-8 names, and each
+function body as a flat instruction sequence whose instructions keep the byte
+offset of their opcode.  The SIMD instructions (the 0xFD prefix) come from
+the table of `wastrel.ir.simd`; a lane index is read as the byte it is,
+checking it against the shape's lane count is validation.
 The `name` custom section becomes `Module.names` (ignored if malformed, as
 engines do); other custom sections are kept whole in `Module.customs`.
 
@@ -13,8 +16,8 @@ entry (the body size); `Import`, `Export`, `Global`, `Elem` and `Data` that of
 their first byte.
 
 Everything the binary format rejects raises `WasmError` of kind "malformed";
-encodings of features outside the supported set (SIMD, threads, exceptions,
-GC, tail calls, memory64, multi-memory, ...) raise kind "unsupported", and so
+encodings of features outside the supported set (threads, exceptions, GC,
+tail calls, memory64, multi-memory, ...) raise kind "unsupported", and so
 does a function with more than MAX_LOCALS locals (an implementation limit).
 The only validation done here is what the data model forces: a block type's
 type index must exist (kind "invalid") because blocks carry their `FuncType`.
@@ -29,6 +32,7 @@ from typing import NoReturn, TypeVar
 
 from wastrel.collector import collector_paused
 from wastrel.frontend.errors import WasmError
+from wastrel.ir.simd import SIMD_OPS
 from wastrel.ir.wasm import (
     Data,
     Elem,
@@ -57,12 +61,13 @@ MAX_LOCALS = 50_000
 
 # -- types --------------------------------------------------------------------
 
-VALTYPE_CODES = {0x7F: "i32", 0x7E: "i64", 0x7D: "f32", 0x7C: "f64", 0x70: "funcref", 0x6F: "externref"}
+VALTYPE_CODES = {
+    0x7F: "i32", 0x7E: "i64", 0x7D: "f32", 0x7C: "f64", 0x7B: "v128", 0x70: "funcref", 0x6F: "externref",
+}  # fmt: skip
 REFTYPE_CODES = {0x70: "funcref", 0x6F: "externref"}
 
 # Type codes of later proposals, reported as unsupported rather than malformed.
 UNSUPPORTED_TYPE_CODES = {
-    0x7B: "SIMD (v128)",
     0x64: "typed function references (ref)",
     0x63: "typed function references (ref null)",
     **{code: "GC (reference types)" for code in (0x69, 0x6A, 0x6B, 0x6C, 0x6D, 0x6E, 0x71, 0x72, 0x73, 0x74)},
@@ -115,7 +120,6 @@ UNSUPPORTED_OPCODES = {
     0x15: "typed function references (return_call_ref)",
     **{op: "GC / typed function references" for op in (0xD3, 0xD4, 0xD5, 0xD6)},
     0xFB: "GC (0xfb prefix)",
-    0xFD: "SIMD (0xfd prefix)",
     0xFE: "threads (0xfe prefix)",
 }
 
@@ -340,6 +344,21 @@ class _Reader:
             self.unsupported("multi-memory (memory index in memarg)", start)
         return (flags, self.u32())
 
+    def lane(self) -> tuple:
+        """A SIMD lane index: one byte."""
+        return (self.byte(),)
+
+    def memarg_lane(self) -> tuple:
+        return self.memarg() + self.lane()
+
+    def v128_const(self) -> tuple:
+        """The 16 bytes of a `v128.const`, little-endian."""
+        return (int.from_bytes(self.bytes(16), "little"),)
+
+    def shuffle(self) -> tuple:
+        """The 16 lane indices of `i8x16.shuffle`, one byte each."""
+        return (tuple(self.bytes(16)),)
+
     def blocktype(self) -> tuple:
         start = self.pos
         if start >= self.end:
@@ -409,15 +428,17 @@ class _Reader:
                 depth += 1
 
     def prefixed_opcode(self, op: int, start: int) -> tuple[str, Immediate]:
-        """The entry of an opcode not in OPCODES: 0xFC-prefixed, or an error."""
+        """The entry of an opcode not in OPCODES: 0xFC- or 0xFD-prefixed, or
+        an error."""
         if op in UNSUPPORTED_OPCODES:
             self.unsupported(UNSUPPORTED_OPCODES[op], start)
-        if op != 0xFC:
+        table = PREFIXED_OPCODES.get(op)
+        if table is None:
             self.fail(f"illegal opcode {op:#04x}", start)
         sub = self.u32()
-        if sub not in FC_OPCODES:
-            self.fail(f"illegal opcode 0xfc {sub}", start)
-        return FC_OPCODES[sub]
+        if sub not in table:
+            self.fail(f"illegal opcode {op:#04x} {sub}", start)
+        return table[sub]
 
     def const_expr(self) -> tuple[Instr, ...]:
         """A constant expression, without its final `end`."""
@@ -474,6 +495,20 @@ FC_OPCODES: dict[int, tuple[str, Immediate]] = {
     16: ("table.size", _Reader.index),
     17: ("table.fill", _Reader.index),
 }
+
+# The reader of each immediate kind of `wastrel.ir.simd`.
+SIMD_IMMEDIATES: dict[str, Immediate] = {
+    "none": None,
+    "memarg": _Reader.memarg,
+    "memarg_lane": _Reader.memarg_lane,
+    "lane": _Reader.lane,
+    "v128": _Reader.v128_const,
+    "shuffle": _Reader.shuffle,
+}
+
+FD_OPCODES: dict[int, tuple[str, Immediate]] = {op.opcode: (op.name, SIMD_IMMEDIATES[op.immediate]) for op in SIMD_OPS}
+
+PREFIXED_OPCODES = {0xFC: FC_OPCODES, 0xFD: FD_OPCODES}
 
 assert max(OPCODES) == 0xD2 and OPCODES[0xC4][0] == "i64.extend32_s" and OPCODES[0x3E][0] == "i64.store32"
 

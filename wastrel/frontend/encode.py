@@ -20,7 +20,7 @@ import dataclasses
 from collections.abc import Callable
 from typing import Any
 
-from wastrel.frontend.decode import FC_OPCODES, MAGIC, OPCODES, VERSION, VALTYPE_CODES, _Reader
+from wastrel.frontend.decode import FC_OPCODES, FD_OPCODES, MAGIC, OPCODES, VERSION, VALTYPE_CODES, _Reader
 from wastrel.ir.wasm import (
     Data,
     Elem,
@@ -137,6 +137,23 @@ def _f64(code: _Code, args: tuple) -> bytes:
     return args[0].to_bytes(8, "little")
 
 
+def _lane(code: _Code, args: tuple) -> bytes:
+    return bytes(args)
+
+
+def _memarg_lane(code: _Code, args: tuple) -> bytes:
+    align, offset, lane = args
+    return u32(align) + u32(offset) + bytes([lane])
+
+
+def _v128(code: _Code, args: tuple) -> bytes:
+    return args[0].to_bytes(16, "little")
+
+
+def _shuffle(code: _Code, args: tuple) -> bytes:
+    return bytes(args[0])
+
+
 def _select_types(code: _Code, args: tuple) -> bytes:
     return valtypes(args[0])
 
@@ -162,6 +179,10 @@ WRITERS: dict[Any, Writer] = {
     _Reader.f64_const: _f64,
     _Reader.select_types: _select_types,
     _Reader.ref_null: _reftype,
+    _Reader.lane: _lane,
+    _Reader.memarg_lane: _memarg_lane,
+    _Reader.v128_const: _v128,
+    _Reader.shuffle: _shuffle,
 }
 
 
@@ -172,8 +193,9 @@ def _encodings() -> dict[str, tuple[bytes, Writer | None]]:
         if op == "select" and reader is not None:
             continue  # typed select: see _Code.instr
         table[op] = (bytes([code]), WRITERS[reader] if reader else None)
-    for sub, (op, reader) in FC_OPCODES.items():
-        table[op] = (b"\xfc" + u32(sub), WRITERS[reader] if reader else None)
+    for prefix, prefixed in ((b"\xfc", FC_OPCODES), (b"\xfd", FD_OPCODES)):
+        for sub, (op, reader) in prefixed.items():
+            table[op] = (prefix + u32(sub), WRITERS[reader] if reader else None)
     return table
 
 
