@@ -5,8 +5,8 @@
 for its binary; `read_script(text) -> list[Command]` reads a WebAssembly
 script (the data model is in `script`).  Both take `str`, or `bytes` that
 must be UTF-8, and raise `WasmError` ("malformed", or "unsupported" for
-features beyond WebAssembly 2.0 without SIMD) with the line and column of
-the problem.
+features beyond WebAssembly 2.0 and relaxed SIMD) with the line and column
+of the problem.
 
 The reader is a pipeline of small modules:
 

@@ -13,6 +13,14 @@ Folded forms are read as wasm-tools reads them, which the spec's own valid
 modules never contradict: the operands of a folded instruction may be plain
 instructions too, and an `(else)` is kept even when empty.
 
+The SIMD instructions are those of the table in `wastrel.ir.simd`, their
+immediates read by kind: a memarg as for the scalar loads (natural alignment
+by default: the bytes the instruction accesses), then for the lane loads and
+stores a lane index (`v128.load8_lane offset=1 3`: a lone integer is the
+lane index); lane indices (u8s: whether the shape has that lane is for the
+validator); the 16 lane indices of `i8x16.shuffle`; and `v128.const SHAPE
+lane*` with as many lane literals as the shape has lanes.
+
 A branch hint annotation applies to the instruction that follows it (for a
 folded form, its head instruction); `Body.hints` lists them as
 (instruction index, hint value).
@@ -27,9 +35,20 @@ from lark import Token
 from wastrel.frontend.decode import MEMORY_OPS, NUMERIC_OPS, TRUNC_SAT_OPS
 from wastrel.frontend.text.context import ModuleContext, Space
 from wastrel.frontend.text.cursor import Cursor, unexpected
-from wastrel.frontend.text.literals import float_bits, id_name, integer, string_bytes, unsigned
+from wastrel.frontend.text.literals import (
+    float_bits,
+    id_name,
+    integer,
+    is_unsigned,
+    lane_bits,
+    lane_index,
+    string_bytes,
+    unsigned,
+    v128_bits,
+)
 from wastrel.frontend.text.sexpr import Annotation, Item, SList, fail
 from wastrel.frontend.text.types import TypeUse, heaptype, typeuse, valtypes
+from wastrel.ir.simd import LANES, SIMD_OPS
 from wastrel.ir.wasm import Instr
 
 BLOCK_OPS = ("block", "loop", "if")
@@ -38,8 +57,6 @@ BLOCK_OPS = ("block", "loop", "if")
 def _unsupported_feature(op: str) -> str | None:
     """The proposal an instruction outside wastrel's set belongs to, if any."""
     prefix = op.split(".", 1)[0]
-    if prefix in ("v128", "i8x16", "i16x8", "i32x4", "i64x2", "f32x4", "f64x2"):
-        return "SIMD"
     if prefix in ("struct", "array", "i31", "any", "extern") or op in ("ref.i31", "ref.eq"):
         return "GC"
     if op.startswith(("br_on_cast", "ref.cast", "ref.test")):
@@ -229,7 +246,11 @@ class Body:
         return index
 
     def memarg(self, cur: Cursor, op: Token) -> tuple:
-        self.memory_index(cur.take_index())
+        return self.memarg_after(cur.take_index(), cur, op)
+
+    def memarg_after(self, memory: Token | None, cur: Cursor, op: Token) -> tuple:
+        """`offset=`, `align=` after the memory index `memory` (if given)."""
+        self.memory_index(memory)
         offset = 0
         align = NATURAL_ALIGN[op]
         if (word := cur.take_prefixed("offset=")) is not None:
@@ -239,6 +260,14 @@ class Body:
             if align == 0 or align & (align - 1):
                 raise fail("alignment must be a power of two", word)
         return (align.bit_length() - 1, offset)
+
+    def memarg_lane(self, cur: Cursor, op: Token) -> tuple:
+        """`memidx? memarg laneidx`: an integer not followed by a memarg or
+        another integer is the lane index, not a memory index."""
+        first = cur.take_index()
+        if first is not None and first.type == "NUM" and not _memarg_or_lane_follows(cur):
+            return self.memarg_after(None, cur, op) + (lane_index(first),)
+        return self.memarg_after(first, cur, op) + _lane(self, cur, op)
 
     def call_indirect(self, cur: Cursor, op: Token) -> tuple:
         table = cur.take_index()
@@ -255,7 +284,15 @@ def _natural_align(op: str) -> int:
     return int(width) // 8 if width else int(op[1:3]) // 8
 
 
-NATURAL_ALIGN = {op: _natural_align(op) for op in MEMORY_OPS}
+NATURAL_ALIGN = {op: _natural_align(op) for op in MEMORY_OPS} | {
+    op.name: op.access_bytes for op in SIMD_OPS if op.access_bytes
+}
+
+
+def _memarg_or_lane_follows(cur: Cursor) -> bool:
+    """Whether an `offset=`, an `align=` or a lane index comes next."""
+    word = cur.peek_keyword()
+    return (word is not None and word.startswith(("offset=", "align="))) or is_unsigned(cur.peek())
 
 
 def _none(b: Body, cur: Cursor, op: Token) -> tuple:
@@ -337,6 +374,79 @@ def _const(bits: int, floating: bool) -> Callable[[Body, Cursor, Token], tuple]:
     return read
 
 
+def _lane(b: Body, cur: Cursor, op: Token) -> tuple:
+    item = cur.next("a lane index")
+    if not isinstance(item, Token):
+        raise unexpected(item, "a lane index")
+    return (lane_index(item),)
+
+
+def _shuffle(b: Body, cur: Cursor, op: Token) -> tuple:
+    """The 16 lane indices of `i8x16.shuffle`."""
+    tokens = []
+    while isinstance(item := cur.peek(), Token) and item.type == "NUM":
+        tokens.append(cur.next("a lane index"))
+    if len(tokens) != 16:
+        raise fail(f"invalid lane length: {op} takes 16 lane indices, got {len(tokens)}", op)
+    return (tuple(lane_index(t) for t in tokens),)
+
+
+def v128_shape(cur: Cursor) -> str:
+    """The shape of a `v128.const`: i8x16, i16x8, i32x4, i64x2, f32x4 or f64x2."""
+    item = cur.next("a shape")
+    if not (isinstance(item, Token) and item.type == "KEYWORD" and item in LANES):
+        raise unexpected(item, "a shape (i8x16, i16x8, i32x4, i64x2, f32x4 or f64x2)")
+    return str(item)
+
+
+def _is_lane_literal(item: Item | None, floating: bool) -> bool:
+    """Whether `item` is meant as a lane literal (it may be a malformed one)."""
+    if not isinstance(item, Token):
+        return False
+    if item.type in ("NUM", "RESERVED"):
+        return True
+    return floating and item.type == "KEYWORD" and item.startswith(("inf", "nan"))
+
+
+def v128_lanes(cur: Cursor, at: Item) -> tuple[str, list[Token]]:
+    """What follows `v128.const` (at `at`): its shape and its lane literals,
+    one per lane (an error if there are more or fewer), not yet read."""
+    shape = v128_shape(cur)
+    tokens = []
+    while _is_lane_literal(cur.peek(), shape[0] == "f"):
+        tokens.append(cur.next("a lane literal"))
+    if len(tokens) != LANES[shape]:
+        raise fail(f"wrong number of lane literals: {shape} takes {LANES[shape]}, got {len(tokens)}", at)
+    return shape, tokens
+
+
+def lane_type(shape: str) -> str:
+    """The type of a shape's lanes: i8 for i8x16, ..., f64 for f64x2."""
+    return shape.partition("x")[0]
+
+
+def v128_literal(cur: Cursor, at: Item) -> int:
+    """The 128 bits of what follows `v128.const` (at `at`)."""
+    shape, tokens = v128_lanes(cur, at)
+    lanes = [lane_bits(t, lane_type(shape)) for t in tokens]
+    return v128_bits(lanes, 128 // LANES[shape])
+
+
+def _v128_const(b: Body, cur: Cursor, op: Token) -> tuple:
+    return (v128_literal(cur, op),)
+
+
+# The reader of each immediate kind of `wastrel.ir.simd`.
+SIMD_IMMEDIATES: dict[str, Callable[[Body, Cursor, Token], tuple]] = {
+    "none": _none,
+    "memarg": Body.memarg,
+    "memarg_lane": Body.memarg_lane,
+    "lane": _lane,
+    "v128": _v128_const,
+    "shuffle": _shuffle,
+}
+
+
 def _ref_null(b: Body, cur: Cursor, op: Token) -> tuple:
     return (heaptype(cur.next("a heap type")),)
 
@@ -378,6 +488,7 @@ IMMEDIATES: dict[str, Callable[[Body, Cursor, Token], tuple]] = {
     "f64.const": _const(64, True),
     "ref.null": _ref_null,
     "ref.func": _index_of("func"),
+    **{op.name: SIMD_IMMEDIATES[op.immediate] for op in SIMD_OPS},
 }
 
 

@@ -11,6 +11,11 @@ value, by the spec's rules:
   `nan:0x...`, all signed; the result is the IEEE bit pattern, rounded
   exactly (ties to even) from the literal's exact value, for f32 as well as
   f64; a literal that rounds to infinity is out of range;
+* SIMD: `lane_index` reads a lane index (a u8: whether the shape has that
+  lane is for the validator), `lane_bits` one lane of a `v128.const` (an
+  integer lane in the signed or the unsigned range of its width, a float
+  lane as a float literal) as its unsigned bit pattern, and `v128_bits` puts
+  the lanes together, lane 0 in the low bits;
 * strings: escapes `\\t \\n \\r \\" \\' \\\\ \\hh \\u{h...}` -> bytes; names
   are strings that must be valid UTF-8; identifiers are `$` followed by
   identifier characters or a string.
@@ -238,6 +243,33 @@ def _round_rational(num: int, den: int, mbits: int, ebits: int) -> int | None:
     if biased >= (1 << ebits) - 1:
         return None
     return biased << mbits | (m - (1 << mbits))
+
+
+# -- SIMD lanes -----------------------------------------------------------------
+
+
+def lane_index(token: Token) -> int:
+    """A lane index: an unsigned integer that fits a byte."""
+    if not is_unsigned(token):
+        raise token_error(f"unexpected token {shown(token)!r}, expected a lane index", token)
+    value = _int_parts(token)[1]  # type: ignore[index]
+    if value > 0xFF:
+        raise token_error(f"i8 constant out of range: lane index {shown(token)}", token)
+    return value
+
+
+def lane_bits(token: Token, lane_type: str) -> int:
+    """One lane of a `v128.const` of lanes `lane_type` (i8 i16 i32 i64 f32
+    f64), as the unsigned bit pattern of the lane."""
+    if lane_type[0] == "f":
+        return float_bits(token, lane_type)
+    width = int(lane_type[1:])
+    return integer(token, width) & ((1 << width) - 1)
+
+
+def v128_bits(lanes: list[int], width: int) -> int:
+    """The 128 bits of lanes of `width` bits each, given lane 0 first."""
+    return sum(lane << (i * width) for i, lane in enumerate(lanes))
 
 
 # -- strings, names and identifiers ---------------------------------------------

@@ -31,11 +31,14 @@ only then, so that reading a script never fails because of one module.
 
 Values (`Value`) are typed constants: `i32`/`i64` values as Python ints in
 the signed range, `f32`/`f64` as IEEE bit patterns (as L-wasm keeps them),
-references as None (null) or, for `(ref.extern N)`, N.  An expected result
-is a `Value` or a pattern: `NanPattern` (`nan:canonical`,
-`nan:arithmetic`), `RefPattern` (`(ref.func)`, `(ref.extern)`: any non-null
-reference of that type; `(ref.null)`: any null reference) or `Either` (any
-one of its options).
+`v128` values as their 128 bits, an unsigned int with lane 0 in the low bits
+(as `v128.const` keeps them, whatever the shape written), references as None
+(null) or, for `(ref.extern N)`, N.  An expected result is a `Value` or a
+pattern: `NanPattern` (`nan:canonical`, `nan:arithmetic`), `V128Pattern` (a
+`v128.const` of f32x4 or f64x2 lanes of which some are NaN patterns: each
+lane must match its own pattern), `RefPattern` (`(ref.func)`,
+`(ref.extern)`: any non-null reference of that type; `(ref.null)`: any null
+reference) or `Either` (any one of its options).
 """
 
 from __future__ import annotations
@@ -50,7 +53,7 @@ from wastrel.frontend.text.modules import BinaryModule, ModuleSource, QuoteModul
 
 @dataclass(frozen=True)
 class Value:
-    type: str  # a value type: i32 i64 f32 f64 funcref externref
+    type: str  # a value type: i32 i64 f32 f64 v128 funcref externref
     value: int | None  # see the module docstring
 
 
@@ -58,6 +61,16 @@ class Value:
 class NanPattern:
     type: str  # f32 or f64
     kind: str  # "canonical" or "arithmetic"
+
+
+@dataclass(frozen=True)
+class V128Pattern:
+    """A v128 result whose lanes of `shape` (`f32x4`, `f64x2`, ...) are each
+    the lane's bit pattern (an unsigned int of the lane's width) or a
+    `NanPattern`; a v128 result with no NaN pattern is a `Value` instead."""
+
+    shape: str
+    lanes: tuple[int | NanPattern, ...]
 
 
 @dataclass(frozen=True)
@@ -74,7 +87,7 @@ class Either:
     options: tuple[Expected, ...]
 
 
-Expected = Union[Value, NanPattern, RefPattern, Either]
+Expected = Union[Value, NanPattern, V128Pattern, RefPattern, Either]
 
 # -- actions ----------------------------------------------------------------------
 
@@ -210,8 +223,8 @@ Command = Union[
 
 
 __all__ = [
-    "BinaryModule", "ModuleSource", "QuoteModule", "TextModule", "Value", "NanPattern", "RefPattern", "Either",
-    "Expected", "Invoke", "Get", "Action", "ModuleCommand", "ModuleInstance", "Register", "AssertReturn",
+    "BinaryModule", "ModuleSource", "QuoteModule", "TextModule", "Value", "NanPattern", "V128Pattern", "RefPattern",
+    "Either", "Expected", "Invoke", "Get", "Action", "ModuleCommand", "ModuleInstance", "Register", "AssertReturn",
     "AssertTrap", "AssertExhaustion", "AssertException", "AssertMalformed", "AssertInvalid", "AssertUnlinkable",
     "AssertUninstantiable", "AssertMalformedCustom", "AssertInvalidCustom", "Command",
 ]

@@ -6,9 +6,9 @@ value type string, `FuncType`, `Limits`, `TableType`, `MemoryType` or
 ...)*`) is given as a `TypeUse`, still unresolved, since resolving it needs
 the module (see `elaborate`).
 
-Types of later proposals (v128, GC and typed references, memory64, shared
-memories, custom page sizes) raise `WasmError` of kind "unsupported"; anything
-else that is not a type is "malformed".
+Types of later proposals (GC and typed references, exceptions, memory64,
+shared memories, custom page sizes) raise `WasmError` of kind "unsupported";
+anything else that is not a type is "malformed".
 """
 
 from __future__ import annotations
@@ -20,14 +20,12 @@ from lark import Token
 from wastrel.frontend.errors import WasmError
 from wastrel.frontend.text.cursor import Cursor, unexpected
 from wastrel.frontend.text.sexpr import Item, SList, fail
-from wastrel.ir.wasm import REFTYPES, FuncType, GlobalType, Limits, MemoryType, TableType
+from wastrel.ir.wasm import REFTYPES, VALTYPES, FuncType, GlobalType, Limits, MemoryType, TableType
 
-VALTYPES = ("i32", "i64", "f32", "f64", *REFTYPES)
 HEAPTYPES = {"func": "funcref", "extern": "externref"}
 
 _GC = "GC (reference types)"
 UNSUPPORTED_TYPES = {
-    "v128": "SIMD (v128)",
     "exnref": "exceptions (exnref)",
     "nullexnref": "exceptions (exnref)",
     **{t: _GC for t in ("anyref", "eqref", "i31ref", "structref", "arrayref", "nullref", "nullfuncref", "nullexternref")},

@@ -18,7 +18,8 @@ from collections.abc import Callable
 from lark import Token
 
 from wastrel.frontend.text.cursor import Cursor, unexpected
-from wastrel.frontend.text.literals import float_bits, id_name, integer, unsigned
+from wastrel.frontend.text.instrs import lane_type, v128_lanes, v128_literal
+from wastrel.frontend.text.literals import float_bits, id_name, integer, lane_bits, unsigned, v128_bits
 from wastrel.frontend.text.modules import ModuleSource, TextModule, module_form
 from wastrel.frontend.text.script import (
     Action,
@@ -42,10 +43,12 @@ from wastrel.frontend.text.script import (
     NanPattern,
     RefPattern,
     Register,
+    V128Pattern,
     Value,
 )
 from wastrel.frontend.text.sexpr import Item, SList, fail, parse
 from wastrel.frontend.text.types import heaptype
+from wastrel.ir.simd import LANES
 
 UNSUPPORTED_COMMANDS = {
     "script": "nested scripts",
@@ -133,7 +136,8 @@ def _action_arg(cur: Cursor) -> Action:
 
 
 def _value(lst: SList) -> Value:
-    """A constant: `(t.const n)`, `(ref.null t)`, `(ref.extern n)`."""
+    """A constant: `(t.const n)`, `(v128.const shape n*)`, `(ref.null t)`,
+    `(ref.extern n)`."""
     cur = Cursor(lst)
     op = cur.keyword("a constant")
     value = _number(op, cur) if op.endswith(".const") else _reference(op, cur)
@@ -146,7 +150,7 @@ def _value(lst: SList) -> Value:
 def _number(op: Token, cur: Cursor) -> Value | None:
     t = op[: -len(".const")]
     if t == "v128":
-        raise fail("unsupported feature: SIMD (v128)", op, kind="unsupported")
+        return Value(t, v128_literal(cur, op))
     if t not in ("i32", "i64", "f32", "f64"):
         return None
     literal = cur.next("a number")
@@ -175,10 +179,14 @@ def _expected(item: Item) -> Expected:
         while not cur.done():
             options.append(_expected(cur.next("a result")))
         return Either(tuple(options))
-    if head in ("f32.const", "f64.const") and cur.peek_keyword() in ("nan:canonical", "nan:arithmetic"):
+    if head in ("f32.const", "f64.const") and cur.peek_keyword() in NAN_PATTERNS:
         kind = cur.keyword()[len("nan:") :]
         cur.end()
         return NanPattern(head[:3], kind)
+    if head == "v128.const":
+        expected = _v128_expected(item, cur)
+        cur.end()
+        return expected
     if head in ("ref.func", "ref.extern", "ref.null") and cur.done():
         if head == "ref.null":
             return RefPattern(None, null=True)
@@ -186,6 +194,25 @@ def _expected(item: Item) -> Expected:
     if head in _GC_PATTERNS:
         raise WasmError("unsupported", f"unsupported feature: GC ({head} results)", line=item.line, column=item.column)
     return _value(item)
+
+
+NAN_PATTERNS = ("nan:canonical", "nan:arithmetic")
+
+
+def _v128_expected(lst: SList, cur: Cursor) -> Value | V128Pattern:
+    """`(v128.const shape lane*)` as a result: a `Value`, or a `V128Pattern`
+    if a float lane is a NaN pattern."""
+    shape, tokens = v128_lanes(cur, lst)
+    lanes: list[int | NanPattern] = []
+    for token in tokens:
+        if shape[0] == "f" and token in NAN_PATTERNS:
+            lanes.append(NanPattern(lane_type(shape), token[len("nan:") :]))
+        else:
+            lanes.append(lane_bits(token, lane_type(shape)))
+    numbers = [lane for lane in lanes if isinstance(lane, int)]
+    if len(numbers) < len(lanes):
+        return V128Pattern(shape, tuple(lanes))
+    return Value("v128", v128_bits(numbers, 128 // LANES[shape]))
 
 
 # Result patterns of GC references (Wasm 3.0), which wastrel does not have.
