@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from wastrel.frontend import WasmError, decode_module, validate_module
-from wastrel.ir.wasm import Func, FuncType, Instr, Module
+from wastrel.ir.wasm import Func, FuncType, Instr, Limits, MemoryType, Module
 
 WASM_TOOLS = Path(sys.executable).parent / "wasm-tools"  # installed with the venv's Python
 
@@ -267,10 +268,35 @@ def test_instructions_after_final_end() -> None:
         validate_module(_one_func(Instr("end"), Instr("nop")))
 
 
-def test_v128_is_unsupported() -> None:
-    with pytest.raises(WasmError) as info:
-        validate_module(_one_func(Instr("end"), local_types=("v128",)))
-    assert info.value.kind == "unsupported" and "SIMD" in info.value.message
+def test_v128_locals_and_simd_operands() -> None:
+    ok = _one_func(Instr("local.get", (0,)), Instr("i8x16.extract_lane_u", (15,)), Instr("end"), results=("i32",), local_types=("v128",))
+    validate_module(ok)
+    wrong_operand = _one_func(Instr("i32.const", (1,)), Instr("i8x16.abs"), Instr("drop"), Instr("end"))
+    with pytest.raises(WasmError, match="type mismatch"):
+        validate_module(wrong_operand)
+
+
+@pytest.mark.parametrize(
+    "instr, message",
+    [
+        (Instr("i8x16.extract_lane_u", (16,)), "invalid lane index"),
+        (Instr("i64x2.extract_lane", (2,)), "invalid lane index"),
+        (Instr("i8x16.shuffle", (tuple(range(15)) + (32,),)), "invalid lane index"),
+    ],
+)
+def test_simd_lane_indices(instr: Instr, message: str) -> None:
+    body = [Instr("local.get", (0,)), *([Instr("local.get", (0,))] if "shuffle" in instr.op else []), instr, Instr("drop"), Instr("end")]
+    with pytest.raises(WasmError, match=message):
+        validate_module(_one_func(*body, local_types=("v128",)))
+
+
+def test_simd_memory_alignment() -> None:
+    memory = (MemoryType(Limits(1)),)
+    natural = Module(types=(FuncType(),), funcs=(Func(0, (), (Instr("i32.const", (0,)), Instr("v128.load64_splat", (3, 0)), Instr("drop"), Instr("end"))),), memories=memory)
+    validate_module(natural)
+    too_big = replace(natural, funcs=(Func(0, (), (Instr("i32.const", (0,)), Instr("v128.load64_splat", (4, 0)), Instr("drop"), Instr("end"))),))
+    with pytest.raises(WasmError, match="alignment must not be larger than natural"):
+        validate_module(too_big)
 
 
 def test_multiple_memories_are_unsupported() -> None:

@@ -4,7 +4,8 @@ i32/i64 values are `uint32_t`/`uint64_t`: wrapping arithmetic is plain C;
 signed operations cast (`(int32_t)a < (int32_t)b`); shift counts are masked
 (`a << (b & 31)`, folded for constant counts).  Operators without a C
 equivalent (`i32.div_s`, `f64.nearest`, loads, ...) are calls to the
-runtime's `w_` functions of the same name.
+runtime's `w_` functions of the same name, and so are the SIMD instructions
+(`i8x16.add_sat_s` is `w_i8x16_add_sat_s(a, b)`; v128 is `w_v128`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import TYPE_CHECKING
 from wastrel.backend_c.names import C_TYPE_OF, LIBM, MEMORY_BASE, body_name
 from wastrel.ir import nodes as n
 from wastrel.ir.ops import is_comparison, is_load
+from wastrel.ir.simd import BY_NAME as SIMD
 
 if TYPE_CHECKING:
     from wastrel.backend_c.context import ModuleContext
@@ -95,6 +97,8 @@ class ExprPrinter:
     def op(self, e: n.Op) -> tuple[str, int]:
         op, args = e.op, e.args
         prefix, _, name = op.partition(".")
+        if op in SIMD:
+            return self.simd(e), PRIMARY
         if is_load(op):
             return f"w_{prefix}_{name}({self.memory_base(e)}, {self.address(e)})", PRIMARY
         if op in _CASTS:
@@ -180,6 +184,20 @@ class ExprPrinter:
                 return f"w_table_grow(&{ctx.tables[imm[0]]}, (void *){self(init, UNARY)}, {self(delta)})", PRIMARY
         raise TypeError(f"c-print: unexpected operator {op}")
 
+    def simd(self, e: n.Op | n.Perform) -> str:
+        """A SIMD instruction: a call of its runtime function with the
+        operands, a memory access's base and address first, the immediate
+        lane indices last (runtime/wastrel_simd.h)."""
+        info = SIMD[e.op]
+        args = [self(a) for a in e.args]
+        if info.access_bytes:
+            args = [self.memory_base(e), self.address(e), *args[1:]]
+        if info.immediate in ("lane", "memarg_lane"):
+            args.append(str(e.imm[-1]))
+        elif info.immediate == "shuffle":
+            args += map(str, e.imm[0])
+        return f"w_{e.op.replace('.', '_')}({', '.join(args)})"
+
     # -- memory ------------------------------------------------------------------
 
     def memory_base(self, e: n.Op | n.Perform) -> str:
@@ -187,7 +205,7 @@ class ExprPrinter:
 
     def address(self, e: n.Op | n.Perform) -> str:
         """The effective address `(uint64_t)addr + offset`, as a uint64_t."""
-        _align, offset = e.imm
+        offset = e.imm[1]
         if offset == 0:
             return self(e.args[0])
         return f"{self(e.args[0], ADD)} + {offset}ull"

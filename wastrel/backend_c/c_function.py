@@ -20,6 +20,7 @@ from wastrel.backend_c.context import ModuleContext
 from wastrel.backend_c.kept import KeptAssignments, may_fault
 from wastrel.backend_c.names import C_TYPE_OF, RESULTS, body_name, c_params, c_result, local_names, result_struct
 from wastrel.ir import nodes as n
+from wastrel.ir.simd import BY_NAME as SIMD
 from wastrel.ir.wasm import FuncType, Module
 
 
@@ -198,6 +199,8 @@ class FunctionPrinter:
     def perform(self, s: n.Perform) -> str:
         e, ctx = self.expr, self.ctx
         op, args, imm = s.op, s.args, s.imm
+        if op in SIMD:
+            return e.simd(s)
         if ".store" in op:
             prefix, _, name = op.partition(".")
             return f"w_{prefix}_{name}({e.memory_base(s)}, {e.address(s)}, {e(args[1])})"
@@ -233,5 +236,5 @@ def _call_type(module: Module, call: n.Expr) -> FuncType:
 
 
 def _zero(t: str) -> str:
-    return {"i32": "0", "i64": "0", "f32": "0", "f64": "0"}.get(t, "NULL")
+    return {"i32": "0", "i64": "0", "f32": "0", "f64": "0", "v128": "{0}"}.get(t, "NULL")
 

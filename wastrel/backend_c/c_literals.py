@@ -22,7 +22,21 @@ def constant(type_: str, value: int | None) -> tuple[str, int]:
             return f"({unsigned})-{-value}", UNARY
         case "f32" | "f64":
             return float_constant(type_, value or 0)
+        case "v128":
+            low, high = _halves(value or 0)
+            return f"W_V128({low}, {high})", PRIMARY
     return "NULL", PRIMARY
+
+
+def v128_initializer(value: int) -> str:
+    """A v128 as the initialiser of a static variable (W_V128's compound
+    literal is not a constant to gcc when the variable is const)."""
+    low, high = _halves(value)
+    return f"{{(int64_t){low}, (int64_t){high}}}"
+
+
+def _halves(value: int) -> tuple[str, str]:
+    return f"0x{value & (1 << 64) - 1:016x}ull", f"0x{value >> 64:016x}ull"
 
 
 def float_constant(type_: str, bits: int) -> tuple[str, int]:

@@ -30,11 +30,12 @@ C_TYPE_OF = {
     "i64": "uint64_t",
     "f32": "float",
     "f64": "double",
+    "v128": "w_v128",
     "funcref": "w_funcref",
     "externref": "w_externref",
 }
 
-TYPE_LETTER = {"i32": "i", "i64": "I", "f32": "f", "f64": "F", "funcref": "r", "externref": "e"}
+TYPE_LETTER = {"i32": "i", "i64": "I", "f32": "f", "f64": "F", "v128": "V", "funcref": "r", "externref": "e"}
 
 #: The memory's base pointer, which a function that touches memory keeps in a variable.
 MEMORY_BASE = "m0"

@@ -4,7 +4,8 @@ Takes a `Module` (from the decoder or the text frontend) and gives nothing
 back: it returns if the module is valid and raises `WasmError` of kind
 "invalid" otherwise, with the spec interpreter's wording ("type mismatch",
 "unknown local 5", ...) and the offset of the offending instruction or module
-field.  A `v128` anywhere raises kind "unsupported" (SIMD is out of scope).
+field.  SIMD (`v128`, the instructions of `ir/simd.py`) is Wasm 2.0 and
+checked like the rest: operand types, natural alignment, lane indices.
 
 Module-level rules: index spaces, limits, at most one memory, constant
 expressions (only `*.const`, `ref.null`, `ref.func` and `global.get` of an
@@ -17,11 +18,13 @@ unreachable code) and a stack of control frames.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sized
+from collections.abc import Callable, Sized
 from typing import NoReturn
 
 from wastrel.frontend.errors import WasmError
 from wastrel.ir.ops import MEMORY_ACCESS, OPERATORS
+from wastrel.ir.simd import BY_NAME as SIMD
+from wastrel.ir.simd import lane_count
 from wastrel.ir.wasm import (
     NUMTYPES,
     REFTYPES,
@@ -46,7 +49,7 @@ Signature = tuple[tuple[str, ...], tuple[str, ...]]  # (params, results)
 # From the operator table the passes share (wastrel/ir/ops.py), Wasm's own operators.
 SIGNATURES: dict[str, Signature] = {op: (info.params, info.results) for op, info in OPERATORS.items() if info.wasm}
 
-CONST_OPS = frozenset(("i32.const", "i64.const", "f32.const", "f64.const", "ref.null", "ref.func", "global.get"))
+CONST_OPS = frozenset(("i32.const", "i64.const", "f32.const", "f64.const", "v128.const", "ref.null", "ref.func", "global.get"))
 
 
 # -- the module's context ---------------------------------------------------------
@@ -116,11 +119,6 @@ def _fail(message: str, offset: int | None) -> NoReturn:
     raise WasmError("invalid", message, offset)
 
 
-def _check_valtypes(types: Iterable[str], offset: int | None) -> None:
-    if "v128" in types:
-        raise WasmError("unsupported", "unsupported feature: SIMD (v128)", offset)
-
-
 # -- module fields --------------------------------------------------------------
 
 
@@ -173,8 +171,6 @@ def _check_imports(ctx: _Context, module: Module) -> None:
             _check_table(desc, imp.offset)
         elif isinstance(desc, MemoryType):
             _check_memory_limits(desc.limits, imp.offset)
-        else:
-            _check_valtypes((desc.type,), imp.offset)
 
 
 def _check_segments(ctx: _Context, module: Module) -> None:
@@ -207,8 +203,6 @@ def _check_exports(ctx: _Context, module: Module) -> None:
 def validate_module(module: Module) -> None:
     """Raise WasmError (kind "invalid") unless `module` is valid."""
     ctx = _Context(module)
-    for t in module.types:
-        _check_valtypes(t.params + t.results, None)
     _check_imports(ctx, module)
     for func in module.funcs:
         ctx.type(func.type_index, func.offset)
@@ -219,7 +213,6 @@ def validate_module(module: Module) -> None:
     if len(ctx.memories) > 1:  # valid since Wasm 3.0 (multi-memory), which wastrel lacks
         raise WasmError("unsupported", "unsupported feature: multiple memories (multi-memory)", None)
     for glob in module.globals:
-        _check_valtypes((glob.type.type,), glob.offset)
         _check_const(ctx, glob.init, glob.type.type, glob.offset)
     _check_segments(ctx, module)
     if module.start is not None and ctx.func_type(module.start, None) != FuncType():
@@ -227,7 +220,6 @@ def validate_module(module: Module) -> None:
     _check_exports(ctx, module)
     for func in module.funcs:
         func_type = ctx.types[func.type_index]
-        _check_valtypes(func.locals, func.offset)
         _FuncValidator(ctx, func_type, func.locals).run(func.body, func.offset)
 
 
@@ -298,7 +290,6 @@ class _FuncValidator:
         return [self.pop(t) for t in reversed(types)][::-1]
 
     def push_ctrl(self, op: str, block: FuncType) -> None:
-        _check_valtypes(block.params + block.results, self.offset)
         self.frames.append(_Frame(op, block.params, block.results, len(self.stack)))
         self.stack.extend(block.params)
 
@@ -400,7 +391,6 @@ class _FuncValidator:
             (types,) = ins.args
             if len(types) != 1:
                 self.fail("invalid result arity")
-            _check_valtypes(types, ins.offset)
             self.pop("i32")
             self.pop(types[0])
             self.pop(types[0])
@@ -509,6 +499,20 @@ class _FuncValidator:
             self.fail("alignment must not be larger than natural")
         self.apply_signature(ins.op)
 
+    def simd(self, ins: Instr) -> None:
+        """A SIMD instruction: memory, alignment and lane immediates, then
+        its operand types (ir/simd.py)."""
+        op = SIMD[ins.op]
+        if op.access_bytes:
+            self.ctx.memory(0, ins.offset)
+            if 1 << ins.args[0] > op.access_bytes:
+                self.fail("alignment must not be larger than natural")
+        if op.immediate in ("lane", "memarg_lane") and ins.args[-1] >= lane_count(op):
+            self.fail("invalid lane index")
+        if op.immediate == "shuffle" and any(lane >= 32 for lane in ins.args[0]):
+            self.fail("invalid lane index")
+        self.apply_signature(ins.op)
+
     def apply_signature(self, op: str) -> None:
         params, results = SIGNATURES[op]
         self.pop_vals(params)
@@ -532,7 +536,7 @@ class _FuncValidator:
         self.stack.append("funcref")
 
 
-NUMERIC_OR_UNKNOWN = frozenset((*NUMTYPES, None))
+NUMERIC_OR_UNKNOWN = frozenset((*NUMTYPES, "v128", None))  # numbers and vectors
 REFS_OR_UNKNOWN = frozenset((*REFTYPES, None))
 
 V = _FuncValidator
@@ -551,6 +555,7 @@ HANDLERS: dict[str, Callable[[_FuncValidator, Instr], None]] = {
     "memory.fill": V.memory_op, "memory.copy": V.memory_op,
     "memory.init": V.memory_init, "data.drop": V.data_drop,
     **{op: V.load_or_store for op in MEMORY_ACCESS},
+    **{op: V.simd for op in SIMD if SIMD[op].immediate != "none"},
     "ref.null": V.ref_null, "ref.is_null": V.ref_is_null, "ref.func": V.ref_func,
 }  # fmt: skip
 del V

@@ -1,7 +1,8 @@
 """Facts about Wasm operators, in one table the validator and the passes share.
 
 `OPERATORS` maps each operator with a fixed signature (numeric operators,
-conversions, constants, loads and stores, the memory instructions) to its
+conversions, constants, loads and stores, the memory instructions, the SIMD
+instructions of `ir/simd.py`) to its
 operand and result types and its own effect -- what applying it may read,
 write or trap on, operands not counted.  The validator checks operand types
 against it (frontend/validate.py), stack-to-tree takes arities and result
@@ -20,6 +21,7 @@ from dataclasses import dataclass
 
 from wastrel.ir import effects as fx
 from wastrel.ir.effects import GLOBAL, Effect
+from wastrel.ir.simd import SIMD_OPS
 from wastrel.ir.wasm import NUMTYPES
 
 
@@ -104,6 +106,9 @@ def _table() -> dict[str, Operator]:
     ops["memory.size"] = Operator((), ("i32",), Effect(reads=GLOBAL))
     ops["memory.grow"] = Operator(("i32",), ("i32",), Effect(reads=GLOBAL, writes=GLOBAL))
     family(("i32", "i32", "i32"), (), ["memory.fill", "memory.copy", "memory.init"], lambda name: _BULK_MEMORY)
+    for simd in SIMD_OPS:  # wastrel/ir/simd.py: memory instructions access memory 0
+        effect = _STORE if not simd.results and simd.access_bytes else _LOAD if simd.access_bytes else fx.PURE
+        ops[simd.name] = Operator(simd.params, simd.results, effect)
     ops["i64.mul_high_u"] = Operator(("i64", "i64"), ("i64",), fx.PURE, wasm=False)
     return ops
 

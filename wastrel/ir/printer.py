@@ -206,6 +206,8 @@ def format_const(type_: str, value: int | None) -> str:
         return str(value)
     if type_ in ("f32", "f64"):
         return float_literal(type_, value or 0)
+    if type_ == "v128":  # as the text format writes it, in four 32-bit lanes
+        return "i32x4 " + " ".join(f"0x{(value or 0) >> (32 * k) & 0xFFFFFFFF:08x}" for k in range(4))
     return "null"
 
 
@@ -237,9 +239,11 @@ def _special(bits: int, mantissa_mask: int, sign_bit: int) -> str:
 def format_imm(op: str, imm: tuple) -> str:
     if not imm:
         return ""
-    if op.endswith((".load", ".store")) or ".load" in op or ".store" in op:
-        align, offset = imm
-        return f" offset={offset}" if offset else ""
+    if ".load" in op or ".store" in op:
+        offset, lane = imm[1], imm[2:]  # (align, offset), or (align, offset, lane)
+        return (f" offset={offset}" if offset else "") + "".join(f" {x}" for x in lane)
+    if op == "i8x16.shuffle":
+        return "".join(f" {x}" for x in imm[0])
     return "".join(f" {_imm_text(x)}" for x in imm)
 
 

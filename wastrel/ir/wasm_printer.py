@@ -45,8 +45,8 @@ def _desc(module: Module, desc: object) -> str:
 
 def format_instr(instr: Instr, names: list[str]) -> str:
     op, args = instr.op, instr.args
-    if op.endswith(".const") and op[:3] in ("i32", "i64", "f32", "f64"):
-        return f"{op} {format_const(op[:3], args[0])}"
+    if op.endswith(".const"):
+        return f"{op} {format_const(op[: -len('.const')], args[0])}"
     if op in ("block", "loop", "if"):
         ftype: FuncType = args[0]
         return op if ftype == FuncType() else f"{op} {ftype}"

@@ -44,7 +44,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from wastrel.ir import nodes as n
-from wastrel.ir.ops import PERFORM_ARITY, is_load, is_store, numeric_arity, numeric_result_type
+from wastrel.ir.ops import OPERATORS, PERFORM_ARITY, is_load, is_store, numeric_arity, numeric_result_type
+from wastrel.ir.simd import BY_NAME as SIMD
 from wastrel.ir.wasm import FuncType, Instr, Module
 from wastrel.ir.wasm_names import distinct, function_names, local_names
 from wastrel.passes.framework import declare_pass
@@ -189,7 +190,15 @@ class _FunctionBuilder:
         if handler is not None:
             handler(self, args)
         elif op.endswith(".const"):
-            self.push(n.Const(op[:3], args[0]), op[:3])
+            t = op[: -len(".const")]
+            self.push(n.Const(t, args[0]), t)
+        elif op in SIMD:
+            info = OPERATORS[op]
+            operands = self.pop_n(len(info.params))
+            if info.results:
+                self.push(n.Op(op, operands, args), info.results[0])
+            else:
+                self.emit(n.Perform(op, operands, args))
         elif is_load(op):
             self.push(n.Op(op, (self.pop(),), args), numeric_result_type(op))
         elif is_store(op):

@@ -211,8 +211,26 @@ static const char *type_name(char type) {
   case 'I': return "i64";
   case 'f': return "f32";
   case 'F': return "f64";
+  case 'V': return "v128 (an integer of 128 bits, decimal or 0x hex)";
   default: return "reference (only null)";
   }
+}
+
+/* A v128 written as an unsigned 128-bit integer, decimal or 0x hex (as
+ * wasmtime reads it); lane 0 is the low bits. */
+static int parse_v128(const char *s, w_v128 *out) {
+  unsigned __int128 value = 0, limit = ~(unsigned __int128)0;
+  int base = 10, digits = 0;
+  if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) base = 16, s += 2;
+  for (; *s; s++, digits++) {
+    int d = isdigit((unsigned char)*s) ? *s - '0'
+          : base == 16 && isxdigit((unsigned char)*s) ? tolower((unsigned char)*s) - 'a' + 10
+          : -1;
+    if (d < 0 || value > (limit - d) / base) return 0;
+    value = value * base + d;
+  }
+  *out = (w_v128){(int64_t)(uint64_t)value, (int64_t)(uint64_t)(value >> 64)};
+  return digits > 0;
 }
 
 /* Parses `s` as a value of the type letter `type`. */
@@ -232,6 +250,8 @@ static int parse_value(char type, const char *s, w_value *v) {
   case 'F':
     v->f64 = strtod(s, &end);
     return *s && !*end;
+  case 'V':
+    return parse_v128(s, &v->v128);
   case 'e': /* null, or host reference number N (an opaque non-null value) */
     v->ref = NULL;
     if (strcmp(s, "null") == 0) return 1;
@@ -277,6 +297,10 @@ static void print_value(char type, w_value v) {
   case 'I': printf("%" PRId64 "\n", (int64_t)v.i64); break;
   case 'f': print_float(v.f32, 1); break;
   case 'F': print_float(v.f64, 0); break;
+  case 'V': /* as wasmtime prints it: 0x and the hex digits of the 128 bits */
+    if (v.v128[1]) printf("0x%" PRIx64 "%016" PRIx64 "\n", (uint64_t)v.v128[1], (uint64_t)v.v128[0]);
+    else printf("0x%" PRIx64 "\n", (uint64_t)v.v128[0]);
+    break;
   default: puts(v.ref ? "ref" : "null"); break;
   }
 }

@@ -44,7 +44,31 @@ static int is_nan(char type, uint64_t bits, int canonical) {
   return canonical ? (bits & payload) == quiet : 1;
 }
 
+static int matches(const w_expect *x, w_value v);
+
+/* Lane `i` of a v128, `lane_bits` wide, as a value of the lane's type. */
+static w_value lane_of(w_v128 v, int lane_bits, int i) {
+  unsigned char bytes[16];
+  memcpy(bytes, &v, 16);
+  uint64_t bits = 0;
+  memcpy(&bits, bytes + i * lane_bits / 8, lane_bits / 8);
+  w_value lane = {0};
+  memcpy(&lane, &bits, 8);
+  return lane;
+}
+
 static int matches(const w_expect *x, w_value v) {
+  if (x->kind == X_EITHER) {
+    for (int i = 0; i < x->nparts; i++)
+      if (matches(&x->parts[i], v)) return 1;
+    return 0;
+  }
+  if (x->kind == X_LANES) {
+    for (int i = 0; i < x->nparts; i++)
+      if (!matches(&x->parts[i], lane_of(v.v128, x->lane_bits, i))) return 0;
+    return 1;
+  }
+  if (x->type == 'V') return (uint64_t)v.v128[0] == x->bits && (uint64_t)v.v128[1] == x->high;
   uint64_t bits = bits_of(x->type, v);
   switch (x->kind) {
   case X_BITS: return bits == x->bits;
@@ -53,8 +77,8 @@ static int matches(const w_expect *x, w_value v) {
   case X_REF_NULL: return v.ref == NULL;
   case X_REF_NONNULL: return v.ref != NULL;
   case X_REF_EXTERN: return (uintptr_t)v.ref == x->bits + 1;
+  default: return 0;
   }
-  return 0;
 }
 
 /* ---- one step ------------------------------------------------------- */
@@ -86,11 +110,15 @@ static void check_results(const w_step *s, const char *types, const w_value *val
     return;
   }
   for (int i = 0; i < count; i++) {
-    if (!matches(&s->results[i], values[i])) {
+    if (matches(&s->results[i], values[i])) continue;
+    if (types[i] == 'V')
+      fail(s, "result %d is 0x%016" PRIx64 "%016" PRIx64 " (V), expected 0x%016" PRIx64 "%016" PRIx64 " (kind %d)", i,
+           (uint64_t)values[i].v128[1], (uint64_t)values[i].v128[0], s->results[i].high, s->results[i].bits,
+           (int)s->results[i].kind);
+    else
       fail(s, "result %d is 0x%" PRIx64 " (%c), expected 0x%" PRIx64 " (kind %d)", i,
            bits_of(types[i], values[i]), types[i], s->results[i].bits, (int)s->results[i].kind);
-      return;
-    }
+    return;
   }
   passed++;
 }
@@ -115,7 +143,7 @@ static void run_step(const w_step *s) {
   if (s->kind == S_GET) {
     const w_global_export *g = s->global;
     w_value v = {0};
-    memcpy(&v, g->address, g->type == 'i' || g->type == 'f' ? 4 : 8);
+    memcpy(&v, g->address, g->type == 'i' || g->type == 'f' ? 4 : g->type == 'V' ? 16 : 8);
     check_results(s, &g->type, &v, 1);
     return;
   }

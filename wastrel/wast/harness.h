@@ -18,12 +18,18 @@ typedef enum w_expect_kind {
   X_REF_NULL,       /* ref.null */
   X_REF_NONNULL,    /* any non-null reference */
   X_REF_EXTERN,     /* ref.extern N (the host reference N) */
+  X_LANES,          /* a v128, lane by lane: `parts` has one pattern per lane */
+  X_EITHER,         /* any one of the `parts` */
 } w_expect_kind;
 
 typedef struct w_expect {
-  char type; /* i, I, f, F, r, e as in w_export */
+  char type; /* i, I, f, F, V, r, e as in w_export */
   w_expect_kind kind;
-  uint64_t bits;
+  uint64_t bits;                  /* X_BITS (of a v128: its low 64 bits) */
+  uint64_t high;                  /* X_BITS of a v128: its high 64 bits */
+  const struct w_expect *parts;   /* X_LANES: lane 0 first; X_EITHER: the options */
+  int nparts;
+  int lane_bits;                  /* X_LANES: 8, 16, 32 or 64 */
 } w_expect;
 
 /* An exported global, for `get`. */

@@ -51,8 +51,10 @@ class Value:
 @dataclass(frozen=True)
 class Expected:
     type: str
-    kind: str  # X_BITS, X_NAN_CANONICAL, X_NAN_ARITHMETIC, X_REF_NULL, X_REF_NONNULL, X_REF_EXTERN
-    bits: int = 0
+    kind: str  # X_BITS, X_NAN_CANONICAL, X_NAN_ARITHMETIC, X_REF_NULL, X_REF_NONNULL, X_REF_EXTERN, X_LANES, X_EITHER
+    bits: int = 0  # X_BITS: the value's bits (a v128's 128; a lane's, its width's)
+    parts: tuple[Expected, ...] = ()  # X_LANES: one per lane, lane 0 first; X_EITHER: the options
+    lane_bits: int = 0  # X_LANES: the lanes' width
 
 
 @dataclass
@@ -74,19 +76,37 @@ def global_exports(prefix: str, exports: list[tuple[str, str, str]]) -> str:
     return f"static const w_global_export {prefix}globals[] = {{\n" + "".join(l + "\n" for l in lines) + "  {NULL, 0, NULL},\n};"
 
 
-_WIDTH = {"i32": 32, "f32": 32, "i64": 64, "f64": 64}
+_WIDTH = {"i32": 32, "f32": 32, "i64": 64, "f64": 64, "v128": 128}
+_LOW = (1 << 64) - 1
 
 
 def _bits(type_: str, bits: int) -> str:
     """Bits as an unsigned C literal (negative integers wrap to the type's width)."""
-    return f"{bits & ((1 << _WIDTH.get(type_, 64)) - 1):#x}ull"
+    return f"{bits & ((1 << _WIDTH.get(type_, 64)) - 1) & _LOW:#x}ull"
 
 
 def _value(v: Value) -> str:
     if v.type in ("funcref", "externref"):
         return "{.ref = NULL}" if v.bits is None else f"{{.ref = (void *){v.bits + 1}}}"
+    if v.type == "v128":
+        bits = v.bits or 0
+        return f"{{.v128 = {{(int64_t){bits & _LOW:#x}ull, (int64_t){bits >> 64:#x}ull}}}}"
     member = "i32" if v.type in ("i32", "f32") else "i64"
     return f"{{.{member} = {_bits(v.type, v.bits or 0)}}}"
+
+
+def _expectations(name: str, xs: tuple[Expected, ...] | list[Expected], out: list[str]) -> str:
+    """A static array `name` of w_expect (arrays of their parts first, into
+    `out`); returns its name."""
+    items = []
+    for k, x in enumerate(xs):
+        parts = _expectations(f"{name}_{k}", x.parts, out) if x.parts else "NULL"
+        high = x.bits >> 64 if x.type == "v128" else 0
+        items.append(
+            f"{{'{TYPE_LETTER[x.type]}', {x.kind}, {_bits(x.type, x.bits)}, {high:#x}ull, {parts}, {len(x.parts)}, {x.lane_bits}}}"
+        )
+    out.append(f"static const w_expect {name}[] = {{{', '.join(items)}}};")
+    return name
 
 
 def steps_c(steps: list[Step], script_name: str) -> str:
@@ -98,9 +118,7 @@ def steps_c(steps: list[Step], script_name: str) -> str:
             args = f"step{i}_args"
             out.append(f"static const w_value {args}[] = {{{', '.join(_value(v) for v in s.args)}}};")
         if s.results:
-            results = f"step{i}_results"
-            items = ", ".join(f"{{'{TYPE_LETTER[x.type]}', {x.kind}, {_bits(x.type, x.bits)}}}" for x in s.results)
-            out.append(f"static const w_expect {results}[] = {{{items}}};")
+            results = _expectations(f"step{i}_results", s.results, out)
         instantiate = f"{s.prefix}instantiate" if s.kind == "S_INSTANTIATE" else "NULL"
         export = s.target if s.kind == "S_INVOKE" else "NULL"
         global_ = s.target if s.kind == "S_GET" else "NULL"
