@@ -134,6 +134,16 @@ INVOCATIONS = {
         ("outer_value", [1]),
         ("outer_value", [-9]),
     ],
+    "simd_lanes": [
+        ("sum_squares", [0]),
+        ("sum_squares", [4]),
+        ("sum_squares", [64]),
+        ("mix", [0x0102030405060708, -1]),
+        ("mix", [-1, 0x7F7F7F7F7F7F7F7F]),
+        ("bump", [1]),
+        ("bump", [10]),
+        ("bump", [-20]),
+    ],
     "loop_sum": [
         ("sum_to", [0]),
         ("sum_to", [1]),

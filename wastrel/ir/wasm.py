@@ -22,6 +22,11 @@ Conventions for instruction immediates (`Instr.args`):
   (so NaN payloads survive).
 * `select`: `()`; typed `select`: `(valtypes,)`.
 * `ref.null`: `(reftype,)`; `ref.func`: `(funcidx,)`.
+* SIMD (`ir/simd.py` has every instruction and its immediate kind):
+  `v128.const`: `(bits,)`, the 128 bits as an unsigned int (lane 0 lowest);
+  SIMD loads and stores: `(align_log2, offset)`, with `lane` after them for
+  `v128.load8_lane` and the like; `extract_lane`/`replace_lane`: `(lane,)`;
+  `i8x16.shuffle`: `(lanes,)`, a tuple of 16 byte indices.
 
 Value types are the strings in `VALTYPES`.
 """
