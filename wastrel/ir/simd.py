@@ -8,8 +8,8 @@ immediates, its operand and result types, and -- for the memory
 instructions -- the number of bytes it accesses, which bounds the alignment
 a module may declare.  `Instr.args` by immediate kind:
 
-* `memarg`: `(align_log2, offset)`, as for the scalar loads and stores;
-* `memarg_lane`: `(align_log2, offset, lane)`;
+* `memarg`: `(align_log2, offset, memidx)`, as for the scalar loads and stores;
+* `memarg_lane`: `(align_log2, offset, memidx, lane)`;
 * `lane`: `(lane,)`, a lane index below the shape's lane count;
 * `v128`: `(value,)`, the 128 bits as an unsigned int (little-endian lanes:
   lane 0 of any shape is the low bits);

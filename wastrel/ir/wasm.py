@@ -11,7 +11,8 @@ Conventions for instruction immediates (`Instr.args`):
 * `br`/`br_if`: `(depth,)`; `br_table`: `(depths: tuple[int, ...], default)`.
 * `call`: `(funcidx,)`; `call_indirect`: `(typeidx, tableidx)`.
 * `local.*`, `global.*`, `table.get/set/size/grow/fill`: `(index,)`.
-* loads and stores: `(align_log2, offset)`.
+* loads and stores: `(align_log2, offset, memidx)` (the memory index is 0
+  unless the module has several memories).
 * `memory.size`/`memory.grow`/`memory.fill`: `(memidx,)`;
   `memory.copy`: `(dst_mem, src_mem)`; `memory.init`: `(dataidx, memidx)`;
   `data.drop`: `(dataidx,)`.
@@ -24,8 +25,8 @@ Conventions for instruction immediates (`Instr.args`):
 * `ref.null`: `(reftype,)`; `ref.func`: `(funcidx,)`.
 * SIMD (`ir/simd.py` has every instruction and its immediate kind):
   `v128.const`: `(bits,)`, the 128 bits as an unsigned int (lane 0 lowest);
-  SIMD loads and stores: `(align_log2, offset)`, with `lane` after them for
-  `v128.load8_lane` and the like; `extract_lane`/`replace_lane`: `(lane,)`;
+  SIMD loads and stores: `(align_log2, offset, memidx)`, with `lane` after
+  them for `v128.load8_lane` and the like; `extract_lane`/`replace_lane`: `(lane,)`;
   `i8x16.shuffle`: `(lanes,)`, a tuple of 16 byte indices.
 
 Value types are the strings in `VALTYPES`.
@@ -72,11 +73,13 @@ class Limits:
 class TableType:
     elem: str  # a reftype
     limits: Limits
+    address_type: str = "i32"  # "i64": a table64 (memory64 proposal), indexed by i64
 
 
 @dataclass(frozen=True, slots=True)
 class MemoryType:
     limits: Limits
+    address_type: str = "i32"  # "i64": a memory64, addressed by i64 (limits in pages up to 2^48)
 
 
 @dataclass(frozen=True, slots=True)
