@@ -147,6 +147,7 @@ void w_program_instantiate(void); /* memories, tables, globals, segments, start 
 extern w_memory *w_wasi_memory;
 
 #include "wastrel_ops.h"
+#include "wastrel_simd.h"
 
 /* The WASI preview 1 functions, w_wasi_<name>, for the imports from
  * wasi_snapshot_preview1 (listed for the compiler in backend_c/host.py). */
