@@ -61,10 +61,15 @@ def error(text: str) -> WasmError:
 
 
 def _immediates(op: SimdOp, rnd: random.Random) -> str:
-    """Random text immediates for `op` (sometimes none where they are optional)."""
+    """Random text immediates for `op` (sometimes none where they are optional);
+    a memarg may name one of the module's two memories."""
     memarg = " ".join(
         part
-        for part, given in ((f"offset={rnd.randrange(1 << 32)}", rnd.random() < 0.7), (f"align={1 << rnd.randrange(5)}", rnd.random() < 0.7))
+        for part, given in (
+            (rnd.choice(["0", "1"]), rnd.random() < 0.5),
+            (f"offset={rnd.randrange(1 << rnd.choice([32, 64]))}", rnd.random() < 0.7),
+            (f"align={1 << rnd.randrange(5)}", rnd.random() < 0.7),
+        )
         if given
     )
     if op.immediate == "memarg":
@@ -88,7 +93,7 @@ def _immediates(op: SimdOp, rnd: random.Random) -> str:
 def all_simd_text(seed: int) -> str:
     rnd = random.Random(seed)
     instrs = "\n    ".join(f"{op.name} {_immediates(op, rnd)}" for op in SIMD_OPS)
-    return f"(module (memory 1)\n  (func (param v128 i32) (result v128) (local f32 v128)\n    {instrs}))"
+    return f"(module (memory 1) (memory i64 1)\n  (func (param v128 i32) (result v128) (local f32 v128)\n    {instrs}))"
 
 
 @pytest.mark.parametrize("seed", range(4))
@@ -100,7 +105,7 @@ def test_every_instruction_decodes_by_its_table_entry() -> None:
     instrs = decode_module(wat(all_simd_text(0))).funcs[0].body
     assert [i.op for i in instrs] == [op.name for op in SIMD_OPS] + ["end"]
     kinds = {op.name: op.immediate for op in SIMD_OPS}
-    arity = {"none": 0, "memarg": 2, "memarg_lane": 3, "lane": 1, "v128": 1, "shuffle": 1}
+    arity = {"none": 0, "memarg": 3, "memarg_lane": 4, "lane": 1, "v128": 1, "shuffle": 1}
     assert all(len(i.args) == arity[kinds[i.op]] for i in instrs[:-1])
 
 
@@ -110,15 +115,19 @@ def test_every_instruction_decodes_by_its_table_entry() -> None:
 @pytest.mark.parametrize(
     ("text", "args"),
     [
-        ("v128.load", (4, 0)),  # natural alignment: 16 bytes
-        ("v128.load8x8_s offset=3", (3, 3)),
-        ("v128.load8_splat", (0, 0)),
-        ("v128.load32_zero align=2", (1, 0)),
-        ("v128.load16_lane 7", (1, 0, 7)),  # a lone integer is the lane index
-        ("v128.load16_lane 0 7", (1, 0, 7)),  # memory 0, lane 7
-        ("v128.load64_lane offset=8 1", (3, 8, 1)),
-        ("v128.load64_lane 0 align=1 1", (0, 0, 1)),
-        ("v128.store8_lane 0 offset=1 align=1 15", (0, 1, 15)),
+        ("v128.load", (4, 0, 0)),  # natural alignment: 16 bytes
+        ("v128.load8x8_s offset=3", (3, 3, 0)),
+        ("v128.load8_splat", (0, 0, 0)),
+        ("v128.load32_zero align=2", (1, 0, 0)),
+        ("v128.load16_lane 7", (1, 0, 0, 7)),  # a lone integer is the lane index
+        ("v128.load16_lane 0 7", (1, 0, 0, 7)),  # memory 0, lane 7
+        ("v128.load16_lane 1 7", (1, 0, 1, 7)),  # memory 1, lane 7
+        ("v128.load64_lane offset=8 1", (3, 8, 0, 1)),
+        ("v128.load64_lane 0 align=1 1", (0, 0, 0, 1)),
+        ("v128.load64_lane 1 align=1 1", (0, 0, 1, 1)),
+        ("v128.store8_lane 0 offset=1 align=1 15", (0, 1, 0, 15)),
+        ("v128.store8_lane 1 offset=1 align=1 15", (0, 1, 1, 15)),
+        ("v128.store offset=0xffff_ffff_ffff_ffff", (4, (1 << 64) - 1, 0)),
         ("i8x16.extract_lane_u 0x0f", (15,)),
         ("f64x2.replace_lane 255", (255,)),  # a lane the shape lacks: invalid, not malformed
         ("v128.const i8x16 -1 0 0 0 0 0 0 0 0 0 0 0 0 0 0 255", (0xFF << 120 | 0xFF,)),
@@ -131,13 +140,14 @@ def test_every_instruction_decodes_by_its_table_entry() -> None:
     ],
 )
 def test_text_immediates(text: str, args: tuple) -> None:
-    module = f"(module (memory 1) (func {text} drop))"
+    module = f"(module (memory 1) (memory 1) (func {text} drop))"
     assert body(module)[0] == (text.split()[0], args)
     check_round_trip(module)
 
 
 def test_memory_named_before_a_lane_index() -> None:
-    assert body("(module (memory $m 1) (func v128.load64_lane $m 1 drop))")[0] == ("v128.load64_lane", (3, 0, 1))
+    text = "(module (memory 1) (memory $m 1) (func v128.load64_lane $m 1 drop))"
+    assert body(text)[0] == ("v128.load64_lane", (3, 0, 1, 1))
 
 
 def test_v128_types_everywhere() -> None:
@@ -208,6 +218,7 @@ def test_binary_immediates() -> None:
         + b"\xfd\x0d" + lanes[::-1]  # i8x16.shuffle
         + b"\xfd\x15\xff"  # i8x16.extract_lane_s 255: invalid, not malformed
         + b"\xfd\x54\x00\x80\x01\x0f"  # v128.load8_lane align=1 offset=128 lane 15
+        + b"\xfd\x55\x41\x02\x03\x07"  # v128.load16_lane align=2 memory 2 offset=3 lane 7
         + b"\xfd\x80\x02"  # i8x16.relaxed_swizzle (256)
         + b"\x0b"
     )  # fmt: skip
@@ -216,7 +227,8 @@ def test_binary_immediates() -> None:
         ("v128.const", (int.from_bytes(lanes, "little"),)),
         ("i8x16.shuffle", (tuple(range(15, -1, -1)),)),
         ("i8x16.extract_lane_s", (255,)),
-        ("v128.load8_lane", (0, 128, 15)),
+        ("v128.load8_lane", (0, 128, 0, 15)),
+        ("v128.load16_lane", (1, 3, 2, 7)),
         ("i8x16.relaxed_swizzle", ()),
         ("end", ()),
     ]
@@ -231,7 +243,7 @@ def test_binary_immediates() -> None:
         (b"\xfd\x0d" + bytes(8), "malformed", "unexpected end"),
         (b"\xfd\x15", "malformed", "unexpected end"),
         (b"\xfd\x00\x80\x01\x00\x0b", "malformed", "malformed memop flags"),
-        (b"\xfd\x54\x40\x00\x00\x00\x0b", "unsupported", "multi-memory"),
+        (b"\xfd\x54\x40\x80\x80\x80\x80\x10\x00\x00\x0b", "malformed", "integer too large"),  # memory 2**32
     ],
 )
 def test_malformed_binary(code: bytes, kind: str, message: str) -> None:

@@ -1,11 +1,11 @@
 """Binary decoder: the bytes of a `.wasm` file -> an L-wasm `Module`.
 
-Takes a WebAssembly 2.0 binary (SIMD included, and Wasm 3.0's relaxed SIMD)
-and gives the `Module` of `wastrel.ir.wasm`, following the spec's binary
-format: the header, every section in its order (custom sections anywhere),
-LEB128 integers with the spec's length and range limits, UTF-8 names, and each
-function body as a flat instruction sequence whose instructions keep the byte
-offset of their opcode.  The SIMD instructions (the 0xFD prefix) come from
+Takes a WebAssembly 2.0 binary (SIMD included, and Wasm 3.0's relaxed SIMD,
+memory64 and multi-memory) and gives the `Module` of `wastrel.ir.wasm`,
+following the spec's binary format: the header, every section in its order
+(custom sections anywhere), LEB128 integers with the spec's length and range
+limits, UTF-8 names, and each function body as a flat instruction sequence
+whose instructions keep the byte offset of their opcode.  The SIMD instructions (the 0xFD prefix) come from
 the table of `wastrel.ir.simd`; a lane index is read as the byte it is,
 checking it against the shape's lane count is validation.
 The `name` custom section becomes `Module.names` (ignored if malformed, as
@@ -15,10 +15,19 @@ Offsets: an `Instr` has the offset of its opcode; a `Func` that of its code
 entry (the body size); `Import`, `Export`, `Global`, `Elem` and `Data` that of
 their first byte.
 
+Memories and tables (Wasm 3.0's memory64 and multi-memory included): limits
+flags 0x00/0x01 for an i32 address type, 0x04/0x05 for i64, bit 0 saying a
+maximum follows; the limits are u64s whatever the address type (checking an
+i32 type's range is validation).  A memarg's flags are the alignment
+exponent, plus 64 when a memory index follows them; its offset is a u64
+(one an i32 memory cannot use is invalid, not malformed).  The memory index
+of memory.size, memory.grow, memory.fill, memory.copy and memory.init is a
+u32, any memory's.
+
 Everything the binary format rejects raises `WasmError` of kind "malformed";
 encodings of features outside the supported set (threads, exceptions, GC,
-tail calls, memory64, multi-memory, ...) raise kind "unsupported", and so
-does a function with more than MAX_LOCALS locals (an implementation limit).
+tail calls, ...) raise kind "unsupported", and so does a function with more
+than MAX_LOCALS locals (an implementation limit).
 The only validation done here is what the data model forces: a block type's
 type index must exist (kind "invalid") because blocks carry their `FuncType`.
 """
@@ -231,6 +240,13 @@ class _Reader:
             return self.data[pos]
         return self.leb(32, False)
 
+    def u64(self) -> int:
+        pos = self.pos
+        if pos < self.end and self.data[pos] < 0x80:
+            self.pos = pos + 1
+            return self.data[pos]
+        return self.leb(64, False)
+
     def s32(self) -> int:
         pos = self.pos
         if pos < self.end and self.data[pos] < 0x80:
@@ -277,24 +293,25 @@ class _Reader:
             self.fail("malformed function type", start)
         return FuncType(tuple(self.vec(_Reader.valtype)), tuple(self.vec(_Reader.valtype)))
 
-    def limits(self) -> Limits:
+    def limits(self) -> tuple[Limits, str]:
+        """Limits and the address type their flags give: bit 0 says a
+        maximum follows, bit 2 an i64 address type (bit 1, shared, is
+        threads)."""
         start = self.pos
         flags = self.byte()
-        if flags not in (0x00, 0x01):  # bit 0: a maximum follows
-            if flags in (0x02, 0x03):
+        if flags not in (0x00, 0x01, 0x04, 0x05):
+            if flags in (0x02, 0x03, 0x06, 0x07):
                 self.unsupported("threads (shared memory)", start)
-            if 0x04 <= flags <= 0x07:
-                self.unsupported("memory64", start)
             self.fail("malformed limits flags", start)
-        minimum = self.u32()
-        return Limits(minimum, self.u32() if flags else None)
+        minimum = self.u64()
+        return Limits(minimum, self.u64() if flags & 1 else None), "i64" if flags & 4 else "i32"
 
     def tabletype(self) -> TableType:
         elem = self.reftype()
-        return TableType(elem, self.limits())
+        return TableType(elem, *self.limits())
 
     def memtype(self) -> MemoryType:
-        return MemoryType(self.limits())
+        return MemoryType(*self.limits())
 
     def globaltype(self) -> GlobalType:
         t = self.valtype()
@@ -312,37 +329,27 @@ class _Reader:
     def two_indices(self) -> tuple:
         return (self.u32(), self.u32())
 
-    def zero_byte(self) -> int:
-        if self.byte() != 0:
-            self.fail("zero byte expected", self.pos - 1)
-        return 0
-
-    def memidx(self) -> tuple:
-        return (self.zero_byte(),)
-
-    def two_memidx(self) -> tuple:
-        return (self.zero_byte(), self.zero_byte())
-
     def data_index(self) -> int:
         if self.data_count is None:
             self.fail("data count section required")
         return self.u32()
 
     def memory_init(self) -> tuple:
-        return (self.data_index(), self.zero_byte())
+        return (self.data_index(), self.u32())
 
     def data_drop(self) -> tuple:
         return (self.data_index(),)
 
     def memarg(self) -> tuple:
-        """(align, offset); flags 64 to 127 would carry a memory index."""
+        """(align, offset, memidx): flags below 64 are the alignment
+        exponent, flags 64 to 127 the exponent plus 64 with a memory index
+        after them; the offset is a u64."""
         start = self.pos
         flags = self.u32()
         if flags >= 0x80:
             self.fail("malformed memop flags", start)
-        if flags & 0x40:
-            self.unsupported("multi-memory (memory index in memarg)", start)
-        return (flags, self.u32())
+        memidx = self.u32() if flags & 0x40 else 0
+        return (flags & 0x3F, self.u64(), memidx)
 
     def lane(self) -> tuple:
         """A SIMD lane index: one byte."""
@@ -470,8 +477,8 @@ OPCODES: dict[int, tuple[str, Immediate]] = {
     0x25: ("table.get", _Reader.index),
     0x26: ("table.set", _Reader.index),
     **{0x28 + i: (name, _Reader.memarg) for i, name in enumerate(MEMORY_OPS)},
-    0x3F: ("memory.size", _Reader.memidx),
-    0x40: ("memory.grow", _Reader.memidx),
+    0x3F: ("memory.size", _Reader.index),
+    0x40: ("memory.grow", _Reader.index),
     0x41: ("i32.const", _Reader.i32_const),
     0x42: ("i64.const", _Reader.i64_const),
     0x43: ("f32.const", _Reader.f32_const),
@@ -486,8 +493,8 @@ FC_OPCODES: dict[int, tuple[str, Immediate]] = {
     **{i: (name, None) for i, name in enumerate(TRUNC_SAT_OPS)},
     8: ("memory.init", _Reader.memory_init),
     9: ("data.drop", _Reader.data_drop),
-    10: ("memory.copy", _Reader.two_memidx),
-    11: ("memory.fill", _Reader.memidx),
+    10: ("memory.copy", _Reader.two_indices),
+    11: ("memory.fill", _Reader.index),
     12: ("table.init", _Reader.two_indices),
     13: ("elem.drop", _Reader.index),
     14: ("table.copy", _Reader.two_indices),

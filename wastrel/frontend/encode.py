@@ -10,7 +10,8 @@ written when `Module.data_count` is set; the `name` section holds the names
 Instructions are encoded from the decoder's own opcode tables, each
 immediate by the writer that mirrors the decoder's reader for it, so the two
 cannot drift apart.  A block type is written as the first type index with
-its signature when it needs one.  `instruction_offsets` gives where each
+its signature when it needs one; a memarg's memory index only when it is
+not 0 (as wasm-tools writes it).  `instruction_offsets` gives where each
 instruction of a function body lands, which the branch hint section needs.
 """
 
@@ -83,12 +84,19 @@ def valtypes(types: tuple[str, ...]) -> bytes:
     return vec([VALTYPE_BYTES[t] for t in types])
 
 
-def limits(lim: Limits) -> bytes:
-    return b"\x00" + u32(lim.min) if lim.max is None else b"\x01" + u32(lim.min) + u32(lim.max)
+def limits(lim: Limits, address_type: str = "i32") -> bytes:
+    """Flags (bit 0: a maximum follows; bit 2: an i64 address type), then
+    the minimum and the maximum."""
+    flags = (4 if address_type == "i64" else 0) | (0 if lim.max is None else 1)
+    return bytes([flags]) + u32(lim.min) + (b"" if lim.max is None else u32(lim.max))
 
 
 def tabletype(t: TableType) -> bytes:
-    return VALTYPE_BYTES[t.elem] + limits(t.limits)
+    return VALTYPE_BYTES[t.elem] + limits(t.limits, t.address_type)
+
+
+def memtype(t: MemoryType) -> bytes:
+    return limits(t.limits, t.address_type)
 
 
 def globaltype(t: GlobalType) -> bytes:
@@ -104,12 +112,13 @@ def _u32s(code: _Code, args: tuple) -> bytes:
     return b"".join(u32(a) for a in args)
 
 
-def _memidx_bytes(code: _Code, args: tuple) -> bytes:
-    return bytes(args)
-
-
-def _memory_init(code: _Code, args: tuple) -> bytes:
-    return u32(args[0]) + bytes([args[1]])
+def _memarg(code: _Code, args: tuple) -> bytes:
+    """(align, offset, memidx): the memory index after the alignment (with
+    flag 64) unless it is 0."""
+    align, offset, memidx = args[:3]
+    if memidx:
+        return u32(align | 0x40) + u32(memidx) + u32(offset)
+    return u32(align) + u32(offset)
 
 
 def _blocktype(code: _Code, args: tuple) -> bytes:
@@ -142,8 +151,7 @@ def _lane(code: _Code, args: tuple) -> bytes:
 
 
 def _memarg_lane(code: _Code, args: tuple) -> bytes:
-    align, offset, lane = args
-    return u32(align) + u32(offset) + bytes([lane])
+    return _memarg(code, args) + bytes([args[3]])
 
 
 def _v128(code: _Code, args: tuple) -> bytes:
@@ -166,11 +174,9 @@ def _reftype(code: _Code, args: tuple) -> bytes:
 WRITERS: dict[Any, Writer] = {
     _Reader.index: _u32s,
     _Reader.two_indices: _u32s,
-    _Reader.memarg: _u32s,
+    _Reader.memarg: _memarg,
     _Reader.data_drop: _u32s,
-    _Reader.memidx: _memidx_bytes,
-    _Reader.two_memidx: _memidx_bytes,
-    _Reader.memory_init: _memory_init,
+    _Reader.memory_init: _u32s,
     _Reader.blocktype: _blocktype,
     _Reader.br_table: _br_table,
     _Reader.i32_const: _signed,
@@ -263,7 +269,7 @@ def _import(code: _Code, i: Import) -> bytes:
     if isinstance(desc, TableType):
         encoded = tabletype(desc)
     elif isinstance(desc, MemoryType):
-        encoded = limits(desc.limits)
+        encoded = memtype(desc)
     elif isinstance(desc, GlobalType):
         encoded = globaltype(desc)
     else:
@@ -348,7 +354,7 @@ def encode_module(module: Module) -> bytes:
     section(2, [_import(code, i) for i in module.imports])
     section(3, [u32(f.type_index) for f in module.funcs])
     section(4, [tabletype(t) for t in module.tables])
-    section(5, [limits(m.limits) for m in module.memories])
+    section(5, [memtype(m) for m in module.memories])
     section(6, [_global(code, g) for g in module.globals])
     section(7, [_export(code, e) for e in module.exports])
     if module.start is not None:

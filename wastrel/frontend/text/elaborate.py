@@ -7,9 +7,10 @@ makes two passes over the fields, in their order:
 
 1. *scan*: every field is read and its abbreviations taken apart -- inline
    imports and exports of functions, tables, memories and globals, a table's
-   inline `(elem ...)`, a memory's inline `(data ...)` -- and every
-   definition gets its index and, if it has one, its name; explicit type
-   definitions are entered.  Imports must come before any definition.
+   inline `(elem ...)`, a memory's inline `(data ...)` (at offset
+   `i64.const 0` for a 64-bit table or memory) -- and every definition gets
+   its index and, if it has one, its name; explicit type definitions are
+   entered.  Imports must come before any definition.
 2. *elaborate*: the steps the scan recorded run in field order, so that the
    type uses without `(type x)` append their implicit types in the spec's
    order (function types, then the block and call_indirect types of each
@@ -35,7 +36,17 @@ from wastrel.frontend.text.customs import CustomSection, branch_hint_section, cu
 from wastrel.frontend.text.cursor import Cursor, unexpected
 from wastrel.frontend.text.literals import id_name, is_unsigned
 from wastrel.frontend.text.sexpr import Annotation, Item, SList, fail
-from wastrel.frontend.text.types import TypeUse, declarations, functype, globaltype, memtype, reftype, tabletype, typeuse
+from wastrel.frontend.text.types import (
+    TypeUse,
+    address_type,
+    declarations,
+    functype,
+    globaltype,
+    memtype,
+    reftype,
+    tabletype,
+    typeuse,
+)
 from wastrel.ir.wasm import (
     PAGE_SIZE,
     REFTYPES,
@@ -241,16 +252,17 @@ class _Elaborator:
         index = self.definition("table", lst, cur)
         if index is None:
             return
-        if cur.peek_head() == "ref" or cur.peek_keyword() not in (None, "i32", "i64"):
-            self.table_with_elems(index, lst, cur)
+        at = address_type(cur)
+        if cur.peek_head() == "ref" or cur.peek_keyword() is not None:
+            self.table_with_elems(index, at, lst, cur)
             return
-        self.out.tables.append(tabletype(cur))
+        self.out.tables.append(tabletype(cur, at))
         if not cur.done():
             raise fail("unsupported feature: typed function references (table initializer)", cur.lst, kind="unsupported")
 
-    def table_with_elems(self, index: int, lst: SList, cur: Cursor) -> None:
-        """`(table reftype (elem ...))`: a table just large enough, and an
-        active segment filling it."""
+    def table_with_elems(self, index: int, at: str, lst: SList, cur: Cursor) -> None:
+        """`(table at? reftype (elem ...))`: a table of address type `at` just
+        large enough, and an active segment filling it."""
         elem_type = reftype(cur.next("a reference type"))
         payload = cur.take_list("elem")
         if payload is None:
@@ -261,26 +273,27 @@ class _Elaborator:
         if by_index:
             items.take_keyword("func")
         count = len(payload) - items.pos
-        self.out.tables.append(TableType(elem_type, Limits(count, count)))
+        self.out.tables.append(TableType(elem_type, Limits(count, count), at))
         self.ctx.spaces["elem"].add(None)
-        offset = (Instr("i32.const", (0,), lst.pos),)
+        offset = (Instr(f"{at}.const", (0,), lst.pos),)
         self.later(self.elem_step, "active", index, offset, None if by_index else elem_type, items, lst.pos)
 
     def memory_field(self, lst: SList, cur: Cursor) -> None:
         index = self.definition("memory", lst, cur)
         if index is None:
             return
+        at = address_type(cur)
         data = cur.take_list("data")
         if data is None:
-            self.out.memories.append(memtype(cur))
+            self.out.memories.append(memtype(cur, at))
             cur.end()
             return
         cur.end()
         init = Cursor(data, 1).strings()
         pages = -(-len(init) // PAGE_SIZE)
-        self.out.memories.append(MemoryType(Limits(pages, pages)))
+        self.out.memories.append(MemoryType(Limits(pages, pages), at))
         self.ctx.spaces["data"].add(None)
-        segment = Data("active", init, index, (Instr("i32.const", (0,), lst.pos),), lst.pos)
+        segment = Data("active", init, index, (Instr(f"{at}.const", (0,), lst.pos),), lst.pos)
         self.later(self.out.datas.append, segment)
 
     def global_field(self, lst: SList, cur: Cursor) -> None:

@@ -13,6 +13,11 @@ Folded forms are read as wasm-tools reads them, which the spec's own valid
 modules never contradict: the operands of a folded instruction may be plain
 instructions too, and an `(else)` is kept even when empty.
 
+Memory instructions (multi-memory) may name their memory first, by number
+or identifier (`i32.load $m offset=8`, `memory.grow 1`, `memory.copy $dst
+$src`, `memory.init $m $data`); offsets and alignments are u64s (an offset
+beyond an i32 memory's is invalid, not malformed).
+
 The SIMD instructions are those of the table in `wastrel.ir.simd`, their
 immediates read by kind: a memarg as for the scalar loads (natural alignment
 by default: the bytes the instruction accesses), then for the lane loads and
@@ -240,26 +245,25 @@ class Body:
         return (self.locals.resolve(ref),)
 
     def memory_index(self, ref: Token | None) -> int:
-        index = 0 if ref is None else self.ctx.resolve("memory", ref)
-        if index != 0:
-            raise fail("unsupported feature: multi-memory (memory index other than 0)", ref, kind="unsupported")
-        return index
+        """The memory `ref` names; memory 0 if there is none."""
+        return 0 if ref is None else self.ctx.resolve("memory", ref)
 
     def memarg(self, cur: Cursor, op: Token) -> tuple:
         return self.memarg_after(cur.take_index(), cur, op)
 
     def memarg_after(self, memory: Token | None, cur: Cursor, op: Token) -> tuple:
-        """`offset=`, `align=` after the memory index `memory` (if given)."""
-        self.memory_index(memory)
+        """`offset=`, `align=` (u64s) after the memory index `memory` (if
+        given): (align_log2, offset, memidx)."""
+        memidx = self.memory_index(memory)
         offset = 0
         align = NATURAL_ALIGN[op]
         if (word := cur.take_prefixed("offset=")) is not None:
-            offset = unsigned(_suffix(word, "offset="), 32)
+            offset = unsigned(_suffix(word, "offset="), 64)
         if (word := cur.take_prefixed("align=")) is not None:
-            align = unsigned(_suffix(word, "align="), 32)
+            align = unsigned(_suffix(word, "align="), 64)
             if align == 0 or align & (align - 1):
                 raise fail("alignment must be a power of two", word)
-        return (align.bit_length() - 1, offset)
+        return (align.bit_length() - 1, offset, memidx)
 
     def memarg_lane(self, cur: Cursor, op: Token) -> tuple:
         """`memidx? memarg laneidx`: an integer not followed by a memarg or

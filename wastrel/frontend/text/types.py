@@ -6,8 +6,12 @@ value type string, `FuncType`, `Limits`, `TableType`, `MemoryType` or
 ...)*`) is given as a `TypeUse`, still unresolved, since resolving it needs
 the module (see `elaborate`).
 
-Types of later proposals (GC and typed references, exceptions, memory64,
-shared memories, custom page sizes) raise `WasmError` of kind "unsupported";
+A table or memory type starts with its address type, `i32` (the default)
+or `i64` (memory64); its limits are u64s whatever the address type (an i32
+type's range is the validator's to check), as in Wasm 3.0.
+
+Types of later proposals (GC and typed references, exceptions, shared
+memories, custom page sizes) raise `WasmError` of kind "unsupported";
 anything else that is not a type is "malformed".
 """
 
@@ -151,31 +155,32 @@ def functype(lst: SList) -> FuncType:
 
 
 def limits(cur: Cursor) -> Limits:
-    minimum = cur.unsigned(32, "a minimum size")
-    return Limits(minimum, cur.take_unsigned(32))
+    minimum = cur.unsigned(64, "a minimum size")
+    return Limits(minimum, cur.take_unsigned(64))
 
 
-def _address_type(cur: Cursor) -> None:
-    """An optional address type; only i32 is supported."""
-    if (word := cur.take_keyword("i64")) is not None:
-        raise _unsupported("memory64 (64-bit addresses)", word)
-    cur.take_keyword("i32")
+def address_type(cur: Cursor) -> str:
+    """An optional address type: `i32` (the default) or `i64`."""
+    word = cur.take_keyword("i32", "i64")
+    return "i32" if word is None else str(word)
 
 
-def tabletype(cur: Cursor) -> TableType:
-    _address_type(cur)
+def tabletype(cur: Cursor, at: str | None = None) -> TableType:
+    """A table type; `at` is its address type if the caller read it."""
+    at = at or address_type(cur)
     lim = limits(cur)
-    return TableType(reftype(cur.next("a reference type")), lim)
+    return TableType(reftype(cur.next("a reference type")), lim, at)
 
 
-def memtype(cur: Cursor) -> MemoryType:
-    _address_type(cur)
+def memtype(cur: Cursor, at: str | None = None) -> MemoryType:
+    """A memory type; `at` is its address type if the caller read it."""
+    at = at or address_type(cur)
     lim = limits(cur)
     if (word := cur.take_keyword("shared")) is not None:
         raise _unsupported("threads (shared memory)", word)
     if (lst := cur.take_list("pagesize")) is not None:
         raise _unsupported("custom page sizes", lst)
-    return MemoryType(lim)
+    return MemoryType(lim, at)
 
 
 def globaltype(cur: Cursor) -> GlobalType:
