@@ -552,12 +552,12 @@ static w_v128 gen(enum shape s) {
 
 /* The model of one instruction: lane loops over the `lanes` views a, b, c
  * of the operands, writing r. */
-#define MODEL(name, nin, in_shape, how, body)                            \
-  static w_v128 model_##name(w_v128 va, w_v128 vb, w_v128 vc) {          \
-    lanes a = {va}, b = {vb}, c = {vc}, r = {W_V128(0, 0)};              \
-    (void)a; (void)b; (void)c;                                           \
-    body;                                                                \
-    return r.v;                                                          \
+#define MODEL(name, body)                                                     \
+  static w_v128 model_##name(w_v128 va, w_v128 vb, w_v128 vc) {               \
+    lanes a = {va}, b = {vb}, c = {vc}, r = {W_V128(0, 0)};                   \
+    (void)a; (void)b; (void)c;                                                \
+    body;                                                                     \
+    return r.v;                                                               \
   }
 
 /* A test of `name` (`w_name` with nin operands) against model_name. */
@@ -581,168 +581,168 @@ static uint8_t satu8(int v) { return (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : v); }
 static int16_t sat16(int v) { return (int16_t)(v < -32768 ? -32768 : v > 32767 ? 32767 : v); }
 static uint16_t satu16(int64_t v) { return (uint16_t)(v < 0 ? 0 : v > 65535 ? 65535 : v); }
 
-#define CMP_MODELS(sh, n, sf, uf)                                              \
-  MODEL(sh##_eq, 2, 0, 0, L(n, r.sf[i] = MASK(a.uf[i] == b.uf[i])))         \
-  MODEL(sh##_ne, 2, 0, 0, L(n, r.sf[i] = MASK(a.uf[i] != b.uf[i])))         \
-  MODEL(sh##_lt_s, 2, 0, 0, L(n, r.sf[i] = MASK(a.sf[i] < b.sf[i])))        \
-  MODEL(sh##_lt_u, 2, 0, 0, L(n, r.sf[i] = MASK(a.uf[i] < b.uf[i])))        \
-  MODEL(sh##_gt_s, 2, 0, 0, L(n, r.sf[i] = MASK(a.sf[i] > b.sf[i])))        \
-  MODEL(sh##_gt_u, 2, 0, 0, L(n, r.sf[i] = MASK(a.uf[i] > b.uf[i])))        \
-  MODEL(sh##_le_s, 2, 0, 0, L(n, r.sf[i] = MASK(a.sf[i] <= b.sf[i])))       \
-  MODEL(sh##_le_u, 2, 0, 0, L(n, r.sf[i] = MASK(a.uf[i] <= b.uf[i])))       \
-  MODEL(sh##_ge_s, 2, 0, 0, L(n, r.sf[i] = MASK(a.sf[i] >= b.sf[i])))       \
-  MODEL(sh##_ge_u, 2, 0, 0, L(n, r.sf[i] = MASK(a.uf[i] >= b.uf[i])))       \
-  MODEL(sh##_add, 2, 0, 0, L(n, r.uf[i] = a.uf[i] + b.uf[i]))               \
-  MODEL(sh##_sub, 2, 0, 0, L(n, r.uf[i] = a.uf[i] - b.uf[i]))               \
-  MODEL(sh##_neg, 1, 0, 0, L(n, r.uf[i] = -a.uf[i]))                        \
-  MODEL(sh##_abs, 1, 0, 0, L(n, r.uf[i] = a.sf[i] < 0 ? -a.uf[i] : a.uf[i]))
+#define CMP_MODELS(sh, n, sf, uf)                                             \
+  MODEL(sh##_eq, L(n, r.sf[i] = MASK(a.uf[i] == b.uf[i])))                    \
+  MODEL(sh##_ne, L(n, r.sf[i] = MASK(a.uf[i] != b.uf[i])))                    \
+  MODEL(sh##_lt_s, L(n, r.sf[i] = MASK(a.sf[i] < b.sf[i])))                   \
+  MODEL(sh##_lt_u, L(n, r.sf[i] = MASK(a.uf[i] < b.uf[i])))                   \
+  MODEL(sh##_gt_s, L(n, r.sf[i] = MASK(a.sf[i] > b.sf[i])))                   \
+  MODEL(sh##_gt_u, L(n, r.sf[i] = MASK(a.uf[i] > b.uf[i])))                   \
+  MODEL(sh##_le_s, L(n, r.sf[i] = MASK(a.sf[i] <= b.sf[i])))                  \
+  MODEL(sh##_le_u, L(n, r.sf[i] = MASK(a.uf[i] <= b.uf[i])))                  \
+  MODEL(sh##_ge_s, L(n, r.sf[i] = MASK(a.sf[i] >= b.sf[i])))                  \
+  MODEL(sh##_ge_u, L(n, r.sf[i] = MASK(a.uf[i] >= b.uf[i])))                  \
+  MODEL(sh##_add, L(n, r.uf[i] = a.uf[i] + b.uf[i]))                          \
+  MODEL(sh##_sub, L(n, r.uf[i] = a.uf[i] - b.uf[i]))                          \
+  MODEL(sh##_neg, L(n, r.uf[i] = -a.uf[i]))                                   \
+  MODEL(sh##_abs, L(n, r.uf[i] = a.sf[i] < 0 ? -a.uf[i] : a.uf[i]))
 CMP_MODELS(i8x16, 16, s8, u8)
 CMP_MODELS(i16x8, 8, s16, u16)
 CMP_MODELS(i32x4, 4, s32, u32)
-MODEL(i64x2_eq, 2, 0, 0, L(2, r.s64[i] = MASK(a.u64[i] == b.u64[i])))
-MODEL(i64x2_ne, 2, 0, 0, L(2, r.s64[i] = MASK(a.u64[i] != b.u64[i])))
-MODEL(i64x2_lt_s, 2, 0, 0, L(2, r.s64[i] = MASK(a.s64[i] < b.s64[i])))
-MODEL(i64x2_gt_s, 2, 0, 0, L(2, r.s64[i] = MASK(a.s64[i] > b.s64[i])))
-MODEL(i64x2_le_s, 2, 0, 0, L(2, r.s64[i] = MASK(a.s64[i] <= b.s64[i])))
-MODEL(i64x2_ge_s, 2, 0, 0, L(2, r.s64[i] = MASK(a.s64[i] >= b.s64[i])))
-MODEL(i64x2_add, 2, 0, 0, L(2, r.u64[i] = a.u64[i] + b.u64[i]))
-MODEL(i64x2_sub, 2, 0, 0, L(2, r.u64[i] = a.u64[i] - b.u64[i]))
-MODEL(i64x2_mul, 2, 0, 0, L(2, r.u64[i] = a.u64[i] * b.u64[i]))
-MODEL(i64x2_neg, 1, 0, 0, L(2, r.u64[i] = -a.u64[i]))
-MODEL(i64x2_abs, 1, 0, 0, L(2, r.u64[i] = a.s64[i] < 0 ? -a.u64[i] : a.u64[i]))
-MODEL(i16x8_mul, 2, 0, 0, L(8, r.u16[i] = (uint16_t)(a.u16[i] * b.u16[i])))
-MODEL(i32x4_mul, 2, 0, 0, L(4, r.u32[i] = a.u32[i] * b.u32[i]))
+MODEL(i64x2_eq, L(2, r.s64[i] = MASK(a.u64[i] == b.u64[i])))
+MODEL(i64x2_ne, L(2, r.s64[i] = MASK(a.u64[i] != b.u64[i])))
+MODEL(i64x2_lt_s, L(2, r.s64[i] = MASK(a.s64[i] < b.s64[i])))
+MODEL(i64x2_gt_s, L(2, r.s64[i] = MASK(a.s64[i] > b.s64[i])))
+MODEL(i64x2_le_s, L(2, r.s64[i] = MASK(a.s64[i] <= b.s64[i])))
+MODEL(i64x2_ge_s, L(2, r.s64[i] = MASK(a.s64[i] >= b.s64[i])))
+MODEL(i64x2_add, L(2, r.u64[i] = a.u64[i] + b.u64[i]))
+MODEL(i64x2_sub, L(2, r.u64[i] = a.u64[i] - b.u64[i]))
+MODEL(i64x2_mul, L(2, r.u64[i] = a.u64[i] * b.u64[i]))
+MODEL(i64x2_neg, L(2, r.u64[i] = -a.u64[i]))
+MODEL(i64x2_abs, L(2, r.u64[i] = a.s64[i] < 0 ? -a.u64[i] : a.u64[i]))
+MODEL(i16x8_mul, L(8, r.u16[i] = (uint16_t)(a.u16[i] * b.u16[i])))
+MODEL(i32x4_mul, L(4, r.u32[i] = a.u32[i] * b.u32[i]))
 
-MODEL(i8x16_add_sat_s, 2, 0, 0, L(16, r.s8[i] = sat8(a.s8[i] + b.s8[i])))
-MODEL(i8x16_add_sat_u, 2, 0, 0, L(16, r.u8[i] = satu8(a.u8[i] + b.u8[i])))
-MODEL(i8x16_sub_sat_s, 2, 0, 0, L(16, r.s8[i] = sat8(a.s8[i] - b.s8[i])))
-MODEL(i8x16_sub_sat_u, 2, 0, 0, L(16, r.u8[i] = satu8(a.u8[i] - b.u8[i])))
-MODEL(i16x8_add_sat_s, 2, 0, 0, L(8, r.s16[i] = sat16(a.s16[i] + b.s16[i])))
-MODEL(i16x8_add_sat_u, 2, 0, 0, L(8, r.u16[i] = satu16(a.u16[i] + b.u16[i])))
-MODEL(i16x8_sub_sat_s, 2, 0, 0, L(8, r.s16[i] = sat16(a.s16[i] - b.s16[i])))
-MODEL(i16x8_sub_sat_u, 2, 0, 0, L(8, r.u16[i] = satu16(a.u16[i] - b.u16[i])))
+MODEL(i8x16_add_sat_s, L(16, r.s8[i] = sat8(a.s8[i] + b.s8[i])))
+MODEL(i8x16_add_sat_u, L(16, r.u8[i] = satu8(a.u8[i] + b.u8[i])))
+MODEL(i8x16_sub_sat_s, L(16, r.s8[i] = sat8(a.s8[i] - b.s8[i])))
+MODEL(i8x16_sub_sat_u, L(16, r.u8[i] = satu8(a.u8[i] - b.u8[i])))
+MODEL(i16x8_add_sat_s, L(8, r.s16[i] = sat16(a.s16[i] + b.s16[i])))
+MODEL(i16x8_add_sat_u, L(8, r.u16[i] = satu16(a.u16[i] + b.u16[i])))
+MODEL(i16x8_sub_sat_s, L(8, r.s16[i] = sat16(a.s16[i] - b.s16[i])))
+MODEL(i16x8_sub_sat_u, L(8, r.u16[i] = satu16(a.u16[i] - b.u16[i])))
 
-MODEL(i8x16_min_s, 2, 0, 0, L(16, r.s8[i] = a.s8[i] < b.s8[i] ? a.s8[i] : b.s8[i]))
-MODEL(i8x16_min_u, 2, 0, 0, L(16, r.u8[i] = a.u8[i] < b.u8[i] ? a.u8[i] : b.u8[i]))
-MODEL(i8x16_max_s, 2, 0, 0, L(16, r.s8[i] = a.s8[i] > b.s8[i] ? a.s8[i] : b.s8[i]))
-MODEL(i8x16_max_u, 2, 0, 0, L(16, r.u8[i] = a.u8[i] > b.u8[i] ? a.u8[i] : b.u8[i]))
-MODEL(i16x8_min_s, 2, 0, 0, L(8, r.s16[i] = a.s16[i] < b.s16[i] ? a.s16[i] : b.s16[i]))
-MODEL(i16x8_min_u, 2, 0, 0, L(8, r.u16[i] = a.u16[i] < b.u16[i] ? a.u16[i] : b.u16[i]))
-MODEL(i16x8_max_s, 2, 0, 0, L(8, r.s16[i] = a.s16[i] > b.s16[i] ? a.s16[i] : b.s16[i]))
-MODEL(i16x8_max_u, 2, 0, 0, L(8, r.u16[i] = a.u16[i] > b.u16[i] ? a.u16[i] : b.u16[i]))
-MODEL(i32x4_min_s, 2, 0, 0, L(4, r.s32[i] = a.s32[i] < b.s32[i] ? a.s32[i] : b.s32[i]))
-MODEL(i32x4_min_u, 2, 0, 0, L(4, r.u32[i] = a.u32[i] < b.u32[i] ? a.u32[i] : b.u32[i]))
-MODEL(i32x4_max_s, 2, 0, 0, L(4, r.s32[i] = a.s32[i] > b.s32[i] ? a.s32[i] : b.s32[i]))
-MODEL(i32x4_max_u, 2, 0, 0, L(4, r.u32[i] = a.u32[i] > b.u32[i] ? a.u32[i] : b.u32[i]))
-MODEL(i8x16_avgr_u, 2, 0, 0, L(16, r.u8[i] = (uint8_t)((a.u8[i] + b.u8[i] + 1) >> 1)))
-MODEL(i16x8_avgr_u, 2, 0, 0, L(8, r.u16[i] = (uint16_t)((a.u16[i] + b.u16[i] + 1) >> 1)))
-MODEL(i8x16_popcnt, 1, 0, 0, L(16, r.u8[i] = (uint8_t)__builtin_popcount(a.u8[i])))
-MODEL(i16x8_q15mulr_sat_s, 2, 0, 0, L(8, r.s16[i] = sat16((a.s16[i] * b.s16[i] + 0x4000) >> 15)))
-MODEL(i16x8_relaxed_q15mulr_s, 2, 0, 0, L(8, r.s16[i] = sat16((a.s16[i] * b.s16[i] + 0x4000) >> 15)))
-MODEL(i32x4_dot_i16x8_s, 2, 0, 0,
+MODEL(i8x16_min_s, L(16, r.s8[i] = a.s8[i] < b.s8[i] ? a.s8[i] : b.s8[i]))
+MODEL(i8x16_min_u, L(16, r.u8[i] = a.u8[i] < b.u8[i] ? a.u8[i] : b.u8[i]))
+MODEL(i8x16_max_s, L(16, r.s8[i] = a.s8[i] > b.s8[i] ? a.s8[i] : b.s8[i]))
+MODEL(i8x16_max_u, L(16, r.u8[i] = a.u8[i] > b.u8[i] ? a.u8[i] : b.u8[i]))
+MODEL(i16x8_min_s, L(8, r.s16[i] = a.s16[i] < b.s16[i] ? a.s16[i] : b.s16[i]))
+MODEL(i16x8_min_u, L(8, r.u16[i] = a.u16[i] < b.u16[i] ? a.u16[i] : b.u16[i]))
+MODEL(i16x8_max_s, L(8, r.s16[i] = a.s16[i] > b.s16[i] ? a.s16[i] : b.s16[i]))
+MODEL(i16x8_max_u, L(8, r.u16[i] = a.u16[i] > b.u16[i] ? a.u16[i] : b.u16[i]))
+MODEL(i32x4_min_s, L(4, r.s32[i] = a.s32[i] < b.s32[i] ? a.s32[i] : b.s32[i]))
+MODEL(i32x4_min_u, L(4, r.u32[i] = a.u32[i] < b.u32[i] ? a.u32[i] : b.u32[i]))
+MODEL(i32x4_max_s, L(4, r.s32[i] = a.s32[i] > b.s32[i] ? a.s32[i] : b.s32[i]))
+MODEL(i32x4_max_u, L(4, r.u32[i] = a.u32[i] > b.u32[i] ? a.u32[i] : b.u32[i]))
+MODEL(i8x16_avgr_u, L(16, r.u8[i] = (uint8_t)((a.u8[i] + b.u8[i] + 1) >> 1)))
+MODEL(i16x8_avgr_u, L(8, r.u16[i] = (uint16_t)((a.u16[i] + b.u16[i] + 1) >> 1)))
+MODEL(i8x16_popcnt, L(16, r.u8[i] = (uint8_t)__builtin_popcount(a.u8[i])))
+MODEL(i16x8_q15mulr_sat_s, L(8, r.s16[i] = sat16((a.s16[i] * b.s16[i] + 0x4000) >> 15)))
+MODEL(i16x8_relaxed_q15mulr_s, L(8, r.s16[i] = sat16((a.s16[i] * b.s16[i] + 0x4000) >> 15)))
+MODEL(i32x4_dot_i16x8_s,
       L(4, r.u32[i] = (uint32_t)(a.s16[2 * i] * b.s16[2 * i]) + (uint32_t)(a.s16[2 * i + 1] * b.s16[2 * i + 1])))
-MODEL(i16x8_relaxed_dot_i8x16_i7x16_s, 2, 0, 0,
+MODEL(i16x8_relaxed_dot_i8x16_i7x16_s,
       L(8, r.s16[i] = sat16(a.s8[2 * i] * b.s8[2 * i] + a.s8[2 * i + 1] * b.s8[2 * i + 1])))
-MODEL(i32x4_relaxed_dot_i8x16_i7x16_add_s, 3, 0, 0,
+MODEL(i32x4_relaxed_dot_i8x16_i7x16_add_s,
       L(4, r.u32[i] = c.u32[i] + (uint32_t)(sat16(a.s8[4 * i] * b.s8[4 * i] + a.s8[4 * i + 1] * b.s8[4 * i + 1]) +
                                             sat16(a.s8[4 * i + 2] * b.s8[4 * i + 2] + a.s8[4 * i + 3] * b.s8[4 * i + 3]))))
-MODEL(i16x8_extadd_pairwise_i8x16_s, 1, 0, 0, L(8, r.s16[i] = (int16_t)(a.s8[2 * i] + a.s8[2 * i + 1])))
-MODEL(i16x8_extadd_pairwise_i8x16_u, 1, 0, 0, L(8, r.u16[i] = (uint16_t)(a.u8[2 * i] + a.u8[2 * i + 1])))
-MODEL(i32x4_extadd_pairwise_i16x8_s, 1, 0, 0, L(4, r.s32[i] = a.s16[2 * i] + a.s16[2 * i + 1]))
-MODEL(i32x4_extadd_pairwise_i16x8_u, 1, 0, 0, L(4, r.u32[i] = (uint32_t)a.u16[2 * i] + a.u16[2 * i + 1]))
-MODEL(i8x16_narrow_i16x8_s, 2, 0, 0, L(16, r.s8[i] = sat8(i < 8 ? a.s16[i] : b.s16[i - 8])))
-MODEL(i8x16_narrow_i16x8_u, 2, 0, 0, L(16, r.u8[i] = satu8(i < 8 ? a.s16[i] : b.s16[i - 8])))
-MODEL(i16x8_narrow_i32x4_s, 2, 0, 0, L(8, r.s16[i] = sat16(i < 4 ? a.s32[i] : b.s32[i - 4])))
-MODEL(i16x8_narrow_i32x4_u, 2, 0, 0, L(8, r.u16[i] = satu16(i < 4 ? a.s32[i] : b.s32[i - 4])))
+MODEL(i16x8_extadd_pairwise_i8x16_s, L(8, r.s16[i] = (int16_t)(a.s8[2 * i] + a.s8[2 * i + 1])))
+MODEL(i16x8_extadd_pairwise_i8x16_u, L(8, r.u16[i] = (uint16_t)(a.u8[2 * i] + a.u8[2 * i + 1])))
+MODEL(i32x4_extadd_pairwise_i16x8_s, L(4, r.s32[i] = a.s16[2 * i] + a.s16[2 * i + 1]))
+MODEL(i32x4_extadd_pairwise_i16x8_u, L(4, r.u32[i] = (uint32_t)a.u16[2 * i] + a.u16[2 * i + 1]))
+MODEL(i8x16_narrow_i16x8_s, L(16, r.s8[i] = sat8(i < 8 ? a.s16[i] : b.s16[i - 8])))
+MODEL(i8x16_narrow_i16x8_u, L(16, r.u8[i] = satu8(i < 8 ? a.s16[i] : b.s16[i - 8])))
+MODEL(i16x8_narrow_i32x4_s, L(8, r.s16[i] = sat16(i < 4 ? a.s32[i] : b.s32[i - 4])))
+MODEL(i16x8_narrow_i32x4_u, L(8, r.u16[i] = satu16(i < 4 ? a.s32[i] : b.s32[i - 4])))
 
-#define EXT_MODELS(sh, from, n, wf_s, wf_u, nf_s, nf_u, wt)                      \
-  MODEL(sh##_extend_low_##from##_s, 1, 0, 0, L(n, r.wf_s[i] = a.nf_s[i]))        \
-  MODEL(sh##_extend_high_##from##_s, 1, 0, 0, L(n, r.wf_s[i] = a.nf_s[i + n]))   \
-  MODEL(sh##_extend_low_##from##_u, 1, 0, 0, L(n, r.wf_u[i] = a.nf_u[i]))        \
-  MODEL(sh##_extend_high_##from##_u, 1, 0, 0, L(n, r.wf_u[i] = a.nf_u[i + n]))   \
-  MODEL(sh##_extmul_low_##from##_s, 2, 0, 0, L(n, r.wf_s[i] = (wt)a.nf_s[i] * b.nf_s[i]))                \
-  MODEL(sh##_extmul_high_##from##_s, 2, 0, 0, L(n, r.wf_s[i] = (wt)a.nf_s[i + n] * b.nf_s[i + n]))       \
-  MODEL(sh##_extmul_low_##from##_u, 2, 0, 0, L(n, r.wf_u[i] = (uint64_t)a.nf_u[i] * b.nf_u[i]))          \
-  MODEL(sh##_extmul_high_##from##_u, 2, 0, 0, L(n, r.wf_u[i] = (uint64_t)a.nf_u[i + n] * b.nf_u[i + n]))
+#define EXT_MODELS(sh, from, n, wf_s, wf_u, nf_s, nf_u, wt)                   \
+  MODEL(sh##_extend_low_##from##_s, L(n, r.wf_s[i] = a.nf_s[i]))              \
+  MODEL(sh##_extend_high_##from##_s, L(n, r.wf_s[i] = a.nf_s[i + n]))         \
+  MODEL(sh##_extend_low_##from##_u, L(n, r.wf_u[i] = a.nf_u[i]))              \
+  MODEL(sh##_extend_high_##from##_u, L(n, r.wf_u[i] = a.nf_u[i + n]))         \
+  MODEL(sh##_extmul_low_##from##_s, L(n, r.wf_s[i] = (wt)a.nf_s[i] * b.nf_s[i])) \
+  MODEL(sh##_extmul_high_##from##_s, L(n, r.wf_s[i] = (wt)a.nf_s[i + n] * b.nf_s[i + n])) \
+  MODEL(sh##_extmul_low_##from##_u, L(n, r.wf_u[i] = (uint64_t)a.nf_u[i] * b.nf_u[i])) \
+  MODEL(sh##_extmul_high_##from##_u, L(n, r.wf_u[i] = (uint64_t)a.nf_u[i + n] * b.nf_u[i + n]))
 EXT_MODELS(i16x8, i8x16, 8, s16, u16, s8, u8, int32_t)
 EXT_MODELS(i32x4, i16x8, 4, s32, u32, s16, u16, int64_t)
 EXT_MODELS(i64x2, i32x4, 2, s64, u64, s32, u32, int64_t)
 
-MODEL(v128_not, 1, 0, 0, L(2, r.u64[i] = ~a.u64[i]))
-MODEL(v128_and, 2, 0, 0, L(2, r.u64[i] = a.u64[i] & b.u64[i]))
-MODEL(v128_andnot, 2, 0, 0, L(2, r.u64[i] = a.u64[i] & ~b.u64[i]))
-MODEL(v128_or, 2, 0, 0, L(2, r.u64[i] = a.u64[i] | b.u64[i]))
-MODEL(v128_xor, 2, 0, 0, L(2, r.u64[i] = a.u64[i] ^ b.u64[i]))
-MODEL(v128_bitselect, 3, 0, 0, L(2, r.u64[i] = (a.u64[i] & c.u64[i]) | (b.u64[i] & ~c.u64[i])))
+MODEL(v128_not, L(2, r.u64[i] = ~a.u64[i]))
+MODEL(v128_and, L(2, r.u64[i] = a.u64[i] & b.u64[i]))
+MODEL(v128_andnot, L(2, r.u64[i] = a.u64[i] & ~b.u64[i]))
+MODEL(v128_or, L(2, r.u64[i] = a.u64[i] | b.u64[i]))
+MODEL(v128_xor, L(2, r.u64[i] = a.u64[i] ^ b.u64[i]))
+MODEL(v128_bitselect, L(2, r.u64[i] = (a.u64[i] & c.u64[i]) | (b.u64[i] & ~c.u64[i])))
 #define model_i8x16_relaxed_laneselect model_v128_bitselect
 #define model_i16x8_relaxed_laneselect model_v128_bitselect
 #define model_i32x4_relaxed_laneselect model_v128_bitselect
 #define model_i64x2_relaxed_laneselect model_v128_bitselect
-MODEL(i8x16_swizzle, 2, 0, 0, L(16, r.u8[i] = b.u8[i] < 16 ? a.u8[b.u8[i]] : 0))
+MODEL(i8x16_swizzle, L(16, r.u8[i] = b.u8[i] < 16 ? a.u8[b.u8[i]] : 0))
 #define model_i8x16_relaxed_swizzle model_i8x16_swizzle
 
 /* -- float: scalar wastrel_ops.h operations and C arithmetic -- */
-#define FLOAT_MODELS(sh, n, f, t, mask)                                          \
-  MODEL(sh##_eq, 2, 0, 0, L(n, r.mask[i] = MASK(a.f[i] == b.f[i])))             \
-  MODEL(sh##_ne, 2, 0, 0, L(n, r.mask[i] = MASK(a.f[i] != b.f[i])))             \
-  MODEL(sh##_lt, 2, 0, 0, L(n, r.mask[i] = MASK(a.f[i] < b.f[i])))              \
-  MODEL(sh##_gt, 2, 0, 0, L(n, r.mask[i] = MASK(a.f[i] > b.f[i])))              \
-  MODEL(sh##_le, 2, 0, 0, L(n, r.mask[i] = MASK(a.f[i] <= b.f[i])))             \
-  MODEL(sh##_ge, 2, 0, 0, L(n, r.mask[i] = MASK(a.f[i] >= b.f[i])))             \
-  MODEL(sh##_add, 2, 0, 0, L(n, r.f[i] = a.f[i] + b.f[i]))                      \
-  MODEL(sh##_sub, 2, 0, 0, L(n, r.f[i] = a.f[i] - b.f[i]))                      \
-  MODEL(sh##_mul, 2, 0, 0, L(n, r.f[i] = a.f[i] * b.f[i]))                      \
-  MODEL(sh##_div, 2, 0, 0, L(n, r.f[i] = a.f[i] / b.f[i]))                      \
-  MODEL(sh##_min, 2, 0, 0, L(n, r.f[i] = w_##t##_min(a.f[i], b.f[i])))          \
-  MODEL(sh##_max, 2, 0, 0, L(n, r.f[i] = w_##t##_max(a.f[i], b.f[i])))          \
-  MODEL(sh##_relaxed_min, 2, 0, 0, L(n, r.f[i] = w_##t##_min(a.f[i], b.f[i])))  \
-  MODEL(sh##_relaxed_max, 2, 0, 0, L(n, r.f[i] = w_##t##_max(a.f[i], b.f[i])))  \
-  MODEL(sh##_pmin, 2, 0, 0, L(n, r.mask[i] = b.f[i] < a.f[i] ? b.mask[i] : a.mask[i])) \
-  MODEL(sh##_pmax, 2, 0, 0, L(n, r.mask[i] = a.f[i] < b.f[i] ? b.mask[i] : a.mask[i])) \
-  MODEL(sh##_neg, 1, 0, 0, L(n, r.f[i] = w_##t##_neg(a.f[i])))                  \
-  MODEL(sh##_abs, 1, 0, 0, L(n, r.f[i] = w_##t##_abs(a.f[i])))                  \
-  MODEL(sh##_sqrt, 1, 0, 0, L(n, r.f[i] = w_##t##_sqrt(a.f[i])))                \
-  MODEL(sh##_ceil, 1, 0, 0, L(n, r.f[i] = w_##t##_ceil(a.f[i])))                \
-  MODEL(sh##_floor, 1, 0, 0, L(n, r.f[i] = w_##t##_floor(a.f[i])))              \
-  MODEL(sh##_trunc, 1, 0, 0, L(n, r.f[i] = w_##t##_trunc(a.f[i])))              \
-  MODEL(sh##_nearest, 1, 0, 0, L(n, r.f[i] = w_##t##_nearest(a.f[i])))          \
-  MODEL(sh##_relaxed_madd, 3, 0, 0, L(n, { volatile t##_type p = a.f[i] * b.f[i]; r.f[i] = p + c.f[i]; }))   \
-  MODEL(sh##_relaxed_nmadd, 3, 0, 0, L(n, { volatile t##_type p = -(a.f[i] * b.f[i]); r.f[i] = p + c.f[i]; }))
+#define FLOAT_MODELS(sh, n, f, t, mask)                                       \
+  MODEL(sh##_eq, L(n, r.mask[i] = MASK(a.f[i] == b.f[i])))                    \
+  MODEL(sh##_ne, L(n, r.mask[i] = MASK(a.f[i] != b.f[i])))                    \
+  MODEL(sh##_lt, L(n, r.mask[i] = MASK(a.f[i] < b.f[i])))                     \
+  MODEL(sh##_gt, L(n, r.mask[i] = MASK(a.f[i] > b.f[i])))                     \
+  MODEL(sh##_le, L(n, r.mask[i] = MASK(a.f[i] <= b.f[i])))                    \
+  MODEL(sh##_ge, L(n, r.mask[i] = MASK(a.f[i] >= b.f[i])))                    \
+  MODEL(sh##_add, L(n, r.f[i] = a.f[i] + b.f[i]))                             \
+  MODEL(sh##_sub, L(n, r.f[i] = a.f[i] - b.f[i]))                             \
+  MODEL(sh##_mul, L(n, r.f[i] = a.f[i] * b.f[i]))                             \
+  MODEL(sh##_div, L(n, r.f[i] = a.f[i] / b.f[i]))                             \
+  MODEL(sh##_min, L(n, r.f[i] = w_##t##_min(a.f[i], b.f[i])))                 \
+  MODEL(sh##_max, L(n, r.f[i] = w_##t##_max(a.f[i], b.f[i])))                 \
+  MODEL(sh##_relaxed_min, L(n, r.f[i] = w_##t##_min(a.f[i], b.f[i])))         \
+  MODEL(sh##_relaxed_max, L(n, r.f[i] = w_##t##_max(a.f[i], b.f[i])))         \
+  MODEL(sh##_pmin, L(n, r.mask[i] = b.f[i] < a.f[i] ? b.mask[i] : a.mask[i])) \
+  MODEL(sh##_pmax, L(n, r.mask[i] = a.f[i] < b.f[i] ? b.mask[i] : a.mask[i])) \
+  MODEL(sh##_neg, L(n, r.f[i] = w_##t##_neg(a.f[i])))                         \
+  MODEL(sh##_abs, L(n, r.f[i] = w_##t##_abs(a.f[i])))                         \
+  MODEL(sh##_sqrt, L(n, r.f[i] = w_##t##_sqrt(a.f[i])))                       \
+  MODEL(sh##_ceil, L(n, r.f[i] = w_##t##_ceil(a.f[i])))                       \
+  MODEL(sh##_floor, L(n, r.f[i] = w_##t##_floor(a.f[i])))                     \
+  MODEL(sh##_trunc, L(n, r.f[i] = w_##t##_trunc(a.f[i])))                     \
+  MODEL(sh##_nearest, L(n, r.f[i] = w_##t##_nearest(a.f[i])))                 \
+  MODEL(sh##_relaxed_madd, L(n, { volatile t##_type p = a.f[i] * b.f[i]; r.f[i] = p + c.f[i]; })) \
+  MODEL(sh##_relaxed_nmadd, L(n, { volatile t##_type p = -(a.f[i] * b.f[i]); r.f[i] = p + c.f[i]; }))
 typedef float f32_type;
 typedef double f64_type;
 FLOAT_MODELS(f32x4, 4, f32, f32, s32)
 FLOAT_MODELS(f64x2, 2, f64, f64, s64)
 
-MODEL(i32x4_trunc_sat_f32x4_s, 1, 0, 0, L(4, r.u32[i] = w_i32_trunc_sat_f32_s(a.f32[i])))
-MODEL(i32x4_trunc_sat_f32x4_u, 1, 0, 0, L(4, r.u32[i] = w_i32_trunc_sat_f32_u(a.f32[i])))
-MODEL(i32x4_trunc_sat_f64x2_s_zero, 1, 0, 0, L(2, r.u32[i] = w_i32_trunc_sat_f64_s(a.f64[i])))
-MODEL(i32x4_trunc_sat_f64x2_u_zero, 1, 0, 0, L(2, r.u32[i] = w_i32_trunc_sat_f64_u(a.f64[i])))
+MODEL(i32x4_trunc_sat_f32x4_s, L(4, r.u32[i] = w_i32_trunc_sat_f32_s(a.f32[i])))
+MODEL(i32x4_trunc_sat_f32x4_u, L(4, r.u32[i] = w_i32_trunc_sat_f32_u(a.f32[i])))
+MODEL(i32x4_trunc_sat_f64x2_s_zero, L(2, r.u32[i] = w_i32_trunc_sat_f64_s(a.f64[i])))
+MODEL(i32x4_trunc_sat_f64x2_u_zero, L(2, r.u32[i] = w_i32_trunc_sat_f64_u(a.f64[i])))
 #define model_i32x4_relaxed_trunc_f32x4_s model_i32x4_trunc_sat_f32x4_s
 #define model_i32x4_relaxed_trunc_f32x4_u model_i32x4_trunc_sat_f32x4_u
 #define model_i32x4_relaxed_trunc_f64x2_s_zero model_i32x4_trunc_sat_f64x2_s_zero
 #define model_i32x4_relaxed_trunc_f64x2_u_zero model_i32x4_trunc_sat_f64x2_u_zero
-MODEL(f32x4_convert_i32x4_s, 1, 0, 0, L(4, r.f32[i] = w_f32_convert_i32_s(a.u32[i])))
-MODEL(f32x4_convert_i32x4_u, 1, 0, 0, L(4, r.f32[i] = w_f32_convert_i32_u(a.u32[i])))
-MODEL(f64x2_convert_low_i32x4_s, 1, 0, 0, L(2, r.f64[i] = w_f64_convert_i32_s(a.u32[i])))
-MODEL(f64x2_convert_low_i32x4_u, 1, 0, 0, L(2, r.f64[i] = w_f64_convert_i32_u(a.u32[i])))
-MODEL(f32x4_demote_f64x2_zero, 1, 0, 0, L(2, r.f32[i] = w_f32_demote_f64(a.f64[i])))
-MODEL(f64x2_promote_low_f32x4, 1, 0, 0, L(2, r.f64[i] = w_f64_promote_f32(a.f32[i])))
+MODEL(f32x4_convert_i32x4_s, L(4, r.f32[i] = w_f32_convert_i32_s(a.u32[i])))
+MODEL(f32x4_convert_i32x4_u, L(4, r.f32[i] = w_f32_convert_i32_u(a.u32[i])))
+MODEL(f64x2_convert_low_i32x4_s, L(2, r.f64[i] = w_f64_convert_i32_s(a.u32[i])))
+MODEL(f64x2_convert_low_i32x4_u, L(2, r.f64[i] = w_f64_convert_i32_u(a.u32[i])))
+MODEL(f32x4_demote_f64x2_zero, L(2, r.f32[i] = w_f32_demote_f64(a.f64[i])))
+MODEL(f64x2_promote_low_f32x4, L(2, r.f64[i] = w_f64_promote_f32(a.f32[i])))
 
 #define T1(nm, sh, how) {#nm, 1, sh, how, model_##nm, w_##nm, NULL, NULL}
 #define T2(nm, sh, how) {#nm, 2, sh, how, model_##nm, NULL, w_##nm, NULL}
 #define T3(nm, sh, how) {#nm, 3, sh, how, model_##nm, NULL, NULL, w_##nm}
-#define INT_TESTS(sh, S)                                                       \
+#define INT_TESTS(sh, S)                                                      \
   T2(sh##_eq, S, EXACT), T2(sh##_ne, S, EXACT), T2(sh##_lt_s, S, EXACT), T2(sh##_lt_u, S, EXACT), \
   T2(sh##_gt_s, S, EXACT), T2(sh##_gt_u, S, EXACT), T2(sh##_le_s, S, EXACT), T2(sh##_le_u, S, EXACT), \
   T2(sh##_ge_s, S, EXACT), T2(sh##_ge_u, S, EXACT), T2(sh##_add, S, EXACT), T2(sh##_sub, S, EXACT), \
   T1(sh##_neg, S, EXACT), T1(sh##_abs, S, EXACT), T2(sh##_min_s, S, EXACT), T2(sh##_min_u, S, EXACT), \
   T2(sh##_max_s, S, EXACT), T2(sh##_max_u, S, EXACT)
-#define EXT_TESTS(sh, from, S)                                                 \
+#define EXT_TESTS(sh, from, S)                                                \
   T1(sh##_extend_low_##from##_s, S, EXACT), T1(sh##_extend_high_##from##_s, S, EXACT), \
   T1(sh##_extend_low_##from##_u, S, EXACT), T1(sh##_extend_high_##from##_u, S, EXACT), \
   T2(sh##_extmul_low_##from##_s, S, EXACT), T2(sh##_extmul_high_##from##_s, S, EXACT), \
   T2(sh##_extmul_low_##from##_u, S, EXACT), T2(sh##_extmul_high_##from##_u, S, EXACT)
-#define FLOAT_TESTS(sh, S, F)                                                  \
+#define FLOAT_TESTS(sh, S, F)                                                 \
   T2(sh##_eq, S, EXACT), T2(sh##_ne, S, EXACT), T2(sh##_lt, S, EXACT), T2(sh##_gt, S, EXACT), \
   T2(sh##_le, S, EXACT), T2(sh##_ge, S, EXACT), T2(sh##_add, S, F), T2(sh##_sub, S, F), \
   T2(sh##_mul, S, F), T2(sh##_div, S, F), T2(sh##_min, S, F), T2(sh##_max, S, F), \
@@ -816,8 +816,8 @@ static void lanewise_rest(void) {
   for (int k = 0; k < ROUNDS; k++) {
     uint32_t n = k < 19 ? counts[k] : (uint32_t)rnd();
     lanes a = {gen((enum shape)(k % 4))}, r;
-#define SHIFT_CHECK(fn, nl, f, expr)                                    \
-    L(nl, r.f[i] = (expr));                                              \
+#define SHIFT_CHECK(fn, nl, f, expr)                                          \
+    L(nl, r.f[i] = (expr));                                                   \
     compare(#fn, k, EXACT, w_##fn(a.v, n), r.v, &a.v, 1);
     SHIFT_CHECK(i8x16_shl, 16, u8, (uint8_t)(a.u8[i] << (n % 8)))
     SHIFT_CHECK(i8x16_shr_s, 16, s8, (int8_t)(a.s8[i] >> (n % 8)))
@@ -892,11 +892,11 @@ static void lanewise_rest(void) {
 
     /* shuffles: constant patterns, the model by the same indices */
     lanes b = {gen(S8)};
-#define SHUFFLE_CHECK(...)                                               \
-    {                                                                    \
-      static const int idx[16] = {__VA_ARGS__};                          \
-      L(16, r.u8[i] = idx[i] < 16 ? a.u8[idx[i]] : b.u8[idx[i] - 16])    \
-      EQ(w_i8x16_shuffle(a.v, b.v, __VA_ARGS__), r.v);                   \
+#define SHUFFLE_CHECK(...)                                                    \
+    {                                                                         \
+      static const int idx[16] = {__VA_ARGS__};                               \
+      L(16, r.u8[i] = idx[i] < 16 ? a.u8[idx[i]] : b.u8[idx[i] - 16])         \
+      EQ(w_i8x16_shuffle(a.v, b.v, __VA_ARGS__), r.v);                        \
     }
     SHUFFLE_CHECK(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
     SHUFFLE_CHECK(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0)
@@ -945,14 +945,14 @@ static void memory_ops(void) {
 
     /* stores: exactly the instruction's bytes change */
     uint8_t want[64];
-#define STORE_CHECK(call, nbytes, src)                                   \
-    memcpy(want, buf, 64);                                               \
-    memcpy(want + ea, (src), nbytes);                                    \
-    call;                                                                \
-    checks++;                                                            \
-    if (memcmp(want, buf, 64) != 0) {                                    \
-      failures++;                                                        \
-      printf("FAIL %s at %d\n", #call, (int)ea);                         \
+#define STORE_CHECK(call, nbytes, src)                                        \
+    memcpy(want, buf, 64);                                                    \
+    memcpy(want + ea, (src), nbytes);                                         \
+    call;                                                                     \
+    checks++;                                                                 \
+    if (memcmp(want, buf, 64) != 0) {                                         \
+      failures++;                                                             \
+      printf("FAIL %s at %d\n", #call, (int)ea);                              \
     }
     STORE_CHECK(w_v128_store(base, ea, v.v), 16, v.u8)
     STORE_CHECK(w_v128_store8_lane(base, ea, v.v, lane), 1, &v.u8[lane])
@@ -974,19 +974,19 @@ static void on_fault(int sig) {
 
 static volatile w_v128 sink;
 
-#define FAULTS(expect, stmt)                                             \
-  do {                                                                   \
-    volatile int faulted = 0;                                            \
-    if (sigsetjmp(fault_jump, 1) == 0) {                                 \
-      stmt;                                                              \
-    } else {                                                             \
-      faulted = 1;                                                       \
-    }                                                                    \
-    checks++;                                                            \
-    if (faulted != (expect)) {                                           \
-      failures++;                                                        \
-      printf("FAIL %s: %s\n", #stmt, faulted ? "faulted" : "did not fault"); \
-    }                                                                    \
+#define FAULTS(expect, stmt)                                                  \
+  do {                                                                        \
+    volatile int faulted = 0;                                                 \
+    if (sigsetjmp(fault_jump, 1) == 0) {                                      \
+      stmt;                                                                   \
+    } else {                                                                  \
+      faulted = 1;                                                            \
+    }                                                                         \
+    checks++;                                                                 \
+    if (faulted != (expect)) {                                                \
+      failures++;                                                             \
+      printf("FAIL %s: %s\n", #stmt, faulted ? "faulted" : "did not fault");  \
+    }                                                                         \
   } while (0)
 
 static void faults(void) {
