@@ -11,13 +11,17 @@ command by command -- kinds, names, actions, argument and expected values
   binary the decoder accepts is elaborated into that very module (offsets
   aside: `without_offsets`), name and custom sections included; where the
   decoder rejects the binary (an invalid module whose block type names a
-  missing type), the text reader rejects the text too;
+  missing type), the text reader rejects the text too, and the module is
+  not a `module` command's;
 * every text module of an `assert_malformed` (always `module quote`) is
   rejected by the text reader;
 * every binary module of a `module` command decodes, every one of an
   `assert_malformed` does not.
 
-A check that cannot pass goes in KNOWN_FAILURES with the reason.  The suite
+A check that cannot pass goes in KNOWN_FAILURES with the reason.
+`check_script` does all this for one script; test_simd_frontend and
+test_memory64_frontend use it for the SIMD, memory64 and multi-memory
+scripts.  The suite
 is looked for at ../shared/wasm-testsuite from the repository, or where
 WASTREL_TESTSUITE says; spec-levels.json sits next to it.
 
@@ -34,6 +38,7 @@ import os
 import random
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -209,6 +214,8 @@ def _check_module(source: ModuleSource, command: dict, out: Path) -> str | None:
     if reference is None:  # wasm-tools rejects the text itself
         return f"read a module wasm-tools rejects ({kind})" if isinstance(ours, Module) and kind == "module" else None
     if isinstance(reference, WasmError):
+        if kind == "module":
+            return f"wasm-tools' binary of a module does not decode: {reference}"
         return f"read a module whose binary does not decode ({reference})" if isinstance(ours, Module) else None
     if isinstance(ours, WasmError):
         return f"rejected a module wasm-tools reads: {ours}"
@@ -219,22 +226,29 @@ def _check_module(source: ModuleSource, command: dict, out: Path) -> str | None:
     return None
 
 
-@pytest.mark.skipif(not SCRIPTS, reason=f"no spec suite with levels at {SUITE}")
-@pytest.mark.parametrize("script", SCRIPTS)
-def test_script(script: str, tmp_path: Path) -> None:
+def check_script(
+    script: str,
+    tmp_path: Path,
+    known_failures: dict[tuple[str, int], str],
+    their_json: Callable[[object], object] = _unsigned_ints,
+) -> None:
+    """Read `script` and check it, command by command and module by module,
+    against wasm-tools (see the module docstring); `known_failures` gives the
+    checks that cannot pass, by (script, line); `their_json` puts wasm-tools'
+    JSON of a command in the form of `_command_json`."""
     reference = _convert(script, tmp_path)
     commands = read_script((SUITE / script).read_bytes())
     assert len(commands) == len(reference), "read_script and wasm-tools see different numbers of commands"
     failures, known, fixed = [], [], []
     for ours, theirs in zip(commands, reference, strict=True):
         where = f"line {theirs['line']}"
-        expected = {key: _unsigned_ints(theirs[key]) for key in _command_json(ours) if key in theirs}
+        expected = {key: their_json(theirs[key]) for key in _command_json(ours) if key in theirs}
         if _command_json(ours) != expected:
             failures.append(f"{where}: read as {_command_json(ours)}, wasm-tools says {expected}")
             continue
         source = _module_source(ours)
         problem = _check_module(source, theirs, tmp_path) if source is not None else None
-        reason = KNOWN_FAILURES.get((script, theirs["line"]))
+        reason = known_failures.get((script, theirs["line"]))
         if problem and reason:
             known.append(f"{where}: {reason}")
         elif problem:
@@ -244,6 +258,12 @@ def test_script(script: str, tmp_path: Path) -> None:
     assert not failures + fixed, "\n".join(failures + fixed)
     if known:
         pytest.xfail("; ".join(known))
+
+
+@pytest.mark.skipif(not SCRIPTS, reason=f"no spec suite with levels at {SUITE}")
+@pytest.mark.parametrize("script", SCRIPTS)
+def test_script(script: str, tmp_path: Path) -> None:
+    check_script(script, tmp_path, KNOWN_FAILURES)
 
 
 # -- random modules -----------------------------------------------------------------
