@@ -9,7 +9,9 @@ from pathlib import Path
 import wasmtime
 
 from tests.cli_util import wastrel
-from wastrel.backend_c.names import C_KEYWORDS, LIBM_NAMES, MEMORY_BASE, RESULTS
+from wastrel.backend_c.names import C_KEYWORDS, LIBM_NAMES, RESULTS, memory_base
+
+MEMORY_BASE = memory_base(0)
 
 # Names a body's own C uses, C keywords, the backend's prefixes, type- and macro-like names.
 AWKWARD = sorted(LIBM_NAMES) + [MEMORY_BASE, RESULTS, f"{MEMORY_BASE}_2", "int", "return", "goto", "errno", "f_f", "g_0", "w_i32_load", "mem0", "uint32_t", "NULL", "h1", "l0"]

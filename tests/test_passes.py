@@ -389,7 +389,7 @@ def test_lower_control_stages_swapping_loop_parameters() -> None:
 
 
 def test_remove_dead_stores_keeps_only_effects() -> None:
-    loaded = n.Op("i32.load", (n.LocalGet(0),), (2, 0))
+    loaded = n.Op("i32.load", (n.LocalGet(0),), (2, 0, 0))
     body = (
         n.LocalSet(2, n.Op("i32.add", (n.LocalGet(0), n.Const(I32, 1)))),  # unread, pure: goes
         n.LocalSet(3, loaded),  # read only by the next, which goes: a trap, kept as an evaluation
@@ -411,7 +411,7 @@ def kept_sets(*body: n.Stmt) -> list[int]:
 
 
 def load(address: int = 70000) -> n.Op:
-    return n.Op("i32.load", (n.Const(I32, address),), (2, 0), effect=Effect(traps=fx.TRAP_MEMORY))
+    return n.Op("i32.load", (n.Const(I32, address),), (2, 0, 0), effect=Effect(traps=fx.TRAP_MEMORY))
 
 
 def add(a: n.Expr, b: n.Expr) -> n.Op:
@@ -419,7 +419,7 @@ def add(a: n.Expr, b: n.Expr) -> n.Op:
 
 
 def store(value: n.Expr) -> n.Perform:
-    return n.Perform("i32.store", (n.Const(I32, 0), value), (2, 0))
+    return n.Perform("i32.store", (n.Const(I32, 0), value), (2, 0, 0))
 
 
 def test_kept_a_load_consumed_later_is_plain() -> None:

@@ -189,22 +189,42 @@ INVALID = {
         "unknown memory 0",
     ),
     "non-constant global initializer": (
-        "(module (global i32 (i32.add (i32.const 1) (i32.const 2))))",
+        "(module (global i32 (i32.div_u (i32.const 1) (i32.const 2))))",
         "constant expression required",
+    ),
+    "extended constant of the wrong type": (
+        "(module (global i32 (i32.add (i32.const 1) (i64.const 2))))",
+        "type mismatch",
     ),
     "global initializer type": ("(module (global i32 (i64.const 0)))", "type mismatch"),
     "global initializer empty": ("(module (global i32))", "type mismatch"),
-    "global.get of a defined global": (
-        "(module (global i32 (i32.const 0)) (global i32 (global.get 0)))",
-        "unknown global 0",
+    "global.get of a later global": (
+        "(module (global i32 (global.get 1)) (global i32 (i32.const 0)))",
+        "unknown global 1",
+    ),
+    "global.get of a mutable defined global": (
+        "(module (global (mut i32) (i32.const 0)) (global i32 (global.get 0)))",
+        "constant expression required",
     ),
     "global.get of a mutable import": (
         '(module (import "m" "g" (global (mut i32))) (global i32 (global.get 0)))',
         "constant expression required",
     ),
-    "data offset of a defined global": (
-        '(module (memory 1) (global i32 (i32.const 0)) (data (global.get 0) ""))',
-        "unknown global 0",
+    "data offset of a mutable global": (
+        '(module (memory 1) (global (mut i32) (i32.const 0)) (data (global.get 0) ""))',
+        "constant expression required",
+    ),
+    "memory64 offset above 2^32 in a 32-bit memory": (
+        "(module (memory 1) (func (drop (i32.load offset=4294967296 (i32.const 0)))))",
+        "offset out of range",
+    ),
+    "memory64 address of the wrong type": (
+        "(module (memory i64 1) (func (drop (i32.load (i32.const 0)))))",
+        "type mismatch",
+    ),
+    "memory.copy length between i32 and i64 memories": (
+        "(module (memory $a 1) (memory $b i64 1) (func (memory.copy $b $a (i64.const 0) (i32.const 0) (i64.const 0))))",
+        "type mismatch",
     ),
     "data offset type": ('(module (memory 1) (data (i64.const 0) ""))', "type mismatch"),
     "data without memory": ('(module (data (i32.const 0) ""))', "unknown memory 0"),
@@ -292,18 +312,21 @@ def test_simd_lane_indices(instr: Instr, message: str) -> None:
 
 def test_simd_memory_alignment() -> None:
     memory = (MemoryType(Limits(1)),)
-    natural = Module(types=(FuncType(),), funcs=(Func(0, (), (Instr("i32.const", (0,)), Instr("v128.load64_splat", (3, 0)), Instr("drop"), Instr("end"))),), memories=memory)
+    natural = Module(types=(FuncType(),), funcs=(Func(0, (), (Instr("i32.const", (0,)), Instr("v128.load64_splat", (3, 0, 0)), Instr("drop"), Instr("end"))),), memories=memory)
     validate_module(natural)
-    too_big = replace(natural, funcs=(Func(0, (), (Instr("i32.const", (0,)), Instr("v128.load64_splat", (4, 0)), Instr("drop"), Instr("end"))),))
+    too_big = replace(natural, funcs=(Func(0, (), (Instr("i32.const", (0,)), Instr("v128.load64_splat", (4, 0, 0)), Instr("drop"), Instr("end"))),))
     with pytest.raises(WasmError, match="alignment must not be larger than natural"):
         validate_module(too_big)
 
 
-def test_multiple_memories_are_unsupported() -> None:
-    """Invalid in Wasm 2.0, valid in 3.0 (multi-memory): a feature wastrel lacks."""
-    with pytest.raises(WasmError) as info:
-        validate_module(decode_module(wat('(module (import "m" "m" (memory 1)) (memory 1))')))
-    assert info.value.kind == "unsupported" and "multi-memory" in info.value.message
+def test_wasm3_memories_and_constants_are_valid() -> None:
+    """Invalid in Wasm 2.0, valid in 3.0: several memories, 64-bit ones, and
+    constant expressions with arithmetic and defined globals."""
+    valid = """(module (import "m" "m" (memory 1)) (memory $big i64 1) (global $g i64 (i64.const 8))
+      (global i64 (i64.mul (global.get $g) (i64.const 2)))
+      (data (memory $big) (i64.add (global.get $g) (i64.const 1)) "x")
+      (func (result i64) (i64.load $big offset=4294967296 (memory.size $big))))"""
+    validate_module(decode_module(wat(valid)))
 
 
 def test_unknown_instruction() -> None:

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from wastrel.backend_c.names import C_TYPE_OF, LIBM, MEMORY_BASE, body_name
+from wastrel.backend_c.names import C_TYPE_OF, LIBM, body_name, memory_base
 from wastrel.ir import nodes as n
-from wastrel.ir.ops import is_comparison, is_load
+from wastrel.ir.ops import MEMORY_ACCESS, is_comparison, is_load
 from wastrel.ir.simd import BY_NAME as SIMD
 
 if TYPE_CHECKING:
@@ -60,7 +60,9 @@ class ExprPrinter:
         self.ctx = ctx
         self.locals = local_names
         self.local_types = local_types
-        self.memory_base_name = body_name(MEMORY_BASE, local_names)
+        # Each memory's base, kept in a variable by a function that accesses it.
+        self.memory_base_names = [body_name(memory_base(k), local_names) for k in range(len(ctx.memories))]
+        self.memory_types = ctx.module.memory_types()
 
     def __call__(self, e: n.Expr, context: int = ASSIGN) -> str:
         text, level = self.expr(e)
@@ -167,9 +169,11 @@ class ExprPrinter:
             case "select":
                 return f"{self(args[2], COND + 1)} ? {self(args[0], ASSIGN)} : {self(args[1], COND)}", COND
             case "memory.size":
-                return f"w_memory_size(&{ctx.memories[imm[0]]})", PRIMARY
+                size = "w_memory64_size" if self.memory_types[imm[0]].address_type == "i64" else "w_memory_size"
+                return f"{size}(&{ctx.memories[imm[0]]})", PRIMARY
             case "memory.grow":
-                return f"w_memory_grow(&{ctx.memories[imm[0]]}, {self(args[0])})", PRIMARY
+                grow = "w_memory64_grow" if self.memory_types[imm[0]].address_type == "i64" else "w_memory_grow"
+                return f"{grow}(&{ctx.memories[imm[0]]}, {self(args[0])})", PRIMARY
             case "ref.is_null":
                 return f"{self(args[0], EQ)} == NULL", EQ
             case "ref.func":
@@ -178,10 +182,13 @@ class ExprPrinter:
                 table_type = ctx.module.table_types()[imm[0]].elem
                 return f"({C_TYPE_OF[table_type]})w_table_get(&{ctx.tables[imm[0]]}, {self(args[0])})", UNARY
             case "table.size":
+                if ctx.module.table_types()[imm[0]].address_type == "i64":
+                    return f"(uint64_t)w_table_size(&{ctx.tables[imm[0]]})", UNARY
                 return f"w_table_size(&{ctx.tables[imm[0]]})", PRIMARY
             case "table.grow":
                 init, delta = args
-                return f"w_table_grow(&{ctx.tables[imm[0]]}, (void *){self(init, UNARY)}, {self(delta)})", PRIMARY
+                grow = "w_table64_grow" if ctx.module.table_types()[imm[0]].address_type == "i64" else "w_table_grow"
+                return f"{grow}(&{ctx.tables[imm[0]]}, (void *){self(init, UNARY)}, {self(delta)})", PRIMARY
         raise TypeError(f"c-print: unexpected operator {op}")
 
     def simd(self, e: n.Op | n.Perform) -> str:
@@ -201,11 +208,16 @@ class ExprPrinter:
     # -- memory ------------------------------------------------------------------
 
     def memory_base(self, e: n.Op | n.Perform) -> str:
-        return self.memory_base_name
+        return self.memory_base_names[e.imm[2]]
 
     def address(self, e: n.Op | n.Perform) -> str:
-        """The effective address `(uint64_t)addr + offset`, as a uint64_t."""
-        offset = e.imm[1]
+        """The effective address `(uint64_t)addr + offset`, as a uint64_t:
+        unchecked in a 32-bit memory (its guard region faults), checked by
+        w_ea64 in a memory64."""
+        _align, offset, memory = e.imm[:3]
+        if self.memory_types[memory].address_type == "i64":
+            size = SIMD[e.op].access_bytes if e.op in SIMD else MEMORY_ACCESS[e.op][1]
+            return f"w_ea64(&{self.ctx.memories[memory]}, {self(e.args[0])}, {offset}ull, {size})"
         if offset == 0:
             return self(e.args[0])
         return f"{self(e.args[0], ADD)} + {offset}ull"

@@ -36,7 +36,7 @@ class FunctionPrinter:
         self.names = local_names(func.local_names)
         self.expr = ExprPrinter(ctx, self.names, func.local_types)
         self.lines: list[str] = []
-        self.uses_memory = False
+        self.memories_used: set[int] = set()
         self.goto_targets: set[str] = set()
         self.mentioned_locals: set[int] = set()
         self.kept_sets: KeptAssignments | set[int] = set()  # with fast traps: LocalSets to keep
@@ -59,8 +59,8 @@ class FunctionPrinter:
         for t, items in by_type.items():
             for start in range(0, len(items), 8):
                 decls.append(f"  {C_TYPE_OF[t]} {', '.join(items[start:start + 8])};")
-        if self.uses_memory:
-            decls.insert(0, f"  uint8_t *const {self.expr.memory_base_name} = {self.ctx.memories[0]}.base;")
+        for k in sorted(self.memories_used, reverse=True):
+            decls.insert(0, f"  uint8_t *const {self.expr.memory_base_names[k]} = {self.ctx.memories[k]}.base;")
         return "\n".join([header, *decls, *body_lines, "}"])
 
     def collect(self, body: tuple[n.Stmt, ...]) -> None:
@@ -76,7 +76,7 @@ class FunctionPrinter:
             case n.MultiSet(indices=ids):
                 self.mentioned_locals.update(ids)
         if isinstance(node, (n.Op, n.Perform)) and (".load" in node.op or ".store" in node.op):
-            self.uses_memory = True
+            self.memories_used.add(node.imm[2])
         for child in node.children():
             self.walk(child)
 

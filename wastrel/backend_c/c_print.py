@@ -207,25 +207,34 @@ class ModulePrinter:
 
     def static_const(self, expr: tuple[Instr, ...]) -> str | None:
         """A constant expression as a C static initialiser, or None when it
-        reads an imported global (then `instantiate` assigns it)."""
-        if expr[0].op == "global.get":
+        reads a global (then `instantiate` assigns it)."""
+        if any(instr.op == "global.get" for instr in expr):
             return None
         if expr[0].op == "v128.const":  # a compound literal is no constant for a const global
             return v128_initializer(expr[0].args[0])
         return self.const_expr(expr)
 
     def const_expr(self, expr: tuple[Instr, ...]) -> str:
-        """A constant expression (Wasm 2.0 forms) as C."""
-        (instr,) = expr
-        op, args = instr.op, instr.args
-        if op.endswith(".const"):
-            return self.ctx.constant(op[: -len(".const")], args[0])[0]
-        if op == "ref.null":
-            return "NULL"
-        if op == "ref.func":
-            return "&" + self.ctx.func_ref(args[0])
-        assert op == "global.get", op
-        return self.ctx.globals[args[0]]
+        """A constant expression as C: constants, references, globals and
+        (Wasm 3.0) wrapping i32/i64 add, sub and mul of them."""
+        stack: list[str] = []
+        for instr in expr:
+            op, args = instr.op, instr.args
+            if op.endswith(".const"):
+                stack.append(self.ctx.constant(op[: -len(".const")], args[0])[0])
+            elif op == "ref.null":
+                stack.append("NULL")
+            elif op == "ref.func":
+                stack.append("&" + self.ctx.func_ref(args[0]))
+            elif op == "global.get":
+                stack.append(self.ctx.globals[args[0]])
+            else:
+                b, a = stack.pop(), stack.pop()
+                unsigned = "uint32_t" if op.startswith("i32") else "uint64_t"
+                symbol = {"add": "+", "sub": "-", "mul": "*"}[op.partition(".")[2]]
+                stack.append(f"({unsigned})({a} {symbol} {b})")
+        (text,) = stack
+        return text
 
     # -- instantiation and exports --------------------------------------------------
 
@@ -234,8 +243,9 @@ class ModulePrinter:
         body = []
         imported_memories = len(module.imports_of("memory"))
         for mem, name in zip(module.memories, ctx.memories[imported_memories:]):
-            lim = mem.limits
-            body.append(f"w_memory_init(&{name}, {lim.min}, {lim.max or 0}, {int(lim.max is not None)});")
+            lim, is64 = mem.limits, mem.address_type == "i64"
+            init, suffix = ("w_memory64_init", "ull") if is64 else ("w_memory_init", "")
+            body.append(f"{init}(&{name}, {lim.min}{suffix}, {lim.max or 0}{suffix}, {int(lim.max is not None)});")
         imported_tables = len(module.imports_of("table"))
         for table, name in zip(module.tables, ctx.tables[imported_tables:]):
             lim = table.limits

@@ -6,8 +6,8 @@ whose declarations the runtime header brings in.  Locals keep their own
 names when those are safe C identifiers, and are otherwise mended: a C
 keyword, a name with a prefix the backend uses for module-level things, a
 type-like `_t` or macro-like upper-case name, or the name of a libm
-function a body may call gets `v_` in front.  The two variables a body
-declares for itself, the memory base (`m0`) and a multi-value call's
+function a body may call gets `v_` in front.  The variables a body
+declares for itself, the memories' bases (`m0`, `m1`, ...) and a multi-value call's
 results (`r`), give way instead: `body_name` picks `m0_2` in a function
 with a local called `m0`.
 """
@@ -37,8 +37,11 @@ C_TYPE_OF = {
 
 TYPE_LETTER = {"i32": "i", "i64": "I", "f32": "f", "f64": "F", "v128": "V", "funcref": "r", "externref": "e"}
 
-#: The memory's base pointer, which a function that touches memory keeps in a variable.
-MEMORY_BASE = "m0"
+def memory_base(k: int) -> str:
+    """The variable a function keeps memory k's base pointer in (m0, m1, ...)."""
+    return f"m{k}"
+
+
 #: The struct a multi-value call's results land in before they go to locals.
 RESULTS = "r"
 #: Float operations that are one libm call (f32 adds `f`); the rounding ones
@@ -48,7 +51,7 @@ LIBM_NAMES = frozenset(f + suffix for f in LIBM.values() for suffix in ("", "f")
 
 
 def body_name(name: str, local_names: list[str]) -> str:
-    """`name` (MEMORY_BASE or RESULTS) for a body's own variable, made
+    """`name` (a memory's base or RESULTS) for a body's own variable, made
     distinct from the function's locals."""
     taken, text, k = set(local_names), name, 1
     while text in taken:

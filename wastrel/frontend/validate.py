@@ -1,4 +1,5 @@
-"""Validator: checks that an L-wasm `Module` is valid WebAssembly 2.0.
+"""Validator: checks that an L-wasm `Module` is valid WebAssembly 2.0, with
+the Wasm 3.0 features wastrel has (relaxed SIMD, memory64, multi-memory).
 
 Takes a `Module` (from the decoder or the text frontend) and gives nothing
 back: it returns if the module is valid and raises `WasmError` of kind
@@ -7,7 +8,8 @@ back: it returns if the module is valid and raises `WasmError` of kind
 field.  SIMD (`v128`, the instructions of `ir/simd.py`) is Wasm 2.0 and
 checked like the rest: operand types, natural alignment, lane indices.
 
-Module-level rules: index spaces, limits, at most one memory, constant
+Module-level rules: index spaces, limits (by address type: memory64 and
+table64 are Wasm 3.0), constant
 expressions (only `*.const`, `ref.null`, `ref.func` and `global.get` of an
 imported immutable global), declared function references, element and data
 segments, the start function, unique export names.  Function bodies are
@@ -38,7 +40,9 @@ from wastrel.ir.wasm import (
 )
 
 MAX_PAGES = 65536
+MAX_PAGES64 = 2**48
 MAX_TABLE_SIZE = 2**32 - 1
+MAX_TABLE64_SIZE = 2**64 - 1
 
 ValType = str | None  # None: the unknown type of a polymorphic stack
 
@@ -50,6 +54,8 @@ Signature = tuple[tuple[str, ...], tuple[str, ...]]  # (params, results)
 SIGNATURES: dict[str, Signature] = {op: (info.params, info.results) for op, info in OPERATORS.items() if info.wasm}
 
 CONST_OPS = frozenset(("i32.const", "i64.const", "f32.const", "f64.const", "v128.const", "ref.null", "ref.func", "global.get"))
+# Wasm 3.0's extended constant expressions add integer arithmetic.
+CONST_OPS |= {f"{t}.{op}" for t in ("i32", "i64") for op in ("add", "sub", "mul")}
 
 
 # -- the module's context ---------------------------------------------------------
@@ -84,9 +90,10 @@ class _Context:
             _fail(f"unknown table {index}", offset)
         return self.tables[index]
 
-    def memory(self, index: int, offset: int) -> None:
+    def memory(self, index: int, offset: int) -> MemoryType:
         if index >= len(self.memories):
             _fail(f"unknown memory {index}", offset)
+        return self.memories[index]
 
     def global_(self, index: int, offset: int) -> GlobalType:
         if index >= len(self.globals):
@@ -130,27 +137,45 @@ def _check_limits(limits: Limits, bound: int, what: str, offset: int | None) -> 
 
 
 def _check_table(table: TableType, offset: int | None) -> None:
-    _check_limits(table.limits, MAX_TABLE_SIZE, "table size must be at most 2^32-1", offset)
+    if table.address_type == "i64":
+        _check_limits(table.limits, MAX_TABLE64_SIZE, "table size must be at most 2^64-1", offset)
+    else:
+        _check_limits(table.limits, MAX_TABLE_SIZE, "table size must be at most 2^32-1", offset)
 
 
-def _check_memory_limits(limits: Limits, offset: int | None) -> None:
-    _check_limits(limits, MAX_PAGES, "memory size must be at most 65536 pages (4GiB)", offset)
+def _check_memory(memory: MemoryType, offset: int | None) -> None:
+    if memory.address_type == "i64":
+        _check_limits(memory.limits, MAX_PAGES64, "memory size must be at most 2^48 pages (256TiB)", offset)
+    else:
+        _check_limits(memory.limits, MAX_PAGES, "memory size must be at most 65536 pages (4GiB)", offset)
 
 
-def _check_const(ctx: _Context, expr: tuple[Instr, ...], expected: str, offset: int) -> None:
-    """A constant expression whose value is of type `expected`.  Like the
-    spec interpreter, `global.get` only sees imported globals here."""
+def _shorter(a: str, b: str) -> str:
+    """The type of a length between two memories or tables: i32 if either is."""
+    return "i32" if "i32" in (a, b) else "i64"
+
+
+def _check_const(ctx: _Context, expr: tuple[Instr, ...], expected: str, offset: int, visible: int | None = None) -> None:
+    """A constant expression whose value is of type `expected` (Wasm 3.0:
+    `global.get` of any immutable global among the first `visible` -- all
+    of them outside global initialisers -- and i32/i64 add, sub, mul)."""
+    visible = len(ctx.globals) if visible is None else visible
     stack: list[str] = []
     for ins in expr:
         if ins.op not in CONST_OPS:
             _fail("constant expression required", ins.offset)
         if ins.op == "global.get":
             index = ins.args[0]
-            if index >= ctx.num_imported_globals:
+            if index >= visible:
                 _fail(f"unknown global {index}", ins.offset)
             if ctx.globals[index].mutable:
                 _fail("constant expression required", ins.offset)
             stack.append(ctx.globals[index].type)
+        elif ins.op in SIGNATURES and SIGNATURES[ins.op][0]:  # add, sub, mul
+            params, results = SIGNATURES[ins.op]
+            if stack[-2:] != list(params):
+                _fail(f"type mismatch: {ins.op} in a constant expression", ins.offset)
+            stack[-2:] = results
         elif ins.op == "ref.func":
             ctx.func_type(ins.args[0], ins.offset)
             stack.append("funcref")
@@ -170,7 +195,7 @@ def _check_imports(ctx: _Context, module: Module) -> None:
         elif isinstance(desc, TableType):
             _check_table(desc, imp.offset)
         elif isinstance(desc, MemoryType):
-            _check_memory_limits(desc.limits, imp.offset)
+            _check_memory(desc, imp.offset)
 
 
 def _check_segments(ctx: _Context, module: Module) -> None:
@@ -181,11 +206,11 @@ def _check_segments(ctx: _Context, module: Module) -> None:
             table = ctx.table(elem.table, elem.offset)
             if table.elem != elem.type:
                 _fail(f"type mismatch: {elem.type} segment for a table of {table.elem}", elem.offset)
-            _check_const(ctx, elem.offset_expr or (), "i32", elem.offset)
+            _check_const(ctx, elem.offset_expr or (), table.address_type, elem.offset)
     for data in module.datas:
         if data.mode == "active":
-            ctx.memory(data.memory, data.offset)
-            _check_const(ctx, data.offset_expr or (), "i32", data.offset)
+            memory = ctx.memory(data.memory, data.offset)
+            _check_const(ctx, data.offset_expr or (), memory.address_type, data.offset)
 
 
 def _check_exports(ctx: _Context, module: Module) -> None:
@@ -209,11 +234,9 @@ def validate_module(module: Module) -> None:
     for table in module.tables:
         _check_table(table, None)
     for memory in module.memories:
-        _check_memory_limits(memory.limits, None)
-    if len(ctx.memories) > 1:  # valid since Wasm 3.0 (multi-memory), which wastrel lacks
-        raise WasmError("unsupported", "unsupported feature: multiple memories (multi-memory)", None)
-    for glob in module.globals:
-        _check_const(ctx, glob.init, glob.type.type, glob.offset)
+        _check_memory(memory, None)
+    for k, glob in enumerate(module.globals):  # a global's initialiser sees the globals before it
+        _check_const(ctx, glob.init, glob.type.type, glob.offset, visible=ctx.num_imported_globals + k)
     _check_segments(ctx, module)
     if module.start is not None and ctx.func_type(module.start, None) != FuncType():
         _fail("start function must have type [] -> []", None)
@@ -374,7 +397,7 @@ class _FuncValidator:
         if self.ctx.table(table_index, ins.offset).elem != "funcref":
             self.fail(f"type mismatch: call_indirect on a table of {self.ctx.tables[table_index].elem}")
         func_type = self.ctx.type(type_index, ins.offset)
-        self.pop("i32")
+        self.pop(self.ctx.tables[table_index].address_type)
         self.apply(func_type)
 
     def apply(self, func_type: FuncType) -> None:
@@ -431,87 +454,104 @@ class _FuncValidator:
 
     # -- tables ---------------------------------------------------------------
 
-    def table_type(self, ins: Instr) -> str:
-        return self.ctx.table(ins.args[0], ins.offset).elem
+    def table_type(self, ins: Instr) -> tuple[str, str]:
+        """The table's element type and address type (i64 for a table64)."""
+        table = self.ctx.table(ins.args[0], ins.offset)
+        return table.elem, table.address_type
 
     def table_get(self, ins: Instr) -> None:
-        t = self.table_type(ins)
-        self.pop("i32")
+        t, at = self.table_type(ins)
+        self.pop(at)
         self.stack.append(t)
 
     def table_set(self, ins: Instr) -> None:
-        t = self.table_type(ins)
-        self.pop(t)
-        self.pop("i32")
+        t, at = self.table_type(ins)
+        self.pop_vals((at, t))
 
     def table_size(self, ins: Instr) -> None:
-        self.table_type(ins)
-        self.stack.append("i32")
+        _, at = self.table_type(ins)
+        self.stack.append(at)
 
     def table_grow(self, ins: Instr) -> None:
-        t = self.table_type(ins)
-        self.pop("i32")
-        self.pop(t)
-        self.stack.append("i32")
+        t, at = self.table_type(ins)
+        self.pop_vals((t, at))
+        self.stack.append(at)
 
     def table_fill(self, ins: Instr) -> None:
-        t = self.table_type(ins)
-        self.pop("i32")
-        self.pop(t)
-        self.pop("i32")
+        t, at = self.table_type(ins)
+        self.pop_vals((at, t, at))
 
     def table_copy(self, ins: Instr) -> None:
-        dst, src = ins.args
-        if self.ctx.table(dst, ins.offset).elem != self.ctx.table(src, ins.offset).elem:
+        dst, src = (self.ctx.table(index, ins.offset) for index in ins.args)
+        if dst.elem != src.elem:
             self.fail("type mismatch: table.copy between tables of different types")
-        self.pop_vals(("i32", "i32", "i32"))
+        self.pop_vals((dst.address_type, src.address_type, _shorter(dst.address_type, src.address_type)))
 
     def table_init(self, ins: Instr) -> None:
         elem_index, table_index = ins.args
         table = self.ctx.table(table_index, ins.offset)
         if self.ctx.elem(elem_index, ins.offset) != table.elem:
             self.fail(f"type mismatch: table.init of a {table.elem} table from a {self.ctx.elems[elem_index]} segment")
-        self.pop_vals(("i32", "i32", "i32"))
+        self.pop_vals((table.address_type, "i32", "i32"))
 
     def elem_drop(self, ins: Instr) -> None:
         self.ctx.elem(ins.args[0], ins.offset)
 
     # -- memories ---------------------------------------------------------------
 
-    def memory_op(self, ins: Instr) -> None:
-        """memory.size, .grow, .fill and .copy: the memories must exist."""
-        for memory in ins.args:
-            self.ctx.memory(memory, ins.offset)
-        self.apply_signature(ins.op)
+    def memory_size(self, ins: Instr) -> None:
+        self.stack.append(self.ctx.memory(ins.args[0], ins.offset).address_type)
+
+    def memory_grow(self, ins: Instr) -> None:
+        at = self.ctx.memory(ins.args[0], ins.offset).address_type
+        self.pop(at)
+        self.stack.append(at)
+
+    def memory_fill(self, ins: Instr) -> None:
+        at = self.ctx.memory(ins.args[0], ins.offset).address_type
+        self.pop_vals((at, "i32", at))
+
+    def memory_copy(self, ins: Instr) -> None:
+        dst, src = (self.ctx.memory(index, ins.offset).address_type for index in ins.args)
+        self.pop_vals((dst, src, _shorter(dst, src)))
 
     def memory_init(self, ins: Instr) -> None:
         data_index, memory = ins.args
-        self.ctx.memory(memory, ins.offset)
+        at = self.ctx.memory(memory, ins.offset).address_type
         self.ctx.data(data_index, ins.offset)
-        self.apply_signature(ins.op)
+        self.pop_vals((at, "i32", "i32"))
 
     def data_drop(self, ins: Instr) -> None:
         self.ctx.data(ins.args[0], ins.offset)
 
     def load_or_store(self, ins: Instr) -> None:
-        self.ctx.memory(0, ins.offset)
-        if 1 << ins.args[0] > MEMORY_ACCESS[ins.op][1]:
+        self.memory_access(ins, MEMORY_ACCESS[ins.op][1])
+
+    def memory_access(self, ins: Instr, size: int) -> None:
+        """A load or store of `size` bytes: its memarg checked, then its
+        operands (the address first, of the memory's address type)."""
+        align, offset, memory = ins.args[:3]
+        at = self.ctx.memory(memory, ins.offset).address_type
+        if 1 << align > size:
             self.fail("alignment must not be larger than natural")
-        self.apply_signature(ins.op)
+        if at == "i32" and offset >= 1 << 32:
+            self.fail("offset out of range")
+        params, results = SIGNATURES[ins.op]
+        self.pop_vals((at, *params[1:]))
+        self.stack.extend(results)
 
     def simd(self, ins: Instr) -> None:
-        """A SIMD instruction: memory, alignment and lane immediates, then
-        its operand types (ir/simd.py)."""
+        """A SIMD instruction: lane immediates, then a memory access's
+        memarg or the operand types (ir/simd.py)."""
         op = SIMD[ins.op]
-        if op.access_bytes:
-            self.ctx.memory(0, ins.offset)
-            if 1 << ins.args[0] > op.access_bytes:
-                self.fail("alignment must not be larger than natural")
         if op.immediate in ("lane", "memarg_lane") and ins.args[-1] >= lane_count(op):
             self.fail("invalid lane index")
         if op.immediate == "shuffle" and any(lane >= 32 for lane in ins.args[0]):
             self.fail("invalid lane index")
-        self.apply_signature(ins.op)
+        if op.access_bytes:
+            self.memory_access(ins, op.access_bytes)
+        else:
+            self.apply_signature(ins.op)
 
     def apply_signature(self, op: str) -> None:
         params, results = SIGNATURES[op]
@@ -551,8 +591,8 @@ HANDLERS: dict[str, Callable[[_FuncValidator, Instr], None]] = {
     "table.get": V.table_get, "table.set": V.table_set, "table.size": V.table_size,
     "table.grow": V.table_grow, "table.fill": V.table_fill,
     "table.copy": V.table_copy, "table.init": V.table_init, "elem.drop": V.elem_drop,
-    "memory.size": V.memory_op, "memory.grow": V.memory_op,
-    "memory.fill": V.memory_op, "memory.copy": V.memory_op,
+    "memory.size": V.memory_size, "memory.grow": V.memory_grow,
+    "memory.fill": V.memory_fill, "memory.copy": V.memory_copy,
     "memory.init": V.memory_init, "data.drop": V.data_drop,
     **{op: V.load_or_store for op in MEMORY_ACCESS},
     **{op: V.simd for op in SIMD if SIMD[op].immediate != "none"},

@@ -240,8 +240,9 @@ def format_imm(op: str, imm: tuple) -> str:
     if not imm:
         return ""
     if ".load" in op or ".store" in op:
-        offset, lane = imm[1], imm[2:]  # (align, offset), or (align, offset, lane)
-        return (f" offset={offset}" if offset else "") + "".join(f" {x}" for x in lane)
+        _align, offset, memory, *lane = imm  # (align, offset, memidx), a lane access's lane last
+        text = (f" {memory}" if memory else "") + (f" offset={offset}" if offset else "")
+        return text + "".join(f" {x}" for x in lane)
     if op == "i8x16.shuffle":
         return "".join(f" {x}" for x in imm[0])
     return "".join(f" {_imm_text(x)}" for x in imm)

@@ -75,7 +75,11 @@ def type_of(expr: n.Expr, local_type: Callable[[int], str], module: Module) -> s
             return module.table_types()[imm[0]].elem
         case n.Op(op="ref.func"):
             return "funcref"
-        case n.Op(op=op) if op.startswith(("memory.", "table.", "ref.")):
+        case n.Op(op="memory.size" | "memory.grow", imm=imm):
+            return module.memory_types()[imm[0]].address_type
+        case n.Op(op="table.size" | "table.grow", imm=imm):
+            return module.table_types()[imm[0]].address_type
+        case n.Op(op=op) if op.startswith("ref."):
             return "i32"
         case n.Op(op=op):
             return numeric_result_type(op)

@@ -147,20 +147,20 @@ REFERENCES = {
         local.get 1  i64.const 4294967295  i64.and  local.tee 1  i64.mul  local.tee 5  i64.const 32
         i64.shr_u  local.get 3  local.get 4  i64.mul  i64.add  local.tee 3  i64.const 32  i64.shr_u
         i64.add  local.get 3  i64.const 4294967295  i64.and  local.get 2  local.get 1  i64.mul
-        i64.add  local.tee 1  i64.const 32  i64.shr_u  i64.add  i64.store 3 8
+        i64.add  local.tee 1  i64.const 32  i64.shr_u  i64.add  i64.store 3 8 0
         local.get 0  local.get 1  i64.const 32  i64.shl  local.get 5  i64.const 4294967295  i64.and
-        i64.or  i64.store 3 0""",
+        i64.or  i64.store 3 0 0""",
     # Rust's compiler-builtins (int/mul.rs), rustc --release for wasm32.
     "compiler-builtins": """
         local.get 0  local.get 3  i64.const 4294967295  i64.and  local.tee 5  local.get 1
         i64.const 4294967295  i64.and  local.tee 6  i64.mul  local.tee 7  local.get 3  i64.const 32
         i64.shr_u  local.tee 8  local.get 6  i64.mul  local.tee 6  local.get 5  local.get 1
         i64.const 32  i64.shr_u  local.tee 9  i64.mul  i64.add  local.tee 5  i64.const 32  i64.shl
-        i64.add  local.tee 10  i64.store 3 0
+        i64.add  local.tee 10  i64.store 3 0 0
         local.get 0  local.get 8  local.get 9  i64.mul  local.get 5  local.get 6  i64.lt_u
         i64.extend_i32_u  i64.const 32  i64.shl  local.get 5  i64.const 32  i64.shr_u  i64.or
         i64.add  local.get 10  local.get 7  i64.lt_u  i64.extend_i32_u  i64.add  local.get 4
-        local.get 1  i64.mul  local.get 3  local.get 2  i64.mul  i64.add  i64.add  i64.store 3 8""",
+        local.get 1  i64.mul  local.get 3  local.get 2  i64.mul  i64.add  i64.add  i64.store 3 8 0""",
 }
 _REFERENCE_LOCALS = {"compiler-rt": ("i64",), "compiler-builtins": ("i64",) * 6}
 
@@ -192,8 +192,8 @@ def multi3_terms() -> frozenset[tuple[Term, Term]]:
 
 def _native_multi3(func: Func) -> tuple[Instr, ...] | None:
     stores = stores_of(func, MULTI3_TYPE)
-    if stores is None or len(stores) != 2 or any(address != ("param", 0) for _, address, _ in stores):
-        return None
+    if stores is None or len(stores) != 2 or any(address != ("param", 0) or instr.args[2] != 0 for instr, address, _ in stores):
+        return None  # (the shadow stack is in memory 0)
     by_offset = {instr.args[1]: value for instr, _, value in stores}
     if (by_offset.get(0), by_offset.get(8)) not in multi3_terms():
         return None

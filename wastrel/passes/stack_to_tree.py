@@ -243,10 +243,10 @@ class _FunctionBuilder:
         pass
 
     def memory_size(self, args: tuple) -> None:
-        self.push(n.Op("memory.size", (), args), "i32")
+        self.push(n.Op("memory.size", (), args), self.module.memory_types()[args[0]].address_type)
 
     def memory_grow(self, args: tuple) -> None:
-        self.push(n.Op("memory.grow", (self.pop(),), args), "i32")
+        self.push(n.Op("memory.grow", (self.pop(),), args), self.module.memory_types()[args[0]].address_type)
 
     def ref_null(self, args: tuple) -> None:
         self.push(n.Const(args[0], None), args[0])
@@ -261,10 +261,10 @@ class _FunctionBuilder:
         self.push(n.Op("table.get", (self.pop(),), args), self.module.table_types()[args[0]].elem)
 
     def table_size(self, args: tuple) -> None:
-        self.push(n.Op("table.size", (), args), "i32")
+        self.push(n.Op("table.size", (), args), self.module.table_types()[args[0]].address_type)
 
     def table_grow(self, args: tuple) -> None:
-        self.push(n.Op("table.grow", self.pop_n(2), args), "i32")
+        self.push(n.Op("table.grow", self.pop_n(2), args), self.module.table_types()[args[0]].address_type)
 
     # -- calls -----------------------------------------------------------------
 

@@ -27,8 +27,9 @@ void w_table_init(w_table *t, uint32_t initial, uint32_t max, int has_max) {
   t->max = has_max ? max : 0xffffffffu;
 }
 
-uint32_t w_table_grow(w_table *t, void *init, uint32_t delta) {
+uint32_t w_table_grow(w_table *t, void *init, uint64_t delta) {
   uint32_t old_size = t->size;
+  if (delta > MAX_TABLE_ELEMS) return (uint32_t)-1;
   uint64_t new_size = (uint64_t)old_size + delta;
   if (new_size > t->max || new_size > MAX_TABLE_ELEMS) return (uint32_t)-1;
   if (delta == 0) return old_size;
@@ -40,24 +41,24 @@ uint32_t w_table_grow(w_table *t, void *init, uint32_t delta) {
   return old_size;
 }
 
-/* Whether [start, start + n) lies within `limit` elements (64-bit: no
- * wrap-around; n == 0 at exactly the end is in bounds). */
-static int in_bounds(uint32_t start, uint32_t n, uint32_t limit) {
-  return (uint64_t)start + n <= limit;
+/* Whether [start, start + n) lies within `limit` elements (no wrap-around;
+ * n == 0 at exactly the end is in bounds). */
+static int in_bounds(uint64_t start, uint64_t n, uint64_t limit) {
+  return n <= limit && start <= limit - n;
 }
 
-void w_table_fill(w_table *t, uint32_t i, void *v, uint32_t n) {
+void w_table_fill(w_table *t, uint64_t i, void *v, uint64_t n) {
   if (!in_bounds(i, n, t->size)) w_trap(W_TRAP_TABLE_OOB);
-  for (uint32_t k = 0; k < n; k++) t->elems[i + k] = v;
+  for (uint64_t k = 0; k < n; k++) t->elems[i + k] = v;
 }
 
-void w_table_copy(w_table *dst, w_table *src, uint32_t d, uint32_t s, uint32_t n) {
+void w_table_copy(w_table *dst, w_table *src, uint64_t d, uint64_t s, uint64_t n) {
   if (!in_bounds(d, n, dst->size) || !in_bounds(s, n, src->size)) w_trap(W_TRAP_TABLE_OOB);
   if (n > 0) memmove(dst->elems + d, src->elems + s, (size_t)n * sizeof *dst->elems);
 }
 
 void w_table_init_segment(w_table *t, void *const *seg, uint32_t seg_len,
-                          uint32_t d, uint32_t s, uint32_t n) {
+                          uint64_t d, uint32_t s, uint32_t n) {
   if (!in_bounds(d, n, t->size) || !in_bounds(s, n, seg_len)) w_trap(W_TRAP_TABLE_OOB);
   if (n > 0) memcpy(t->elems + d, seg + s, (size_t)n * sizeof *t->elems);
 }

@@ -27,6 +27,10 @@
 /* i32 and i64 are carried unsigned (wrap-around arithmetic has no undefined
  * behaviour); signed operations cast explicitly. */
 
+/* v128: a GCC vector of two 64-bit lanes; the SIMD instructions
+ * (wastrel_simd.h) view it in the shape they work on. */
+typedef int64_t w_v128 __attribute__((vector_size(16)));
+
 /* A function reference: the function's canonical signature id (equal ids
  * mean equal function types, across all modules of one program) and its
  * code.  `code` is cast to the right C function type at the call site. */
@@ -44,6 +48,7 @@ typedef union w_value {
   uint64_t i64;
   float f32;
   double f64;
+  w_v128 v128;
   void *ref;
 } w_value;
 
@@ -76,19 +81,37 @@ const char *w_trap_message(w_trap_reason reason);
 typedef struct w_memory {
   uint8_t *base;
   uint64_t size;      /* in bytes */
-  uint64_t max_pages; /* declared maximum, or 65536 */
+  uint64_t max_pages; /* declared maximum, or what the reservation holds */
 } w_memory;
 
 void w_memory_init(w_memory *mem, uint32_t initial_pages, uint32_t max_pages, int has_max);
 /* memory.grow: returns the old size in pages, or (uint32_t)-1. */
 uint32_t w_memory_grow(w_memory *mem, uint32_t delta_pages);
 static inline uint32_t w_memory_size(const w_memory *mem) { return (uint32_t)(mem->size >> 16); }
-/* Bulk operations check bounds explicitly and trap. */
-void w_memory_fill(w_memory *mem, uint32_t dst, uint32_t value, uint32_t n);
-void w_memory_copy(w_memory *dst_mem, w_memory *src_mem, uint32_t dst, uint32_t src, uint32_t n);
+
+/* A memory64 (addressed by i64) has no guard region to catch a stray
+ * address: every access checks its effective address explicitly
+ * (w_ea64).  Its reservation holds W_MEMORY64_RESERVATION bytes at most;
+ * memory.grow beyond them fails, as the spec allows. */
+void w_memory64_init(w_memory *mem, uint64_t initial_pages, uint64_t max_pages, int has_max);
+uint64_t w_memory64_grow(w_memory *mem, uint64_t delta_pages);
+static inline uint64_t w_memory64_size(const w_memory *mem) { return mem->size >> 16; }
+/* The effective address addr + offset of a `size`-byte access to a
+ * memory64, or the trap when any byte of it is out of bounds. */
+static inline uint64_t w_ea64(const w_memory *mem, uint64_t addr, uint64_t offset, uint64_t size) {
+  uint64_t ea;
+  if (W_UNLIKELY(__builtin_add_overflow(addr, offset, &ea) || ea > mem->size || mem->size - ea < size))
+    w_trap(W_TRAP_MEMORY_OOB);
+  return ea;
+}
+
+/* Bulk operations check bounds explicitly and trap (addresses and lengths
+ * of either kind of memory, as uint64_t). */
+void w_memory_fill(w_memory *mem, uint64_t dst, uint32_t value, uint64_t n);
+void w_memory_copy(w_memory *dst_mem, w_memory *src_mem, uint64_t dst, uint64_t src, uint64_t n);
 /* memory.init from a data segment of `seg_len` bytes (0 once dropped). */
 void w_memory_init_segment(w_memory *mem, const uint8_t *seg, uint32_t seg_len,
-                           uint32_t dst, uint32_t src, uint32_t n);
+                           uint64_t dst, uint32_t src, uint32_t n);
 
 /* ---- tables ---------------------------------------------------------- */
 
@@ -98,26 +121,33 @@ typedef struct w_table {
   uint32_t max;  /* declared maximum, or 0xffffffff */
 } w_table;
 
+/* Indices and lengths are uint64_t, for tables of either address type (a
+ * table64's are i64); a table never holds more than 2^32-1 elements. */
 void w_table_init(w_table *t, uint32_t initial, uint32_t max, int has_max);
-static inline void *w_table_get(const w_table *t, uint32_t i) {
+static inline void *w_table_get(const w_table *t, uint64_t i) {
   if (W_UNLIKELY(i >= t->size)) w_trap(W_TRAP_TABLE_OOB);
   return t->elems[i];
 }
-static inline void w_table_set(w_table *t, uint32_t i, void *v) {
+static inline void w_table_set(w_table *t, uint64_t i, void *v) {
   if (W_UNLIKELY(i >= t->size)) w_trap(W_TRAP_TABLE_OOB);
   t->elems[i] = v;
 }
 static inline uint32_t w_table_size(const w_table *t) { return t->size; }
-/* table.grow: returns the old size, or (uint32_t)-1. */
-uint32_t w_table_grow(w_table *t, void *init, uint32_t delta);
-void w_table_fill(w_table *t, uint32_t i, void *v, uint32_t n);
-void w_table_copy(w_table *dst, w_table *src, uint32_t d, uint32_t s, uint32_t n);
+/* table.grow: returns the old size, or (uint32_t)-1; w_table64_grow the
+ * same as a table64's i64 ((uint64_t)-1 on failure). */
+uint32_t w_table_grow(w_table *t, void *init, uint64_t delta);
+static inline uint64_t w_table64_grow(w_table *t, void *init, uint64_t delta) {
+  uint32_t old = w_table_grow(t, init, delta);
+  return old == (uint32_t)-1 ? (uint64_t)-1 : old;
+}
+void w_table_fill(w_table *t, uint64_t i, void *v, uint64_t n);
+void w_table_copy(w_table *dst, w_table *src, uint64_t d, uint64_t s, uint64_t n);
 /* table.init from an element segment of `seg_len` references (0 once dropped). */
 void w_table_init_segment(w_table *t, void *const *seg, uint32_t seg_len,
-                          uint32_t d, uint32_t s, uint32_t n);
+                          uint64_t d, uint32_t s, uint32_t n);
 
 /* call_indirect: the checked lookup; the caller casts `code`. */
-static inline w_funcref w_table_func(const w_table *t, uint32_t i, uint32_t type_id) {
+static inline w_funcref w_table_func(const w_table *t, uint64_t i, uint32_t type_id) {
   if (W_UNLIKELY(i >= t->size)) w_trap(W_TRAP_UNDEFINED_ELEMENT);
   w_funcref f = (w_funcref)t->elems[i];
   if (W_UNLIKELY(f == NULL)) w_trap(W_TRAP_UNINITIALIZED_ELEMENT);

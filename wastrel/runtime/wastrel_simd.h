@@ -786,9 +786,9 @@ static inline w_v128 w_f64x2_sqrt(w_v128 a) {
  * min/max: NaN if either operand is NaN; -0 < +0.  SSE2: minps(a, b) is
  * `a < b ? a : b`; taken both ways round, the two agree unless the lanes
  * are equal (a +0/-0 pair: OR of the two gives -0, AND gives +0) or
- * unordered, which becomes the canonical NaN (with the sign set) --
- * all ones, then the payload below the quiet bit cleared.  Generic: the
- * same by comparisons, with `a + b` (a quiet NaN) for unordered lanes.
+ * unordered, where the lane is `a + b`: a NaN operand quieted, as the
+ * scalar f32.min does (and as wasmtime answers).  Generic: the same by
+ * comparisons.
  * pmin(a, b) = b < a ? b : a and pmax(a, b) = a < b ? b : a: plain
  * comparisons, NaN or the first of equal operands passes through as is. */
 
@@ -797,29 +797,25 @@ static inline w_v128 w_f32x4_min(w_v128 a, w_v128 b) {
   __m128 x = (__m128)a, y = (__m128)b;
   __m128 r = _mm_or_ps(_mm_min_ps(x, y), _mm_min_ps(y, x));
   __m128 un = _mm_cmpunord_ps(x, y);
-  r = _mm_or_ps(r, un);
-  return (w_v128)_mm_andnot_ps((__m128)_mm_srli_epi32((__m128i)un, 10), r);
+  return (w_v128)_mm_or_ps(_mm_andnot_ps(un, r), _mm_and_ps(un, _mm_add_ps(x, y)));
 }
 static inline w_v128 w_f32x4_max(w_v128 a, w_v128 b) {
   __m128 x = (__m128)a, y = (__m128)b;
   __m128 r = _mm_and_ps(_mm_max_ps(x, y), _mm_max_ps(y, x));
   __m128 un = _mm_cmpunord_ps(x, y);
-  r = _mm_or_ps(r, un);
-  return (w_v128)_mm_andnot_ps((__m128)_mm_srli_epi32((__m128i)un, 10), r);
+  return (w_v128)_mm_or_ps(_mm_andnot_ps(un, r), _mm_and_ps(un, _mm_add_ps(x, y)));
 }
 static inline w_v128 w_f64x2_min(w_v128 a, w_v128 b) {
   __m128d x = (__m128d)a, y = (__m128d)b;
   __m128d r = _mm_or_pd(_mm_min_pd(x, y), _mm_min_pd(y, x));
   __m128d un = _mm_cmpunord_pd(x, y);
-  r = _mm_or_pd(r, un);
-  return (w_v128)_mm_andnot_pd((__m128d)_mm_srli_epi64((__m128i)un, 13), r);
+  return (w_v128)_mm_or_pd(_mm_andnot_pd(un, r), _mm_and_pd(un, _mm_add_pd(x, y)));
 }
 static inline w_v128 w_f64x2_max(w_v128 a, w_v128 b) {
   __m128d x = (__m128d)a, y = (__m128d)b;
   __m128d r = _mm_and_pd(_mm_max_pd(x, y), _mm_max_pd(y, x));
   __m128d un = _mm_cmpunord_pd(x, y);
-  r = _mm_or_pd(r, un);
-  return (w_v128)_mm_andnot_pd((__m128d)_mm_srli_epi64((__m128i)un, 13), r);
+  return (w_v128)_mm_or_pd(_mm_andnot_pd(un, r), _mm_and_pd(un, _mm_add_pd(x, y)));
 }
 static inline w_v128 w_f32x4_pmin(w_v128 a, w_v128 b) { return (w_v128)_mm_min_ps((__m128)b, (__m128)a); }
 static inline w_v128 w_f32x4_pmax(w_v128 a, w_v128 b) { return (w_v128)_mm_max_ps((__m128)b, (__m128)a); }

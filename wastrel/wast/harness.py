@@ -23,11 +23,12 @@ static const uint32_t spectest_global_i32 = 666;
 static const uint64_t spectest_global_i64 = 666;
 static const float spectest_global_f32 = 666.6f;
 static const double spectest_global_f64 = 666.6;
-static w_table spectest_table;
+static w_table spectest_table, spectest_table64;
 static w_memory spectest_memory;
 
 void w_spectest_instantiate(void) {
   w_table_init(&spectest_table, 10, 20, 1);
+  w_table_init(&spectest_table64, 10, 20, 1);
   w_memory_init(&spectest_memory, 1, 2, 1);
 }
 """

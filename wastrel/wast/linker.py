@@ -60,10 +60,11 @@ class Spectest:
         "print_i32_f32": FuncType(("i32", "f32")),
         "print_f64_f64": FuncType(("f64", "f64")),
     }
+    TABLES = {"table": TableType("funcref", Limits(10, 20)), "table64": TableType("funcref", Limits(10, 20), "i64")}
     GLOBALS = {name: GlobalType(name[len("global_") :]) for name in ("global_i32", "global_i64", "global_f32", "global_f64")}
 
     def export(self, name: str, kind: str) -> str | None:
-        table = {"func": self.FUNCTIONS, "global": self.GLOBALS, "memory": {"memory": 0}, "table": {"table": 0}}[kind]
+        table = {"func": self.FUNCTIONS, "global": self.GLOBALS, "memory": {"memory": 0}, "table": self.TABLES}[kind]
         return name if name in table else None
 
     def function(self, name: str) -> tuple[str, FuncType]:
@@ -73,7 +74,7 @@ class Spectest:
         return "spectest_memory", MemoryType(Limits(1, 2))
 
     def table(self, name: str) -> tuple[str, TableType]:
-        return "spectest_table", TableType("funcref", Limits(10, 20))
+        return f"spectest_{name}", self.TABLES[name]
 
     def global_(self, name: str) -> tuple[str, GlobalType]:
         return f"spectest_{name}", self.GLOBALS[name]
@@ -114,15 +115,15 @@ class ScriptLinker:
     def memory(self, imp: Import, mtype: MemoryType) -> str:
         instance, index = self.lookup(imp)
         c_name, actual = instance.memory(index)  # type: ignore[arg-type]
-        if not _max_matches(actual.limits, mtype.limits):
-            raise LinkError(f"incompatible import type {imp.module}.{imp.name}: memory limits")
-        self.runtime_checks.append(f"w_memory_size(&{c_name}) >= {mtype.limits.min}u")
+        if actual.address_type != mtype.address_type or not _max_matches(actual.limits, mtype.limits):
+            raise LinkError(f"incompatible import type {imp.module}.{imp.name}: memory type")
+        self.runtime_checks.append(f"w_memory64_size(&{c_name}) >= {mtype.limits.min}ull")
         return c_name
 
     def table(self, imp: Import, ttype: TableType) -> str:
         instance, index = self.lookup(imp)
         c_name, actual = instance.table(index)  # type: ignore[arg-type]
-        if actual.elem != ttype.elem or not _max_matches(actual.limits, ttype.limits):
+        if actual.elem != ttype.elem or actual.address_type != ttype.address_type or not _max_matches(actual.limits, ttype.limits):
             raise LinkError(f"incompatible import type {imp.module}.{imp.name}: table type")
         self.runtime_checks.append(f"w_table_size(&{c_name}) >= {ttype.limits.min}u")
         return c_name
