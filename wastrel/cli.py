@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 import traceback
 from pathlib import Path
@@ -196,9 +197,19 @@ def _compile(args: argparse.Namespace, skip: frozenset[str]) -> int:
         c_source = str(c_source)
         out = Path(args.emit_c)
         _write_output("--emit-c", str(out / (Path(args.module).stem + ".c")), c_source.encode())
-        for header in ("wastrel.h", "wastrel_ops.h", "wasi.h", "bench.h"):  # wastrel.h includes the others
+        for header in _contract_headers():
             _write_output("--emit-c", str(out / header), (RUNTIME_DIR / header).read_bytes())
     return 0
+
+
+def _contract_headers(header: str = "wastrel.h") -> list[str]:
+    """`header` and the runtime headers it includes, transitively: what
+    generated C needs to compile (the C file includes wastrel.h only)."""
+    found = [header]
+    for line in (RUNTIME_DIR / header).read_text().splitlines():
+        if m := re.match(r'\s*#\s*include\s+"([^"]+)"', line):
+            found += [h for h in _contract_headers(m.group(1)) if h not in found]
+    return found
 
 
 def _wast(args: argparse.Namespace) -> int:

@@ -134,6 +134,14 @@ INVOCATIONS = {
         ("outer_value", [1]),
         ("outer_value", [-9]),
     ],
+    "tail_calls": [
+        ("is_even", [0]),
+        ("is_even", [7]),
+        ("is_odd", [7]),
+        ("is_even", [10_000_000]),
+        ("sum", [100, 0]),
+        ("sum", [5_000_000, 1]),
+    ],
     "simd_lanes": [
         ("sum_squares", [0]),
         ("sum_squares", [4]),

@@ -37,6 +37,7 @@ class FunctionPrinter:
         self.expr = ExprPrinter(ctx, self.names, func.local_types)
         self.lines: list[str] = []
         self.memories_used: set[int] = set()
+        self.has_tail_calls = False
         self.goto_targets: set[str] = set()
         self.mentioned_locals: set[int] = set()
         self.kept_sets: KeptAssignments | set[int] = set()  # with fast traps: LocalSets to keep
@@ -50,7 +51,8 @@ class FunctionPrinter:
         self.lines = body_lines
         for s in func.body:
             self.stmt(s, 1)
-        header = f"static {c_result(func.type)} {self.ctx.funcs[func.index]}({c_params(func.type, self.names)}) {{"
+        tail_calls = "W_TAIL_CALLS " if self.has_tail_calls else ""
+        header = f"static {tail_calls}{c_result(func.type)} {self.ctx.funcs[func.index]}({c_params(func.type, self.names)}) {{"
         decls = []
         by_type: dict[str, list[str]] = {}
         for i in range(func.num_params, len(func.local_types)):
@@ -77,6 +79,8 @@ class FunctionPrinter:
                 self.mentioned_locals.update(ids)
         if isinstance(node, (n.Op, n.Perform)) and (".load" in node.op or ".store" in node.op):
             self.memories_used.add(node.imm[2])
+        elif isinstance(node, n.ReturnCall):
+            self.has_tail_calls = True
         for child in node.children():
             self.walk(child)
 
@@ -116,6 +120,12 @@ class FunctionPrinter:
                         self.emit(depth, f"W_KEEP({e(v)});")
                     case "plain":
                         self.emit(depth, f"{e(v)};")
+            case n.ReturnCall(call=call):
+                # A call in tail position, which gcc compiles to a jump in a
+                # function with sibling calls on (W_TAIL_CALLS, wastrel.h).
+                self.emit(depth, f"return {e(call)};" if self.func.type.results else f"{e(call)};")
+                if not self.func.type.results:
+                    self.emit(depth, "return;")
             case n.Return(values=vs):
                 if not vs:
                     self.emit(depth, "return;")

@@ -182,6 +182,8 @@ class KeptAssignments:
                     return self._read_from(i, body, 0, seen, again)  # on through the loop's ends
                 case n.Return(values=values):
                     return any(self._consumes(v, i) for v in values)
+                case n.ReturnCall(call=call):
+                    return self._consumes(call, i)
                 case n.Perform(args=args):
                     if any(self._consumes(a, i) for a in args):
                         return True
@@ -236,7 +238,7 @@ class KeptAssignments:
     def _touches_or_leaves(self, s: n.Stmt, i: int) -> bool:
         """Does a statement in a branch mention local i, or may it leave the path?"""
         self._spend()
-        if isinstance(s, (n.CGoto, n.CBreak, n.CContinue, n.Return)):
+        if isinstance(s, (n.CGoto, n.CBreak, n.CContinue, n.Return, n.ReturnCall)):
             return True
         blocks = _blocks(s)
         if not blocks:

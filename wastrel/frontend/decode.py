@@ -26,7 +26,7 @@ u32, any memory's.
 
 Everything the binary format rejects raises `WasmError` of kind "malformed";
 encodings of features outside the supported set (threads, exceptions, GC,
-tail calls, ...) raise kind "unsupported", and so does a function with more
+typed function references, ...) raise kind "unsupported", and so does a function with more
 than MAX_LOCALS locals (an implementation limit).
 The only validation done here is what the data model forces: a block type's
 type index must exist (kind "invalid") because blocks carry their `FuncType`.
@@ -123,8 +123,6 @@ TRUNC_SAT_OPS = """
 
 UNSUPPORTED_OPCODES = {
     **{op: "exceptions" for op in (0x06, 0x07, 0x08, 0x09, 0x0A, 0x18, 0x19, 0x1F)},
-    0x12: "tail calls (return_call)",
-    0x13: "tail calls (return_call_indirect)",
     0x14: "typed function references (call_ref)",
     0x15: "typed function references (return_call_ref)",
     **{op: "GC / typed function references" for op in (0xD3, 0xD4, 0xD5, 0xD6)},
@@ -466,6 +464,8 @@ OPCODES: dict[int, tuple[str, Immediate]] = {
     0x0F: ("return", None),
     0x10: ("call", _Reader.index),
     0x11: ("call_indirect", _Reader.two_indices),
+    0x12: ("return_call", _Reader.index),
+    0x13: ("return_call_indirect", _Reader.two_indices),
     0x1A: ("drop", None),
     0x1B: ("select", None),
     0x1C: ("select", _Reader.select_types),

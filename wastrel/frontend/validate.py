@@ -393,12 +393,30 @@ class _FuncValidator:
         self.apply(self.ctx.func_type(ins.args[0], ins.offset))
 
     def call_indirect(self, ins: Instr) -> None:
+        self.apply(self.indirect_type(ins))
+
+    def indirect_type(self, ins: Instr) -> FuncType:
+        """call_indirect's and return_call_indirect's callee type, its
+        table's index popped."""
         type_index, table_index = ins.args
         if self.ctx.table(table_index, ins.offset).elem != "funcref":
-            self.fail(f"type mismatch: call_indirect on a table of {self.ctx.tables[table_index].elem}")
+            self.fail(f"type mismatch: {ins.op} on a table of {self.ctx.tables[table_index].elem}")
         func_type = self.ctx.type(type_index, ins.offset)
         self.pop(self.ctx.tables[table_index].address_type)
-        self.apply(func_type)
+        return func_type
+
+    def return_call(self, ins: Instr) -> None:
+        self.tail_call(self.ctx.func_type(ins.args[0], ins.offset))
+
+    def return_call_indirect(self, ins: Instr) -> None:
+        self.tail_call(self.indirect_type(ins))
+
+    def tail_call(self, func_type: FuncType) -> None:
+        """A tail call's callee must return what this function returns."""
+        if func_type.results != self.frames[0].results:
+            self.fail(f"type mismatch: tail call of a function returning [{' '.join(func_type.results)}]")
+        self.pop_vals(func_type.params)
+        self.set_unreachable()
 
     def apply(self, func_type: FuncType) -> None:
         self.pop_vals(func_type.params)
@@ -585,6 +603,7 @@ HANDLERS: dict[str, Callable[[_FuncValidator, Instr], None]] = {
     "block": V.block, "loop": V.block, "if": V.if_, "else": V.else_, "end": V.end,
     "br": V.br, "br_if": V.br_if, "br_table": V.br_table, "return": V.return_,
     "call": V.call, "call_indirect": V.call_indirect,
+    "return_call": V.return_call, "return_call_indirect": V.return_call_indirect,
     "drop": V.drop, "select": V.select,
     "local.get": V.local_get, "local.set": V.local_set, "local.tee": V.local_tee,
     "global.get": V.global_get, "global.set": V.global_set,

@@ -153,7 +153,7 @@ TREE = Language(
         {
             n.Const, n.LocalGet, n.LocalTee, n.GlobalGet, n.Op, n.Call, n.CallIndirect, n.TempRef,
             n.Let, n.LocalSet, n.GlobalSet, n.Perform, n.Eval,
-            n.Block, n.Loop, n.If, n.Br, n.BrIf, n.BrTable, n.Return, n.Unreachable,
+            n.Block, n.Loop, n.If, n.Br, n.BrIf, n.BrTable, n.Return, n.ReturnCall, n.Unreachable,
         }
     ),
 )  # fmt: skip

@@ -228,6 +228,15 @@ class Return(Stmt):
 
 
 @dataclass(frozen=True, slots=True)
+class ReturnCall(Stmt):
+    """A tail call (return_call, return_call_indirect): `call` (a Call or
+    CallIndirect) replaces the function's frame; its results are the
+    function's.  A chain of them runs in constant stack."""
+
+    call: Expr
+
+
+@dataclass(frozen=True, slots=True)
 class Unreachable(Stmt):
     pass
 

@@ -186,6 +186,8 @@ class _Printer:
             case n.BrTable(labels=labels, default=d, index=idx, values=vs):
                 targets = " ".join("$" + lb for lb in labels + (d,))
                 return self.head(s, f"(br_table {targets}") + self.args(vs) + f" {self.expr(idx)})"
+            case n.ReturnCall(call=call):
+                return self.head(s, "(return_call") + f" {self.expr(call)})"
             case n.Return(values=vs):
                 return self.head(s, "(return") + self.args(vs) + ")"
             case n.Unreachable():

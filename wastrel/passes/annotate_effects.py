@@ -102,7 +102,7 @@ class _Annotator(Rewriter):
                 targets = set(labels) | {default}
                 written = tuple(i for label in targets for i in self.targets[label])
                 return writes_locals(written) | Effect(escapes=frozenset(targets))
-            case n.Return():
+            case n.Return() | n.ReturnCall():
                 return Effect(escapes=frozenset({"return"}))
             case n.Unreachable():
                 return Effect(traps=fx.TRAP_UNREACHABLE)

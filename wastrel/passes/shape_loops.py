@@ -24,7 +24,7 @@ from collections import Counter
 from wastrel.ir import nodes as n
 from wastrel.passes.framework import Rewriter, declare_pass, map_functions
 
-_JUMPS = (n.CGoto, n.CContinue, n.CBreak, n.Return, n.Unreachable)
+_JUMPS = (n.CGoto, n.CContinue, n.CBreak, n.Return, n.ReturnCall, n.Unreachable)
 
 
 @declare_pass("shape-loops", takes="c", gives="c", requires="lower-control")

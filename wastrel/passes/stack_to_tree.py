@@ -12,6 +12,7 @@ of values.
     br $l v / br_if $l v c / br_table ... v i     =>  (br $l v) / (br_if $l v c) / (br_table ... v i)
     br to the function's outermost label          =>  (return v)
     br_table to the function's label              =>  the body becomes (block $func ...), then a return
+    return_call $f a b                            =>  (return_call (call $f a b))
 
 Rules:
 
@@ -278,6 +279,18 @@ class _FunctionBuilder:
         operands = self.pop_n(len(ftype.params))
         self.call_result(n.CallIndirect(args[0], args[1], operands, callee), ftype)
 
+    def return_call(self, args: tuple) -> None:
+        ftype = self.module.func_type(args[0])
+        self.emit(n.ReturnCall(n.Call(args[0], self.pop_n(len(ftype.params)))))
+        self.mark_unreachable()
+
+    def return_call_indirect(self, args: tuple) -> None:
+        ftype = self.module.types[args[0]]
+        callee = self.pop()
+        operands = self.pop_n(len(ftype.params))
+        self.emit(n.ReturnCall(n.CallIndirect(args[0], args[1], operands, callee)))
+        self.mark_unreachable()
+
     def call_result(self, call: n.Expr, ftype: FuncType) -> None:
         if not ftype.results:
             self.emit(n.Eval(call))
@@ -436,6 +449,7 @@ _HANDLERS = {
     "ref.null": _B.ref_null, "ref.func": _B.ref_func, "ref.is_null": _B.ref_is_null,
     "table.get": _B.table_get, "table.size": _B.table_size, "table.grow": _B.table_grow,
     "call": _B.call, "call_indirect": _B.call_indirect,
+    "return_call": _B.return_call, "return_call_indirect": _B.return_call_indirect,
     "block": _B.block, "loop": _B.loop, "if": _B.if_, "else": lambda b, a: b.else_(), "end": _B.end,
     "br": _B.br, "br_if": _B.br_if, "br_table": _B.br_table,
     "return": _B.return_, "unreachable": _B.unreachable,

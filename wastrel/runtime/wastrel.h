@@ -19,6 +19,15 @@
 #include <math.h>
 
 #define W_NORETURN _Noreturn
+/* A function with tail calls (return_call): gcc turns a call in tail
+ * position into a jump when sibling-call optimisation is on, which wastrel
+ * turns off everywhere else (-fno-optimize-sibling-calls: an ordinary
+ * recursion must exhaust the stack, a trap, instead of looping forever). */
+#if defined(__GNUC__) && !defined(__clang__)
+#define W_TAIL_CALLS __attribute__((optimize("optimize-sibling-calls")))
+#else
+#define W_TAIL_CALLS
+#endif
 #define W_LIKELY(x) __builtin_expect(!!(x), 1)
 #define W_UNLIKELY(x) __builtin_expect(!!(x), 0)
 

@@ -129,6 +129,9 @@ class _Builder:
             case n.Return():
                 self.emit(s)
                 self.jump(EXIT, "return")
+            case n.ReturnCall():
+                self.emit(s)
+                self.jump(EXIT, "tail call")
             case n.Unreachable():
                 self.emit(s)
                 self.jump(EXIT, "unreachable")

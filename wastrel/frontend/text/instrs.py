@@ -68,8 +68,6 @@ def _unsupported_feature(op: str) -> str | None:
         return "GC"
     if op in ("call_ref", "return_call_ref", "ref.as_non_null", "br_on_null", "br_on_non_null"):
         return "typed function references"
-    if op in ("return_call", "return_call_indirect"):
-        return "tail calls"
     if op in ("try", "try_table", "catch", "catch_all", "catch_ref", "catch_all_ref", "throw", "throw_ref", "rethrow", "delegate"):
         return "exceptions"
     if ".atomic." in op or op == "atomic.fence":
@@ -93,7 +91,7 @@ class Body:
     # -- output ---------------------------------------------------------------------
 
     def emit(self, op: str, args: tuple, at: Token | SList, hint: int | None = None) -> None:
-        if op == "call_indirect":  # its type use is resolved now, after its folded operands
+        if op in ("call_indirect", "return_call_indirect"):  # its type use is resolved now, after its folded operands
             args = (self.ctx.type_index(args[0]), args[1])
         if hint is not None:
             self.hints.append((len(self.instrs), hint))
@@ -470,6 +468,8 @@ IMMEDIATES: dict[str, Callable[[Body, Cursor, Token], tuple]] = {
     "br_table": _br_table,
     "call": _index_of("func"),
     "call_indirect": Body.call_indirect,
+    "return_call": _index_of("func"),
+    "return_call_indirect": Body.call_indirect,
     "select": _select,
     "local.get": Body.local,
     "local.set": Body.local,

@@ -1,0 +1,73 @@
+"""Tail calls run in constant stack: 10^9 mutual tail calls (return_call,
+and return_call_indirect through a table) end with the right answer
+instead of exhausting the stack, while an ordinary deep recursion still
+exhausts it (a trap, as the spec wants).
+
+gcc 12 has no `musttail`: a function with tail calls is compiled with
+sibling-call optimisation on (W_TAIL_CALLS, runtime/wastrel.h), and gcc
+then jumps instead of calling -- provided the callee needs no more stack
+for its arguments than the caller was given (x86-64 passes 6 integer and 8
+float arguments in registers).  The last test is that known limit.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.cli_util import wastrel
+
+MUTUAL = """
+(module
+  (type $t (func (param i64) (result i32)))
+  (table funcref (elem $even $odd))
+  (func $even (export "even") (param $n i64) (result i32)
+    (if (result i32) (i64.eqz (local.get $n)) (then (i32.const 1))
+      (else (return_call $odd (i64.sub (local.get $n) (i64.const 1))))))
+  (func $odd (export "odd") (param $n i64) (result i32)
+    (if (result i32) (i64.eqz (local.get $n)) (then (i32.const 0))
+      (else (return_call_indirect (type $t) (i64.sub (local.get $n) (i64.const 1)) (i32.const 0)))))
+  (func $deep (export "deep") (param $n i64) (result i32)
+    (if (result i32) (i64.eqz (local.get $n)) (then (i32.const 1))
+      (else (call $deep (i64.sub (local.get $n) (i64.const 1)))))))
+"""
+
+# Two parameters tail-call nine (three on the stack) and back.
+WIDER_CALLEE = """
+(module
+  (type $narrow_t (func (param i64 i64) (result i64)))
+  (type $wide_t (func (param i64 i64 i64 i64 i64 i64 i64 i64 i64) (result i64)))
+  (table funcref (elem $narrow $wide))
+  (func $narrow (export "narrow") (param $n i64) (param $acc i64) (result i64)
+    (if (result i64) (i64.eqz (local.get $n)) (then (local.get $acc))
+      (else (return_call_indirect (type $wide_t)
+        (local.get $n) (local.get $acc) (i64.const 1) (i64.const 2) (i64.const 3) (i64.const 4)
+        (i64.const 5) (i64.const 6) (i64.const 7) (i32.const 1)))))
+  (func $wide (param $n i64) (param $acc i64) (param $a i64) (param $b i64) (param $c i64) (param $d i64)
+              (param $e i64) (param $f i64) (param $g i64) (result i64)
+    (return_call_indirect (type $narrow_t)
+      (i64.sub (local.get $n) (i64.const 1)) (i64.add (local.get $acc) (local.get $g)) (i32.const 0))))
+"""
+
+
+def run(tmp_path: Path, wat: str, *invocation: str) -> tuple[int, str, str]:
+    module = tmp_path / "module.wat"
+    module.write_text(wat)
+    result = wastrel("run", "--invoke", *invocation[:1], module, *invocation[1:], timeout=600)
+    return result.returncode, result.stdout.strip(), result.stderr.strip()
+
+
+@pytest.mark.parametrize("export, count, answer", [("even", "1000000000", "1"), ("odd", "999999999", "1")])
+def test_a_billion_tail_calls(tmp_path: Path, export: str, count: str, answer: str) -> None:
+    assert run(tmp_path, MUTUAL, export, count) == (0, answer, "")
+
+
+def test_ordinary_recursion_still_exhausts_the_stack(tmp_path: Path) -> None:
+    status, _, stderr = run(tmp_path, MUTUAL, "deep", "1000000000")
+    assert status != 0 and stderr == "wasm trap: call stack exhausted"
+
+
+@pytest.mark.xfail(strict=True, reason="gcc cannot jump to a callee that needs more stack for its arguments than its caller got")
+def test_tail_calls_to_a_callee_with_more_stack_arguments(tmp_path: Path) -> None:
+    assert run(tmp_path, WIDER_CALLEE, "narrow", "10000000", "0") == (0, "70000000", "")
