@@ -190,7 +190,8 @@ def seed_config(seed: int, opt: str | None = None, cc: str | None = None, c_opt:
     times larger, slower to build).  Each Wasm 2.0 feature clang 14 leaves
     off by default is on for two seeds in five: sign extension
     (`i32.extend8_s`...), bulk memory (struct copies and memset become
-    `memory.copy`/`memory.fill`), non-trapping float-to-int.  Three optimised
+    `memory.copy`/`memory.fill`), non-trapping float-to-int, SIMD (the
+    vectoriser's loops, struct copies in v128 loads and stores).  Three optimised
     builds in ten keep csmith's functions apart (`-fno-inline-functions`):
     calls inside optimised expressions, where evaluation order matters."""
     rng = random.Random(f"wastrel-csmith-{seed}")
@@ -199,7 +200,7 @@ def seed_config(seed: int, opt: str | None = None, cc: str | None = None, c_opt:
         options = [o for k, o in enumerate(options) if not (o.startswith("--max-") or options[k - 1].startswith("--max-"))]
     level = opt or rng.choice(OPT_LEVELS)
     pick = random.Random(f"wastrel-csmith-features-{seed}")
-    features = [f for f in ("-msign-ext", "-mbulk-memory", "-mnontrapping-fptoint") if pick.random() < 0.4]
+    features = [f for f in ("-msign-ext", "-mbulk-memory", "-mnontrapping-fptoint", "-msimd128") if pick.random() < 0.4]
     if level != "-O0" and random.Random(f"wastrel-csmith-inline-{seed}").random() < 0.3:
         features.append("-fno-inline-functions")  # calls inside optimised expressions
     return options, level, features, fuzz.build_options(seed, cc, c_opt)

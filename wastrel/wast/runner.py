@@ -126,8 +126,8 @@ def _feed(build: ScriptBuild, command: sc.Command) -> None:
             build.skip(line, "exception handling")
         case sc.AssertMalformed(module=module) | sc.AssertInvalid(module=module):
             build.rejected(line, module.load, type(command).__name__)
-        case sc.AssertMalformedCustom() | sc.AssertInvalidCustom():
-            build.skip(line, "custom annotations")
+        case sc.AssertMalformedCustom(module=module) | sc.AssertInvalidCustom(module=module):
+            build.rejected(line, module.load, type(command).__name__)
         case sc.AssertUnlinkable(module=module, message=message):
             build.unlinkable(line, module.load, message)
         case sc.AssertUninstantiable(module=module, message=message):

@@ -94,6 +94,8 @@ class Body:
         if op in ("call_indirect", "return_call_indirect"):  # its type use is resolved now, after its folded operands
             args = (self.ctx.type_index(args[0]), args[1])
         if hint is not None:
+            if op not in ("if", "br_if"):  # the only instructions a branch hint may be about
+                raise fail("@metadata.code.branch_hint annotation: invalid target", at, kind="invalid")
             self.hints.append((len(self.instrs), hint))
         pos = at.start_pos if isinstance(at, Token) else at.pos
         self.instrs.append(Instr(op, args, pos))
