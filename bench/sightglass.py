@@ -10,11 +10,17 @@ stretch is timed, in each engine:
 * wastrel: the module compiled once with `python -m wastrel compile`, run
   with `--dir . --bench-time` (the runtime prints the time between the two
   calls on stderr);
-* native, for the C benchmarks (shootout/src, bz2, quicksort, richards): the
-  source built with gcc (-O2, see --native-flags) next to
+* native, for the C benchmarks (shootout/src, bz2, quicksort, richards,
+  blake3-simd): the source built with gcc (-O2, see --native-flags) next to
   bench/native/sightglass.h, whose bench_start/bench_end
   (bench/native/bench_native.c) print the same line when
-  SIGHTGLASS_BENCH_TIME=1;
+  SIGHTGLASS_BENCH_TIME=1.  blake3-simd is BLAKE3's hand-written SSE2 C
+  compiled to Wasm SIMD through an SSE-to-Wasm shim; natively its
+  benchmark.c is built with the same C library, SSE2 kernels only, from
+  the Debian package librust-blake3-dev (/usr/share/cargo/registry/
+  blake3-*/c; without it there is no native time, and the report says
+  so).  meshoptimizer has no native build: its C++ sources are not in the
+  folder;
 * wasmtime, for every module: its Python API, the module compiled
   beforehand, `bench.start` and `bench.end` Python functions that read the
   clocks.
@@ -37,15 +43,17 @@ times both reach --min-seconds.
 from __future__ import annotations
 
 import argparse
+import glob
 import math
 import os
+import platform
 import re
 import shlex
 import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -60,22 +68,37 @@ NATIVE_DIR = Path(__file__).resolve().parent / "native"
 ENGINES = ("native", "wastrel", "wasmtime")
 BENCH_LINE = re.compile(r"^bench: (\d+\.\d+) s wall, (\d+\.\d+) s cpu\n", re.M)
 
-# Modules left out by default: noop measures nothing; the others need
-# features wastrel lacks (SIMD, WasmGC).
+# Modules left out by default, and why.
 NOT_TIMED = {
     "noop/benchmark": "measures nothing",
-    "blake3-simd/benchmark": "SIMD",
-    "hex-simd/benchmark": "SIMD",
-    "meshoptimizer/benchmark": "SIMD",
-    "splay/splay": "WasmGC",
+    "hex-simd/benchmark": "its input, default.input, is not shipped in the folder",
+    "splay/splay": "WasmGC, which wastrel lacks",
 }
+
+# BLAKE3's C sources, as Debian's librust-blake3-dev installs them.
+BLAKE3_C_GLOB = "/usr/share/cargo/registry/blake3-*/c"
+BLAKE3_C_FILES = ("blake3.c", "blake3_dispatch.c", "blake3_portable.c", "blake3_sse2.c")
+# So that BLAKE3's dispatcher picks the SSE2 kernels, as the module does.
+BLAKE3_SSE2_ONLY = ("-DBLAKE3_NO_SSE41", "-DBLAKE3_NO_AVX2", "-DBLAKE3_NO_AVX512")
+
+
+@dataclass(frozen=True)
+class NativeBuild:
+    """A benchmark's native build: its own C file, copied next to
+    bench/native/sightglass.h, and library sources compiled where they are."""
+
+    source: Path
+    library: tuple[Path, ...] = ()
+    include: tuple[Path, ...] = ()
+    flags: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class Benchmark:
     name: str  # "folder/stem": the module is folder/stem.wasm
     module: Path
-    source: Path | None  # the C source, for a native build
+    native: NativeBuild | None  # None: no native build
+    no_native: str | None = None  # why there is no native build where one might be expected, for the report
 
     @property
     def folder(self) -> Path:
@@ -93,14 +116,42 @@ class Timing:
 Runner = Callable[[], Timing]
 
 
-def native_source(benchmarks: Path, name: str) -> Path | None:
+def blake3_c_dir() -> Path | None:
+    """The newest installed BLAKE3 C source folder with the files the SSE2 build needs."""
+
+    def version(folder: Path) -> tuple[int, ...]:
+        numbers = re.findall(r"\d+", folder.parent.name)
+        return tuple(int(n) for n in numbers)
+
+    folders = [Path(f) for f in glob.glob(BLAKE3_C_GLOB)]
+    folders = [f for f in folders if all((f / name).is_file() for name in (*BLAKE3_C_FILES, "blake3.h", "blake3_impl.h"))]
+    return max(folders, key=version) if folders else None
+
+
+def native_build(benchmarks: Path, name: str) -> tuple[NativeBuild | None, str | None]:
+    """The benchmark's native build, if it has one, or why it has none where one might be expected."""
     folder, stem = name.split("/")
     if folder == "shootout":
         path = benchmarks / "shootout" / "src" / f"{stem.removeprefix('shootout-')}.c"
+    elif folder == "blake3-simd":
+        path = benchmarks / folder / "benchmark.c"
+        if not path.is_file():
+            return None, None
+        if platform.machine().lower() not in ("x86_64", "amd64", "i386", "i686"):
+            return None, f"no native build: BLAKE3's SSE2 kernels need an x86 machine, not {platform.machine()}"
+        library = blake3_c_dir()
+        if library is None:
+            return None, (
+                f"no native build: BLAKE3's C sources are not installed ({BLAKE3_C_GLOB}: "
+                "apt-get install librust-blake3-dev)"
+            )
+        return NativeBuild(path, tuple(library / f for f in BLAKE3_C_FILES), (library,), BLAKE3_SSE2_ONLY), None
+    elif folder == "meshoptimizer":
+        return None, "no native build: its C++ sources (meshoptimizer, cloned by build-native.sh) are not in the folder"
     else:
-        path = {"bz2": "benchmark.c", "quicksort": "quicksort.c", "richards": "richards.c"}.get(folder, "")
-        path = benchmarks / folder / path if path else None
-    return path if path and path.is_file() else None
+        file = {"bz2": "benchmark.c", "quicksort": "quicksort.c", "richards": "richards.c"}.get(folder, "")
+        path = benchmarks / folder / file if file else None
+    return (NativeBuild(path), None) if path and path.is_file() else (None, None)
 
 
 def discover(sightglass: Path) -> list[Benchmark]:
@@ -108,7 +159,7 @@ def discover(sightglass: Path) -> list[Benchmark]:
     found = []
     for module in sorted(benchmarks.glob("*/*.wasm")):
         name = str(module.relative_to(benchmarks).with_suffix(""))
-        found.append(Benchmark(name, module, native_source(benchmarks, name)))
+        found.append(Benchmark(name, module, *native_build(benchmarks, name)))
     return found
 
 
@@ -116,15 +167,19 @@ def discover(sightglass: Path) -> list[Benchmark]:
 
 
 def build_native(benchmark: Benchmark, build_dir: Path, flags: list[str]) -> Path:
-    """gcc builds a copy of the source that sits next to bench/native/sightglass.h."""
-    assert benchmark.source is not None
+    """gcc builds a copy of the source that sits next to bench/native/sightglass.h,
+    with the library sources, if any, where they are."""
+    native = benchmark.native
+    assert native is not None
     work = build_dir / "native" / benchmark.name.replace("/", "-")
     work.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(NATIVE_DIR / "sightglass.h", work / "sightglass.h")
-    source = work / benchmark.source.name
-    shutil.copyfile(benchmark.source, source)
+    source = work / native.source.name
+    shutil.copyfile(native.source, source)
     output = work / "program"
-    _run(["gcc", *flags, "-w", "-I", str(work), str(source), str(NATIVE_DIR / "bench_native.c"), "-o", str(output), "-lm"])
+    includes = [arg for folder in (work, *native.include) for arg in ("-I", str(folder))]
+    sources = [str(source), *map(str, native.library), str(NATIVE_DIR / "bench_native.c")]
+    _run(["gcc", *flags, *native.flags, "-w", *includes, *sources, "-o", str(output), "-lm"])
     return output
 
 
@@ -210,11 +265,13 @@ class WasmtimeBench:
         )
 
 
-def prepare(benchmark: Benchmark, options: argparse.Namespace, problems: list[str]) -> dict[str, Runner]:
+def prepare(benchmark: Benchmark, options: argparse.Namespace, problems: list[str], notes: list[str]) -> dict[str, Runner]:
     """Every engine's runner for `benchmark`; one that fails to build is left out and reported."""
     runners: dict[str, Runner] = {}
     folder = benchmark.folder
-    if "native" in options.engines and benchmark.source is not None:
+    if "native" in options.engines and benchmark.no_native is not None:
+        notes.append(f"{benchmark.name}: {benchmark.no_native}")
+    if "native" in options.engines and benchmark.native is not None:
         try:
             native = build_native(benchmark, options.build_dir, shlex.split(options.native_flags))
             env = {**os.environ, "SIGHTGLASS_BENCH_TIME": "1"}
@@ -305,7 +362,7 @@ def shootout_geomean(best: dict[str, dict[str, float]], min_seconds: float) -> t
     return (math.exp(sum(logs) / len(logs)) if logs else None), used, left_out
 
 
-def report(best: dict[str, dict[str, float]], options: argparse.Namespace) -> str:
+def report(best: dict[str, dict[str, float]], options: argparse.Namespace, notes: Sequence[str] = ()) -> str:
     headers = ["benchmark", "native s", "wastrel s", "wasmtime s", "native/wastrel", "native/wasmtime", "wasmtime/wastrel"]
     rows = []
     for name, times in best.items():
@@ -327,6 +384,8 @@ def report(best: dict[str, dict[str, float]], options: argparse.Namespace) -> st
         text += f"\nshootout native/wastrel, geometric mean over {len(used)} programs: {mean:.2f}\n"
         if left_out:
             text += f"(left out: {', '.join(left_out)} -- a time under {options.min_seconds} s, or not run)\n"
+    if notes:
+        text += "\n" + "".join(f"Note: {note}\n" for note in notes)
     return text
 
 
@@ -374,12 +433,13 @@ def main(argv: list[str] | None = None) -> int:
     benchmarks = select(discover(options.sightglass), options.benchmarks)
     options.build_dir.mkdir(parents=True, exist_ok=True)
     problems: list[str] = []
+    notes: list[str] = []
     runners: dict[Benchmark, dict[str, Runner]] = {}
     for benchmark in benchmarks:
         print(f"building {benchmark.name}", file=sys.stderr)
-        runners[benchmark] = prepare(benchmark, options, problems)
+        runners[benchmark] = prepare(benchmark, options, problems, notes)
     best = measure(runners, options.repeat, options.clock, problems)
-    print(report(best, options), end="")
+    print(report(best, options, notes), end="")
     for problem in problems:
         print(f"PROBLEM: {problem}", file=sys.stderr)
     return 1 if problems else 0
