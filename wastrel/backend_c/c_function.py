@@ -22,6 +22,7 @@ from wastrel.backend_c.names import C_TYPE_OF, RESULTS, body_name, c_params, c_r
 from wastrel.ir import nodes as n
 from wastrel.ir.simd import BY_NAME as SIMD
 from wastrel.ir.wasm import FuncType, Module
+from wastrel.passes.helpers import type_of
 
 
 MAX_INDENT = 40  # deeper statements print at this depth: the C stays linear in the program
@@ -112,12 +113,8 @@ class FunctionPrinter:
                 self.emit(depth, self.perform(s) + ";")
             case n.Eval(value=v):
                 match self.eval_form(v):
-                    case "kept" if isinstance(v, (n.Call, n.CallIndirect)):
-                        self.emit(depth, self.kept(e(v), _call_type(self.ctx.module, v).results[0]) + ";")
-                    case "kept" if isinstance(v, n.LocalTee):
-                        self.emit(depth, self.kept(e(v), self.func.local_types[v.index]) + ";")
                     case "kept":
-                        self.emit(depth, f"W_KEEP({e(v)});")
+                        self.emit(depth, self.kept(e(v), type_of(v, self.func.local_types.__getitem__, self.ctx.module)) + ";")
                     case "plain":
                         self.emit(depth, f"{e(v)};")
             case n.ReturnCall(call=call):
@@ -181,7 +178,8 @@ class FunctionPrinter:
     def kept(self, text: str, type_: str) -> str:
         """`text` (a value, or an assignment) kept: evaluated even though the
         C compiler finds its value unused (runtime/wastrel_ops.h)."""
-        return f"{'W_KEEP_INT' if type_ in ('i32', 'i64') else 'W_KEEP'}({text})"
+        keep = "W_KEEP_INT" if type_ in ("i32", "i64") else "W_KEEP_V128" if type_ == "v128" else "W_KEEP"
+        return f"{keep}({text})"
 
     def if_(self, s: n.CIf, depth: int, prefix: str = "") -> None:
         """`if`, with `else if` chains; `prefix` is "} else " inside a chain."""

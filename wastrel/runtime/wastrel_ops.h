@@ -322,6 +322,8 @@ static inline uint32_t w_i32_wrap_i64(uint64_t x) { return (uint32_t)x; }
  * allowed, gcc may move it there and back) even though its value is unused.
  * W_KEEP (defined by the generated C) is the same for any value. */
 #define W_KEEP_INT(x) __asm__ volatile("" : : "r"(x))
+/* The same for a v128, in a vector register (clang cannot take "rx" for it). */
+#define W_KEEP_V128(x) __asm__ volatile("" : : "x"(x))
 
 /* ---- loads ----------------------------------------------------------- */
 
