@@ -173,7 +173,7 @@ def test_outputs_are_written(outputs: Path) -> None:
     (outputs / "dir" / "prog").write_text("old")
     result = wastrel("compile", outputs / "m.wat", "-o", outputs / "dir" / "prog", "--emit-c", outputs / "dir")
     assert (result.returncode, result.stderr) == (0, "")
-    headers = [Path("bench.h"), Path("wasi.h"), Path("wastrel.h"), Path("wastrel_ops.h")]
+    headers = [Path("bench.h"), Path("wasi.h"), Path("wastrel.h"), Path("wastrel_ops.h"), Path("wastrel_simd.h")]
     assert listing(outputs / "dir") == sorted([Path("m.c"), Path("prog"), *headers])
     assert (outputs / "dir" / "prog").stat().st_mode & 0o777 == 0o755
     assert wastrel_passes("--emit-wasm", outputs / "m.wasm", outputs / "m.wat").returncode == 0

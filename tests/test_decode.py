@@ -402,7 +402,7 @@ def test_leb_error_points_at_the_integer() -> None:
         (HEADER + section(5, vec(b"\x03\x01\x01")), "threads"),
         (HEADER + section(5, vec(b"\x07\x01\x01")), "threads"),
         (HEADER + section(13, vec(b"\x00\x00")), "exceptions"),
-        (func_module(b"\x12\x00\x0b"), "tail calls"),
+        (func_module(b"\x14\x00\x0b"), "typed function references"),
         (func_module(b"\x08\x00\x0b"), "exceptions"),
         (func_module(b"\xfb\x00\x0b"), "GC"),
         (func_module(b"\xfe\x03\x00\x0b"), "threads"),

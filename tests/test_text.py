@@ -512,7 +512,7 @@ def test_branch_hints() -> None:
         ("(module (memory 1 1 shared))", "unsupported", "threads"),
         ("(module (memory i64 1 1 shared))", "unsupported", "threads"),
         ("(module (tag))", "unsupported", "exceptions"),
-        ("(module (func (return_call 0)))", "unsupported", "tail calls"),
+        ("(module (func (call_ref 0)))", "unsupported", "typed function references"),
         ("(module (memory $m 2) (func (memory.size $n) drop))", "malformed", "unknown memory $n"),
         ("(module (func (get_local 0)))", "malformed", "unknown operator"),
         ("(module (func (call $missing)))", "malformed", "unknown func"),
