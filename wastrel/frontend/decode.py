@@ -5,9 +5,10 @@ memory64 and multi-memory) and gives the `Module` of `wastrel.ir.wasm`,
 following the spec's binary format: the header, every section in its order
 (custom sections anywhere), LEB128 integers with the spec's length and range
 limits, UTF-8 names, and each function body as a flat instruction sequence
-whose instructions keep the byte offset of their opcode.  The SIMD instructions (the 0xFD prefix) come from
-the table of `wastrel.ir.simd`; a lane index is read as the byte it is,
-checking it against the shape's lane count is validation.
+whose instructions keep the byte offset of their opcode.  The SIMD
+instructions (the 0xFD prefix) come from the table of `wastrel.ir.simd`; a
+lane index is read as the byte it is, checking it against the shape's lane
+count is validation.
 The `name` custom section becomes `Module.names` (ignored if malformed, as
 engines do); other custom sections are kept whole in `Module.customs`.
 
@@ -26,8 +27,8 @@ u32, any memory's.
 
 Everything the binary format rejects raises `WasmError` of kind "malformed";
 encodings of features outside the supported set (threads, exceptions, GC,
-typed function references, ...) raise kind "unsupported", and so does a function with more
-than MAX_LOCALS locals (an implementation limit).
+typed function references, ...) raise kind "unsupported", and so does a
+function with more than MAX_LOCALS locals (an implementation limit).
 The only validation done here is what the data model forces: a block type's
 type index must exist (kind "invalid") because blocks carry their `FuncType`.
 """
