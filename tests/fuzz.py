@@ -15,12 +15,13 @@ Each seed becomes one module, one list of calls and one way to build:
 
 1. A seeded PRNG feeds bytes and configuration choices (size, fuel, which
    instructions, memory size and offsets, traps or not, NaN
-   canonicalisation) to `wasm-tools smith`, restricted to what wastrel
-   supports: Wasm 2.0 without SIMD, no imports, every item exported,
-   termination guaranteed (smith injects a fuel global, decremented at
-   function entries and loop heads, that traps with `unreachable` when
-   spent).  `wasm-tools validate --features wasm2,-simd` must accept the
-   module (the few it rejects are counted and skipped).
+   canonicalisation, SIMD or not) to `wasm-tools smith`, restricted to what
+   wastrel supports: Wasm 2.0 (128-bit SIMD in about half the seeds; never
+   relaxed SIMD, whose results differ between engines by design), no
+   imports, every item exported, termination guaranteed (smith injects a
+   fuel global, decremented at function entries and loop heads, that traps
+   with `unreachable` when spent).  `wasm-tools validate --features wasm2`
+   must accept the module (the few it rejects are counted and skipped).
 2. The module is adapted (`prepare`): exports `--invoke-lines` cannot name
    (empty, blanks, control characters) are renamed `fzN`; each exported
    function F gets a twin `fuel:F` that refills the fuel first (otherwise
@@ -28,18 +29,35 @@ Each seed becomes one module, one list of calls and one way to build:
    once); `fz:state` returns every global (smith folds most values it
    computes into globals), the memory's size and the tables' sizes, and
    `fz:memhash` a hash of the memory's first 128 MiB.
-3. Calls: every exported function whose parameters are all numbers or
-   references, a few times each, in a seeded order, mostly through its twin,
-   with arguments drawn from the seed (0, 1, -1, the integer limits, NaN, the
-   infinities, the zeros, random bits, ...); `fz:state` after each call,
-   `fz:memhash` at the end.
-4. The calls run in order on one instance in wasmtime (Python API) and in
-   the program `wastrel compile` makes (`--invoke-lines`), built by the
-   default C compiler at -O2 or, for some seeds, by clang or at another
-   level.  Per call, the results must be the same (floats bit for bit,
-   except that two NaNs match whatever their payloads) or the trap the same
-   (in the spec's words).  Instantiation traps (start function, segments)
-   must match too.
+3. Calls: every exported function whose parameters are all numbers
+   (v128 included) or references, a few times each, in a seeded order,
+   mostly through its twin, with arguments drawn from the seed (0, 1, -1,
+   the integer limits, NaN, the infinities, the zeros, random bits, ...; a
+   v128 is all zeros, all ones, random bits, or lanes of one shape: integer
+   lanes near the limits, f32x4 or f64x2 lanes of special floats, NaNs with
+   payloads among them); `fz:state` (v128 globals included, returned as
+   they are) after each call, `fz:memhash` at the end.
+4. The calls run in order on one instance in wasmtime (Python API; calls
+   whose signature has a v128 go through its C API, which the Python API
+   does not expose for v128) and in the program `wastrel compile` makes
+   (`--invoke-lines`, a v128 written and printed as an unsigned 128-bit
+   integer in 0x hex, lane 0 the low bits), built by the default C compiler
+   at -O2 or, for some seeds, by clang or at another level.  Per call, the
+   results must be the same or the trap the same (in the spec's words).
+   Scalar floats compare bit for bit, except that two NaNs match whatever
+   their payloads.  A v128 has no lane shape, so it compares bit for bit
+   when smith canonicalised NaNs: its canonicalisation covers the SIMD
+   float arithmetic too, so the NaN lanes it leaves are canonical on both
+   sides (all but f64x2.promote_low_f32x4 and f32x4.demote_f64x2_zero,
+   whose NaN payloads Wasm leaves open; on x86 both sides keep the payload,
+   quietened, and no run has seen them differ).  Without canonicalisation,
+   two v128 can differ in NaN payloads alone, so they match if, viewed as
+   f32x4 or as f64x2, every lane is the same or a NaN on both sides (the
+   scalar rule, lane by lane; it cannot tell an integer lane that happens
+   to look like a NaN, -1 for one, from a float one, so it may hide a
+   difference there: the price of not knowing the shape).  Saved cases
+   record which rule applies (`canonical_nans`).
+   Instantiation traps (start function, segments) must match too.
 
 Findings: a mismatch; a module wastrel refuses to compile; a program that
 hangs, dies from a signal or exits with a status other than 0 (or 134 after
@@ -92,8 +110,7 @@ SMITH_FIXED = [
     "--min-funcs", "1",
     "--max-memories", "1",
     "--max-tables", "3",
-    "--simd-enabled", "false",
-    "--relaxed-simd-enabled", "false",
+    "--relaxed-simd-enabled", "false",  # nondeterministic across engines by design
     "--threads-enabled", "false",
     "--shared-everything-threads-enabled", "false",
     "--gc-enabled", "false",
@@ -109,13 +126,15 @@ SMITH_FIXED = [
 
 
 def smith_config(rng: random.Random) -> tuple[list[str], int | None]:
-    """The seed's share of smith's options (size, traps, NaNs, which
+    """The seed's share of smith's options (SIMD, size, traps, NaNs, which
     instructions, memory size and offsets) and its fuel (None: no fuel, the
     code as smith makes it, loops that never end included; a call that runs
     for more than CALL_TIMEOUT in wasmtime ends the list of calls)."""
+    simd = rng.random() < 0.5
     fuel = rng.choice([50, 300, 1000, 3000]) if rng.random() < 0.8 else None
     options = ["--ensure-termination", "--fuel", str(fuel)] if fuel else []
     options += [
+        "--simd-enabled", "true" if simd else "false",
         "--max-funcs", str(rng.choice([3, 6, 10, 20])),
         "--max-instructions", str(rng.choice([30, 100, 100, 250, 600])),
         # Without canonicalisation, a NaN's payload can reach an integer
@@ -126,6 +145,8 @@ def smith_config(rng: random.Random) -> tuple[list[str], int | None]:
     if rng.random() < 0.3:  # fewer kinds of instruction, so the others come more often
         kinds = ["numeric", "variable", "control", "parametric"]
         kinds += [k for k in ("memory", "table", "reference") if rng.random() < 0.5]
+        if simd and rng.random() < 0.8:  # without it, v128 values but no SIMD instructions
+            kinds.append("vector")
         options += ["--allowed-instructions", ",".join(kinds)]
     if rng.random() < 0.4:  # small memories: more accesses in bounds, all of it hashed
         options += ["--max-memory32-bytes", str(rng.choice([1 << 16, 1 << 18, 1 << 20]))]
@@ -134,23 +155,36 @@ def smith_config(rng: random.Random) -> tuple[list[str], int | None]:
     return options, fuel
 
 
-def generate(seed: int) -> tuple[bytes | None, int | None]:
-    """Smith's module for `seed` (None if smith cannot make one) and its fuel."""
+def smith_options(seed: int) -> list[str]:
+    """The options `generate` gives smith for `seed` (besides SMITH_FIXED)."""
+    return smith_config(random.Random(f"wastrel-fuzz-{seed}"))[0]
+
+
+def option(options: list[str], name: str) -> str | None:
+    """The value `options` gives `name` (the last, if several)."""
+    values = [options[i + 1] for i, o in enumerate(options[:-1]) if o == name]
+    return values[-1] if values else None
+
+
+def generate(seed: int) -> tuple[bytes | None, int | None, list[str]]:
+    """Smith's module for `seed` (None if smith cannot make one), its fuel
+    and smith's options for it."""
     rng = random.Random(f"wastrel-fuzz-{seed}")
     options, fuel = smith_config(rng)
     data = rng.randbytes(rng.choice([600, 2000, 6000, 15000]))
     run = subprocess.run([WASM_TOOLS, "smith", *SMITH_FIXED, *options], input=data, capture_output=True, timeout=60)
     if run.returncode != 0:
-        return None, fuel
-    return run.stdout, fuel
+        return None, fuel, options
+    return run.stdout, fuel, options
 
 
 def validate(wasm: bytes) -> str | None:
-    """None if wasm-tools accepts the module as Wasm 2.0 without SIMD, else why not."""
+    """None if wasm-tools accepts the module as Wasm 2.0 (SIMD included,
+    relaxed SIMD not), else why not."""
     with tempfile.NamedTemporaryFile(suffix=".wasm") as f:
         f.write(wasm)
         f.flush()
-        run = subprocess.run([WASM_TOOLS, "validate", "--features", "wasm2,-simd", f.name], capture_output=True, text=True)
+        run = subprocess.run([WASM_TOOLS, "validate", "--features", "wasm2", f.name], capture_output=True, text=True)
     return None if run.returncode == 0 else (run.stderr.strip() or "rejected")
 
 
@@ -251,7 +285,8 @@ def _encode_exports(exports: list[tuple[str, int, int]]) -> bytes:
 
 
 def _global(body: bytes, pos: int) -> tuple[tuple[int, int, bytes], int]:
-    """(value type, mutability, init expression bytes); no GC types here."""
+    """(value type, mutability, init expression bytes); no GC types here
+    (v128 is one byte, 0x7B, like the other value types)."""
     valtype, mutable = body[pos], body[pos + 1]
     start = pos = pos + 2
     while body[pos] != 0x0B:
@@ -265,6 +300,8 @@ def _global(body: bytes, pos: int) -> tuple[tuple[int, int, bytes], int]:
             pos += 8
         elif op == 0xD0:  # ref.null heaptype
             pos = _leb_s(body, pos)[1]
+        elif op == 0xFD and _leb_u32(body, pos)[0] == 12:  # v128.const: 16 bytes
+            pos = _leb_u32(body, pos)[1] + 16
         else:
             raise ValueError(f"constant expression opcode {op:#x}")
     return (valtype, mutable, body[start:pos]), pos + 1
@@ -418,7 +455,8 @@ def opcode_at(wasm: bytes, offset: int | None) -> int | None:
 # ---------------------------------------------------------------------------
 # Calls
 
-TYPE_LETTERS = {"i32": "i", "i64": "I", "f32": "f", "f64": "F", "externref": "e", "funcref": "r"}
+TYPE_LETTERS = {"i32": "i", "i64": "I", "f32": "f", "f64": "F", "v128": "V", "externref": "e", "funcref": "r"}
+V128_MASK = (1 << 128) - 1
 
 
 def _float_text(x: float) -> str:
@@ -427,8 +465,66 @@ def _float_text(x: float) -> str:
     return x.hex()  # 'inf', '-inf', '-0x0.0p+0', '0x1.8p+1'
 
 
+# Lanes of special floats, as bits: the zeros, +-1, the infinities, NaNs
+# (quiet and signalling, either sign, with payloads), the smallest subnormal,
+# the largest finite, the integer limits' neighbours (for the conversions).
+F32_LANES = [
+    0x00000000, 0x80000000, 0x3F800000, 0xBF800000, 0x7F800000, 0xFF800000,
+    0x7FC00000, 0xFFC00000, 0x7FA00000, 0x7F800001, 0xFFFFFFFF, 0x7FC12345,
+    0x00000001, 0x807FFFFF, 0x7F7FFFFF, 0xFF7FFFFF, 0x3F000000, 0xBF000000,
+    0x4F000000, 0xCF000000, 0x4F800000, 0x5F000000, 0xDF000000, 0x3FC00000,
+]  # fmt: skip
+F64_LANES = [
+    0x0000000000000000, 0x8000000000000000, 0x3FF0000000000000, 0xBFF0000000000000,
+    0x7FF0000000000000, 0xFFF0000000000000, 0x7FF8000000000000, 0xFFF8000000000000,
+    0x7FF4000000000000, 0x7FF0000000000001, 0xFFFFFFFFFFFFFFFF, 0x7FF8000012345678,
+    0x0000000000000001, 0x800FFFFFFFFFFFFF, 0x7FEFFFFFFFFFFFFF, 0xFFEFFFFFFFFFFFFF,
+    0x3FE0000000000000, 0x3FF8000000000000, 0x41E0000000000000, 0xC1E0000000000000,
+    0x41DFFFFFFFC00000, 0x41EFFFFFFFE00000, 0x43E0000000000000, 0xC3E0000000000000,
+]  # fmt: skip
+
+
+def random_v128(rng: random.Random) -> int:
+    """A v128 argument's 128 bits (lane 0 the low bits)."""
+    pick = rng.random()
+    if pick < 0.15:
+        return rng.choice([0, V128_MASK, 1, 1 << 127, V128_MASK >> 1, 0x80 * (V128_MASK // 0xFF)])
+    if pick < 0.3:
+        return rng.getrandbits(128)
+    if pick < 0.6:  # integer lanes of one shape, near the limits or small
+        width = rng.choice([8, 16, 32, 64])
+        lo, hi = -(1 << (width - 1)), (1 << (width - 1)) - 1
+        lanes = []
+        for _ in range(128 // width):
+            r = rng.random()
+            if r < 0.5:
+                lane = rng.choice([0, 1, -1, 2, lo, hi, lo + 1, hi - 1, 0x7F, 0x80, 0xFF, 0x7FFF, 0x8000, 0xFFFF])
+            elif r < 0.75:
+                lane = rng.randint(-100, 100)
+            else:
+                lane = rng.getrandbits(width)
+            lanes.append(lane & ((1 << width) - 1))
+        return sum(lane << (width * i) for i, lane in enumerate(lanes))
+    width, special = (32, F32_LANES) if pick < 0.8 else (64, F64_LANES)
+    fmt, ifmt = ("<f", "<I") if width == 32 else ("<d", "<Q")
+    lanes = []
+    for _ in range(128 // width):
+        r = rng.random()
+        if r < 0.6:
+            lane = rng.choice(special)
+        elif r < 0.85:  # a small float, as the scalar arguments have
+            x = float(rng.randint(-1000, 1000)) / rng.choice([1, 2, 4, 10])
+            lane = struct.unpack(ifmt, struct.pack(fmt, x))[0]
+        else:
+            lane = rng.getrandbits(width)
+        lanes.append(lane)
+    return sum(lane << (width * i) for i, lane in enumerate(lanes))
+
+
 def random_arg(rng: random.Random, ty: str) -> str:
     """An argument of type `ty` as `--invoke-lines` writes it."""
+    if ty == "v128":
+        return f"{random_v128(rng):#x}"
     if ty in ("i32", "i64"):
         bits = 32 if ty == "i32" else 64
         lo, hi = -(1 << (bits - 1)), (1 << (bits - 1)) - 1
@@ -470,21 +566,52 @@ class Call:
         return " ".join([self.export, *self.args])
 
 
-def func_exports(module) -> dict[str, tuple[list[str], list[str]]]:
-    """Exported functions (name -> (param types, result types)) as wasmtime sees them."""
-    import wasmtime
+VALUE_TYPES = {0x7F: "i32", 0x7E: "i64", 0x7D: "f32", 0x7C: "f64", 0x7B: "v128", 0x70: "funcref", 0x6F: "externref"}
 
-    def name(t) -> str:
-        for n in TYPE_LETTERS:
-            if t == getattr(wasmtime.ValType, n)():
-                return n
-        return str(t)
 
-    found = {}
-    for e in module.exports:
-        if isinstance(e.type, wasmtime.FuncType):
-            found[e.name] = ([name(p) for p in e.type.params], [name(r) for r in e.type.results])
-    return found
+def func_exports(wasm: bytes) -> dict[str, tuple[list[str], list[str]]]:
+    """Exported functions (name -> (param types, result types)), read from the
+    binary: wasmtime's C API aborts the process when asked a v128's kind
+    (`wasm_valtype_kind`: "support for v128 is not implemented")."""
+    sections = _sections(wasm)
+
+    def body_of(section_id: int) -> bytes | None:
+        return next((b for i, b in sections if i == section_id), None)
+
+    def names(raw: bytes, pos: int) -> tuple[list[str], int]:
+        count, pos = _leb_u32(raw, pos)
+        return [VALUE_TYPES.get(t, f"type {t:#x}") for t in raw[pos : pos + count]], pos + count
+
+    signatures = []
+    for raw in _vector(body_of(1), _functype_raw) if body_of(1) is not None else []:
+        params, pos = names(raw, 1)
+        signatures.append((params, names(raw, pos)[0]))
+    func_types = [i for i, kind in _vector(body_of(2), _import) if kind == 0] if body_of(2) is not None else []
+    func_types += _vector(body_of(3), _leb_u32) if body_of(3) is not None else []
+    exports = _vector(body_of(7), _export) if body_of(7) is not None else []
+    return {name: signatures[func_types[index]] for name, kind, index in exports if kind == 0}
+
+
+def _import(body: bytes, pos: int) -> tuple[tuple[int, int], int]:
+    """(type index, 0) for an imported function, (0, kind) for the others."""
+    for _ in range(2):  # module and field names
+        length, pos = _leb_u32(body, pos)
+        pos += length
+    kind, pos = body[pos], pos + 1
+    if kind == 0:  # function: type index
+        index, pos = _leb_u32(body, pos)
+        return (index, 0), pos
+    if kind == 1:  # table: reference type, limits
+        pos += 1
+    if kind in (1, 2):  # limits
+        flags, pos = _leb_u32(body, pos)
+        pos = _leb_u32(body, pos)[1]
+        if flags & 1:
+            pos = _leb_u32(body, pos)[1]
+        return (0, kind), pos
+    if kind == 3:  # global: value type, mutability
+        return (0, kind), pos + 2
+    raise ValueError(f"import kind {kind:#x}")
 
 
 def plan_calls(rng: random.Random, exports: dict[str, tuple[list[str], list[str]]]) -> list[Call]:
@@ -531,8 +658,11 @@ def _f64_bits(x: float) -> int:
 
 def norm_value(ty: str, value) -> str:
     """A value (from wasmtime, or text wastrel printed) in one canonical text
-    form: integers signed decimal, floats as their bits (or 'nan'), refs
-    'null'/'ref'."""
+    form: integers signed decimal, floats as their bits (or 'nan'), a v128
+    as its 32 hex digits, refs 'null'/'ref'."""
+    if ty == "v128":
+        bits = int(value, 0) if isinstance(value, str) else value
+        return f"v128:{bits & V128_MASK:#034x}"
     if ty in ("i32", "i64"):
         bits = 32 if ty == "i32" else 64
         v = int(value) & ((1 << bits) - 1)
@@ -563,12 +693,34 @@ def describe(outcome: tuple) -> str:
     return " ".join(map(str, outcome))
 
 
-def same(a: tuple, b: tuple) -> bool:
-    """Does wastrel's outcome `b` match wasmtime's `a`?"""
+def _nan_lanes_only(x: str, y: str) -> bool:
+    """Do two normalised v128 values differ only where both hold a NaN, seen
+    as f32x4 or as f64x2 (the same view for every lane)?"""
+    if not (x.startswith("v128:") and y.startswith("v128:")):
+        return False
+    a, b = int(x[5:], 16), int(y[5:], 16)
+    for width, fraction in ((32, 23), (64, 52)):
+        mask, exponent, mantissa = (1 << width) - 1, ((1 << (width - 1)) - 1) & ~((1 << fraction) - 1), (1 << fraction) - 1
+        lanes = [((a >> s) & mask, (b >> s) & mask) for s in range(0, 128, width)]
+
+        def nan(lane: int) -> bool:
+            return lane & exponent == exponent and lane & mantissa != 0
+
+        if all(p == q or (nan(p) and nan(q)) for p, q in lanes):
+            return True
+    return False
+
+
+def same(a: tuple, b: tuple, v128_nans: bool = False) -> bool:
+    """Does wastrel's outcome `b` match wasmtime's `a`?  `v128_nans`: two
+    v128 results that differ only in NaN lanes match (smith did not
+    canonicalise NaNs)."""
     if a[0] != b[0]:
         return False
     if a[0] == "ok":
-        return a[1] == b[1]
+        if a[1] == b[1]:
+            return True
+        return v128_nans and len(a[1]) == len(b[1]) and all(x == y or _nan_lanes_only(x, y) for x, y in zip(a[1], b[1]))
     if a[0] == "trap":
         return bool(a[1] & b[1])
     return a == b
@@ -583,6 +735,8 @@ def _arg_value(ty: str, text: str, hosts: dict):
 
     if ty in ("i32", "i64"):
         return int(text)
+    if ty == "v128":
+        return int(text, 0) & V128_MASK
     if ty in ("f32", "f64"):
         x = float(text) if text in ("nan", "-nan", "inf", "-inf") else float.fromhex(text)
         return wasmtime.Val.f32(x) if ty == "f32" else wasmtime.Val.f64(x)
@@ -627,6 +781,42 @@ def _trap_outcome(exc, wasm: bytes) -> tuple:
     return ("error", f"wasmtime: {exc}")
 
 
+def _call_v128(store, func, params: list[str], results: list[str], args: list) -> list:
+    """Calls `func` through wasmtime's C API, as `Func.__call__` does, for a
+    signature with a v128 (an int: lane 0 the low bits), which the Python
+    API cannot pass or return (wasmtime-py 50: "unimplemented v128 type")."""
+    import wasmtime
+    from wasmtime import _ffi as ffi
+    from wasmtime._func import enter_wasm
+    from wasmtime._value import Val
+
+    raw_params = (ffi.wasmtime_val_t * len(params))()
+    raw_results = (ffi.wasmtime_val_t * len(results))()
+    made = 0
+    try:
+        for i, (ty, arg) in enumerate(zip(params, args)):
+            if ty == "v128":
+                raw_params[i] = ffi.wasmtime_val_t(kind=ffi.WASMTIME_V128.value)
+                raw_params[i].of.v128 = ffi.wasmtime_v128(*arg.to_bytes(16, "little"))
+            else:  # (no Val._convert_to_raw: it asks the kind of the function's types)
+                raw_params[i] = (getattr(Val, ty)(arg) if isinstance(arg, int) else arg)._new_raw(store)
+            made += 1
+        with enter_wasm(store) as trap:
+            error = ffi.wasmtime_func_call(store._context(), ctypes.byref(func._func), raw_params, len(params), raw_results, len(results), trap)
+            if error:
+                raise wasmtime.WasmtimeError._from_ptr(error)
+    finally:
+        for i in range(made):
+            ffi.wasmtime_val_unroot(ctypes.byref(raw_params[i]))
+    values = []
+    for ty, raw in zip(results, raw_results):
+        if ty == "v128":
+            values.append(int.from_bytes(bytes(raw.of.v128), "little"))
+        else:
+            values.append(Val._from_raw(store, raw).value)
+    return values
+
+
 @dataclass
 class Run:
     instantiation: tuple | None = None  # an outcome if instantiating did not succeed
@@ -655,7 +845,7 @@ def run_wasmtime(wasm: bytes, calls: list[Call], timeout: float = RUN_TIMEOUT, c
     run = Run()
     try:
         module = wasmtime.Module(engine, wasm)
-        types = func_exports(module)
+        types = func_exports(wasm)
         hosts: dict = {}
         store.set_epoch_deadline(deadline_ticks)
         try:
@@ -677,7 +867,11 @@ def run_wasmtime(wasm: bytes, calls: list[Call], timeout: float = RUN_TIMEOUT, c
                 break
             store.set_epoch_deadline(max(1, int(left / 0.05)))
             try:
-                got = exports[c.export](store, *args)
+                if "v128" in params or "v128" in results:
+                    got = _call_v128(store, exports[c.export], params, results, args)
+                    got = None if not results else got[0] if len(results) == 1 else got
+                else:
+                    got = exports[c.export](store, *args)
             except wasmtime.Trap as exc:
                 run.calls.append(_trap_outcome(exc, wasm))
                 if run.calls[-1][0] == "timeout":
@@ -787,6 +981,8 @@ def _printed_as(ty: str, line: str) -> bool:
         return re.fullmatch(r"-?[0-9]+", line) is not None
     if ty in ("f32", "f64"):
         return line in ("nan", "inf", "-inf") or re.fullmatch(r"-?[0-9]+(\.[0-9]+)?(e[-+][0-9]+)?", line) is not None
+    if ty == "v128":
+        return re.fullmatch(r"0x[0-9a-f]{1,32}", line) is not None
     return line in ("null", "ref")
 
 
@@ -806,12 +1002,18 @@ class Result:
     mismatch_call: int | None = None
     build: list[str] = field(default_factory=list)  # wastrel compile options
     seconds: float = 0.0
+    canonical_nans: bool = False  # smith canonicalised NaNs: v128 results compare bit for bit
+    simd: bool = False  # smith could use SIMD
+    v128s: int = 0  # v128 values among the results compared
 
 
-def compare(wasm: bytes, calls: list[Call], expected: Run, got: Run, fast: bool = False) -> tuple[str, str, int, int | None]:
+def compare(
+    wasm: bytes, calls: list[Call], expected: Run, got: Run, fast: bool = False, v128_nans: bool = True
+) -> tuple[str, str, int, int | None]:
     """(status, detail, calls compared, index of the call that differs).
     `fast`: traps are fast (a command): of two traps in one call, a memory
-    access's and another, either may be reported (runtime/wastrel_ops.h)."""
+    access's and another, either may be reported (runtime/wastrel_ops.h).
+    `v128_nans`: v128 results that differ in NaN lanes only match (`same`)."""
     if expected.instantiation and expected.instantiation[0] in ("error", "timeout"):
         return "wasmtime-error", describe(expected.instantiation), 0, None
     if got.status not in ("0", "134"):
@@ -843,7 +1045,7 @@ def compare(wasm: bytes, calls: list[Call], expected: Run, got: Run, fast: bool 
         if a[0] == b[0] == "stack":
             # How deep each engine got depends on its stack; so does the state left.
             return "ok", f"call {i}: call stack exhausted on both sides (later calls not compared)", i + 1, None
-        if same(a, b):
+        if same(a, b, v128_nans):
             continue
         if fast and a[0] == b[0] == "trap" and MEMORY_TRAP in a[1] | b[1]:
             continue
@@ -889,20 +1091,23 @@ def check_module(
     build: list[str] | None = None,
     timeout: float | None = None,
     command: bool = False,
+    canonical_nans: bool = False,
 ) -> Result:
     """Runs one module both ways and compares.  `calls` None: planned from
     `seed`; `fit`: leave out the calls that do not fit the module's exports;
     `command`: the module exports `_start`, so wastrel stops at its first
-    trap, and the calls are compared up to wasmtime's first trap."""
+    trap, and the calls are compared up to wasmtime's first trap;
+    `canonical_nans`: smith canonicalised the module's NaNs, so v128 results
+    compare bit for bit (else NaN lanes may differ in payload)."""
     import wasmtime
 
-    result = Result(seed, "ok", wasm=wasm, build=list(build or []))
+    result = Result(seed, "ok", wasm=wasm, build=list(build or []), canonical_nans=canonical_nans)
     try:
         module = wasmtime.Module(wasmtime.Engine(), wasm)
     except Exception as exc:  # noqa: BLE001 - anything wasmtime refuses
         result.status, result.detail = "wasmtime-error", f"wasmtime rejects the module: {exc}"
         return result
-    types = func_exports(module)
+    types = func_exports(wasm)
     if calls is None:
         calls = plan_calls(random.Random(f"wastrel-fuzz-calls-{seed}"), types)
     elif fit:
@@ -928,8 +1133,11 @@ def check_module(
     got = run_wastrel(program, calls, types, timeout)
     if command and got.status == "exit status 134 after some calls" and got.calls[-1][0] in ("trap", "stack"):
         got.status = "134"  # a command stops at its first trap
-    result.status, result.detail, result.calls, result.mismatch_call = compare(wasm, calls, expected, got, fast=command)
+    result.status, result.detail, result.calls, result.mismatch_call = compare(
+        wasm, calls, expected, got, fast=command, v128_nans=not canonical_nans
+    )
     result.returned = sum(1 for outcome in expected.calls[: result.calls] if outcome[0] == "ok")
+    result.v128s = sum(v.startswith("v128:") for o in expected.calls[: result.calls] if o[0] == "ok" for v in o[1])
     if not calls and result.status == "ok" and not expected.instantiation:
         result.status = "no-calls"
     return result
@@ -938,16 +1146,20 @@ def check_module(
 def run_seed(seed: int, cache_dir: str | None, cc: str | None = None, opt: str | None = None, command: bool = False) -> Result:
     started = time.monotonic()
     try:
-        wasm, fuel = generate(seed)
+        wasm, fuel, options = generate(seed)
         if wasm is None:
             return Result(seed, "smith-failed")
+        canonical_nans = option(options, "--canonicalize-nans") == "true"
         problem = validate(wasm)
         if problem:
             return Result(seed, "invalid", problem.splitlines()[0], wasm=wasm)
         wasm = prepare(wasm, fuel, command=command)
         with tempfile.TemporaryDirectory(prefix="wastrel-fuzz-") as work:
             build = build_options(seed, cc, opt)
-            result = check_module(seed, wasm, None, Path(cache_dir) if cache_dir else None, Path(work), build=build, command=command)
+            result = check_module(
+                seed, wasm, None, Path(cache_dir) if cache_dir else None, Path(work), build=build, command=command, canonical_nans=canonical_nans
+            )
+        result.simd = option(options, "--simd-enabled") == "true"
     except Exception as exc:  # noqa: BLE001 - a harness failure is reported, not fatal
         import traceback
 
@@ -967,6 +1179,7 @@ def save_case(directory: Path, name: str, result: Result) -> Path:
         "seed": result.seed,
         "finding": result.detail,
         "build": result.build,
+        "canonical_nans": result.canonical_nans,
         "calls": [c.line() for c in result.plan],
     }
     path = directory / f"{name}.json"
@@ -981,7 +1194,10 @@ def replay_case(json_path: Path, cache_dir: Path | None, work: Path, build: list
     wasm = json_path.with_suffix(".wasm").read_bytes()
     build = case.get("build", []) if build is None else build
     calls = parse_calls(case["calls"])
-    return check_module(case.get("seed", 0), wasm, calls, cache_dir, work, build=build, timeout=case.get("timeout"))
+    return check_module(
+        case.get("seed", 0), wasm, calls, cache_dir, work, build=build, timeout=case.get("timeout"),
+        canonical_nans=case.get("canonical_nans", False),
+    )  # fmt: skip
 
 
 def parse_calls(lines: list[str]) -> list[Call]:
@@ -996,6 +1212,8 @@ def fitting_calls(calls: list[Call], exports: dict[str, tuple[list[str], list[st
             return text.lstrip("-").isdigit()
         if ty in ("f32", "f64"):
             return text not in ("null",)
+        if ty == "v128":
+            return text.startswith("0x") or text.isdigit()
         return text == "null" or (ty == "externref" and text.isdigit())
 
     return [
@@ -1060,8 +1278,10 @@ def main(argv: list[str] | None = None) -> int:
                     wasm = prepare(args.check.read_bytes(), None, observe=False)
                     if validate(wasm):
                         return 1
-                    calls = parse_calls(json.loads(args.calls.read_text())["calls"]) if args.calls else None
-                    result = check_module(args.start, wasm, calls, cache, Path(work), fit=True, build=override)
+                    case = json.loads(args.calls.read_text()) if args.calls else {}
+                    calls = parse_calls(case["calls"]) if args.calls else None
+                    canonical = case.get("canonical_nans", False)
+                    result = check_module(args.start, wasm, calls, cache, Path(work), fit=True, build=override, canonical_nans=canonical)
             if args.check:
                 found = result.status == "finding" and (args.expect is None or args.expect in result.detail)
                 return 0 if found else 1
@@ -1080,7 +1300,7 @@ def fuzz(seeds: list[int], jobs: int, cache: Path, keep: Path | None, verbose: b
     counts: dict[str, int] = {}
     kinds: dict[str, list[int]] = {}
     findings: list[Result] = []
-    calls = returned = 0
+    calls = returned = simd = v128s = 0
     started = time.monotonic()
     context = multiprocessing.get_context("spawn")
     with concurrent.futures.ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
@@ -1090,6 +1310,8 @@ def fuzz(seeds: list[int], jobs: int, cache: Path, keep: Path | None, verbose: b
             counts[result.status] = counts.get(result.status, 0) + 1
             calls += result.calls
             returned += result.returned
+            simd += result.simd
+            v128s += result.v128s
             if result.status in ("finding", "harness-error"):
                 findings.append(result)
                 kinds.setdefault(signature(result), []).append(result.seed)
@@ -1101,11 +1323,13 @@ def fuzz(seeds: list[int], jobs: int, cache: Path, keep: Path | None, verbose: b
                         save_case(keep, f"seed-{result.seed}", result)
             elif verbose or (result.status in ("inconclusive", "wasmtime-error") and not quiet):
                 built = " ".join(result.build) or "-O 2"
+                built += f", SIMD, {result.v128s} v128 results" if result.simd else ""
                 print(f"seed {result.seed}: {result.status} ({result.calls} calls, {built}, {result.seconds:.1f} s) {result.detail}", flush=True)
             if not quiet and not verbose and done % 50 == 0:
                 print(f"[{done}/{len(seeds)} seeds, {len(findings)} findings, {time.monotonic() - started:.0f} s]", flush=True)
     summary = ", ".join(f"{n} {k}" for k, n in sorted(counts.items()))
-    print(f"\n{len(seeds)} seeds in {time.monotonic() - started:.0f} s: {summary}; {calls} calls compared ({returned} returned, {calls - returned} trapped)")
+    print(f"\n{len(seeds)} seeds in {time.monotonic() - started:.0f} s: {summary}; {calls} calls compared ({returned} returned, {calls - returned} trapped); "
+          f"{simd} seeds with SIMD, {v128s} v128 results compared")
     if findings:
         print("findings by kind:")
         for kind, found in sorted(kinds.items(), key=lambda item: -len(item[1])):

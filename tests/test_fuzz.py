@@ -1,8 +1,9 @@
 """Differential fuzzing against wasmtime, a small seeded run (tests/fuzz.py
 does the long ones), and the fuzzer's past findings (tests/fuzz_regressions/).
 
-Each seed is one module from `wasm-tools smith` and a few calls of its
-exports, made in wasmtime and in the program wastrel compiles (with the C
+Each seed is one module from `wasm-tools smith` (about half of them with
+128-bit SIMD: v128 arguments, results and globals too) and a few calls of
+its exports, made in wasmtime and in the program wastrel compiles (with the C
 compiler and -O level the seed picks; mostly cc -O2); results, traps and the
 state left behind (globals, memory) must agree; the first 20 seeds also run
 as WASI commands (fast traps).  A seed that shows a known, not yet fixed bug is marked
@@ -12,7 +13,9 @@ wasm-tools version (smith's output for a seed changes between versions).
 
 Regression cases: NAME.wasm (built from NAME.wat, which says what went
 wrong), NAME.json: {"finding": ..., "calls": ["EXPORT ARG...", ...],
-optionally "xfail": REASON}.  Add one from a fuzzing run with
+optionally "build": [wastrel compile options], "canonical_nans": true (smith
+canonicalised the module's NaNs: v128 results compare bit for bit, NaN lanes
+included) and "xfail": REASON}.  Add one from a fuzzing run with
 `python tests/fuzz.py --only SEED --keep tests/fuzz_regressions`, better
 after reducing the module (`wasm-tools shrink` with
 `tests/fuzz.py --check M.wasm --calls CASE.json --expect TEXT` as predicate,
@@ -37,9 +40,9 @@ KNOWN: dict[int, str] = {}
 REGRESSIONS = Path(__file__).resolve().parent / "fuzz_regressions"
 
 
-def _seed_param(seed: int):
-    if seed in KNOWN:
-        return pytest.param(seed, marks=pytest.mark.xfail(strict=True, reason=KNOWN[seed]))
+def _seed_param(seed: int, known: dict[int, str] = KNOWN):
+    if seed in known:
+        return pytest.param(seed, marks=pytest.mark.xfail(strict=True, reason=known[seed]))
     return seed
 
 
@@ -50,9 +53,11 @@ def test_seed_agrees_with_wasmtime(seed: int) -> None:
 
 
 COMMAND_SEEDS = range(20)
+# The same for COMMAND_SEEDS run as commands.
+KNOWN_COMMAND: dict[int, str] = {}
 
 
-@pytest.mark.parametrize("seed", COMMAND_SEEDS)
+@pytest.mark.parametrize("seed", [_seed_param(s, KNOWN_COMMAND) for s in COMMAND_SEEDS])
 def test_seed_as_a_command_agrees_with_wasmtime(seed: int) -> None:
     """The same modules made WASI commands (an empty `_start`), which wastrel
     builds with fast traps: calls compared up to the first trap, where a
@@ -128,3 +133,80 @@ def test_outcomes_compare_floats_by_bits_and_nans_by_nanness() -> None:
     assert fuzz.norm_value("i32", 0xFFFFFFFF) == fuzz.norm_value("i32", "-1")
     assert fuzz.same(("trap", {"undefined element", "out of bounds table access"}), ("trap", {"undefined element"}))
     assert not fuzz.same(("trap", {"unreachable"}), ("ok", []))
+
+
+def test_ci_seeds_include_simd() -> None:
+    """About half the seeds enable SIMD (never relaxed SIMD), those of CI too."""
+    simd = [s for s in SEEDS if fuzz.option(fuzz.smith_options(s), "--simd-enabled") == "true"]
+    assert len(simd) >= len(SEEDS) // 3
+    assert sum(1 for s in COMMAND_SEEDS if s in simd) >= len(COMMAND_SEEDS) // 3
+    assert all(fuzz.option(fuzz.smith_options(s), "--relaxed-simd-enabled") is None for s in SEEDS)
+    assert "--relaxed-simd-enabled" in fuzz.SMITH_FIXED
+
+
+def test_v128_arguments_results_and_globals(tmp_path: Path) -> None:
+    """v128 goes both ways: arguments (0x hex, lane 0 the low bits), results
+    (alone or among others), a v128 global in `fz:state`; wasmtime is called
+    through its C API for these, wastrel through `--invoke-lines`."""
+    import subprocess
+
+    wat = tmp_path / "m.wat"
+    wat.write_text(
+        """(module
+          (global $v (mut v128) (v128.const i32x4 1 2 3 4))
+          (global $fuel (mut i32) (i32.const 9))
+          (memory 1)
+          (func (export "add") (param v128 v128) (result v128)
+            (global.set $v (local.get 0))
+            (v128.store (i32.const 16) (local.get 1))
+            (i32x4.add (local.get 0) (local.get 1)))
+          (func (export "mix") (param i32 v128 f64) (result f64 v128 i32)
+            (f64.add (local.get 2) (f64.const 1))
+            (i8x16.shuffle 15 14 13 12 11 10 9 8 7 6 5 4 3 2 1 0 (local.get 1) (local.get 1))
+            (i32.add (local.get 0) (i32.const 1)))
+          (func (export "hi") (param v128) (result i64) (i64x2.extract_lane 1 (local.get 0))))"""
+    )
+    wasm = fuzz.prepare(subprocess.run([fuzz.WASM_TOOLS, "parse", str(wat)], capture_output=True, check=True).stdout, 9)
+    assert fuzz.validate(wasm) is None
+    types = fuzz.func_exports(wasm)
+    assert types["fuel:mix"] == (["i32", "v128", "f64"], ["f64", "v128", "i32"])
+    assert types[fuzz.STATE_EXPORT] == ([], ["v128", "i32", "i32"])
+    lines = [
+        "add 0x1 0xffffffffffffffffffffffffffffffff",
+        "fz:state",
+        "fuel:mix -5 0x0102030405060708090a0b0c0d0e0f10 0x1.8p+0",
+        "hi 0x123456789abcdef00000000000000000",
+        "fz:memhash",
+    ]
+    calls = fuzz.parse_calls(lines)
+    expected = fuzz.run_wasmtime(wasm, calls)
+    assert expected.calls[:4] == [
+        ("ok", ["v128:0xffffffffffffffffffffffff00000000"]),
+        ("ok", ["v128:0x00000000000000000000000000000001", "9", "1"]),
+        ("ok", [fuzz.norm_value("f64", 2.5), "v128:0x100f0e0d0c0b0a090807060504030201", "-4"]),
+        ("ok", [str(0x123456789ABCDEF0)]),
+    ]
+    result = fuzz.check_module(0, wasm, calls, None, tmp_path, canonical_nans=True)
+    assert result.status == "ok" and result.calls == len(calls), fuzz.format_report(result)
+
+
+def test_v128_nan_lanes_match_only_without_canonical_nans() -> None:
+    """Without smith's NaN canonicalisation, two v128 results match when, as
+    f32x4 or as f64x2, every lane is the same or a NaN on both sides; with
+    it, bit for bit."""
+
+    def ok(*values: int) -> tuple:
+        return ("ok", [fuzz.norm_value("v128", v) for v in values])
+
+    f32_nans = ok(0x7FC00000_3F800000_FFC00000_00000000), ok(0xFFC00001_3F800000_7FA00000_00000000)
+    f64_nans = ok(0x7FF80000_00000000_00000000_00000001), ok(0xFFF00000_00000001_00000000_00000001)
+    for a, b in (f32_nans, f64_nans):
+        assert fuzz.same(a, b, v128_nans=True)
+        assert not fuzz.same(a, b)
+    assert not fuzz.same(ok(0x7FC00000), ok(0x7F800000), v128_nans=True)  # a NaN and an infinity
+    assert not fuzz.same(ok(0x7FC00000_00000000), ok(0x7FC00000_00000001), v128_nans=True)  # a lane not NaN differs
+    # Lanes of two shapes at once do not match: f32 NaN lanes and f64 NaN lanes.
+    assert not fuzz.same(ok(0x7FC00000_00000000_7FF80000_00000000), ok(0x7FC00001_00000000_7FF80000_00000001), v128_nans=True)
+    assert fuzz.same(ok(0x7FC00000_00000000_7FF80000_00000000), ok(0x7FC00001_00000000_7FF80000_00000000), v128_nans=True)
+    assert not fuzz.same(ok(1), ("ok", [fuzz.norm_value("v128", "0x2")]), v128_nans=True)
+    assert fuzz.same(ok(0xABC), ("ok", [fuzz.norm_value("v128", "0xabc")]))
