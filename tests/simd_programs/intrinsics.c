@@ -16,9 +16,13 @@ static void show(const char *what, v128_t v) {
   printf("\n");
 }
 
+/* A NaN's sign and payload are the engine's choice (the spec allows any
+ * canonical NaN here): printed as plain "nan". */
+static double shown(double x) { return isnan(x) ? NAN : x; }
+
 static void show_f32(const char *what, v128_t v) {
-  printf("%-28s %g %g %g %g\n", what, wasm_f32x4_extract_lane(v, 0), wasm_f32x4_extract_lane(v, 1),
-         wasm_f32x4_extract_lane(v, 2), wasm_f32x4_extract_lane(v, 3));
+  printf("%-28s %g %g %g %g\n", what, shown(wasm_f32x4_extract_lane(v, 0)), shown(wasm_f32x4_extract_lane(v, 1)),
+         shown(wasm_f32x4_extract_lane(v, 2)), shown(wasm_f32x4_extract_lane(v, 3)));
 }
 
 /* Kept out of line so that clang cannot fold the operations away. */
@@ -86,7 +90,7 @@ int main(void) {
   show("f32x4.lt", wasm_f32x4_lt(f, g));
   show("f32x4.ne", wasm_f32x4_ne(f, g));
   v128_t p = wasm_f64x2_promote_low_f32x4(f);
-  printf("f64x2.promote_low %g %g\n", wasm_f64x2_extract_lane(p, 0), wasm_f64x2_extract_lane(p, 1));
+  printf("f64x2.promote_low %g %g\n", shown(wasm_f64x2_extract_lane(p, 0)), shown(wasm_f64x2_extract_lane(p, 1)));
   v128_t q = wasm_f64x2_floor(wasm_f64x2_div(d, wasm_f64x2_splat(0.75)));
   printf("f64x2.floor/div %g %g\n", wasm_f64x2_extract_lane(q, 0), wasm_f64x2_extract_lane(q, 1));
 

@@ -793,30 +793,20 @@ static inline w_v128 w_f64x2_sqrt(w_v128 a) {
  * comparisons, NaN or the first of equal operands passes through as is. */
 
 #if W_SIMD_SSE2
-static inline w_v128 w_f32x4_min(w_v128 a, w_v128 b) {
-  __m128 x = (__m128)a, y = (__m128)b;
-  __m128 r = _mm_or_ps(_mm_min_ps(x, y), _mm_min_ps(y, x));
-  __m128 un = _mm_cmpunord_ps(x, y);
-  return (w_v128)_mm_or_ps(_mm_andnot_ps(un, r), _mm_and_ps(un, _mm_add_ps(x, y)));
-}
-static inline w_v128 w_f32x4_max(w_v128 a, w_v128 b) {
-  __m128 x = (__m128)a, y = (__m128)b;
-  __m128 r = _mm_and_ps(_mm_max_ps(x, y), _mm_max_ps(y, x));
-  __m128 un = _mm_cmpunord_ps(x, y);
-  return (w_v128)_mm_or_ps(_mm_andnot_ps(un, r), _mm_and_ps(un, _mm_add_ps(x, y)));
-}
-static inline w_v128 w_f64x2_min(w_v128 a, w_v128 b) {
-  __m128d x = (__m128d)a, y = (__m128d)b;
-  __m128d r = _mm_or_pd(_mm_min_pd(x, y), _mm_min_pd(y, x));
-  __m128d un = _mm_cmpunord_pd(x, y);
-  return (w_v128)_mm_or_pd(_mm_andnot_pd(un, r), _mm_and_pd(un, _mm_add_pd(x, y)));
-}
-static inline w_v128 w_f64x2_max(w_v128 a, w_v128 b) {
-  __m128d x = (__m128d)a, y = (__m128d)b;
-  __m128d r = _mm_and_pd(_mm_max_pd(x, y), _mm_max_pd(y, x));
-  __m128d un = _mm_cmpunord_pd(x, y);
-  return (w_v128)_mm_or_pd(_mm_andnot_pd(un, r), _mm_and_pd(un, _mm_add_pd(x, y)));
-}
+/* `pick` (min or max) both ways round, merged by `merge` (or: -0 wins;
+ * and: +0 wins); unordered lanes take x + y.  `sfx` is ps or pd. */
+#define W_SIMD_SSE2_FMINMAX(name, vec, sfx, pick, merge)                 \
+  static inline w_v128 name(w_v128 a, w_v128 b) {                        \
+    vec x = (vec)a, y = (vec)b;                                          \
+    vec r = _mm_##merge##_##sfx(_mm_##pick##_##sfx(x, y), _mm_##pick##_##sfx(y, x)); \
+    vec un = _mm_cmpunord_##sfx(x, y);                                   \
+    return (w_v128)_mm_or_##sfx(_mm_andnot_##sfx(un, r), _mm_and_##sfx(un, _mm_add_##sfx(x, y))); \
+  }
+W_SIMD_SSE2_FMINMAX(w_f32x4_min, __m128, ps, min, or)
+W_SIMD_SSE2_FMINMAX(w_f32x4_max, __m128, ps, max, and)
+W_SIMD_SSE2_FMINMAX(w_f64x2_min, __m128d, pd, min, or)
+W_SIMD_SSE2_FMINMAX(w_f64x2_max, __m128d, pd, max, and)
+#undef W_SIMD_SSE2_FMINMAX
 static inline w_v128 w_f32x4_pmin(w_v128 a, w_v128 b) { return (w_v128)_mm_min_ps((__m128)b, (__m128)a); }
 static inline w_v128 w_f32x4_pmax(w_v128 a, w_v128 b) { return (w_v128)_mm_max_ps((__m128)b, (__m128)a); }
 static inline w_v128 w_f64x2_pmin(w_v128 a, w_v128 b) { return (w_v128)_mm_min_pd((__m128d)b, (__m128d)a); }
