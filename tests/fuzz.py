@@ -20,8 +20,14 @@ Each seed becomes one module, one list of calls and one way to build:
    relaxed SIMD, whose results differ between engines by design), no
    imports, every item exported, termination guaranteed (smith injects a
    fuel global, decremented at function entries and loop heads, that traps
-   with `unreachable` when spent).  `wasm-tools validate --features wasm2`
-   must accept the module (the few it rejects are counted and skipped).
+   with `unreachable` when spent).  In smith's modules most SIMD code is
+   dead or never reached, so 30% of the SIMD seeds get a module of SIMD
+   expressions instead (`_SimdModule`: straight-line code over v128
+   arguments, constants, globals and memory, every Wasm 2.0 SIMD
+   instruction as likely as any other, NaN lanes canonicalised; values on
+   the way summed into a global, `$seen`).  `wasm-tools validate --features
+   wasm2` must accept the module (the few it rejects are counted and
+   skipped).
 2. The module is adapted (`prepare`): exports `--invoke-lines` cannot name
    (empty, blanks, control characters) are renamed `fzN`; each exported
    function F gets a twin `fuel:F` that refills the fuel first (otherwise
@@ -57,7 +63,10 @@ Each seed becomes one module, one list of calls and one way to build:
    to look like a NaN, -1 for one, from a float one, so it may hide a
    difference there: the price of not knowing the shape).  Saved cases
    record which rule applies (`canonical_nans`).
-   Instantiation traps (start function, segments) must match too.
+   Instantiation traps (start function, segments) must match too.  A
+   module that exports `_start` (`--command`, or a saved case's own) is a
+   WASI command: built with fast traps, it stops at its first trap, so the
+   calls are compared up to wasmtime's first trap.
 
 Findings: a mismatch; a module wastrel refuses to compile; a program that
 hangs, dies from a signal or exits with a status other than 0 (or 134 after
@@ -166,16 +175,270 @@ def option(options: list[str], name: str) -> str | None:
     return values[-1] if values else None
 
 
-def generate(seed: int) -> tuple[bytes | None, int | None, list[str]]:
-    """Smith's module for `seed` (None if smith cannot make one), its fuel
-    and smith's options for it."""
+SIMD_EXPRS_SHARE = 0.3  # of the SIMD seeds: SIMD expression modules instead of smith's
+
+
+def seed_kind(seed: int) -> str:
+    """"smith" (without SIMD), "smith-simd", or "simd-exprs": a module of
+    SIMD expressions (`simd_module`) instead of smith's, for a share of the
+    SIMD seeds (from a PRNG of its own: the other seeds stay as they were)."""
+    if option(smith_options(seed), "--simd-enabled") != "true":
+        return "smith"
+    return "simd-exprs" if random.Random(f"wastrel-fuzz-kind-{seed}").random() < SIMD_EXPRS_SHARE else "smith-simd"
+
+
+@dataclass
+class Generated:
+    wasm: bytes | None  # None: the generator could not make one
+    fuel: int | None
+    kind: str  # as seed_kind says
+    canonical_nans: bool  # every NaN the module computes is canonical
+
+
+def generate(seed: int, command: bool = False) -> Generated:
+    """The module for `seed`: smith's (None if smith cannot make one), with
+    its fuel, or a SIMD expression module (`command`: for a command, see
+    `_SimdModule`)."""
     rng = random.Random(f"wastrel-fuzz-{seed}")
     options, fuel = smith_config(rng)
+    kind = seed_kind(seed)
+    if kind == "simd-exprs":
+        return Generated(simd_module(random.Random(f"wastrel-fuzz-simd-{seed}"), command), None, kind, True)
+    canonical = option(options, "--canonicalize-nans") == "true"
     data = rng.randbytes(rng.choice([600, 2000, 6000, 15000]))
     run = subprocess.run([WASM_TOOLS, "smith", *SMITH_FIXED, *options], input=data, capture_output=True, timeout=60)
-    if run.returncode != 0:
-        return None, fuel, options
-    return run.stdout, fuel, options
+    return Generated(run.stdout if run.returncode == 0 else None, fuel, kind, canonical)
+
+
+# ---------------------------------------------------------------------------
+# SIMD expression modules.  In smith's modules most SIMD code is dead (after
+# a branch) or never reached (a trap first), and what runs mostly works on
+# bit patterns that are NaNs or huge as floats: mutants of wastrel's runtime
+# (f32x4.floor as trunc, i8x16.popcnt and i16x8.add_sat_s wrong, i32x4.shl
+# masking the count to 4 bits) got through hundreds of SIMD seeds.  These
+# modules are straight-line SIMD instead: every instruction of Wasm 2.0
+# SIMD, as likely as any other, in expression trees over v128 (and scalar)
+# parameters, constants (random_v128's lanes), globals and locals, with
+# select, if and calls of earlier functions between them; stores and lane
+# stores to an in-bounds, boundary or out-of-bounds address, global and
+# local sets, drops.  The float instructions whose NaN results Wasm leaves
+# open (sign and payload) have their NaN lanes canonicalised, as smith does,
+# so that v128 results compare bit for bit.
+
+
+_NAN_OPEN = {
+    f"{shape}.{op}"
+    for shape in ("f32x4", "f64x2")
+    for op in ("add", "sub", "mul", "div", "sqrt", "min", "max", "ceil", "floor", "trunc", "nearest")
+} | {"f32x4.demote_f64x2_zero", "f64x2.promote_low_f32x4"}
+_CANONICAL = {"f32x4": "i32x4 0x7fc00000 0x7fc00000 0x7fc00000 0x7fc00000", "f64x2": "i64x2 0x7ff8000000000000 0x7ff8000000000000"}
+_I32_LEAVES = [0, 1, -1, 2, 7, 8, 15, 16, 17, 31, 32, 33, 63, 64, 65, 127, 128, 255, 256, -128, -129, 0x7FFF, 0x8000, 0xFFFF, 0x7FFFFFFF, -(1 << 31)]
+_SCALARS = ("i32", "i64", "f32", "f64")
+
+
+def _simd_ops() -> list:
+    """Wasm 2.0 SIMD instructions (relaxed SIMD left out), from wastrel's table."""
+    if str(REPO) not in sys.path:
+        sys.path.insert(0, str(REPO))
+    from wastrel.ir.simd import SIMD_OPS
+
+    return [op for op in SIMD_OPS if not op.relaxed and op.immediate != "v128"]
+
+
+class _SimdModule:
+    """One module's text, built by `simd_module`.  `command`: every load's
+    value goes through `$observe`, all of it: with fast traps, the C compiler
+    may narrow or delete a load whose value is partly or wholly unused, and
+    its trap with it -- a liberty runtime/wastrel_ops.h grants it ("a load
+    that a consumer in the same statement folds away"), which SIMD code
+    takes often (a lane extracted from a load_lane but not the loaded one).
+    The PRNG draws the same either way: the modules differ in these calls
+    only."""
+
+    def __init__(self, rng: random.Random, command: bool = False) -> None:
+        self.rng = rng
+        self.command = command
+        ops = _simd_ops()
+        self.by_result: dict[str, list] = {}
+        for op in ops:
+            if op.results and not (op.immediate.startswith("memarg") and rng.random() < 0.3):
+                self.by_result.setdefault(op.results[0], []).append(op)
+        self.stores = [op for op in ops if not op.results]
+        self.nglobals = rng.randint(1, 3)
+        self.funcs: list[tuple[list[str], str]] = []  # (params, result) of the functions made so far
+
+    # -- leaves and operands --
+
+    def const(self, ty: str, floats: int = 0) -> str:
+        """A constant; `floats` 32 or 64: a v128 of float lanes that wide."""
+        rng = self.rng
+        if ty == "v128":
+            bits = float_v128(rng, floats) if floats else random_v128(rng)
+            return f"(v128.const i64x2 {bits & (2**64 - 1):#x} {bits >> 64:#x})"
+        if ty == "i32":
+            value = rng.choice(_I32_LEAVES) if rng.random() < 0.7 else rng.getrandbits(32) - (1 << 31)
+            return f"(i32.const {value})"
+        if ty == "i64":
+            value = rng.choice([0, 1, -1, 2, 63, 64, 1 << 63, (1 << 63) - 1, 1 << 32]) if rng.random() < 0.6 else rng.getrandbits(64)
+            return f"(i64.const {value & (2**64 - 1):#x})"
+        lanes = F32_LANES if ty == "f32" else F64_LANES
+        bits = rng.choice(lanes) if rng.random() < 0.7 else rng.getrandbits(32 if ty == "f32" else 64)
+        # By reinterpretation: the exact bits, NaN payloads included.
+        return f"({ty}.reinterpret_i{ty[1:]} (i{ty[1:]}.const {bits:#x}))"
+
+    def leaf(self, ty: str, floats: int = 0) -> str:
+        rng = self.rng
+        if floats and rng.random() < 0.5:
+            return self.const(ty, floats)
+        choices = ["const"]
+        if any(t == ty for t in self.params):
+            choices += ["param"] * 3
+        if ty == "v128":
+            choices += ["global", "local"]
+        pick = rng.choice(choices)
+        if pick == "param":
+            return f"(local.get {rng.choice([i for i, t in enumerate(self.params) if t == ty])})"
+        if pick == "global":
+            return f"(global.get $g{rng.randrange(self.nglobals)})"
+        if pick == "local":
+            return f"(local.get $l{rng.randrange(2)})"
+        return self.const(ty, floats)
+
+    def address(self, op) -> tuple[str, int]:
+        """An address expression and a static offset: in bounds mostly (a
+        constant address out of bounds would make every call trap there),
+        up to the end of the one page; out of bounds for some arguments."""
+        rng = self.rng
+        size = op.access_bytes
+        offset = rng.choice([0, 0, 0, 1, 3, 8, 16, 100, 1000])
+        last = 65536 - size - offset  # the last address in bounds
+        pick = rng.random()
+        i32_params = [i for i, t in enumerate(self.params) if t == "i32"]
+        if pick < 0.15 and i32_params:
+            address = f"(i32.and (local.get {rng.choice(i32_params)}) (i32.const {rng.choice([0xFF, 0xFFF, 0xFFF0, 0x7FFF])}))"
+        elif pick < 0.22 and i32_params:  # across the end, for some arguments
+            address = f"(i32.add (i32.const {last - 3}) (i32.and (local.get {rng.choice(i32_params)}) (i32.const 7)))"
+        elif pick < 0.25:  # anything, half of it out of bounds
+            address = f"(i32.and {self.expr('i32', 1)} (i32.const 0x1ffff))"
+        elif pick < 0.32:
+            address = f"(i32.const {last - rng.randrange(4)})"
+        elif pick < 0.33:
+            address = f"(i32.const {last + 1 + rng.randrange(4)})"
+        else:
+            address = f"(i32.const {rng.randrange(0, last + 1)})"
+        return address, offset
+
+    def memarg(self, op, offset: int) -> str:
+        align = self.rng.choice([a for a in (1, 2, 4, 8, 16) if a <= op.access_bytes])
+        return f"offset={offset} align={align}"
+
+    # -- expressions --
+
+    def expr(self, ty: str, depth: int, floats: int = 0) -> str:
+        """An expression of type `ty`; `floats` 32 or 64: an operand of a
+        float instruction, more often a leaf of float lanes that wide."""
+        rng = self.rng
+        if depth <= 0 or rng.random() < (0.5 if floats else 0.15):
+            return self.leaf(ty, floats)
+        pick = rng.random()
+        if pick < 0.04:
+            return f"(select {self.expr(ty, depth - 1)} {self.expr(ty, depth - 1)} {self.expr('i32', depth - 1)})"
+        if pick < 0.07:
+            return f"(if (result {ty}) {self.expr('i32', depth - 1)} (then {self.expr(ty, depth - 1)}) (else {self.expr(ty, depth - 1)}))"
+        callees = [i for i, (_, result) in enumerate(self.funcs) if result == ty]
+        if pick < 0.12 and callees:
+            k = rng.choice(callees)
+            return f"(call $f{k} {' '.join(self.expr(t, depth - 1) for t in self.funcs[k][0])})"
+        if ty == "v128" and pick < 0.14:
+            return f"(local.tee $l{rng.randrange(2)} {self.expr(ty, depth - 1)})"
+        if ty != "v128" and pick < 0.3:  # a scalar operation between SIMD ones
+            if ty in ("i32", "i64"):
+                return f"({ty}.{rng.choice(['add', 'sub', 'xor', 'and', 'shl', 'rotl'])} {self.expr(ty, depth - 1)} {self.expr(ty, depth - 1)})"
+            return self.leaf(ty)
+        return self.simd(rng.choice(self.by_result[ty]), depth)
+
+    def simd(self, op, depth: int) -> str:
+        rng = self.rng
+        words = [op.name]
+        operands = list(op.params)
+        if op.immediate in ("memarg", "memarg_lane"):
+            address, offset = self.address(op)
+            words.append(self.memarg(op, offset))
+            if op.immediate == "memarg_lane":
+                words.append(str(rng.randrange(16 // op.access_bytes)))
+            words.append(address)
+            operands = operands[1:]
+        elif op.immediate == "lane":
+            shape = op.name.partition(".")[0]
+            words.append(str(rng.randrange({"i8x16": 16, "i16x8": 8, "i32x4": 4, "i64x2": 2, "f32x4": 4, "f64x2": 2}[shape])))
+        elif op.immediate == "shuffle":
+            words += [str(rng.randrange(32)) for _ in range(16)]
+        shape = op.name.partition(".")[0]
+        floats = {"f32x4": 32, "f64x2": 64}.get(shape) or (32 if "_f32x4" in op.name else 64 if "_f64x2" in op.name else 0)
+        words += [self.expr(t, depth - 1, floats if t == "v128" else 0) for t in operands]
+        text = f"({' '.join(words)})"
+        if op.name in _NAN_OPEN:  # NaN lanes made canonical, as smith does
+            text = f"(v128.bitselect (v128.const {_CANONICAL[shape]}) (local.tee $s {text}) ({shape}.ne (local.get $s) (local.get $s)))"
+        observe = rng.random() < 0.3
+        if op.results == ("v128",) and (observe or (self.command and op.immediate.startswith("memarg"))):
+            text = f"(call $observe {text})"
+        return text
+
+    def statement(self, depth: int) -> str:
+        rng = self.rng
+        pick = rng.random()
+        if pick < 0.35:
+            op = rng.choice(self.stores)
+            address, offset = self.address(op)
+            lane = f" {rng.randrange(16 // op.access_bytes)}" if op.immediate == "memarg_lane" else ""
+            return f"({op.name} {self.memarg(op, offset)}{lane} {address} {self.expr('v128', depth)})"
+        if pick < 0.65:
+            return f"(global.set $g{rng.randrange(self.nglobals)} {self.expr('v128', depth)})"
+        if pick < 0.9:
+            return f"(local.set $l{rng.randrange(2)} {self.expr('v128', depth)})"
+        return f"(drop {self.expr(rng.choice(['v128', 'v128', *_SCALARS]), depth)})"
+
+    def function(self, index: int) -> str:
+        rng = self.rng
+        self.params = [rng.choice(["v128", "v128", "v128", *_SCALARS]) for _ in range(rng.randint(0, 4))]
+        result = rng.choice(["v128"] * 6 + list(_SCALARS))
+        depth = rng.choice([1, 2, 2, 3, 3, 4, 5])
+        body = [self.statement(depth) for _ in range(rng.randint(0, 6))] + [self.expr(result, depth)]
+        text = (
+            f"  (func $f{index} (export \"f{index}\") (param {' '.join(self.params)}) (result {result})\n"
+            f"    (local $s v128) (local $l0 v128) (local $l1 v128)\n    " + "\n    ".join(body) + ")\n"
+        )
+        self.funcs.append((self.params, result))
+        return text
+
+    def module(self) -> str:
+        rng = self.rng
+        data = "".join(f"\\{b:02x}" for b in rng.randbytes(64))
+        tail = "".join(f"\\{b:02x}" for b in rng.randbytes(64))
+        parts = ["(module\n  (memory 1 1)\n", f'  (data (i32.const 0) "{data}")\n', f'  (data (i32.const 65472) "{tail}")\n']
+        parts += [f"  (global $g{k} (mut v128) {self.const('v128')})\n" for k in range(self.nglobals)]
+        parts.append(_OBSERVE)
+        parts += [self.function(k) for k in range(rng.randint(3, 10))]
+        return "".join(parts) + ")\n"
+
+
+# A value passes through `$observe` on its way: it goes into the sum `$seen`
+# (fz:state returns it), so that an instruction's result counts even where
+# later ones would hide it (a comparison, a lane left out, a saturation).
+_OBSERVE = """  (global $seen (mut v128) (v128.const i64x2 0 0))
+  (func $observe (param v128) (result v128)
+    (global.set $seen (i32x4.add (local.get 0)
+      (i8x16.shuffle 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 0 (global.get $seen) (global.get $seen))))
+    (local.get 0))
+"""
+
+
+def simd_module(rng: random.Random, command: bool = False) -> bytes | None:
+    """A module of SIMD expressions (see above), or None if wasm-tools will
+    not parse it (a bug here)."""
+    text = _SimdModule(rng, command).module()
+    run = subprocess.run([WASM_TOOLS, "parse", "-"], input=text.encode(), capture_output=True, timeout=60)
+    return run.stdout if run.returncode == 0 else None
 
 
 def validate(wasm: bytes) -> str | None:
@@ -505,7 +768,13 @@ def random_v128(rng: random.Random) -> int:
                 lane = rng.getrandbits(width)
             lanes.append(lane & ((1 << width) - 1))
         return sum(lane << (width * i) for i, lane in enumerate(lanes))
-    width, special = (32, F32_LANES) if pick < 0.8 else (64, F64_LANES)
+    return float_v128(rng, 32 if pick < 0.8 else 64)
+
+
+def float_v128(rng: random.Random, width: int) -> int:
+    """A v128 of f32x4 (`width` 32) or f64x2 lanes: special floats, small
+    ones, random bits."""
+    special = F32_LANES if width == 32 else F64_LANES
     fmt, ifmt = ("<f", "<I") if width == 32 else ("<d", "<Q")
     lanes = []
     for _ in range(128 // width):
@@ -1003,7 +1272,8 @@ class Result:
     build: list[str] = field(default_factory=list)  # wastrel compile options
     seconds: float = 0.0
     canonical_nans: bool = False  # smith canonicalised NaNs: v128 results compare bit for bit
-    simd: bool = False  # smith could use SIMD
+    simd: bool = False  # the module may use SIMD
+    kind: str = ""  # seed_kind
     v128s: int = 0  # v128 values among the results compared
 
 
@@ -1095,8 +1365,10 @@ def check_module(
 ) -> Result:
     """Runs one module both ways and compares.  `calls` None: planned from
     `seed`; `fit`: leave out the calls that do not fit the module's exports;
-    `command`: the module exports `_start`, so wastrel stops at its first
-    trap, and the calls are compared up to wasmtime's first trap;
+    `command`: the module exports `_start` (so does any module that exports
+    a function of that name: wastrel builds it as a WASI command), so
+    wastrel stops at its first trap, and the calls are compared up to
+    wasmtime's first trap;
     `canonical_nans`: smith canonicalised the module's NaNs, so v128 results
     compare bit for bit (else NaN lanes may differ in payload)."""
     import wasmtime
@@ -1108,6 +1380,7 @@ def check_module(
         result.status, result.detail = "wasmtime-error", f"wasmtime rejects the module: {exc}"
         return result
     types = func_exports(wasm)
+    command = command or "_start" in types
     if calls is None:
         calls = plan_calls(random.Random(f"wastrel-fuzz-calls-{seed}"), types)
     elif fit:
@@ -1146,10 +1419,10 @@ def check_module(
 def run_seed(seed: int, cache_dir: str | None, cc: str | None = None, opt: str | None = None, command: bool = False) -> Result:
     started = time.monotonic()
     try:
-        wasm, fuel, options = generate(seed)
+        generated = generate(seed, command)
+        wasm, fuel, canonical_nans = generated.wasm, generated.fuel, generated.canonical_nans
         if wasm is None:
             return Result(seed, "smith-failed")
-        canonical_nans = option(options, "--canonicalize-nans") == "true"
         problem = validate(wasm)
         if problem:
             return Result(seed, "invalid", problem.splitlines()[0], wasm=wasm)
@@ -1159,7 +1432,8 @@ def run_seed(seed: int, cache_dir: str | None, cc: str | None = None, opt: str |
             result = check_module(
                 seed, wasm, None, Path(cache_dir) if cache_dir else None, Path(work), build=build, command=command, canonical_nans=canonical_nans
             )
-        result.simd = option(options, "--simd-enabled") == "true"
+        result.simd = generated.kind != "smith"
+        result.kind = generated.kind
     except Exception as exc:  # noqa: BLE001 - a harness failure is reported, not fatal
         import traceback
 
@@ -1300,7 +1574,7 @@ def fuzz(seeds: list[int], jobs: int, cache: Path, keep: Path | None, verbose: b
     counts: dict[str, int] = {}
     kinds: dict[str, list[int]] = {}
     findings: list[Result] = []
-    calls = returned = simd = v128s = 0
+    calls = returned = simd = exprs = v128s = 0
     started = time.monotonic()
     context = multiprocessing.get_context("spawn")
     with concurrent.futures.ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
@@ -1311,6 +1585,7 @@ def fuzz(seeds: list[int], jobs: int, cache: Path, keep: Path | None, verbose: b
             calls += result.calls
             returned += result.returned
             simd += result.simd
+            exprs += result.kind == "simd-exprs"
             v128s += result.v128s
             if result.status in ("finding", "harness-error"):
                 findings.append(result)
@@ -1323,13 +1598,13 @@ def fuzz(seeds: list[int], jobs: int, cache: Path, keep: Path | None, verbose: b
                         save_case(keep, f"seed-{result.seed}", result)
             elif verbose or (result.status in ("inconclusive", "wasmtime-error") and not quiet):
                 built = " ".join(result.build) or "-O 2"
-                built += f", SIMD, {result.v128s} v128 results" if result.simd else ""
+                built += f", {result.kind}, {result.v128s} v128 results" if result.simd else ""
                 print(f"seed {result.seed}: {result.status} ({result.calls} calls, {built}, {result.seconds:.1f} s) {result.detail}", flush=True)
             if not quiet and not verbose and done % 50 == 0:
                 print(f"[{done}/{len(seeds)} seeds, {len(findings)} findings, {time.monotonic() - started:.0f} s]", flush=True)
     summary = ", ".join(f"{n} {k}" for k, n in sorted(counts.items()))
     print(f"\n{len(seeds)} seeds in {time.monotonic() - started:.0f} s: {summary}; {calls} calls compared ({returned} returned, {calls - returned} trapped); "
-          f"{simd} seeds with SIMD, {v128s} v128 results compared")
+          f"{simd} seeds with SIMD ({exprs} SIMD expression modules), {v128s} v128 results compared")
     if findings:
         print("findings by kind:")
         for kind, found in sorted(kinds.items(), key=lambda item: -len(item[1])):

@@ -2,11 +2,13 @@
 does the long ones), and the fuzzer's past findings (tests/fuzz_regressions/).
 
 Each seed is one module from `wasm-tools smith` (about half of them with
-128-bit SIMD: v128 arguments, results and globals too) and a few calls of
-its exports, made in wasmtime and in the program wastrel compiles (with the C
-compiler and -O level the seed picks; mostly cc -O2); results, traps and the
-state left behind (globals, memory) must agree; the first 20 seeds also run
-as WASI commands (fast traps).  A seed that shows a known, not yet fixed bug is marked
+128-bit SIMD: v128 arguments, results and globals too; a share of those a
+module of SIMD expressions that fuzz.py makes instead, whose SIMD code runs)
+and a few calls of its exports, made in wasmtime and in the program wastrel
+compiles (with the C compiler and -O level the seed picks; mostly cc -O2);
+results, traps and the state left behind (globals, memory) must agree; the
+first 20 seeds, and the SIMD expression seeds, also run as WASI commands
+(fast traps).  A seed that shows a known, not yet fixed bug is marked
 xfail(strict=True) with the bug's name: when the bug is fixed, the seed
 passes, the test fails, and the mark must go.  The seeds depend on the
 wasm-tools version (smith's output for a seed changes between versions).
@@ -15,7 +17,9 @@ Regression cases: NAME.wasm (built from NAME.wat, which says what went
 wrong), NAME.json: {"finding": ..., "calls": ["EXPORT ARG...", ...],
 optionally "build": [wastrel compile options], "canonical_nans": true (smith
 canonicalised the module's NaNs: v128 results compare bit for bit, NaN lanes
-included) and "xfail": REASON}.  Add one from a fuzzing run with
+included) and "xfail": REASON}.  A module that exports `_start` is a WASI
+command (fast traps): its calls are compared up to wasmtime's first trap,
+so a case has at most one call that traps, its last.  Add one from a fuzzing run with
 `python tests/fuzz.py --only SEED --keep tests/fuzz_regressions`, better
 after reducing the module (`wasm-tools shrink` with
 `tests/fuzz.py --check M.wasm --calls CASE.json --expect TEXT` as predicate,
@@ -52,7 +56,7 @@ def test_seed_agrees_with_wasmtime(seed: int) -> None:
     assert result.status not in ("finding", "harness-error"), fuzz.format_report(result)
 
 
-COMMAND_SEEDS = range(20)
+COMMAND_SEEDS = [*range(20), *(s for s in SEEDS if s >= 20 and fuzz.seed_kind(s) == "simd-exprs")]
 # The same for COMMAND_SEEDS run as commands.
 KNOWN_COMMAND: dict[int, str] = {}
 
@@ -136,10 +140,13 @@ def test_outcomes_compare_floats_by_bits_and_nans_by_nanness() -> None:
 
 
 def test_ci_seeds_include_simd() -> None:
-    """About half the seeds enable SIMD (never relaxed SIMD), those of CI too."""
+    """About half the seeds enable SIMD (never relaxed SIMD), those of CI too,
+    and some of them are SIMD expression modules, also run as commands."""
     simd = [s for s in SEEDS if fuzz.option(fuzz.smith_options(s), "--simd-enabled") == "true"]
     assert len(simd) >= len(SEEDS) // 3
     assert sum(1 for s in COMMAND_SEEDS if s in simd) >= len(COMMAND_SEEDS) // 3
+    exprs = [s for s in SEEDS if fuzz.seed_kind(s) == "simd-exprs"]
+    assert exprs and set(exprs) <= set(simd) and set(exprs) <= set(COMMAND_SEEDS)
     assert all(fuzz.option(fuzz.smith_options(s), "--relaxed-simd-enabled") is None for s in SEEDS)
     assert "--relaxed-simd-enabled" in fuzz.SMITH_FIXED
 
@@ -210,3 +217,26 @@ def test_v128_nan_lanes_match_only_without_canonical_nans() -> None:
     assert fuzz.same(ok(0x7FC00000_00000000_7FF80000_00000000), ok(0x7FC00001_00000000_7FF80000_00000000), v128_nans=True)
     assert not fuzz.same(ok(1), ("ok", [fuzz.norm_value("v128", "0x2")]), v128_nans=True)
     assert fuzz.same(ok(0xABC), ("ok", [fuzz.norm_value("v128", "0xabc")]))
+
+
+def test_simd_expression_modules_are_valid_and_use_all_of_simd() -> None:
+    """The SIMD expression modules validate, and between them use nearly
+    every Wasm 2.0 SIMD instruction (never a relaxed one); as commands, each
+    load goes through $observe, the PRNG drawing the same."""
+    import random
+    import re
+
+    from wastrel.ir.simd import SIMD_OPS
+
+    seen: set[str] = set()
+    for k in range(40):
+        text = fuzz._SimdModule(random.Random(k)).module()
+        seen |= set(re.findall(r"\((\w+\.\w+)", text))
+        wasm = fuzz.simd_module(random.Random(k))
+        assert wasm is not None and fuzz.validate(wasm) is None
+        command = fuzz._SimdModule(random.Random(k), command=True).module()
+        assert command.replace("(call $observe ", "").count("(") == text.replace("(call $observe ", "").count("(")
+        assert command.count("(v128.load") == command.count("(call $observe (v128.load")
+    wasm2 = {op.name for op in SIMD_OPS if not op.relaxed}
+    assert not {name for name in seen if "relaxed" in name}
+    assert len(wasm2 - seen) < len(wasm2) // 20, sorted(wasm2 - seen)
