@@ -169,8 +169,11 @@ class FunctionPrinter:
         for its side effects) or "skip" (nothing to do)."""
         call = isinstance(v, (n.Call, n.CallIndirect))
         fast = not self.ctx.precise_traps
-        if fast and may_fault(v) and (isinstance(v, n.LocalTee) or (call and len(_call_type(self.ctx.module, v).results) == 1)):
-            return "kept"  # a dropped result: with fast traps, a pure call would go
+        if fast and may_fault(v) and (not call or len(_call_type(self.ctx.module, v).results) == 1):
+            # A dropped result: with fast traps, a pure call or a load would go
+            # (even in an expression that also writes: its effect may be a
+            # call's that an earlier pass hoisted into a temporary).
+            return "kept"
         if call or (v.effect and v.effect.writes):
             return "plain"
         return "kept" if v.effect and v.effect.traps else "skip"
