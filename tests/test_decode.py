@@ -115,7 +115,7 @@ def test_module_fields() -> None:
         ("env", "m", "memory", MemoryType(Limits(1))),
         ("env", "g", "global", GlobalType("f64", True)),
     ]
-    assert m.tables == (TableType("funcref", Limits(3)),)
+    assert [t.type for t in m.tables] == [TableType("funcref", Limits(3))]
     assert m.globals[0].type == GlobalType("i32") and m.globals[0].init == (
         Instr("i32.const", (7,), m.globals[0].init[0].offset),
     )
@@ -248,10 +248,11 @@ def test_instruction_offsets_and_prefixed_opcodes() -> None:
 @pytest.mark.parametrize(
     ("flags", "payload", "expected"),
     [
-        (0, b"\x41\x01\x0b" + vec(b"\x00"), ("active", "funcref", 0, True)),
-        (1, b"\x00" + vec(b"\x00"), ("passive", "funcref", 0, False)),
-        (2, b"\x01\x41\x01\x0b\x00" + vec(b"\x00"), ("active", "funcref", 1, True)),
-        (3, b"\x00" + vec(b"\x00"), ("declarative", "funcref", 0, False)),
+        # function indices: (ref func), never null (Wasm 3.0)
+        (0, b"\x41\x01\x0b" + vec(b"\x00"), ("active", "(ref func)", 0, True)),
+        (1, b"\x00" + vec(b"\x00"), ("passive", "(ref func)", 0, False)),
+        (2, b"\x01\x41\x01\x0b\x00" + vec(b"\x00"), ("active", "(ref func)", 1, True)),
+        (3, b"\x00" + vec(b"\x00"), ("declarative", "(ref func)", 0, False)),
         (4, b"\x41\x01\x0b" + vec(b"\xd2\x00\x0b"), ("active", "funcref", 0, True)),
         (5, b"\x6f" + vec(b"\xd0\x6f\x0b"), ("passive", "externref", 0, False)),
         (6, b"\x01\x41\x01\x0b\x70" + vec(b"\xd2\x00\x0b"), ("active", "funcref", 1, True)),
@@ -319,7 +320,7 @@ def test_exports_and_imports_keep_utf8_names() -> None:
 
 def test_passive_elem_and_bulk_imports() -> None:
     m = decode_module(wat("(module (func $f) (elem declare func $f) (elem funcref (ref.null func)))"))
-    assert m.elems[0] == Elem("declarative", "funcref", m.elems[0].init, offset=m.elems[0].offset)
+    assert m.elems[0] == Elem("declarative", "(ref func)", m.elems[0].init, offset=m.elems[0].offset)
     assert m.elems[1].mode == "passive"
 
 
@@ -377,7 +378,7 @@ TYPE_SECTION = section(1, vec(b"\x60\x00\x00"))
         (func_module(b"\x42\x80\x80\x80\x80\x80\x80\x80\x80\x80\x01\x1a\x0b"), "integer too large"),
         (func_module(b"\x02\x7a\x0b\x0b"), "malformed value type"),
         (func_module(b"\x02\x50\x0b\x0b"), "malformed value type"),  # a negative type index
-        (func_module(b"\xd0\x7f\x1a\x0b"), "malformed reference type"),
+        (func_module(b"\xd0\x7f\x1a\x0b"), "malformed heap type"),
         (func_module(b"\xfc\x09\x00\x0b"), "data count section required"),
         (func_module(b"\x41\x00\x41\x00\x41\x00\xfc\x08\x00\x00\x0b"), "data count section required"),
     ],
@@ -402,12 +403,12 @@ def test_leb_error_points_at_the_integer() -> None:
         (HEADER + section(5, vec(b"\x03\x01\x01")), "threads"),
         (HEADER + section(5, vec(b"\x07\x01\x01")), "threads"),
         (HEADER + section(13, vec(b"\x00\x00")), "exceptions"),
-        (func_module(b"\x14\x00\x0b"), "typed function references"),
         (func_module(b"\x08\x00\x0b"), "exceptions"),
         (func_module(b"\xfb\x00\x0b"), "GC"),
         (func_module(b"\xfe\x03\x00\x0b"), "threads"),
         (HEADER + section(1, vec(b"\x5f\x00")), "GC"),
-        (func_module(b"\x02\x63\x70\x0b\x0b"), "typed function references"),
+        (func_module(b"\x02\x63\x6e\x0b\x0b"), "GC"),
+        (func_module(b"\xd0\x69\x1a\x0b"), "exceptions"),
     ],
 )
 def test_unsupported_features(data: bytes, feature: str) -> None:

@@ -121,7 +121,7 @@ def test_instruction_offsets_start_at_the_body() -> None:
 
 
 def test_elements_are_written_by_index_when_they_can() -> None:
-    by_index = Elem("passive", "funcref", ((Instr("ref.func", (0,)),),))
+    by_index = Elem("passive", "(ref func)", ((Instr("ref.func", (0,)),),))
     by_expression = Elem("passive", "funcref", ((Instr("ref.null", ("funcref",)),),))
     module = Module(types=(FuncType(),), funcs=read_module_text("(module (func))").funcs, elems=(by_index, by_expression))
     encoded = encode_module(module)

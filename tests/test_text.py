@@ -37,7 +37,7 @@ from wastrel.frontend.text.script import (
     Value,
 )
 from wastrel.frontend.text.sexpr import Annotation, SList, parse
-from wastrel.ir.wasm import Data, Elem, Export, FuncType, Import, Instr, Limits, MemoryType, Module, Names, TableType
+from wastrel.ir.wasm import Data, Elem, Export, FuncType, Import, Instr, Limits, MemoryType, Module, Names, Table, TableType
 
 
 def num(text: str) -> Token:
@@ -449,9 +449,9 @@ def test_immediates() -> None:
 
 def test_table_with_inline_elements_and_memory_with_inline_data() -> None:
     m = without_offsets(read_module_text('(module (func $f) (table $t funcref (elem $f $f 0)) (memory $m (data "ab" "c")))'))
-    assert m.tables == (TableType("funcref", Limits(3, 3)),)
+    assert m.tables == (Table(TableType("funcref", Limits(3, 3))),)
     ref0 = (Instr("ref.func", (0,)),)
-    assert m.elems == (Elem("active", "funcref", (ref0,) * 3, 0, (Instr("i32.const", (0,)),)),)
+    assert m.elems == (Elem("active", "(ref func)", (ref0,) * 3, 0, (Instr("i32.const", (0,)),)),)
     assert m.memories == (MemoryType(Limits(1, 1)),)
     assert m.datas == (Data("active", b"abc", 0, (Instr("i32.const", (0,)),)),)
 
@@ -465,8 +465,8 @@ def test_element_segments() -> None:
     )
     modes = [(e.mode, e.type, e.table, len(e.init)) for e in m.elems]
     assert modes == [
-        ("active", "funcref", 0, 1), ("active", "funcref", 0, 1), ("active", "funcref", 0, 1), ("passive", "funcref", 0, 1),
-        ("declarative", "funcref", 0, 1), ("passive", "funcref", 0, 2), ("active", "funcref", 0, 1), ("passive", "externref", 0, 1),
+        ("active", "(ref func)", 0, 1), ("active", "(ref func)", 0, 1), ("active", "(ref func)", 0, 1), ("passive", "(ref func)", 0, 1),
+        ("declarative", "(ref func)", 0, 1), ("passive", "funcref", 0, 2), ("active", "funcref", 0, 1), ("passive", "externref", 0, 1),
     ]  # fmt: skip
     assert [i.op for i in m.elems[5].init[1]] == ["ref.null"]
 
@@ -512,7 +512,7 @@ def test_branch_hints() -> None:
         ("(module (memory 1 1 shared))", "unsupported", "threads"),
         ("(module (memory i64 1 1 shared))", "unsupported", "threads"),
         ("(module (tag))", "unsupported", "exceptions"),
-        ("(module (func (call_ref 0)))", "unsupported", "typed function references"),
+        ("(module (func (ref.null any) drop))", "unsupported", "GC"),
         ("(module (memory $m 2) (func (memory.size $n) drop))", "malformed", "unknown memory $n"),
         ("(module (func (get_local 0)))", "malformed", "unknown operator"),
         ("(module (func (call $missing)))", "malformed", "unknown func"),

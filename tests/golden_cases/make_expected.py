@@ -88,6 +88,7 @@ TRAP_MESSAGES = {
     "indirect call type mismatch": {"indirect call type mismatch"},
     "wasm `unreachable` instruction executed": {"unreachable"},
     "call stack exhausted": {"call stack exhausted"},
+    "null reference": {"null reference", "null function reference"},
 }
 
 # ---------------------------------------------------------------------------
@@ -141,6 +142,24 @@ INVOCATIONS = {
         ("is_even", [10_000_000]),
         ("sum", [100, 0]),
         ("sum", [5_000_000, 1]),
+    ],
+    "typed_func_refs": [
+        ("pick", [0, 7, 3]),
+        ("pick", [1, 7, 3]),
+        ("via_table", [0, 7, 3]),
+        ("via_table", [1, 7, 3]),
+        ("call_op", [1, 2], "null function reference"),
+        ("op_or_minus1", [1, 2]),
+        ("op_or_add", [5, 3]),
+        ("checked", [1, 2], "null reference"),
+        ("set_op", [1]),
+        ("call_op", [9, 4]),
+        ("op_or_minus1", [9, 4]),
+        ("op_or_add", [9, 4]),
+        ("checked", [9, 4]),
+        ("set_op", [0]),
+        ("op_or_add", [9, 4]),
+        ("down", [10_000_000]),
     ],
     "simd_lanes": [
         ("sum_squares", [0]),

@@ -81,8 +81,11 @@ class ExprPrinter:
             case n.Call(func=f, args=args):
                 return f"{self.ctx.funcs[f]}({self.args(args)})", PRIMARY
             case n.CallIndirect(type_index=ti, table=tab, args=args, callee=c):
-                type_id = self.ctx.type_id(self.ctx.module.types[ti])
+                type_id = self.ctx.type_id(ti)
                 target = f"w_table_func(&{self.ctx.tables[tab]}, {self(c)}, {type_id})->code"
+                return f"(({self.ctx.signature(ti)}){target})({self.args(args)})", PRIMARY
+            case n.CallRef(type_index=ti, args=args, callee=c):
+                target = f"w_ref_func_callee({self(c)})->code"
                 return f"(({self.ctx.signature(ti)}){target})({self.args(args)})", PRIMARY
             case n.Op():
                 return self.op(e)
@@ -176,6 +179,8 @@ class ExprPrinter:
                 return f"{grow}(&{ctx.memories[imm[0]]}, {self(args[0])})", PRIMARY
             case "ref.is_null":
                 return f"{self(args[0], EQ)} == NULL", EQ
+            case "ref.as_non_null":
+                return f"W_REF_AS_NON_NULL({self(args[0])})", PRIMARY
             case "ref.func":
                 return f"&{ctx.func_ref(imm[0])}", UNARY
             case "table.get":

@@ -167,7 +167,7 @@ class FunctionPrinter:
         """How `(eval v)` is printed: "kept" (in W_KEEP_INT/W_KEEP, so that
         its traps happen though the value is unused), "plain" (a statement
         for its side effects) or "skip" (nothing to do)."""
-        call = isinstance(v, (n.Call, n.CallIndirect))
+        call = isinstance(v, n.CALLS)
         fast = not self.ctx.precise_traps
         if fast and may_fault(v) and (not call or len(_call_type(self.ctx.module, v).results) == 1):
             # A dropped result: with fast traps, a pure call or a load would go
@@ -242,7 +242,7 @@ class FunctionPrinter:
 def _call_type(module: Module, call: n.Expr) -> FuncType:
     if isinstance(call, n.Call):
         return module.func_type(call.func)
-    assert isinstance(call, n.CallIndirect)
+    assert isinstance(call, (n.CallIndirect, n.CallRef))
     return module.types[call.type_index]
 
 

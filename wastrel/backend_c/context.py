@@ -10,22 +10,26 @@ function reference made by one module passes `call_indirect` in another.
 
 from __future__ import annotations
 
+import dataclasses
+
 from wastrel.backend_c.c_literals import constant
 from wastrel.backend_c.linking import Linker
 from wastrel.backend_c.names import distinct, result_struct
 from wastrel.ir import nodes as n
-from wastrel.ir.wasm import FuncType
+from wastrel.ir.types import canonical, canonical_func_type, canonical_ids
+from wastrel.ir.wasm import FuncType, GlobalType, TableType
 from wastrel.ir.wasm_names import function_names
 
 
 class TypeIds:
-    """Canonical signature ids: equal function types, equal ids."""
+    """The signature ids of one program, small and dense: equal function
+    types (by `ir/types.canonical_ids`, across modules), equal ids."""
 
     def __init__(self) -> None:
-        self.ids: dict[FuncType, int] = {}
+        self.ids: dict[int, int] = {}
 
-    def __getitem__(self, ftype: FuncType) -> int:
-        return self.ids.setdefault(ftype, len(self.ids))
+    def __getitem__(self, canonical_id: int) -> int:
+        return self.ids.setdefault(canonical_id, len(self.ids))
 
 
 class ModuleContext:
@@ -35,15 +39,16 @@ class ModuleContext:
         self.program = program
         self.prefix = prefix
         self.type_ids = type_ids
+        self.canonical_ids = canonical_ids(module.types)
         self.wasm_names = function_names(module)
         imports = {kind: module.imports_of(kind) for kind in ("func", "memory", "table", "global")}
-        self.funcs = [linker.function(i, module.types[i.desc]) for i in imports["func"]]  # type: ignore[index]
+        self.funcs = [linker.function(i, self.canonical_func_type(i.desc)) for i in imports["func"]]  # type: ignore[arg-type]
         self.funcs += distinct(prefix + "f_", self.wasm_names[len(self.funcs) :])
         self.memories = [linker.memory(i, i.desc) for i in imports["memory"]]  # type: ignore[arg-type]
         self.memories += [f"{prefix}mem{i}" for i in range(len(module.memories))]
-        self.tables = [linker.table(i, i.desc) for i in imports["table"]]  # type: ignore[arg-type]
+        self.tables = [linker.table(i, self.canonical_table_type(i.desc)) for i in imports["table"]]  # type: ignore[arg-type]
         self.tables += [f"{prefix}table{i}" for i in range(len(module.tables))]
-        self.globals = [linker.global_(i, i.desc) for i in imports["global"]]  # type: ignore[arg-type]
+        self.globals = [linker.global_(i, self.canonical_global_type(i.desc)) for i in imports["global"]]  # type: ignore[arg-type]
         base = len(self.globals)
         names = [module.names.globals.get(base + i, str(base + i)) for i in range(len(module.globals))]
         self.globals += distinct(prefix + "g_", names)
@@ -57,12 +62,24 @@ class ModuleContext:
         module whose instance does not outlive a trap (wastrel_ops.h)."""
         return "" if self.precise_traps else "#define W_PRECISE_TRAPS 0 /* a command: nothing outlives a trap */"
 
-    def type_id(self, ftype: FuncType) -> int:
-        return self.type_ids[ftype]
+    # -- types comparable with other modules' (ir/types.canonical) ----------------
+
+    def canonical_func_type(self, type_index: int) -> FuncType:
+        return canonical_func_type(self.module.types[type_index], self.canonical_ids)
+
+    def canonical_table_type(self, t: TableType) -> TableType:
+        return dataclasses.replace(t, elem=canonical(t.elem, self.canonical_ids))
+
+    def canonical_global_type(self, t: GlobalType) -> GlobalType:
+        return dataclasses.replace(t, type=canonical(t.type, self.canonical_ids))
+
+    def type_id(self, type_index: int) -> int:
+        """The signature id of the module's type `type_index`."""
+        return self.type_ids[self.canonical_ids[type_index]]
 
     def signature(self, type_index: int) -> str:
-        """The C function-pointer type for call_indirect of a Wasm type."""
-        type_id = self.type_id(self.module.types[type_index])
+        """The C function-pointer type for call_indirect or call_ref of a Wasm type."""
+        type_id = self.type_id(type_index)
         self.signatures.add(type_id)
         return f"w_sig_{type_id}"
 

@@ -196,7 +196,7 @@ class KeptAssignments:
                         return self._surely_read_after(j, block, k)
                     if j == i or self._touches(v, i):
                         return False
-                case n.Eval(value=n.Call() | n.CallIndirect() as v) if self._consumes(v, i):
+                case n.Eval(value=n.Call() | n.CallIndirect() | n.CallRef() as v) if self._consumes(v, i):
                     return True  # a call stays (unless it does nothing at all)
                 case n.GlobalSet(value=v) | n.Eval(value=v):
                     # a global's value is used if kept, as is a dropped one

@@ -23,6 +23,9 @@ class LinkError(Exception):
 
 
 class Linker(Protocol):
+    """Provides a module's imports; the types it is given are canonical
+    (`ir/types.canonical`: type indices replaced by canonical ids)."""
+
     def function(self, imp: Import, ftype: FuncType) -> str: ...
 
     def memory(self, imp: Import, mtype: MemoryType) -> str: ...

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 
+from wastrel.ir.types import representation
 from wastrel.ir.wasm import FuncType
 
 C_KEYWORDS = frozenset(
@@ -25,17 +26,28 @@ C_KEYWORDS = frozenset(
     _Noreturn _Static_assert _Thread_local asm typeof bool true false errno""".split()
 )
 
-C_TYPE_OF = {
-    "i32": "uint32_t",
-    "i64": "uint64_t",
-    "f32": "float",
-    "f64": "double",
-    "v128": "w_v128",
-    "funcref": "w_funcref",
-    "externref": "w_externref",
-}
+class ByRepresentation(dict):
+    """A table by value type whose entries for `funcref` and `externref`
+    serve every reference type of the same representation (`(ref $t)`,
+    `nullfuncref`, ...)."""
 
-TYPE_LETTER = {"i32": "i", "i64": "I", "f32": "f", "f64": "F", "v128": "V", "funcref": "r", "externref": "e"}
+    def __missing__(self, t: str) -> str:
+        return self[representation(t)]
+
+
+C_TYPE_OF = ByRepresentation(
+    {
+        "i32": "uint32_t",
+        "i64": "uint64_t",
+        "f32": "float",
+        "f64": "double",
+        "v128": "w_v128",
+        "funcref": "w_funcref",
+        "externref": "w_externref",
+    }
+)
+
+TYPE_LETTER = ByRepresentation({"i32": "i", "i64": "I", "f32": "f", "f64": "F", "v128": "V", "funcref": "r", "externref": "e"})
 
 def memory_base(k: int) -> str:
     """The variable a function keeps memory k's base pointer in (m0, m1, ...)."""

@@ -23,11 +23,13 @@ i32 type's range is validation).  A memarg's flags are the alignment
 exponent, plus 64 when a memory index follows them; its offset is a u64
 (one an i32 memory cannot use is invalid, not malformed).  The memory index
 of memory.size, memory.grow, memory.fill, memory.copy and memory.init is a
-u32, any memory's.
+u32, any memory's.  Reference types of typed function references are
+`(ref null? ht)` (0x63, 0x64) with an abstract heap type's code or a type
+index (an s33); a table may carry its elements' initial value (0x40 0x00).
 
 Everything the binary format rejects raises `WasmError` of kind "malformed";
 encodings of features outside the supported set (threads, exceptions, GC,
-typed function references, ...) raise kind "unsupported", and so does a
+...) raise kind "unsupported", and so does a
 function with more than MAX_LOCALS locals (an implementation limit).
 The only validation done here is what the data model forces: a block type's
 type index must exist (kind "invalid") because blocks carry their `FuncType`.
@@ -43,6 +45,7 @@ from typing import NoReturn, TypeVar
 from wastrel.collector import collector_paused
 from wastrel.frontend.errors import WasmError
 from wastrel.ir.simd import SIMD_OPS
+from wastrel.ir.types import FUNC_INDEX_ELEMS, Heap, reference
 from wastrel.ir.wasm import (
     Data,
     Elem,
@@ -58,6 +61,7 @@ from wastrel.ir.wasm import (
     MemoryType,
     Module,
     Names,
+    Table,
     TableType,
 )
 
@@ -71,16 +75,17 @@ MAX_LOCALS = 50_000
 
 # -- types --------------------------------------------------------------------
 
-VALTYPE_CODES = {
-    0x7F: "i32", 0x7E: "i64", 0x7D: "f32", 0x7C: "f64", 0x7B: "v128", 0x70: "funcref", 0x6F: "externref",
-}  # fmt: skip
-REFTYPE_CODES = {0x70: "funcref", 0x6F: "externref"}
+# The abstract heap types' codes; as a value type, each is the nullable
+# reference's shorthand (0x70: funcref).
+HEAP_CODES = {0x70: "func", 0x6F: "extern", 0x73: "nofunc", 0x72: "noextern"}
+REFTYPE_CODES = {code: reference(True, heap) for code, heap in HEAP_CODES.items()}
+VALTYPE_CODES = {0x7F: "i32", 0x7E: "i64", 0x7D: "f32", 0x7C: "f64", 0x7B: "v128", **REFTYPE_CODES}
+REF, REF_NULL = 0x64, 0x63  # (ref ht), (ref null ht)
 
 # Type codes of later proposals, reported as unsupported rather than malformed.
 UNSUPPORTED_TYPE_CODES = {
-    0x64: "typed function references (ref)",
-    0x63: "typed function references (ref null)",
-    **{code: "GC (reference types)" for code in (0x69, 0x6A, 0x6B, 0x6C, 0x6D, 0x6E, 0x71, 0x72, 0x73, 0x74)},
+    **{code: "GC (reference types)" for code in (0x6A, 0x6B, 0x6C, 0x6D, 0x6E, 0x71)},
+    **{code: "exceptions (exnref)" for code in (0x69, 0x74)},
 }
 
 # -- opcodes ------------------------------------------------------------------
@@ -124,9 +129,7 @@ TRUNC_SAT_OPS = """
 
 UNSUPPORTED_OPCODES = {
     **{op: "exceptions" for op in (0x06, 0x07, 0x08, 0x09, 0x0A, 0x18, 0x19, 0x1F)},
-    0x14: "typed function references (call_ref)",
-    0x15: "typed function references (return_call_ref)",
-    **{op: "GC / typed function references" for op in (0xD3, 0xD4, 0xD5, 0xD6)},
+    0xD3: "GC (ref.eq)",
     0xFB: "GC (0xfb prefix)",
     0xFE: "threads (0xfe prefix)",
 }
@@ -135,6 +138,7 @@ EXTERN_KINDS = ("func", "table", "memory", "global")
 
 EMPTY_BLOCK = FuncType()
 SINGLE_BLOCKS = {code: FuncType((), (t,)) for code, t in VALTYPE_CODES.items()}
+SINGLE_REF_BLOCKS = (REF, REF_NULL)  # a block of one (ref ...) result
 
 
 Immediate = Callable[["_Reader"], tuple] | None  # reads an instruction's args
@@ -278,10 +282,27 @@ class _Reader:
         return t
 
     def valtype(self) -> str:
+        if self.pos < self.end and self.data[self.pos] in (REF, REF_NULL):
+            return self.reftype()
         return self.type_code(VALTYPE_CODES, "value type")
 
     def reftype(self) -> str:
+        if self.pos < self.end and self.data[self.pos] in (REF, REF_NULL):
+            return reference(self.byte() == REF_NULL, self.heaptype())
         return self.type_code(REFTYPE_CODES, "reference type")
+
+    def heaptype(self) -> Heap:
+        """An abstract heap type's code, or a type index (an s33 >= 0)."""
+        start = self.pos
+        if start < self.end and self.data[start] in HEAP_CODES:
+            self.pos += 1
+            return HEAP_CODES[self.data[start]]
+        if start < self.end and self.data[start] in UNSUPPORTED_TYPE_CODES:
+            self.unsupported(UNSUPPORTED_TYPE_CODES[self.data[start]], start)
+        index = self.leb(33, True)
+        if index < 0:
+            self.fail("malformed heap type", start)
+        return index
 
     def functype(self) -> FuncType:
         start = self.pos
@@ -376,6 +397,8 @@ class _Reader:
         if b in SINGLE_BLOCKS:
             self.pos = start + 1
             return (SINGLE_BLOCKS[b],)
+        if b in SINGLE_REF_BLOCKS:
+            return (FuncType((), (self.reftype(),)),)
         if b in UNSUPPORTED_TYPE_CODES:
             self.unsupported(UNSUPPORTED_TYPE_CODES[b], start)
         index = self.leb(33, True)
@@ -405,7 +428,7 @@ class _Reader:
         return (tuple(self.vec(_Reader.valtype)),)
 
     def ref_null(self) -> tuple:
-        return (self.reftype(),)
+        return (reference(True, self.heaptype()),)
 
     # -- instructions ---------------------------------------------------------
 
@@ -467,6 +490,8 @@ OPCODES: dict[int, tuple[str, Immediate]] = {
     0x11: ("call_indirect", _Reader.two_indices),
     0x12: ("return_call", _Reader.index),
     0x13: ("return_call_indirect", _Reader.two_indices),
+    0x14: ("call_ref", _Reader.index),
+    0x15: ("return_call_ref", _Reader.index),
     0x1A: ("drop", None),
     0x1B: ("select", None),
     0x1C: ("select", _Reader.select_types),
@@ -488,6 +513,9 @@ OPCODES: dict[int, tuple[str, Immediate]] = {
     0xD0: ("ref.null", _Reader.ref_null),
     0xD1: ("ref.is_null", None),
     0xD2: ("ref.func", _Reader.index),
+    0xD4: ("ref.as_non_null", None),
+    0xD5: ("br_on_null", _Reader.index),
+    0xD6: ("br_on_non_null", _Reader.index),
 }
 
 FC_OPCODES: dict[int, tuple[str, Immediate]] = {
@@ -518,7 +546,7 @@ FD_OPCODES: dict[int, tuple[str, Immediate]] = {op.opcode: (op.name, SIMD_IMMEDI
 
 PREFIXED_OPCODES = {0xFC: FC_OPCODES, 0xFD: FD_OPCODES}
 
-assert max(OPCODES) == 0xD2 and OPCODES[0xC4][0] == "i64.extend32_s" and OPCODES[0x3E][0] == "i64.store32"
+assert max(OPCODES) == 0xD6 and OPCODES[0xC4][0] == "i64.extend32_s" and OPCODES[0x3E][0] == "i64.store32"
 
 
 # -- sections -----------------------------------------------------------------
@@ -531,7 +559,7 @@ class _Parts:
     types: list[FuncType] = field(default_factory=list)
     imports: list[Import] = field(default_factory=list)
     func_types: list[int] = field(default_factory=list)  # the function section
-    tables: list[TableType] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
     memories: list[MemoryType] = field(default_factory=list)
     globals: list[Global] = field(default_factory=list)
     exports: list[Export] = field(default_factory=list)
@@ -577,8 +605,19 @@ def _function_section(r: _Reader, m: _Parts) -> None:
     m.func_types = r.vec(_Reader.u32)
 
 
+def _table(r: _Reader) -> Table:
+    """A table type, or 0x40 0x00, a table type and its elements' initial value."""
+    start = r.pos
+    if r.pos < r.end and r.data[r.pos] == 0x40:
+        r.pos += 1
+        if r.byte() != 0x00:
+            r.fail("malformed table", r.pos - 1)
+        return Table(r.tabletype(), r.const_expr(), start)
+    return Table(r.tabletype(), None, start)
+
+
 def _table_section(r: _Reader, m: _Parts) -> None:
-    m.tables = r.vec(_Reader.tabletype)
+    m.tables = r.vec(_table)
 
 
 def _memory_section(r: _Reader, m: _Parts) -> None:
@@ -622,7 +661,7 @@ def _func_ref(r: _Reader) -> tuple[Instr, ...]:
 def _elem_kind(r: _Reader) -> str:
     if r.byte() != 0x00:
         r.fail("malformed element kind", r.pos - 1)
-    return "funcref"
+    return FUNC_INDEX_ELEMS
 
 
 def _elem(r: _Reader) -> Elem:
@@ -644,7 +683,7 @@ def _elem(r: _Reader) -> Elem:
         elem_type = r.reftype() if flags & 3 else "funcref"
         init = r.vec(_Reader.const_expr)
     else:
-        elem_type = _elem_kind(r) if flags & 3 else "funcref"
+        elem_type = _elem_kind(r) if flags & 3 else FUNC_INDEX_ELEMS
         init = r.vec(_func_ref)
     return Elem(mode, elem_type, tuple(init), table, offset_expr, start)
 

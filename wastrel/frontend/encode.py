@@ -21,7 +21,19 @@ import dataclasses
 from collections.abc import Callable
 from typing import Any
 
-from wastrel.frontend.decode import FC_OPCODES, FD_OPCODES, MAGIC, OPCODES, VERSION, VALTYPE_CODES, _Reader
+from wastrel.frontend.decode import (
+    FC_OPCODES,
+    FD_OPCODES,
+    HEAP_CODES,
+    MAGIC,
+    OPCODES,
+    REF,
+    REF_NULL,
+    VALTYPE_CODES,
+    VERSION,
+    _Reader,
+)
+from wastrel.ir.types import FUNC_INDEX_ELEMS, Heap, ref_type
 from wastrel.ir.wasm import (
     Data,
     Elem,
@@ -36,10 +48,26 @@ from wastrel.ir.wasm import (
     MemoryType,
     Module,
     Names,
+    Table,
     TableType,
 )
 
-VALTYPE_BYTES = {t: bytes([code]) for code, t in VALTYPE_CODES.items()}
+_TYPE_BYTES = {t: bytes([code]) for code, t in VALTYPE_CODES.items()}
+_HEAP_BYTES = {heap: bytes([code]) for code, heap in HEAP_CODES.items()}
+
+
+def valtype(t: str) -> bytes:
+    """A value type: its one-byte code, or `(ref null? ht)` in full."""
+    code = _TYPE_BYTES.get(t)
+    if code is not None:
+        return code
+    ref = ref_type(t)
+    assert ref is not None, t
+    return bytes([REF_NULL if ref.nullable else REF]) + heaptype(ref.heap)
+
+
+def heaptype(heap: Heap) -> bytes:
+    return sleb(heap) if isinstance(heap, int) else _HEAP_BYTES[heap]
 EXTERN_KIND_BYTES = {"func": b"\x00", "table": b"\x01", "memory": b"\x02", "global": b"\x03"}
 
 
@@ -81,7 +109,7 @@ def vec(items: list[bytes] | tuple[bytes, ...]) -> bytes:
 
 
 def valtypes(types: tuple[str, ...]) -> bytes:
-    return vec([VALTYPE_BYTES[t] for t in types])
+    return vec([valtype(t) for t in types])
 
 
 def limits(lim: Limits, address_type: str = "i32") -> bytes:
@@ -92,7 +120,7 @@ def limits(lim: Limits, address_type: str = "i32") -> bytes:
 
 
 def tabletype(t: TableType) -> bytes:
-    return VALTYPE_BYTES[t.elem] + limits(t.limits, t.address_type)
+    return valtype(t.elem) + limits(t.limits, t.address_type)
 
 
 def memtype(t: MemoryType) -> bytes:
@@ -100,7 +128,7 @@ def memtype(t: MemoryType) -> bytes:
 
 
 def globaltype(t: GlobalType) -> bytes:
-    return VALTYPE_BYTES[t.type] + (b"\x01" if t.mutable else b"\x00")
+    return valtype(t.type) + (b"\x01" if t.mutable else b"\x00")
 
 
 # -- instructions ---------------------------------------------------------------------
@@ -126,7 +154,7 @@ def _blocktype(code: _Code, args: tuple) -> bytes:
     if not functype.params and not functype.results:
         return b"\x40"
     if not functype.params and len(functype.results) == 1:
-        return VALTYPE_BYTES[functype.results[0]]
+        return valtype(functype.results[0])
     return sleb(code.type_index(functype))
 
 
@@ -166,8 +194,10 @@ def _select_types(code: _Code, args: tuple) -> bytes:
     return valtypes(args[0])
 
 
-def _reftype(code: _Code, args: tuple) -> bytes:
-    return VALTYPE_BYTES[args[0]]
+def _heaptype(code: _Code, args: tuple) -> bytes:
+    ref = ref_type(args[0])
+    assert ref is not None
+    return heaptype(ref.heap)
 
 
 # The writer for each of the decoder's immediate readers.
@@ -184,7 +214,7 @@ WRITERS: dict[Any, Writer] = {
     _Reader.f32_const: _f32,
     _Reader.f64_const: _f64,
     _Reader.select_types: _select_types,
-    _Reader.ref_null: _reftype,
+    _Reader.ref_null: _heaptype,
     _Reader.lane: _lane,
     _Reader.memarg_lane: _memarg_lane,
     _Reader.v128_const: _v128,
@@ -239,7 +269,7 @@ class _Code:
                 runs[-1][0] += 1
             else:
                 runs.append([1, t])
-        return vec([u32(n) + VALTYPE_BYTES[t] for n, t in runs])
+        return vec([u32(n) + valtype(t) for n, t in runs])
 
     def body(self, func: Func) -> bytes:
         return self.locals(func.locals) + b"".join(self.instr(i) for i in func.body)
@@ -287,7 +317,7 @@ def _export(code: _Code, e: Export) -> bytes:
 
 def _elem(code: _Code, e: Elem) -> bytes:
     """The element segment, with function indices where it can."""
-    indices = e.type == "funcref" and all(len(x) == 1 and x[0].op == "ref.func" for x in e.init)
+    indices = e.type == FUNC_INDEX_ELEMS and all(len(x) == 1 and x[0].op == "ref.func" for x in e.init)
     if indices:
         items = vec([u32(x[0].args[0]) for x in e.init])
     else:
@@ -295,14 +325,20 @@ def _elem(code: _Code, e: Elem) -> bytes:
     if e.mode == "active":
         assert e.offset_expr is not None
         offset = code.expr(e.offset_expr)
-        if e.table == 0 and e.type == "funcref":
+        if e.table == 0 and (indices or e.type == "funcref"):
             return (b"\x00" if indices else b"\x04") + offset + items
-        kind = b"\x00" if indices else VALTYPE_BYTES[e.type]
+        kind = b"\x00" if indices else valtype(e.type)
         return (b"\x02" if indices else b"\x06") + u32(e.table) + offset + kind + items
     flags = 1 if e.mode == "passive" else 3
     if indices:
         return bytes([flags]) + b"\x00" + items
-    return bytes([flags | 4]) + VALTYPE_BYTES[e.type] + items
+    return bytes([flags | 4]) + valtype(e.type) + items
+
+
+def _table(code: _Code, t: Table) -> bytes:
+    if t.init is None:
+        return tabletype(t.type)
+    return b"\x40\x00" + tabletype(t.type) + code.expr(t.init)
 
 
 def _data(code: _Code, d: Data) -> bytes:
@@ -353,7 +389,7 @@ def encode_module(module: Module) -> bytes:
     section(1, [_functype(t) for t in module.types])
     section(2, [_import(code, i) for i in module.imports])
     section(3, [u32(f.type_index) for f in module.funcs])
-    section(4, [tabletype(t) for t in module.tables])
+    section(4, [_table(code, t) for t in module.tables])
     section(5, [memtype(m) for m in module.memories])
     section(6, [_global(code, g) for g in module.globals])
     section(7, [_export(code, e) for e in module.exports])
@@ -390,6 +426,7 @@ def without_offsets(module: Module) -> Module:
         module,
         imports=tuple(dataclasses.replace(i, offset=0) for i in module.imports),
         funcs=tuple(Func(f.type_index, f.locals, _no_offsets(f.body)) for f in module.funcs),
+        tables=tuple(Table(t.type, offset_expr(t.init)) for t in module.tables),
         globals=tuple(Global(g.type, _no_offsets(g.init)) for g in module.globals),
         exports=tuple(dataclasses.replace(e, offset=0) for e in module.exports),
         elems=tuple(

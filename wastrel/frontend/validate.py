@@ -1,5 +1,6 @@
 """Validator: checks that an L-wasm `Module` is valid WebAssembly 2.0, with
-the Wasm 3.0 features wastrel has (relaxed SIMD, memory64, multi-memory).
+the Wasm 3.0 features wastrel has (relaxed SIMD, memory64, multi-memory,
+tail calls, typed function references).
 
 Takes a `Module` (from the decoder or the text frontend) and gives nothing
 back: it returns if the module is valid and raises `WasmError` of kind
@@ -7,6 +8,13 @@ back: it returns if the module is valid and raises `WasmError` of kind
 "unknown local 5", ...) and the offset of the offending instruction or module
 field.  SIMD (`v128`, the instructions of `ir/simd.py`) is Wasm 2.0 and
 checked like the rest: operand types, natural alignment, lane indices.
+
+Typed function references: a value is accepted where a supertype is
+expected (`ir/types.py` has the subtype relation), a type index in a
+reference type must exist (a defined type may name itself or earlier
+types), and a local whose type has no default (`(ref $t)`) must be set
+before it is read -- in the frame that sets it or one inside it, as the
+spec's algorithm tracks it.
 
 Module-level rules: index spaces, limits (by address type: memory64 and
 table64 are Wasm 3.0), constant
@@ -27,9 +35,9 @@ from wastrel.frontend.errors import WasmError
 from wastrel.ir.ops import MEMORY_ACCESS, OPERATORS
 from wastrel.ir.simd import BY_NAME as SIMD
 from wastrel.ir.simd import lane_count
+from wastrel.ir.types import Subtyping, canonical_ids, defaultable, is_ref, non_null, reference, type_indices
 from wastrel.ir.wasm import (
     NUMTYPES,
-    REFTYPES,
     FuncType,
     GlobalType,
     Instr,
@@ -74,6 +82,21 @@ class _Context:
         self.elems = [e.type for e in module.elems]
         self.num_datas = len(module.datas)
         self.refs = _declared_refs(module)
+        self.subtyping = Subtyping(canonical_ids(module.types))
+
+    def subtype(self, a: str, b: str) -> bool:
+        return self.subtyping.subtype(a, b)
+
+    def check_type(self, t: str, offset: int | None) -> None:
+        """A value type naming a type index must name a defined type."""
+        for index in type_indices(t):
+            if index >= len(self.types):
+                _fail(f"unknown type {index}", offset)
+
+    def func_ref_type(self, index: int, offset: int | None) -> str:
+        """The type of `ref.func index`: a non-null reference to its type."""
+        self.func_type(index, offset)
+        return reference(False, self.funcs[index])
 
     def func_type(self, index: int, offset: int | None) -> FuncType:
         if index >= len(self.funcs):
@@ -160,6 +183,7 @@ def _check_const(ctx: _Context, expr: tuple[Instr, ...], expected: str, offset: 
     `global.get` of any immutable global among the first `visible` -- all
     of them outside global initialisers -- and i32/i64 add, sub, mul)."""
     visible = len(ctx.globals) if visible is None else visible
+    ctx.check_type(expected, offset)
     stack: list[str] = []
     for ins in expr:
         if ins.op not in CONST_OPS:
@@ -177,14 +201,23 @@ def _check_const(ctx: _Context, expr: tuple[Instr, ...], expected: str, offset: 
                 _fail(f"type mismatch: {ins.op} in a constant expression", ins.offset)
             stack[-2:] = results
         elif ins.op == "ref.func":
-            ctx.func_type(ins.args[0], ins.offset)
-            stack.append("funcref")
+            stack.append(ctx.func_ref_type(ins.args[0], ins.offset))
         elif ins.op == "ref.null":
+            ctx.check_type(ins.args[0], ins.offset)
             stack.append(ins.args[0])
         else:
             stack.append(SIGNATURES[ins.op][1][0])
-    if stack != [expected]:
+    if len(stack) != 1 or not ctx.subtype(stack[0], expected):
         _fail(f"type mismatch: constant expression of type [{' '.join(stack)}] where [{expected}] is expected", offset)
+
+
+def _check_types(module: Module) -> None:
+    """Each defined type may name itself and the types before it."""
+    for index, ftype in enumerate(module.types):
+        for t in ftype.params + ftype.results:
+            for named in type_indices(t):
+                if named > index:
+                    _fail(f"unknown type {named}", None)
 
 
 def _check_imports(ctx: _Context, module: Module) -> None:
@@ -193,18 +226,22 @@ def _check_imports(ctx: _Context, module: Module) -> None:
         if isinstance(desc, int):
             ctx.type(desc, imp.offset)
         elif isinstance(desc, TableType):
+            ctx.check_type(desc.elem, imp.offset)
             _check_table(desc, imp.offset)
         elif isinstance(desc, MemoryType):
             _check_memory(desc, imp.offset)
+        else:
+            ctx.check_type(desc.type, imp.offset)
 
 
 def _check_segments(ctx: _Context, module: Module) -> None:
     for elem in module.elems:
+        ctx.check_type(elem.type, elem.offset)
         for expr in elem.init:
             _check_const(ctx, expr, elem.type, elem.offset)
         if elem.mode == "active":
             table = ctx.table(elem.table, elem.offset)
-            if table.elem != elem.type:
+            if not ctx.subtype(elem.type, table.elem):
                 _fail(f"type mismatch: {elem.type} segment for a table of {table.elem}", elem.offset)
             _check_const(ctx, elem.offset_expr or (), table.address_type, elem.offset)
     for data in module.datas:
@@ -227,12 +264,20 @@ def _check_exports(ctx: _Context, module: Module) -> None:
 
 def validate_module(module: Module) -> None:
     """Raise WasmError (kind "invalid") unless `module` is valid."""
+    _check_types(module)
     ctx = _Context(module)
     _check_imports(ctx, module)
     for func in module.funcs:
         ctx.type(func.type_index, func.offset)
+        for t in func.locals:
+            ctx.check_type(t, func.offset)
     for table in module.tables:
-        _check_table(table, None)
+        ctx.check_type(table.type.elem, table.offset)
+        _check_table(table.type, table.offset)
+        if table.init is not None:  # it sees the imported globals only
+            _check_const(ctx, table.init, table.type.elem, table.offset, visible=ctx.num_imported_globals)
+        elif not defaultable(table.type.elem):
+            _fail(f"type mismatch: a table of {table.type.elem} needs an initial value", table.offset)
     for memory in module.memories:
         _check_memory(memory, None)
     for k, glob in enumerate(module.globals):  # a global's initialiser sees the globals before it
@@ -252,14 +297,15 @@ def validate_module(module: Module) -> None:
 class _Frame:
     """A control frame: a block, loop, if, else, or the function itself."""
 
-    __slots__ = ("op", "params", "results", "labels", "height", "unreachable")
+    __slots__ = ("op", "params", "results", "labels", "height", "inits", "unreachable")
 
-    def __init__(self, op: str, params: tuple[str, ...], results: tuple[str, ...], height: int) -> None:
+    def __init__(self, op: str, params: tuple[str, ...], results: tuple[str, ...], height: int, inits: int) -> None:
         self.op = op
         self.params = params
         self.results = results
         self.labels = params if op == "loop" else results  # what a branch to it takes
         self.height = height
+        self.inits = inits  # locals set in enclosing frames (see _FuncValidator.set_local)
         self.unreachable = False
 
 
@@ -270,8 +316,12 @@ class _FuncValidator:
         self.ctx = ctx
         self.locals = func_type.params + local_types
         self.stack: list[ValType] = []
-        self.frames = [_Frame("function", (), func_type.results, 0)]
+        self.frames = [_Frame("function", (), func_type.results, 0, 0)]
         self.offset = 0  # of the instruction being checked
+        # Locals without a default value, unset until set (in this frame or
+        # an enclosing one); `inits` lists those set, frames remember its length.
+        self.unset = {i for i, t in enumerate(local_types, len(func_type.params)) if not defaultable(t)}
+        self.inits: list[int] = []
 
     def fail(self, message: str) -> NoReturn:
         _fail(message, self.offset)
@@ -305,15 +355,22 @@ class _FuncValidator:
                 return None
             self.fail(f"type mismatch: expected {expect or 'a value'} but the stack is empty")
         actual = stack.pop()
-        if expect is not None and actual is not None and actual != expect:
+        if expect is not None and actual is not None and actual != expect and not self.ctx.subtype(actual, expect):
             self.fail(f"type mismatch: expected {expect} but got {actual}")
+        return actual
+
+    def pop_ref(self) -> ValType:
+        """A reference of any type (None if unknown)."""
+        actual = self.pop()
+        if actual is not None and not is_ref(actual):
+            self.fail(f"type mismatch: expected a reference but got {actual}")
         return actual
 
     def pop_vals(self, types: tuple[str, ...]) -> list[ValType]:
         return [self.pop(t) for t in reversed(types)][::-1]
 
     def push_ctrl(self, op: str, block: FuncType) -> None:
-        self.frames.append(_Frame(op, block.params, block.results, len(self.stack)))
+        self.frames.append(_Frame(op, block.params, block.results, len(self.stack), len(self.inits)))
         self.stack.extend(block.params)
 
     def pop_ctrl(self) -> _Frame:
@@ -322,6 +379,8 @@ class _FuncValidator:
         if len(self.stack) != frame.height:
             self.fail(f"type mismatch: {len(self.stack) - frame.height} value(s) left at the end of a block")
         self.frames.pop()
+        while len(self.inits) > frame.inits:  # what the block set is unset after it
+            self.unset.add(self.inits.pop())
         return frame
 
     def set_unreachable(self) -> None:
@@ -344,6 +403,8 @@ class _FuncValidator:
 
     def block(self, ins: Instr) -> None:
         block: FuncType = ins.args[0]
+        for t in block.params + block.results:
+            self.ctx.check_type(t, ins.offset)
         self.pop_vals(block.params)
         self.push_ctrl(ins.op, block)
 
@@ -395,11 +456,23 @@ class _FuncValidator:
     def call_indirect(self, ins: Instr) -> None:
         self.apply(self.indirect_type(ins))
 
+    def call_ref(self, ins: Instr) -> None:
+        self.apply(self.ref_callee_type(ins))
+
+    def return_call_ref(self, ins: Instr) -> None:
+        self.tail_call(self.ref_callee_type(ins))
+
+    def ref_callee_type(self, ins: Instr) -> FuncType:
+        """call_ref's and return_call_ref's callee type, the reference popped."""
+        func_type = self.ctx.type(ins.args[0], ins.offset)
+        self.pop(reference(True, ins.args[0]))
+        return func_type
+
     def indirect_type(self, ins: Instr) -> FuncType:
         """call_indirect's and return_call_indirect's callee type, its
         table's index popped."""
         type_index, table_index = ins.args
-        if self.ctx.table(table_index, ins.offset).elem != "funcref":
+        if not self.ctx.subtype(self.ctx.table(table_index, ins.offset).elem, "funcref"):
             self.fail(f"type mismatch: {ins.op} on a table of {self.ctx.tables[table_index].elem}")
         func_type = self.ctx.type(type_index, ins.offset)
         self.pop(self.ctx.tables[table_index].address_type)
@@ -413,7 +486,8 @@ class _FuncValidator:
 
     def tail_call(self, func_type: FuncType) -> None:
         """A tail call's callee must return what this function returns."""
-        if func_type.results != self.frames[0].results:
+        returns = self.frames[0].results
+        if len(func_type.results) != len(returns) or not all(map(self.ctx.subtype, func_type.results, returns)):
             self.fail(f"type mismatch: tail call of a function returning [{' '.join(func_type.results)}]")
         self.pop_vals(func_type.params)
         self.set_unreachable()
@@ -432,6 +506,7 @@ class _FuncValidator:
             (types,) = ins.args
             if len(types) != 1:
                 self.fail("invalid result arity")
+            self.ctx.check_type(types[0], ins.offset)
             self.pop("i32")
             self.pop(types[0])
             self.pop(types[0])
@@ -451,15 +526,25 @@ class _FuncValidator:
         return self.locals[index]
 
     def local_get(self, ins: Instr) -> None:
-        self.stack.append(self.local(ins.args[0]))
+        t = self.local(ins.args[0])
+        if ins.args[0] in self.unset:
+            self.fail(f"uninitialized local {ins.args[0]}")
+        self.stack.append(t)
 
     def local_set(self, ins: Instr) -> None:
         self.pop(self.local(ins.args[0]))
+        self.set_local(ins.args[0])
 
     def local_tee(self, ins: Instr) -> None:
         t = self.local(ins.args[0])
         self.pop(t)
+        self.set_local(ins.args[0])
         self.stack.append(t)
+
+    def set_local(self, index: int) -> None:
+        if index in self.unset:
+            self.unset.discard(index)
+            self.inits.append(index)
 
     def global_get(self, ins: Instr) -> None:
         self.stack.append(self.ctx.global_(ins.args[0], ins.offset).type)
@@ -501,14 +586,14 @@ class _FuncValidator:
 
     def table_copy(self, ins: Instr) -> None:
         dst, src = (self.ctx.table(index, ins.offset) for index in ins.args)
-        if dst.elem != src.elem:
+        if not self.ctx.subtype(src.elem, dst.elem):
             self.fail("type mismatch: table.copy between tables of different types")
         self.pop_vals((dst.address_type, src.address_type, _shorter(dst.address_type, src.address_type)))
 
     def table_init(self, ins: Instr) -> None:
         elem_index, table_index = ins.args
         table = self.ctx.table(table_index, ins.offset)
-        if self.ctx.elem(elem_index, ins.offset) != table.elem:
+        if not self.ctx.subtype(self.ctx.elem(elem_index, ins.offset), table.elem):
             self.fail(f"type mismatch: table.init of a {table.elem} table from a {self.ctx.elems[elem_index]} segment")
         self.pop_vals((table.address_type, "i32", "i32"))
 
@@ -579,30 +664,53 @@ class _FuncValidator:
     # -- references ---------------------------------------------------------------
 
     def ref_null(self, ins: Instr) -> None:
+        self.ctx.check_type(ins.args[0], ins.offset)
         self.stack.append(ins.args[0])
 
     def ref_is_null(self, ins: Instr) -> None:
-        if self.pop() not in REFS_OR_UNKNOWN:
-            self.fail("type mismatch: ref.is_null needs a reference")
+        self.pop_ref()
         self.stack.append("i32")
+
+    def ref_as_non_null(self, ins: Instr) -> None:
+        t = self.pop_ref()
+        self.stack.append(None if t is None else non_null(t))
+
+    def br_on_null(self, ins: Instr) -> None:
+        """[t* (ref null ht)] -> [t* (ref ht)], branching with t* on null."""
+        t = self.pop_ref()
+        labels = self.label(ins.args[0])
+        self.pop_vals(labels)
+        self.stack.extend(labels)  # the label's types, not what was popped (as br_if)
+        self.stack.append(None if t is None else non_null(t))
+
+    def br_on_non_null(self, ins: Instr) -> None:
+        """[t* (ref null ht)] -> [t*], branching with t* (ref ht) otherwise."""
+        labels = self.label(ins.args[0])
+        if not labels or not is_ref(labels[-1]):
+            self.fail("type mismatch: br_on_non_null needs a label of a reference type")
+        t = self.pop_ref()
+        if t is not None and not self.ctx.subtype(non_null(t), labels[-1]):
+            self.fail(f"type mismatch: expected {labels[-1]} but got {t}")
+        self.pop_vals(labels[:-1])
+        self.stack.extend(labels[:-1])
 
     def ref_func(self, ins: Instr) -> None:
         index = ins.args[0]
-        self.ctx.func_type(index, ins.offset)
+        t = self.ctx.func_ref_type(index, ins.offset)
         if index not in self.ctx.refs:
             self.fail(f"undeclared function reference {index}")
-        self.stack.append("funcref")
+        self.stack.append(t)
 
 
 NUMERIC_OR_UNKNOWN = frozenset((*NUMTYPES, "v128", None))  # numbers and vectors
-REFS_OR_UNKNOWN = frozenset((*REFTYPES, None))
 
 V = _FuncValidator
 HANDLERS: dict[str, Callable[[_FuncValidator, Instr], None]] = {
     "unreachable": V.unreachable, "nop": V.nop,
     "block": V.block, "loop": V.block, "if": V.if_, "else": V.else_, "end": V.end,
     "br": V.br, "br_if": V.br_if, "br_table": V.br_table, "return": V.return_,
-    "call": V.call, "call_indirect": V.call_indirect,
+    "call": V.call, "call_indirect": V.call_indirect, "call_ref": V.call_ref,
+    "return_call_ref": V.return_call_ref,
     "return_call": V.return_call, "return_call_indirect": V.return_call_indirect,
     "drop": V.drop, "select": V.select,
     "local.get": V.local_get, "local.set": V.local_set, "local.tee": V.local_tee,
@@ -616,5 +724,6 @@ HANDLERS: dict[str, Callable[[_FuncValidator, Instr], None]] = {
     **{op: V.load_or_store for op in MEMORY_ACCESS},
     **{op: V.simd for op in SIMD if SIMD[op].immediate != "none"},
     "ref.null": V.ref_null, "ref.is_null": V.ref_is_null, "ref.func": V.ref_func,
+    "ref.as_non_null": V.ref_as_non_null, "br_on_null": V.br_on_null, "br_on_non_null": V.br_on_non_null,
 }  # fmt: skip
 del V

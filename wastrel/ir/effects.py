@@ -32,7 +32,8 @@ TRAP_TABLE = 16
 TRAP_INDIRECT = 32  # undefined/uninitialized element, signature mismatch
 TRAP_UNREACHABLE = 64
 TRAP_DIVERGE = 128  # a loop, which may never end: nothing may be moved past it as if it did
-TRAP_ANY = 0xFF  # calls: anything, including stack exhaustion
+TRAP_NULL = 256  # a null reference where one is needed (ref.as_non_null, call_ref)
+TRAP_ANY = 0x1FF  # calls: anything, including stack exhaustion
 
 TRAP_NAMES = {
     TRAP_MEMORY: "mem",
@@ -43,6 +44,7 @@ TRAP_NAMES = {
     TRAP_INDIRECT: "indirect",
     TRAP_UNREACHABLE: "unreachable",
     TRAP_DIVERGE: "loop",
+    TRAP_NULL: "null",
 }
 
 

@@ -119,6 +119,7 @@ TRAP_MEANINGS = {
     "indirect": "call_indirect: null element or wrong signature",
     "unreachable": "`unreachable`",
     "loop": "a loop: it may never end, so nothing moves past it",
+    "null": "ref.as_non_null: a null reference",
     "any": "a call: anything, stack exhaustion included",
 }
 
@@ -151,7 +152,7 @@ TREE = Language(
     "structured statements over expression trees, with pending temporaries",
     frozenset(
         {
-            n.Const, n.LocalGet, n.LocalTee, n.GlobalGet, n.Op, n.Call, n.CallIndirect, n.TempRef,
+            n.Const, n.LocalGet, n.LocalTee, n.GlobalGet, n.Op, n.Call, n.CallIndirect, n.CallRef, n.TempRef,
             n.Let, n.LocalSet, n.GlobalSet, n.Perform, n.Eval,
             n.Block, n.Loop, n.If, n.Br, n.BrIf, n.BrTable, n.Return, n.ReturnCall, n.Unreachable,
         }

@@ -116,6 +116,19 @@ class CallIndirect(Expr):
 
 
 @dataclass(frozen=True, slots=True)
+class CallRef(Expr):
+    """call_ref: a call through a function reference (trap if null)."""
+
+    type_index: int
+    args: tuple[Expr, ...]
+    callee: Expr  # the reference, evaluated last
+
+
+#: The expressions that call a function.
+CALLS = (Call, CallIndirect, CallRef)
+
+
+@dataclass(frozen=True, slots=True)
 class TempRef(Expr):
     """The value of a pending temporary (see `Let`)."""
 
@@ -229,8 +242,8 @@ class Return(Stmt):
 
 @dataclass(frozen=True, slots=True)
 class ReturnCall(Stmt):
-    """A tail call (return_call, return_call_indirect): `call` (a Call or
-    CallIndirect) replaces the function's frame; its results are the
+    """A tail call (return_call, return_call_indirect, return_call_ref): `call`
+    (a Call, CallIndirect or CallRef) replaces the function's frame; its results are the
     function's.  A chain of them runs in constant stack."""
 
     call: Expr

@@ -121,6 +121,7 @@ _OTHER_EFFECTS: dict[str, Effect] = {
     "ref.null": fx.PURE,
     "ref.func": fx.PURE,
     "ref.is_null": fx.PURE,
+    "ref.as_non_null": Effect(traps=fx.TRAP_NULL),
     "data.drop": Effect(writes=GLOBAL),
     "table.get": Effect(reads=GLOBAL, traps=fx.TRAP_TABLE),
     "table.set": Effect(writes=GLOBAL, traps=fx.TRAP_TABLE),
@@ -133,7 +134,6 @@ _OTHER_EFFECTS: dict[str, Effect] = {
 }
 
 CALL_EFFECT = Effect(reads=GLOBAL, writes=GLOBAL, traps=fx.TRAP_ANY)
-CALL_INDIRECT_EFFECT = CALL_EFFECT
 
 # Generic instructions whose operands are all popped and which push nothing.
 PERFORM_ARITY = {

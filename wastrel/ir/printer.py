@@ -10,6 +10,7 @@ explains the notation).
 from __future__ import annotations
 
 from wastrel.ir import nodes as n
+from wastrel.ir.types import ref_type
 from wastrel.ir.wasm import FuncType
 
 INDENT = "  "
@@ -98,6 +99,9 @@ class _Printer:
     def expr(self, e: n.Expr) -> str:
         match e:
             case n.Const(type=t, value=v):
+                ref = ref_type(t)
+                if ref is not None:
+                    return f"(ref.null {ref.heap})"
                 return f"({t}.const {format_const(t, v)})"
             case n.LocalGet(index=i):
                 return f"(local.get {self.local(i)})"
@@ -113,6 +117,8 @@ class _Printer:
                 return self.head(e, f"(call ${self.names.get(f, f)}") + self.args(args) + ")"
             case n.CallIndirect(type_index=ti, table=tab, args=args, callee=c):
                 return self.head(e, f"(call_indirect {tab} (type {ti})") + self.args(args + (c,)) + ")"
+            case n.CallRef(type_index=ti, args=args, callee=c):
+                return self.head(e, f"(call_ref {ti}") + self.args(args + (c,)) + ")"
         raise TypeError(f"cannot print expression {e!r}")
 
     def args(self, args: tuple[n.Expr, ...]) -> str:
@@ -208,9 +214,8 @@ def format_const(type_: str, value: int | None) -> str:
         return str(value)
     if type_ in ("f32", "f64"):
         return float_literal(type_, value or 0)
-    if type_ == "v128":  # as the text format writes it, in four 32-bit lanes
-        return "i32x4 " + " ".join(f"0x{(value or 0) >> (32 * k) & 0xFFFFFFFF:08x}" for k in range(4))
-    return "null"
+    assert type_ == "v128"  # as the text format writes it, in four 32-bit lanes
+    return "i32x4 " + " ".join(f"0x{(value or 0) >> (32 * k) & 0xFFFFFFFF:08x}" for k in range(4))
 
 
 def float_literal(type_: str, bits: int) -> str:

@@ -22,14 +22,18 @@ Conventions for instruction immediates (`Instr.args`):
 * `f32.const`/`f64.const`: `(bits,)`, the IEEE bit pattern as an unsigned int
   (so NaN payloads survive).
 * `select`: `()`; typed `select`: `(valtypes,)`.
-* `ref.null`: `(reftype,)`; `ref.func`: `(funcidx,)`.
+* `ref.null`: `(reftype,)`, the nullable reference type it gives;
+  `ref.func`: `(funcidx,)`; `call_ref`/`return_call_ref`: `(typeidx,)`;
+  `br_on_null`/`br_on_non_null`: `(depth,)`.
 * SIMD (`ir/simd.py` has every instruction and its immediate kind):
   `v128.const`: `(bits,)`, the 128 bits as an unsigned int (lane 0 lowest);
   SIMD loads and stores: `(align_log2, offset, memidx)`, with `lane` after
   them for `v128.load8_lane` and the like; `extract_lane`/`replace_lane`: `(lane,)`;
   `i8x16.shuffle`: `(lanes,)`, a tuple of 16 byte indices.
 
-Value types are the strings in `VALTYPES`.
+Value types are strings: those in `VALTYPES`, and the reference types of
+typed function references written as the text format writes them
+(`(ref 3)`, `(ref null func)`, `nullfuncref`; see `ir/types.py`).
 """
 
 from __future__ import annotations
@@ -74,6 +78,16 @@ class TableType:
     elem: str  # a reftype
     limits: Limits
     address_type: str = "i32"  # "i64": a table64 (memory64 proposal), indexed by i64
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """A defined table: its type, and the constant expression its elements
+    start as (None: null; a table of a non-nullable type must have one)."""
+
+    type: TableType
+    init: tuple[Instr, ...] | None = None
+    offset: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,7 +174,7 @@ class Module:
     types: tuple[FuncType, ...] = ()
     imports: tuple[Import, ...] = ()
     funcs: tuple[Func, ...] = ()  # defined functions only
-    tables: tuple[TableType, ...] = ()  # defined tables only
+    tables: tuple[Table, ...] = ()  # defined tables only
     memories: tuple[MemoryType, ...] = ()  # defined memories only
     globals: tuple[Global, ...] = ()  # defined globals only
     exports: tuple[Export, ...] = ()
@@ -192,7 +206,7 @@ class Module:
         return types[funcidx]
 
     def table_types(self) -> list[TableType]:
-        return [i.desc for i in self.imports_of("table")] + list(self.tables)  # type: ignore[misc]
+        return [i.desc for i in self.imports_of("table")] + [t.type for t in self.tables]  # type: ignore[misc]
 
     def memory_types(self) -> list[MemoryType]:
         return [i.desc for i in self.imports_of("memory")] + list(self.memories)  # type: ignore[misc]

@@ -94,7 +94,7 @@ class _Annotator(Rewriter):
                 return Effect(writes=GLOBAL)
             case n.Op(op=op) | n.Perform(op=op):
                 return op_effect(op)
-            case n.Call() | n.CallIndirect():
+            case n.Call() | n.CallIndirect() | n.CallRef():
                 return CALL_EFFECT
             case n.Br(label=label) | n.BrIf(label=label):
                 return writes_locals(self.targets[label]) | Effect(escapes=frozenset({label}))

@@ -67,7 +67,7 @@ def type_of(expr: n.Expr, local_type: Callable[[int], str], module: Module) -> s
             return module.global_types()[i].type
         case n.Call(func=f):
             return module.func_type(f).results[0]
-        case n.CallIndirect(type_index=t):
+        case n.CallIndirect(type_index=t) | n.CallRef(type_index=t):
             return module.types[t].results[0]
         case n.Op(op="select", args=args):
             return type_of(args[0], local_type, module)

@@ -81,7 +81,7 @@ def _survey(node: n.Node, reads: dict[int, int], stores: list[int]) -> None:
 def _removable(value: n.Expr) -> bool:
     """Is an evaluation of `value` nothing but its value?"""
     effect = value.effect
-    return not (isinstance(value, (n.Call, n.CallIndirect)) or effect.writes or effect.traps)  # type: ignore[union-attr]
+    return not (isinstance(value, n.CALLS) or effect.writes or effect.traps)  # type: ignore[union-attr]
 
 
 def _locals_read(node: n.Node, out: list[int]) -> list[int]:

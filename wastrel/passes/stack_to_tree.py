@@ -13,6 +13,9 @@ of values.
     br to the function's outermost label          =>  (return v)
     br_table to the function's label              =>  the body becomes (block $func ...), then a return
     return_call $f a b                            =>  (return_call (call $f a b))
+    call_ref $t a r                               =>  (call_ref $t a r)
+    br_on_null $l r                               =>  (let (t1) r) (br_if $l (ref.is_null t1)), t1 pushed
+    br_on_non_null $l r                           =>  (let (t1) r) (br_if $l t1 (i32.eqz (ref.is_null t1)))
 
 Rules:
 
@@ -47,6 +50,7 @@ from dataclasses import dataclass, field
 from wastrel.ir import nodes as n
 from wastrel.ir.ops import OPERATORS, PERFORM_ARITY, is_load, is_store, numeric_arity, numeric_result_type
 from wastrel.ir.simd import BY_NAME as SIMD
+from wastrel.ir.types import non_null
 from wastrel.ir.wasm import FuncType, Instr, Module
 from wastrel.ir.wasm_names import distinct, function_names, local_names
 from wastrel.passes.framework import declare_pass
@@ -258,6 +262,11 @@ class _FunctionBuilder:
     def ref_is_null(self, args: tuple) -> None:
         self.push(n.Op("ref.is_null", (self.pop(),)), "i32")
 
+    def ref_as_non_null(self, args: tuple) -> None:
+        ref, t = self.frame.stack[-1]
+        self.pop()
+        self.push(n.Op("ref.as_non_null", (ref,)), non_null(t))
+
     def table_get(self, args: tuple) -> None:
         self.push(n.Op("table.get", (self.pop(),), args), self.module.table_types()[args[0]].elem)
 
@@ -289,6 +298,17 @@ class _FunctionBuilder:
         callee = self.pop()
         operands = self.pop_n(len(ftype.params))
         self.emit(n.ReturnCall(n.CallIndirect(args[0], args[1], operands, callee)))
+        self.mark_unreachable()
+
+    def call_ref(self, args: tuple) -> None:
+        ftype = self.module.types[args[0]]
+        callee = self.pop()
+        self.call_result(n.CallRef(args[0], self.pop_n(len(ftype.params)), callee), ftype)
+
+    def return_call_ref(self, args: tuple) -> None:
+        ftype = self.module.types[args[0]]
+        callee = self.pop()
+        self.emit(n.ReturnCall(n.CallRef(args[0], self.pop_n(len(ftype.params)), callee)))
         self.mark_unreachable()
 
     def call_result(self, call: n.Expr, ftype: FuncType) -> None:
@@ -390,8 +410,29 @@ class _FunctionBuilder:
         self.mark_unreachable()
 
     def br_if(self, args: tuple) -> None:
-        target = self.target(args[0])
-        cond = self.pop()
+        self.conditional_branch(args[0], self.pop())
+
+    def br_on_null(self, args: tuple) -> None:
+        """The reference is bound to a temporary (flushed), tested, and left
+        on the stack, known to be non-null, if the branch is not taken."""
+        ref, t = self.frame.stack[-1]
+        self.flush_stack()
+        ref = self.frame.stack[-1][0]
+        self.pop()
+        self.conditional_branch(args[0], n.Op("ref.is_null", (ref,)))
+        self.push(ref, non_null(t))
+
+    def br_on_non_null(self, args: tuple) -> None:
+        """The reference goes with the branch; if it is not taken, it is dropped."""
+        self.flush_stack()
+        ref = self.frame.stack[-1][0]
+        self.conditional_branch(args[0], n.Op("i32.eqz", (n.Op("ref.is_null", (ref,)),)))
+        self.pop()
+
+    def conditional_branch(self, depth: int, cond: n.Expr) -> None:
+        """br_if: the values the target takes (the top of the stack) go
+        with the branch when `cond` holds, and stay on the stack."""
+        target = self.target(depth)
         arity = self.branch_arity(target)
         if arity:
             # The values go to the target if the branch is taken and stay on
@@ -448,8 +489,10 @@ _HANDLERS = {
     "memory.size": _B.memory_size, "memory.grow": _B.memory_grow,
     "ref.null": _B.ref_null, "ref.func": _B.ref_func, "ref.is_null": _B.ref_is_null,
     "table.get": _B.table_get, "table.size": _B.table_size, "table.grow": _B.table_grow,
-    "call": _B.call, "call_indirect": _B.call_indirect,
+    "call": _B.call, "call_indirect": _B.call_indirect, "call_ref": _B.call_ref,
     "return_call": _B.return_call, "return_call_indirect": _B.return_call_indirect,
+    "return_call_ref": _B.return_call_ref, "ref.as_non_null": _B.ref_as_non_null,
+    "br_on_null": _B.br_on_null, "br_on_non_null": _B.br_on_non_null,
     "block": _B.block, "loop": _B.loop, "if": _B.if_, "else": lambda b, a: b.else_(), "end": _B.end,
     "br": _B.br, "br_if": _B.br_if, "br_table": _B.br_table,
     "return": _B.return_, "unreachable": _B.unreachable,

@@ -33,6 +33,8 @@ static const char *const trap_messages[] = {
     [W_TRAP_UNINITIALIZED_ELEMENT] = "uninitialized element",
     [W_TRAP_INDIRECT_CALL_TYPE] = "indirect call type mismatch",
     [W_TRAP_STACK_EXHAUSTED] = "call stack exhausted",
+    [W_TRAP_NULL_REFERENCE] = "null reference",
+    [W_TRAP_NULL_FUNCTION_REFERENCE] = "null function reference",
 };
 
 const char *w_trap_message(w_trap_reason reason) {

@@ -74,6 +74,8 @@ typedef enum w_trap_reason {
   W_TRAP_UNINITIALIZED_ELEMENT, /* "uninitialized element" */
   W_TRAP_INDIRECT_CALL_TYPE,    /* "indirect call type mismatch" */
   W_TRAP_STACK_EXHAUSTED,       /* "call stack exhausted" */
+  W_TRAP_NULL_REFERENCE,        /* "null reference" */
+  W_TRAP_NULL_FUNCTION_REFERENCE, /* "null function reference" */
 } w_trap_reason;
 
 /* Abandons the running Wasm code: unwinds to the runtime's entry point,
@@ -163,6 +165,20 @@ static inline w_funcref w_table_func(const w_table *t, uint64_t i, uint32_t type
   if (W_UNLIKELY(f->type_id != type_id)) w_trap(W_TRAP_INDIRECT_CALL_TYPE);
   return f;
 }
+
+/* call_ref: the function a reference names, or a trap if it is null. */
+static inline w_funcref w_ref_func_callee(w_funcref f) {
+  if (W_UNLIKELY(f == NULL)) w_trap(W_TRAP_NULL_FUNCTION_REFERENCE);
+  return f;
+}
+
+/* ref.as_non_null, for a reference of any representation. */
+#define W_REF_AS_NON_NULL(x)                                    \
+  ({                                                            \
+    __typeof__(x) w_ref_ = (x);                                 \
+    if (W_UNLIKELY(w_ref_ == NULL)) w_trap(W_TRAP_NULL_REFERENCE); \
+    w_ref_;                                                     \
+  })
 
 /* ---- the program's interface to the runtime's main ------------------ */
 

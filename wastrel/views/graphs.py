@@ -6,8 +6,10 @@
     calls      the module's call graph: an edge per caller and callee
                (`x3`: three call sites); a `call_indirect` goes to a node for
                the table and the signature, which has dotted edges to the
-               functions of that signature its element segments hold;
-               imports are dashed boxes, exports have a double border
+               functions of that signature its element segments hold; a
+               `call_ref` (and `return_call_ref`) goes to a node for references
+               of its type, dotted to the functions of that type some `ref.func`
+               names; imports are dashed boxes, exports have a double border
     cfg        one function's control-flow graph at some pass (`cfg.py`),
                its blocks as boxes of statements, back edges dashed
 
@@ -83,11 +85,13 @@ def call_graph(module: Module, only: frozenset[int] | None = None) -> nx.DiGraph
     base = module.num_imported_funcs
     for k, func in enumerate(module.funcs):
         for instr in func.body:
-            if instr.op == "call":
+            if instr.op in ("call", "return_call"):
                 _count_edge(graph, base + k, instr.args[0])
-            elif instr.op == "call_indirect":
+            elif instr.op in ("call_indirect", "return_call_indirect"):
                 type_index, table = instr.args
                 _count_edge(graph, base + k, _table_node(graph, module, table, type_index), "call_indirect")
+            elif instr.op in ("call_ref", "return_call_ref"):
+                _count_edge(graph, base + k, _ref_node(graph, module, instr.args[0]), "call_ref")
     if only is not None:
         keep = set(only).union(*(nx.descendants(graph, f) for f in only))
         graph.remove_nodes_from([v for v in list(graph) if v not in keep])
@@ -115,6 +119,23 @@ def _table_node(graph: nx.DiGraph, module: Module, table: int, type_index: int) 
     graph.add_node(node, kind="table", label=f"table {table}\n{ftype}", shape="cylinder")
     for target in _table_functions(module, table, ftype):
         graph.add_edge(node, target, label="may call", style="dotted")
+    return node
+
+
+def _ref_node(graph: nx.DiGraph, module: Module, type_index: int) -> str:
+    """The node for calls through references of type `type_index`, linked
+    to the functions of that type a `ref.func` anywhere in the module names."""
+    ftype = module.types[type_index]
+    node = f"ref:{ftype}"
+    if node in graph:
+        return node
+    graph.add_node(node, kind="ref", label=f"(ref {ftype})", shape="cylinder")
+    exprs = [f.body for f in module.funcs] + [g.init for g in module.globals] + [t.init for t in module.tables if t.init]
+    exprs += [e for elem in module.elems for e in elem.init]
+    named = {i.args[0] for expr in exprs for i in expr if i.op == "ref.func"}
+    for target in sorted(named):
+        if module.func_type(target) == ftype:
+            graph.add_edge(node, target, label="may call", style="dotted")
     return node
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from wastrel.backend_c.c_literals import c_string
 from wastrel.backend_c.names import TYPE_LETTER
+from wastrel.ir.types import is_ref
 
 SPECTEST_C = """/* The spectest host module. */
 static void spectest_print(void) { puts("print"); }
@@ -87,7 +88,7 @@ def _bits(type_: str, bits: int) -> str:
 
 
 def _value(v: Value) -> str:
-    if v.type in ("funcref", "externref"):
+    if is_ref(v.type):
         return "{.ref = NULL}" if v.bits is None else f"{{.ref = (void *){v.bits + 1}}}"
     if v.type == "v128":
         bits = v.bits or 0

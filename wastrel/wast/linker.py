@@ -2,7 +2,8 @@
 instances registered so far and the `spectest` host module.
 
 The spec's rules (import matching): a function import needs an export of
-the same type; a global, the same value type and mutability; a memory or
+the same type; a global, the same mutability and a subtype of the import's value type
+(the same type if mutable); a memory or
 table, limits at least as large, with a maximum no larger than the import's
 (if it has one), and for tables the same element type.  A memory's or
 table's current size is known only when the program runs, so the minimum
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 
 from wastrel.backend_c.context import ModuleContext
 from wastrel.backend_c.linking import LinkError
+from wastrel.ir.types import CANONICAL
 from wastrel.ir.wasm import FuncType, GlobalType, Import, Limits, MemoryType, Module, TableType
 
 
@@ -35,16 +37,16 @@ class Instance:
         return None
 
     def function(self, index: int) -> tuple[str, FuncType]:
-        return self.ctx.funcs[index], self.module.func_type(index)
+        return self.ctx.funcs[index], self.ctx.canonical_func_type(self.module.func_type_indices()[index])
 
     def memory(self, index: int) -> tuple[str, MemoryType]:
         return self.ctx.memories[index], self.module.memory_types()[index]
 
     def table(self, index: int) -> tuple[str, TableType]:
-        return self.ctx.tables[index], self.module.table_types()[index]
+        return self.ctx.tables[index], self.ctx.canonical_table_type(self.module.table_types()[index])
 
     def global_(self, index: int) -> tuple[str, GlobalType]:
-        return self.ctx.globals[index], self.module.global_types()[index]
+        return self.ctx.globals[index], self.ctx.canonical_global_type(self.module.global_types()[index])
 
 
 class Spectest:
@@ -123,7 +125,7 @@ class ScriptLinker:
     def table(self, imp: Import, ttype: TableType) -> str:
         instance, index = self.lookup(imp)
         c_name, actual = instance.table(index)  # type: ignore[arg-type]
-        if actual.elem != ttype.elem or actual.address_type != ttype.address_type or not _max_matches(actual.limits, ttype.limits):
+        if not CANONICAL.equal(actual.elem, ttype.elem) or actual.address_type != ttype.address_type or not _max_matches(actual.limits, ttype.limits):
             raise LinkError(f"incompatible import type {imp.module}.{imp.name}: table type")
         self.runtime_checks.append(f"w_table_size(&{c_name}) >= {ttype.limits.min}u")
         return c_name
@@ -131,6 +133,12 @@ class ScriptLinker:
     def global_(self, imp: Import, gtype: GlobalType) -> str:
         instance, index = self.lookup(imp)
         c_name, actual = instance.global_(index)  # type: ignore[arg-type]
-        if actual != gtype:
+        if actual.mutable != gtype.mutable or not _value_matches(actual.type, gtype.type, gtype.mutable):
             raise LinkError(f"incompatible import type {imp.module}.{imp.name}: global type")
         return c_name
+
+
+def _value_matches(actual: str, expected: str, mutable: bool) -> bool:
+    """A global's (canonical) type matches an import's: a subtype, or for a
+    mutable global, the same type."""
+    return CANONICAL.equal(actual, expected) if mutable else CANONICAL.subtype(actual, expected)

@@ -67,9 +67,9 @@ class ModuleContext:
     def resolve(self, space: str, ref: Token) -> int:
         return self.spaces[space].resolve(ref)
 
-    def define_type(self, ident: Token | None, functype: FuncType) -> None:
-        """An explicit `(type ...)` definition (all come before any use)."""
-        self.spaces["type"].add(ident)
+    def define_type(self, functype: FuncType) -> None:
+        """An explicit `(type ...)` definition (all come before any use; the
+        elaborator has named them all first)."""
         self.types.append(functype)
         self._first_of.setdefault(functype, len(self.types) - 1)
 

@@ -10,7 +10,9 @@ makes two passes over the fields, in their order:
    inline `(elem ...)`, a memory's inline `(data ...)` (at offset
    `i64.const 0` for a 64-bit table or memory) -- and every definition gets
    its index and, if it has one, its name; explicit type definitions are
-   entered.  Imports must come before any definition.
+   entered.  Imports must come before any definition.  (Before it, the
+   names of the explicit types are taken, so that a reference type may
+   name a type defined further down: `(ref $t)`.)
 2. *elaborate*: the steps the scan recorded run in field order, so that the
    type uses without `(type x)` append their implicit types in the spec's
    order (function types, then the block and call_indirect types of each
@@ -47,9 +49,9 @@ from wastrel.frontend.text.types import (
     tabletype,
     typeuse,
 )
+from wastrel.ir.types import FUNC_INDEX_ELEMS, SHORTHANDS
 from wastrel.ir.wasm import (
     PAGE_SIZE,
-    REFTYPES,
     Data,
     Elem,
     Export,
@@ -63,6 +65,7 @@ from wastrel.ir.wasm import (
     MemoryType,
     Module,
     Names,
+    Table,
     TableType,
 )
 
@@ -107,6 +110,7 @@ class _Elaborator:
         self.customs: list[CustomSection] = []
 
     def run(self, fields: Cursor) -> Module:
+        self.name_types(fields)
         while not fields.done():
             item = fields.next("a module field")
             if isinstance(item, SList):
@@ -152,6 +156,13 @@ class _Elaborator:
         return dataclasses.replace(module, customs=ordered(customs)) if customs else module
 
     # -- pass 1: the fields ---------------------------------------------------------
+
+    def name_types(self, fields: Cursor) -> None:
+        """Index and name every explicit type definition (reference types
+        may name types defined after them)."""
+        for item in fields.lst[fields.pos :]:
+            if isinstance(item, SList) and item.head() == "type":
+                self.ctx.spaces["type"].add(Cursor(item, 1).take_id())
 
     def field(self, lst: SList) -> None:
         head = lst.head()
@@ -203,13 +214,13 @@ class _Elaborator:
         """An import of `kind`, described by the rest of `cur`."""
         desc: ImportDesc | TypeUse
         if kind == "func":
-            desc = typeuse(cur, lst)
+            desc = typeuse(cur, lst, self.types)
         elif kind == "table":
-            desc = tabletype(cur)
+            desc = tabletype(cur, self.types)
         elif kind == "memory":
             desc = memtype(cur)
         else:
-            desc = globaltype(cur)
+            desc = globaltype(cur, self.types)
         cur.end()
         self.later(self.import_step, module, name, kind, desc, lst.pos)
 
@@ -219,9 +230,13 @@ class _Elaborator:
             names = self.out.func_names if kind == "func" else self.out.global_names
             names[index] = id_name(ident)
 
+    @property
+    def types(self) -> Space:
+        return self.ctx.spaces["type"]
+
     def type_field(self, lst: SList, cur: Cursor) -> None:
-        ident = cur.take_id()
-        self.ctx.define_type(ident, functype(cur.list("(func ...)")))
+        cur.take_id()  # named by name_types
+        self.ctx.define_type(functype(cur.list("(func ...)"), self.types))
         cur.end()
 
     def import_field(self, lst: SList, cur: Cursor) -> None:
@@ -242,10 +257,10 @@ class _Elaborator:
         index = self.definition("func", lst, cur)
         if index is None:
             return
-        use = typeuse(cur, lst)
+        use = typeuse(cur, lst, self.types)
         locals_: Locals = []
         while (local := cur.take_list("local")) is not None:
-            locals_ += declarations(local)
+            locals_ += declarations(local, self.types)
         self.later(self.func_step, index, use, locals_, cur, lst)
 
     def table_field(self, lst: SList, cur: Cursor) -> None:
@@ -256,14 +271,16 @@ class _Elaborator:
         if cur.peek_head() == "ref" or cur.peek_keyword() is not None:
             self.table_with_elems(index, at, lst, cur)
             return
-        self.out.tables.append(tabletype(cur, at))
-        if not cur.done():
-            raise fail("unsupported feature: typed function references (table initializer)", cur.lst, kind="unsupported")
+        table_type = tabletype(cur, self.types, at)
+        self.out.tables.append(Table(table_type, None, lst.pos))
+        if not cur.done():  # the elements' initial value
+            position = len(self.out.tables) - 1
+            self.later(self.table_init_step, position, table_type, cur, lst.pos)
 
     def table_with_elems(self, index: int, at: str, lst: SList, cur: Cursor) -> None:
         """`(table at? reftype (elem ...))`: a table of address type `at` just
         large enough, and an active segment filling it."""
-        elem_type = reftype(cur.next("a reference type"))
+        elem_type = reftype(cur.next("a reference type"), self.types)
         payload = cur.take_list("elem")
         if payload is None:
             raise unexpected(cur.next("(elem ...)"), "(elem ...)")
@@ -273,10 +290,12 @@ class _Elaborator:
         if by_index:
             items.take_keyword("func")
         count = len(payload) - items.pos
-        self.out.tables.append(TableType(elem_type, Limits(count, count), at))
+        self.out.tables.append(Table(TableType(elem_type, Limits(count, count), at), None, lst.pos))
         self.ctx.spaces["elem"].add(None)
         offset = (Instr(f"{at}.const", (0,), lst.pos),)
-        self.later(self.elem_step, "active", index, offset, None if by_index else elem_type, items, lst.pos)
+        # Function indices for a funcref table are a `func` list (as wasm-tools writes it).
+        segment_type = FUNC_INDEX_ELEMS if by_index and elem_type == "funcref" else elem_type
+        self.later(self.elem_step, "active", index, offset, segment_type, by_index, items, lst.pos)
 
     def memory_field(self, lst: SList, cur: Cursor) -> None:
         index = self.definition("memory", lst, cur)
@@ -299,7 +318,7 @@ class _Elaborator:
     def global_field(self, lst: SList, cur: Cursor) -> None:
         if self.definition("global", lst, cur) is None:
             return
-        self.later(self.global_step, globaltype(cur), cur, lst.pos)
+        self.later(self.global_step, globaltype(cur, self.types), cur, lst.pos)
 
     def export_field(self, lst: SList, cur: Cursor) -> None:
         name = cur.name("an export name")
@@ -336,12 +355,11 @@ class _Elaborator:
                 table = inner.index("a table index")
                 inner.end()
             offset = cur.list("an offset expression")
-        elem_type = None
-        if not cur.take_keyword("func") and (cur.peek_keyword() in REFTYPES or cur.peek_head() == "ref"):
-            elem_type = reftype(cur.next("a reference type"))
-            if elem_type == "funcref" and isinstance(cur.peek(), Token):
-                elem_type = None  # `funcref` followed by function indices
-        self.later(self.elem_step, mode, table, offset, elem_type, cur, lst.pos)
+        elem_type, by_index = FUNC_INDEX_ELEMS, True
+        if not cur.take_keyword("func") and (cur.peek_keyword() in SHORTHANDS or cur.peek_head() == "ref"):
+            elem_type = reftype(cur.next("a reference type"), self.types)
+            by_index = isinstance(cur.peek(), Token)  # `funcref $f $g`: function indices
+        self.later(self.elem_step, mode, table, offset, elem_type, by_index, cur, lst.pos)
 
     def data_field(self, lst: SList, cur: Cursor) -> None:
         """`(data id? string*)` (passive) or
@@ -391,6 +409,9 @@ class _Elaborator:
     def global_step(self, gtype: GlobalType, cur: Cursor, pos: int) -> None:
         self.out.globals.append(Global(gtype, instrs.const_expr(self.ctx, cur), pos))
 
+    def table_init_step(self, position: int, table_type: TableType, cur: Cursor, pos: int) -> None:
+        self.out.tables[position] = Table(table_type, instrs.const_expr(self.ctx, cur), pos)
+
     def export_step(self, name: str, kind: str, ref: Token, pos: int) -> None:
         self.out.exports.append(Export(name, kind, self.ctx.resolve(kind, ref), pos))
 
@@ -398,21 +419,21 @@ class _Elaborator:
         self.out.start = self.ctx.resolve("func", ref)
 
     def elem_step(self, mode: str, table: int | Token | None, offset: tuple[Instr, ...] | SList | None,
-                  elem_type: str | None, cur: Cursor, pos: int) -> None:
-        """An element segment; its items are function indices if `elem_type`
-        is None, expressions otherwise."""
+                  elem_type: str, by_index: bool, cur: Cursor, pos: int) -> None:
+        """An element segment; its items are function indices if `by_index`,
+        expressions otherwise."""
         if isinstance(table, Token):
             table = self.ctx.resolve("table", table)
         if isinstance(offset, SList):
             offset = self.offset_expr(offset)
         init = []
         while not cur.done():
-            if elem_type is None:
+            if by_index:
                 ref = cur.index("a function index")
                 init.append((Instr("ref.func", (self.ctx.resolve("func", ref),), ref.start_pos),))
             else:
                 init.append(self.elem_expr(cur.next("an element expression")))
-        self.out.elems.append(Elem(mode, elem_type or "funcref", tuple(init), table or 0, offset, pos))
+        self.out.elems.append(Elem(mode, elem_type, tuple(init), table or 0, offset, pos))
 
     def elem_expr(self, item: Item) -> tuple[Instr, ...]:
         if isinstance(item, SList) and item.head() == "item":

@@ -54,6 +54,7 @@ from wastrel.frontend.text.literals import (
 from wastrel.frontend.text.sexpr import Annotation, Item, SList, fail
 from wastrel.frontend.text.types import TypeUse, heaptype, typeuse, valtypes
 from wastrel.ir.simd import LANES, SIMD_OPS
+from wastrel.ir.types import reference
 from wastrel.ir.wasm import Instr
 
 BLOCK_OPS = ("block", "loop", "if")
@@ -66,8 +67,6 @@ def _unsupported_feature(op: str) -> str | None:
         return "GC"
     if op.startswith(("br_on_cast", "ref.cast", "ref.test")):
         return "GC"
-    if op in ("call_ref", "return_call_ref", "ref.as_non_null", "br_on_null", "br_on_non_null"):
-        return "typed function references"
     if op in ("try", "try_table", "catch", "catch_all", "catch_ref", "catch_all_ref", "throw", "throw_ref", "rethrow", "delegate"):
         return "exceptions"
     if ".atomic." in op or op == "atomic.fence":
@@ -149,7 +148,7 @@ class Body:
         hint = self.take_hint()
         if op in BLOCK_OPS:
             label = cur.take_id()
-            self.open_block(op, label, typeuse(cur, op, named_params=False), hint)
+            self.open_block(op, label, typeuse(cur, op, self.types, named_params=False), hint)
         elif op == "else":
             self.check_end_label(cur.take_id(), op, pop=False)
             self.emit("else", (), op, hint)
@@ -164,7 +163,7 @@ class Body:
         cur = Cursor(lst)
         op = cur.keyword("an instruction")
         if op in ("block", "loop"):
-            self.open_block(op, cur.take_id(), typeuse(cur, op, named_params=False), hint)
+            self.open_block(op, cur.take_id(), typeuse(cur, op, self.types, named_params=False), hint)
             self.sequence(cur)
             self.close_block(lst)
         elif op == "if":
@@ -179,7 +178,7 @@ class Body:
     def folded_if(self, op: Token, cur: Cursor, lst: SList, hint: int | None) -> None:
         """`(if label? blocktype folded* (then instr*) (else instr*)?)`"""
         label = cur.take_id()
-        use = typeuse(cur, op, named_params=False)
+        use = typeuse(cur, op, self.types, named_params=False)
         while cur.peek_head() != "then":
             item = cur.next("(then ...)")
             if isinstance(item, SList):
@@ -238,6 +237,10 @@ class Body:
             raise fail(f"unknown operator {str(op)!r}", op)
         return read(self, cur, op)
 
+    @property
+    def types(self) -> Space:
+        return self.ctx.spaces["type"]
+
     def local(self, cur: Cursor, op: Token) -> tuple:
         ref = cur.index("a local index")
         if self.locals is None:
@@ -275,7 +278,7 @@ class Body:
 
     def call_indirect(self, cur: Cursor, op: Token) -> tuple:
         table = cur.take_index()
-        return (typeuse(cur, op, named_params=False), 0 if table is None else self.ctx.resolve("table", table))
+        return (typeuse(cur, op, self.types, named_params=False), 0 if table is None else self.ctx.resolve("table", table))
 
 
 def _suffix(word: Token, prefix: str) -> Token:
@@ -452,26 +455,30 @@ SIMD_IMMEDIATES: dict[str, Callable[[Body, Cursor, Token], tuple]] = {
 
 
 def _ref_null(b: Body, cur: Cursor, op: Token) -> tuple:
-    return (heaptype(cur.next("a heap type")),)
+    return (reference(True, heaptype(cur.next("a heap type"), b.types)),)
 
 
 def _select(b: Body, cur: Cursor, op: Token) -> tuple:
     results = None
     while (lst := cur.take_list("result")) is not None:
-        results = (results or []) + valtypes(Cursor(lst, 1))
+        results = (results or []) + valtypes(Cursor(lst, 1), b.types)
     return () if results is None else (tuple(results),)
 
 
 IMMEDIATES: dict[str, Callable[[Body, Cursor, Token], tuple]] = {
-    **{op: _none for op in ("unreachable", "nop", "return", "drop", "ref.is_null", *NUMERIC_OPS, *TRUNC_SAT_OPS)},
+    **{op: _none for op in ("unreachable", "nop", "return", "drop", "ref.is_null", "ref.as_non_null", *NUMERIC_OPS, *TRUNC_SAT_OPS)},
     **{op: Body.memarg for op in MEMORY_OPS},
     "br": _label,
     "br_if": _label,
+    "br_on_null": _label,
+    "br_on_non_null": _label,
     "br_table": _br_table,
     "call": _index_of("func"),
     "call_indirect": Body.call_indirect,
     "return_call": _index_of("func"),
     "return_call_indirect": Body.call_indirect,
+    "call_ref": _index_of("type"),
+    "return_call_ref": _index_of("type"),
     "select": _select,
     "local.get": Body.local,
     "local.set": Body.local,

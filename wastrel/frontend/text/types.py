@@ -10,32 +10,40 @@ A table or memory type starts with its address type, `i32` (the default)
 or `i64` (memory64); its limits are u64s whatever the address type (an i32
 type's range is the validator's to check), as in Wasm 3.0.
 
-Types of later proposals (GC and typed references, exceptions, shared
-memories, custom page sizes) raise `WasmError` of kind "unsupported";
+A reference type may name a type index (`(ref $t)`): the module's type
+`Space` resolves it, and every type reader takes that space.
+
+Types of later proposals (GC, exceptions, shared memories, custom page
+sizes) raise `WasmError` of kind "unsupported";
 anything else that is not a type is "malformed".
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from lark import Token
 
 from wastrel.frontend.errors import WasmError
 from wastrel.frontend.text.cursor import Cursor, unexpected
 from wastrel.frontend.text.sexpr import Item, SList, fail
-from wastrel.ir.wasm import REFTYPES, VALTYPES, FuncType, GlobalType, Limits, MemoryType, TableType
+from wastrel.ir.types import SHORTHANDS, Heap, is_ref, reference
+from wastrel.ir.wasm import VALTYPES, FuncType, GlobalType, Limits, MemoryType, TableType
 
-HEAPTYPES = {"func": "funcref", "extern": "externref"}
+if TYPE_CHECKING:
+    from wastrel.frontend.text.context import Space
+
+HEAPTYPES = ("func", "extern", "nofunc", "noextern")
 
 _GC = "GC (reference types)"
 UNSUPPORTED_TYPES = {
     "exnref": "exceptions (exnref)",
     "nullexnref": "exceptions (exnref)",
-    **{t: _GC for t in ("anyref", "eqref", "i31ref", "structref", "arrayref", "nullref", "nullfuncref", "nullexternref")},
+    **{t: _GC for t in ("anyref", "eqref", "i31ref", "structref", "arrayref", "nullref")},
 }
 UNSUPPORTED_HEAPTYPES = {"exn": "exceptions (exnref)", "noexn": "exceptions (exnref)"} | {
-    t: _GC for t in ("any", "eq", "i31", "struct", "array", "none", "nofunc", "noextern")
+    t: _GC for t in ("any", "eq", "i31", "struct", "array", "none")
 }
 
 
@@ -43,60 +51,62 @@ def _unsupported(feature: str, where: Item) -> WasmError:
     return fail(f"unsupported feature: {feature}", where, kind="unsupported")
 
 
-def valtype(item: Item) -> str:
-    """A value type: a keyword, or `(ref null func|extern)`."""
+def valtype(item: Item, types: Space | None) -> str:
+    """A value type: a keyword, or `(ref null? heaptype)`; `types` resolves
+    the names of type indices (None: there are none, as in a script)."""
     if isinstance(item, Token) and item.type == "KEYWORD":
-        if item in VALTYPES:
+        if item in VALTYPES or item in SHORTHANDS:
             return str(item)
         if item in UNSUPPORTED_TYPES:
             raise _unsupported(UNSUPPORTED_TYPES[item], item)
     elif isinstance(item, SList) and item.head() == "ref":
         inner = Cursor(item, 1)
-        if not inner.take_keyword("null"):
-            raise _unsupported("typed function references (non-nullable references)", item)
-        reftype = heaptype(inner.next("a heap type"))
+        nullable = inner.take_keyword("null") is not None
+        heap = heaptype(inner.next("a heap type"), types)
         inner.end()
-        return reftype
+        return reference(nullable, heap)
     raise unexpected(item, "a value type")
 
 
-def heaptype(item: Item) -> str:
-    """A heap type (`func` or `extern`), as the reference type it gives."""
+def heaptype(item: Item, types: Space | None) -> Heap:
+    """A heap type: an abstract one's name, or a type index."""
     if isinstance(item, Token) and item.type == "KEYWORD":
         if item in HEAPTYPES:
-            return HEAPTYPES[item]
+            return str(item)
         if item in UNSUPPORTED_HEAPTYPES:
             raise _unsupported(UNSUPPORTED_HEAPTYPES[item], item)
     if isinstance(item, Token) and item.type in ("ID", "NUM"):
-        raise _unsupported("typed function references (concrete heap types)", item)
+        if types is None:
+            raise fail(f"unknown type {item}", item)
+        return types.resolve(item)
     raise unexpected(item, "a heap type")
 
 
-def reftype(item: Item) -> str:
-    t = valtype(item)
-    if t not in REFTYPES:
+def reftype(item: Item, types: Space | None) -> str:
+    t = valtype(item, types)
+    if not is_ref(t):
         raise unexpected(item, "a reference type")
     return t
 
 
-def valtypes(cur: Cursor) -> list[str]:
+def valtypes(cur: Cursor, types: Space | None) -> list[str]:
     """Value types up to the end of the list."""
     out = []
     while not cur.done():
-        out.append(valtype(cur.next("a value type")))
+        out.append(valtype(cur.next("a value type"), types))
     return out
 
 
-def declarations(lst: SList) -> list[tuple[Token | None, str]]:
+def declarations(lst: SList, types: Space) -> list[tuple[Token | None, str]]:
     """`(param $x t)` or `(param t*)` (or the same with `local`): the
     (identifier, type) pairs they declare."""
     cur = Cursor(lst, 1)
     name = cur.take_id()
     if name is not None:
-        pair = [(name, valtype(cur.next("a value type")))]
+        pair = [(name, valtype(cur.next("a value type"), types))]
         cur.end()
         return pair
-    return [(None, t) for t in valtypes(cur)]
+    return [(None, t) for t in valtypes(cur, types)]
 
 
 @dataclass
@@ -114,7 +124,7 @@ class TypeUse:
         return FuncType(tuple(t for _, t in self.params), tuple(self.results))
 
 
-def typeuse(cur: Cursor, where: Item, *, named_params: bool = True) -> TypeUse:
+def typeuse(cur: Cursor, where: Item, types: Space, *, named_params: bool = True) -> TypeUse:
     """A type use; `named_params` says whether its parameters may have
     identifiers (those of functions may, those of blocks and call_indirect
     not)."""
@@ -128,18 +138,18 @@ def typeuse(cur: Cursor, where: Item, *, named_params: bool = True) -> TypeUse:
     results: list[str] = []
     inline = False
     while (lst := cur.take_list("param")) is not None:
-        declared = declarations(lst)
+        declared = declarations(lst, types)
         if not named_params and declared and declared[0][0] is not None:
             raise fail("unexpected token: a parameter here cannot have an identifier", declared[0][0])
         pairs += declared
         inline = True
     while (lst := cur.take_list("result")) is not None:
-        results += valtypes(Cursor(lst, 1))
+        results += valtypes(Cursor(lst, 1), types)
         inline = True
     return TypeUse(ref, pairs, results, inline, where)
 
 
-def functype(lst: SList) -> FuncType:
+def functype(lst: SList, types: Space) -> FuncType:
     """The `(func (param ...)* (result ...)*)` of a type definition."""
     head = lst.head()
     if head != "func":
@@ -147,7 +157,7 @@ def functype(lst: SList) -> FuncType:
             raise _unsupported("GC (struct, array and sub types)", lst)
         raise unexpected(lst, "(func ...)")
     cur = Cursor(lst, 1)
-    use = typeuse(cur, lst)
+    use = typeuse(cur, lst, types)
     if use.ref is not None:
         raise unexpected(use.where, "(param ...) or (result ...)")
     cur.end()
@@ -165,11 +175,11 @@ def address_type(cur: Cursor) -> str:
     return "i32" if word is None else str(word)
 
 
-def tabletype(cur: Cursor, at: str | None = None) -> TableType:
+def tabletype(cur: Cursor, types: Space, at: str | None = None) -> TableType:
     """A table type; `at` is its address type if the caller read it."""
     at = at or address_type(cur)
     lim = limits(cur)
-    return TableType(reftype(cur.next("a reference type")), lim, at)
+    return TableType(reftype(cur.next("a reference type"), types), lim, at)
 
 
 def memtype(cur: Cursor, at: str | None = None) -> MemoryType:
@@ -183,11 +193,11 @@ def memtype(cur: Cursor, at: str | None = None) -> MemoryType:
     return MemoryType(lim, at)
 
 
-def globaltype(cur: Cursor) -> GlobalType:
+def globaltype(cur: Cursor, types: Space) -> GlobalType:
     item = cur.next("a global type")
     if isinstance(item, SList) and item.head() == "mut":
         inner = Cursor(item, 1)
-        t = valtype(inner.next("a value type"))
+        t = valtype(inner.next("a value type"), types)
         inner.end()
         return GlobalType(t, True)
-    return GlobalType(valtype(item), False)
+    return GlobalType(valtype(item, types), False)

@@ -48,6 +48,7 @@ from wastrel.frontend.text.script import (
 )
 from wastrel.frontend.text.sexpr import Item, SList, fail, parse
 from wastrel.frontend.text.types import heaptype
+from wastrel.ir.types import reference
 from wastrel.ir.simd import LANES
 
 UNSUPPORTED_COMMANDS = {
@@ -162,7 +163,7 @@ def _number(op: Token, cur: Cursor) -> Value | None:
 
 def _reference(op: Token, cur: Cursor) -> Value | None:
     if op == "ref.null":
-        return Value(heaptype(cur.next("a heap type")), None)
+        return Value(reference(True, heaptype(cur.next("a heap type"), None)), None)
     if op in ("ref.extern", "ref.host"):
         return Value("externref", unsigned(cur.index("a number"), 32))
     return None

@@ -1,0 +1,164 @@
+"""Typed function references (Wasm 3.0): the text reader, the decoder and
+the encoder agree with wasm-tools on every new form; the validator's
+subtyping, non-nullable locals and table initial values; the subtype
+relation and canonical types of `ir/types.py`; CallRef in the tree
+languages.
+
+The spec scripts (call_ref, br_on_null, br_on_non_null, ref_as_non_null,
+return_call_ref, local_init, linking, elem, table, global, ...) run in
+tests/test_spec.py, and golden case `typed_func_refs` runs against
+wasmtime's results (tests/test_golden_behaviour.py).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.cli_util import wastrel_passes
+from tests.test_simd_frontend import error, wat
+from wastrel.frontend import WasmError, decode_module
+from wastrel.frontend.encode import encode_module, without_offsets
+from wastrel.frontend.text import read_module_text
+from wastrel.frontend.validate import validate_module
+from wastrel.ir.types import CANONICAL, Subtyping, canonical, canonical_ids, defaultable, ref_type, representation
+from wastrel.ir.wasm import FuncType
+
+GOLDEN = Path(__file__).parent / "golden_cases" / "typed_func_refs.wat"
+
+# -- reading and writing ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a reference to a type defined further down, and to itself
+        "(module (func (param (ref $t)) (result (ref null $t)) (local.get 0)) (type $t (func (param (ref null $t)))))",
+        "(module (type $t (func)) (func (result (ref null func) nullfuncref (ref extern) nullexternref)"
+        " (ref.null $t) (ref.null nofunc) unreachable))",
+        "(module (type $t (func)) (func $f) (elem declare func $f)"
+        " (table 2 (ref $t) (ref.func $f)) (table 1 funcref) (table $n (ref null $t) (elem $f $f)))",
+        "(module (type $t (func (param i32))) (func (param (ref null $t))"
+        " (block $l (br_on_null $l (local.get 0)) (ref.as_non_null) (drop))"
+        " (block $m (result (ref $t)) (br_on_non_null $m (local.get 0)) (return)) (drop)"
+        " (call_ref $t (i32.const 1) (local.get 0)) (return_call_ref $t (i32.const 2) (local.get 0))))",
+        "(module (type $t (func)) (func (result (ref null $t)) (select (result (ref null $t)) (ref.null $t) (ref.null $t) (i32.const 1)))"
+        " (func (block (result (ref null $t)) (ref.null $t)) drop))",
+    ],
+)
+def test_text_binary_and_encoder_agree_with_wasm_tools(text: str) -> None:
+    """wasm-tools' binary decodes to what the text reader reads (type names
+    aside, which wastrel does not keep), and its encoding decodes to it again."""
+    module = without_offsets(decode_module(wat(text)))
+    assert without_offsets(read_module_text(text)) == module
+    assert without_offsets(decode_module(encode_module(module))) == module
+    validate_module(module)
+
+
+def test_the_golden_case_round_trips_and_validates() -> None:
+    module = read_module_text(GOLDEN.read_text())
+    validate_module(module)
+    assert encode_module(decode_module(encode_module(module))) == encode_module(module)
+
+
+def test_function_index_segments_are_never_null() -> None:
+    module = read_module_text("(module (func $f) (elem declare func $f) (elem funcref (ref.null func)) (table funcref (elem $f)))")
+    assert [e.type for e in module.elems] == ["(ref func)", "funcref", "(ref func)"]
+
+
+def test_unknown_heap_types() -> None:
+    assert "unknown type" in error("(module (func (local (ref $nope))))").message
+    with pytest.raises(WasmError, match="unknown type 5"):
+        validate_module(read_module_text("(module (func (local (ref null 5))))"))
+    with pytest.raises(WasmError, match="unknown type 1"):  # a type may name itself and earlier ones only
+        validate_module(read_module_text("(module (type (func (param (ref 1)))) (type (func)))"))
+
+
+def test_gc_heap_types_are_unsupported_not_malformed() -> None:
+    assert error("(module (func (local (ref null any))))").kind == "unsupported"
+    assert error("(module (func (local structref)))").kind == "unsupported"
+
+
+# -- validation ------------------------------------------------------------------------------
+
+
+def invalid(text: str) -> str:
+    with pytest.raises(WasmError) as info:
+        validate_module(read_module_text(text))
+    assert info.value.kind == "invalid"
+    return info.value.message
+
+
+def test_non_nullable_locals_must_be_set_before_they_are_read() -> None:
+    ok = "(module (type $t (func)) (func $f) (elem declare func $f) (func (local $x (ref $t)) {}))"
+    validate_module(read_module_text(ok.format("(local.set $x (ref.func $f)) (call_ref $t (local.get $x))")))
+    validate_module(read_module_text(ok.format("(block (local.set $x (ref.func $f)) (call_ref $t (local.get $x)))")))
+    assert "uninitialized local" in invalid(ok.format("(call_ref $t (local.get $x))"))
+    # set inside a block: unset again after it
+    assert "uninitialized local" in invalid(ok.format("(block (local.set $x (ref.func $f))) (call_ref $t (local.get $x))"))
+    assert "uninitialized local" in invalid(ok.format("(if (i32.const 1) (then (local.set $x (ref.func $f))) (else (call_ref $t (local.get $x))))"))
+
+
+def test_subtypes_are_accepted_where_supertypes_are_expected() -> None:
+    validate_module(read_module_text(
+        "(module (type $a (func)) (type $b (func)) (func $f (type $a)) (elem declare func $f)"
+        " (func (result funcref) (ref.func $f))"  # (ref $a) <: funcref
+        " (func (result (ref null $b)) (ref.func $f))"  # $a and $b are the same type
+        " (func (result (ref null $a)) (ref.null nofunc)))"  # nofunc is the bottom
+    ))  # fmt: skip
+    assert "type mismatch" in invalid("(module (func (result (ref func)) (ref.null func)))")
+    assert "type mismatch" in invalid("(module (func (result externref) (ref.null func)))")
+    assert "type mismatch" in invalid("(module (type $t (func (param i32))) (type $u (func)) (func (param (ref $t)) (call_ref $u (local.get 0))))")
+
+
+def test_tables_of_non_nullable_references_need_an_initial_value() -> None:
+    assert "type mismatch" in invalid("(module (table 1 (ref func)))")
+    assert "type mismatch" in invalid("(module (table 1 (ref func) (ref.null func)))")
+    assert "unknown global" in invalid("(module (global $g funcref (ref.null func)) (table 1 funcref (global.get $g)))")
+
+
+def test_br_on_non_null_needs_a_reference_label() -> None:
+    assert "type mismatch" in invalid("(module (func (param funcref) (block $l (br_on_non_null $l (local.get 0)))))")
+
+
+# -- types ----------------------------------------------------------------------------------
+
+
+def test_reference_type_strings() -> None:
+    assert ref_type("funcref") == ref_type("(ref null func)")
+    assert str(ref_type("(ref null nofunc)")) == "nullfuncref"
+    assert ref_type("i32") is None and ref_type("v128") is None
+    assert ref_type("(ref 3)").heap == 3 and not ref_type("(ref 3)").nullable  # type: ignore[union-attr]
+    assert [defaultable(t) for t in ("i32", "funcref", "(ref func)", "(ref null 0)", "(ref 0)")] == [True, True, False, True, False]
+    assert [representation(t) for t in ("(ref 0)", "nullexternref", "(ref extern)", "f64")] == ["funcref", "externref", "externref", "f64"]
+
+
+def test_subtyping() -> None:
+    sub = Subtyping(canonical_ids([FuncType(("i32",)), FuncType(("i32",)), FuncType()]))
+    assert sub.subtype("(ref 0)", "(ref null 1)") and sub.subtype("(ref 1)", "(ref 0)")
+    assert not sub.subtype("(ref 0)", "(ref 2)") and not sub.subtype("(ref null 0)", "(ref 0)")
+    assert sub.subtype("nullfuncref", "(ref null 2)") and sub.subtype("(ref nofunc)", "(ref 2)")
+    assert sub.subtype("(ref 2)", "(ref func)") and not sub.subtype("(ref func)", "(ref 2)")
+    assert sub.subtype("(ref noextern)", "externref") and not sub.subtype("(ref noextern)", "funcref")
+    assert not sub.subtype("i32", "funcref") and sub.subtype("i32", "i32")
+
+
+def test_canonical_types_are_equal_across_modules() -> None:
+    """Recursive and nested types canonicalise by structure, whatever their indices."""
+    first = canonical_ids([FuncType(("f64",)), FuncType(("(ref 1)",)), FuncType(("(ref null 1)", "(ref 0)"))])
+    second = canonical_ids([FuncType(("(ref 0)",)), FuncType(), FuncType(("f64",)), FuncType(("(ref null 0)", "(ref 2)"))])
+    assert first[1] == second[0]  # (func (param (ref <itself>)))
+    assert first[2] == second[3]
+    assert first[0] == second[2] != second[1]
+    assert CANONICAL.equal(canonical("(ref 2)", first), canonical("(ref 3)", second))
+    assert not CANONICAL.subtype(canonical("(ref null 1)", first), canonical("(ref 1)", second))
+
+
+# -- passes and C ------------------------------------------------------------------------------
+
+
+def test_describe_language_shows_call_ref() -> None:
+    """CallRef is a production of the tree languages (its C: golden/typed_func_refs/c-print.txt)."""
+    result = wastrel_passes("--describe-language", "tree")
+    assert "Expr ::= CallRef(type_index: int, args: tuple[Expr, ...], callee: Expr)" in result.stdout, result.stderr

@@ -1,0 +1,183 @@
+"""Reference types: what a value type string says about a reference, and
+when one type is a subtype of another (typed function references, Wasm 3.0).
+
+Value types are strings throughout wastrel (`ir/wasm.py`).  A reference
+type is written as the text format writes it: the shorthand when there is
+one (`funcref`, `externref`, `nullfuncref`, `nullexternref`), else
+`(ref null? HEAP)` where HEAP is an abstract heap type (`func`, `extern`,
+`nofunc`, `noextern`) or a type index (`(ref 3)`, `(ref null 0)`).  Type
+indices are the module's own; two modules compare them through
+`canonical_ids`.
+
+Subtyping (no GC: every defined type is a final function type):
+
+    (ref null? a) <: (ref null? b)  iff  a <: b, and b is nullable if a is
+    nofunc <: $t <: func            nofunc <: func
+    noextern <: extern
+    $s <: $t                        iff  $s and $t are the same type after
+                                         canonicalisation (equal structure)
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from wastrel.ir.wasm import FuncType
+
+Heap = str | int  # an abstract heap type's name, or a type index
+
+#: The abstract heap types and the hierarchy each belongs to.
+ABSTRACT_HEAPS = {"func": "func", "nofunc": "func", "extern": "extern", "noextern": "extern"}
+BOTTOM = {"func": "nofunc", "extern": "noextern"}
+
+SHORTHANDS = {
+    "funcref": (True, "func"),
+    "externref": (True, "extern"),
+    "nullfuncref": (True, "nofunc"),
+    "nullexternref": (True, "noextern"),
+}
+_SHORTHAND_OF = {v: k for k, v in SHORTHANDS.items()}
+
+#: The type of an element segment written as function indices (Wasm 3.0:
+#: its references are never null).
+FUNC_INDEX_ELEMS = "(ref func)"
+
+
+@dataclass(frozen=True, slots=True)
+class RefType:
+    nullable: bool
+    heap: Heap
+
+    def __str__(self) -> str:
+        shorthand = _SHORTHAND_OF.get((self.nullable, self.heap))  # type: ignore[arg-type]
+        if shorthand is not None:
+            return shorthand
+        return f"(ref {'null ' if self.nullable else ''}{self.heap})"
+
+    @property
+    def hierarchy(self) -> str:
+        """`func` or `extern`: the top of the heap type's hierarchy."""
+        return "func" if isinstance(self.heap, int) else ABSTRACT_HEAPS[self.heap]
+
+
+def reference(nullable: bool, heap: Heap) -> str:
+    """The value type string of `(ref null? heap)`."""
+    return str(RefType(nullable, heap))
+
+
+@functools.cache
+def ref_type(t: str) -> RefType | None:
+    """The reference type `t` names, or None for a number or vector type."""
+    if t in SHORTHANDS:
+        return RefType(*SHORTHANDS[t])
+    if not t.startswith("(ref "):
+        return None
+    words = t[5:-1].split()
+    nullable = words[0] == "null"
+    heap = words[-1]
+    return RefType(nullable, int(heap) if heap.isdigit() else heap)
+
+
+def is_ref(t: str) -> bool:
+    return ref_type(t) is not None
+
+
+def defaultable(t: str) -> bool:
+    """Whether a local or table of type `t` has a default value (null, 0)."""
+    ref = ref_type(t)
+    return ref is None or ref.nullable
+
+
+def non_null(t: str) -> str:
+    """`t` without its null (ref.as_non_null, br_on_null)."""
+    ref = ref_type(t)
+    assert ref is not None
+    return reference(False, ref.heap)
+
+
+def representation(t: str) -> str:
+    """The type whose C representation `t` shares: itself for numbers and
+    vectors, `funcref` or `externref` for references."""
+    ref = ref_type(t)
+    if ref is None:
+        return t
+    return "funcref" if ref.hierarchy == "func" else "externref"
+
+
+def type_indices(t: str) -> list[int]:
+    """The type index a value type refers to, if any (as a list)."""
+    ref = ref_type(t)
+    return [ref.heap] if ref is not None and isinstance(ref.heap, int) else []
+
+
+# -- canonical types ----------------------------------------------------------------
+
+_INTERNED: dict[tuple, int] = {}  # a structure -> its canonical id, for the whole process
+
+
+def canonical_ids(types: Sequence[FuncType]) -> list[int]:
+    """One id per type of a module: equal ids, equal types, in this module
+    or any other.  A type's structure is its signature with each type index
+    replaced by that type's id (or by "self" for its own index); the caller
+    has checked that types refer only to earlier types or themselves."""
+    ids: list[int] = []
+
+    def canon(t: str, own: int) -> object:
+        ref = ref_type(t)
+        if ref is None or not isinstance(ref.heap, int):
+            return t
+        heap = "self" if ref.heap == own else ids[ref.heap]
+        return (ref.nullable, heap)
+
+    for index, ftype in enumerate(types):
+        structure = (tuple(canon(t, index) for t in ftype.params), tuple(canon(t, index) for t in ftype.results))
+        ids.append(_INTERNED.setdefault(structure, len(_INTERNED)))
+    return ids
+
+
+def canonical(t: str, ids: Sequence[int]) -> str:
+    """`t` with its type index replaced by that type's canonical id (`ids`
+    from `canonical_ids`): comparable with another module's, by CANONICAL."""
+    ref = ref_type(t)
+    if ref is None or not isinstance(ref.heap, int):
+        return t
+    return reference(ref.nullable, ids[ref.heap])
+
+
+def canonical_func_type(ftype: FuncType, ids: Sequence[int]) -> FuncType:
+    return FuncType(tuple(canonical(t, ids) for t in ftype.params), tuple(canonical(t, ids) for t in ftype.results))
+
+
+class Subtyping:
+    """The subtype relation over one module's types (`ids` from
+    `canonical_ids`), or over canonical types (`ids` None)."""
+
+    def __init__(self, ids: Sequence[int] | None) -> None:
+        self.ids = ids
+
+    def heap_subtype(self, a: Heap, b: Heap) -> bool:
+        if isinstance(a, int) and isinstance(b, int):
+            return a == b if self.ids is None else self.ids[a] == self.ids[b]
+        if a == b:
+            return True
+        top_a = "func" if isinstance(a, int) else ABSTRACT_HEAPS[a]
+        top_b = "func" if isinstance(b, int) else ABSTRACT_HEAPS[b]
+        return top_a == top_b and (b == top_b or a == BOTTOM[top_a])
+
+    def subtype(self, a: str, b: str) -> bool:
+        """Whether a value of type `a` may be used where `b` is expected."""
+        if a == b:
+            return True
+        ra, rb = ref_type(a), ref_type(b)
+        if ra is None or rb is None:
+            return False
+        return (rb.nullable or not ra.nullable) and self.heap_subtype(ra.heap, rb.heap)
+
+    def equal(self, a: str, b: str) -> bool:
+        return self.subtype(a, b) and self.subtype(b, a)
+
+
+#: Subtyping between canonical types, of any modules.
+CANONICAL = Subtyping(None)
