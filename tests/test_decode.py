@@ -402,13 +402,10 @@ def test_leb_error_points_at_the_integer() -> None:
     [
         (HEADER + section(5, vec(b"\x03\x01\x01")), "threads"),
         (HEADER + section(5, vec(b"\x07\x01\x01")), "threads"),
-        (HEADER + section(13, vec(b"\x00\x00")), "exceptions"),
-        (func_module(b"\x08\x00\x0b"), "exceptions"),
         (func_module(b"\xfb\x00\x0b"), "GC"),
         (func_module(b"\xfe\x03\x00\x0b"), "threads"),
         (HEADER + section(1, vec(b"\x5f\x00")), "GC"),
         (func_module(b"\x02\x63\x6e\x0b\x0b"), "GC"),
-        (func_module(b"\xd0\x69\x1a\x0b"), "exceptions"),
     ],
 )
 def test_unsupported_features(data: bytes, feature: str) -> None:

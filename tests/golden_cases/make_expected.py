@@ -161,6 +161,17 @@ INVOCATIONS = {
         ("op_or_add", [9, 4]),
         ("down", [10_000_000]),
     ],
+    "exceptions": [
+        ("classify", [5]),
+        ("classify", [50]),
+        ("classify", [500]),
+        ("classify", [-3]),
+        ("rethrown", [3]),
+        ("rethrown", [30]),
+        ("count", [20]),
+        ("trap", [1]),
+        ("trap", [0]),
+    ],
     "simd_lanes": [
         ("sum_squares", [0]),
         ("sum_squares", [4]),
@@ -787,7 +798,9 @@ def spec_trap(exc, hint, where):
 
 
 def new_store():
-    engine = wasmtime.Engine()
+    config = wasmtime.Config()
+    config.wasm_exceptions = True  # (function references and tail calls are on by default)
+    engine = wasmtime.Engine(config)
     return wasmtime.Store(engine)
 
 

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from wastrel.backend_c.names import C_TYPE_OF, LIBM, body_name, memory_base
+from wastrel.backend_c.names import C_TYPE_OF, LIBM, VALUE_FIELD, body_name, memory_base
 from wastrel.ir import nodes as n
 from wastrel.ir.ops import MEMORY_ACCESS, is_comparison, is_load
 from wastrel.ir.simd import BY_NAME as SIMD
+from wastrel.ir.types import is_ref
 
 if TYPE_CHECKING:
     from wastrel.backend_c.context import ModuleContext
@@ -181,6 +182,16 @@ class ExprPrinter:
                 return f"{self(args[0], EQ)} == NULL", EQ
             case "ref.as_non_null":
                 return f"W_REF_AS_NON_NULL({self(args[0])})", PRIMARY
+            case "exn.pending":
+                return "W_UNLIKELY(w_pending != NULL)", PRIMARY
+            case "exn.is":
+                return f"w_pending->tag == &{ctx.tags[imm[0]]}", EQ
+            case "exn.value":
+                k, t = imm
+                value = f"w_pending->values[{k}].{VALUE_FIELD[t]}"
+                return (f"({C_TYPE_OF[t]}){value}", UNARY) if is_ref(t) else (value, PRIMARY)
+            case "exn.ref":
+                return "w_pending", PRIMARY
             case "ref.func":
                 return f"&{ctx.func_ref(imm[0])}", UNARY
             case "table.get":

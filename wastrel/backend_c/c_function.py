@@ -18,9 +18,10 @@ from __future__ import annotations
 from wastrel.backend_c.c_expr import UNARY, ExprPrinter
 from wastrel.backend_c.context import ModuleContext
 from wastrel.backend_c.kept import KeptAssignments, may_fault
-from wastrel.backend_c.names import C_TYPE_OF, RESULTS, body_name, c_params, c_result, local_names, result_struct
+from wastrel.backend_c.names import C_TYPE_OF, RESULTS, VALUE_FIELD, body_name, c_params, c_result, local_names, result_struct
 from wastrel.ir import nodes as n
 from wastrel.ir.simd import BY_NAME as SIMD
+from wastrel.ir.types import is_ref
 from wastrel.ir.wasm import FuncType, Module
 from wastrel.passes.helpers import type_of
 
@@ -225,6 +226,15 @@ class FunctionPrinter:
                 return f"w_memory_init_segment(&{ctx.memories[mem]}, {ctx.data(seg)}, {ctx.data(seg)}_len, {e.args(args)})"
             case "data.drop":
                 return f"{ctx.data(imm[0])}_len = 0"
+            case "throw":
+                types = ctx.module.types[ctx.module.tag_types()[imm[0]]].params
+                values = ", ".join(f"{{.{VALUE_FIELD[t]} = {_value_field(t, e(a))}}}" for t, a in zip(types, args))
+                payload = f"(w_value[]){{{values}}}" if args else "NULL"
+                return f"w_throw(&{ctx.tags[imm[0]]}, {len(args)}, {payload})"
+            case "throw_ref":
+                return f"w_throw_ref({e(args[0])})"
+            case "exn.clear":
+                return "w_pending = NULL"
             case "table.set":
                 return f"w_table_set(&{ctx.tables[imm[0]]}, {e(args[0])}, (void *){e(args[1], UNARY)})"
             case "table.fill":
@@ -244,6 +254,11 @@ def _call_type(module: Module, call: n.Expr) -> FuncType:
         return module.func_type(call.func)
     assert isinstance(call, (n.CallIndirect, n.CallRef))
     return module.types[call.type_index]
+
+
+def _value_field(t: str, value: str) -> str:
+    """A value as a `w_value` member: references as `void *`."""
+    return f"(void *){value}" if is_ref(t) else value
 
 
 def _zero(t: str) -> str:

@@ -49,6 +49,8 @@ class ModuleContext:
         self.tables = [linker.table(i, self.canonical_table_type(i.desc)) for i in imports["table"]]  # type: ignore[arg-type]
         self.tables += [f"{prefix}table{i}" for i in range(len(module.tables))]
         self.globals = [linker.global_(i, self.canonical_global_type(i.desc)) for i in imports["global"]]  # type: ignore[arg-type]
+        self.tags = [linker.tag(i, self.canonical_func_type(i.desc)) for i in module.imports_of("tag")]  # type: ignore[arg-type]
+        self.tags += [f"{prefix}tag{i}" for i in range(len(module.tags))]
         base = len(self.globals)
         names = [module.names.globals.get(base + i, str(base + i)) for i in range(len(module.globals))]
         self.globals += distinct(prefix + "g_", names)

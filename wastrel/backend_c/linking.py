@@ -34,6 +34,8 @@ class Linker(Protocol):
 
     def global_(self, imp: Import, gtype: GlobalType) -> str: ...
 
+    def tag(self, imp: Import, ftype: FuncType) -> str: ...
+
     def precise_traps(self, module: Module) -> bool:
         """Must memory be exact after a trap (W_PRECISE_TRAPS)?"""
         ...
@@ -70,6 +72,9 @@ class WasiLinker:
         raise self.unknown(imp)
 
     def global_(self, imp: Import, gtype: GlobalType) -> str:
+        raise self.unknown(imp)
+
+    def tag(self, imp: Import, ftype: FuncType) -> str:
         raise self.unknown(imp)
 
     @staticmethod

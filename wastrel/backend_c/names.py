@@ -44,10 +44,14 @@ C_TYPE_OF = ByRepresentation(
         "v128": "w_v128",
         "funcref": "w_funcref",
         "externref": "w_externref",
+        "exnref": "w_exnref",
     }
 )
 
-TYPE_LETTER = ByRepresentation({"i32": "i", "i64": "I", "f32": "f", "f64": "F", "v128": "V", "funcref": "r", "externref": "e"})
+#: The member of `w_value` (runtime/wastrel.h) that holds a value of each type.
+VALUE_FIELD = ByRepresentation({"i32": "i32", "i64": "i64", "f32": "f32", "f64": "f64", "v128": "v128", "funcref": "ref", "externref": "ref", "exnref": "ref"})
+
+TYPE_LETTER = ByRepresentation({"i32": "i", "i64": "I", "f32": "f", "f64": "F", "v128": "V", "funcref": "r", "externref": "e", "exnref": "x"})
 
 def memory_base(k: int) -> str:
     """The variable a function keeps memory k's base pointer in (m0, m1, ...)."""

@@ -47,6 +47,7 @@ from wastrel.frontend.errors import WasmError
 from wastrel.ir.simd import SIMD_OPS
 from wastrel.ir.types import FUNC_INDEX_ELEMS, Heap, reference
 from wastrel.ir.wasm import (
+    Catch,
     Data,
     Elem,
     Export,
@@ -63,6 +64,7 @@ from wastrel.ir.wasm import (
     Names,
     Table,
     TableType,
+    Tag,
 )
 
 T = TypeVar("T")
@@ -77,7 +79,7 @@ MAX_LOCALS = 50_000
 
 # The abstract heap types' codes; as a value type, each is the nullable
 # reference's shorthand (0x70: funcref).
-HEAP_CODES = {0x70: "func", 0x6F: "extern", 0x73: "nofunc", 0x72: "noextern"}
+HEAP_CODES = {0x70: "func", 0x6F: "extern", 0x69: "exn", 0x73: "nofunc", 0x72: "noextern", 0x74: "noexn"}
 REFTYPE_CODES = {code: reference(True, heap) for code, heap in HEAP_CODES.items()}
 VALTYPE_CODES = {0x7F: "i32", 0x7E: "i64", 0x7D: "f32", 0x7C: "f64", 0x7B: "v128", **REFTYPE_CODES}
 REF, REF_NULL = 0x64, 0x63  # (ref ht), (ref null ht)
@@ -85,7 +87,6 @@ REF, REF_NULL = 0x64, 0x63  # (ref ht), (ref null ht)
 # Type codes of later proposals, reported as unsupported rather than malformed.
 UNSUPPORTED_TYPE_CODES = {
     **{code: "GC (reference types)" for code in (0x6A, 0x6B, 0x6C, 0x6D, 0x6E, 0x71)},
-    **{code: "exceptions (exnref)" for code in (0x69, 0x74)},
 }
 
 # -- opcodes ------------------------------------------------------------------
@@ -128,13 +129,14 @@ TRUNC_SAT_OPS = """
 """.split()
 
 UNSUPPORTED_OPCODES = {
-    **{op: "exceptions" for op in (0x06, 0x07, 0x08, 0x09, 0x0A, 0x18, 0x19, 0x1F)},
     0xD3: "GC (ref.eq)",
     0xFB: "GC (0xfb prefix)",
     0xFE: "threads (0xfe prefix)",
 }
 
-EXTERN_KINDS = ("func", "table", "memory", "global")
+EXTERN_KINDS = ("func", "table", "memory", "global", "tag")
+CATCH_KINDS = ("catch", "catch_ref", "catch_all", "catch_all_ref")
+BLOCK_OPCODES = frozenset((0x02, 0x03, 0x04, 0x06, 0x1F))  # block loop if try try_table: closed by end (try: or delegate)
 
 EMPTY_BLOCK = FuncType()
 SINGLE_BLOCKS = {code: FuncType((), (t,)) for code, t in VALTYPE_CODES.items()}
@@ -408,6 +410,18 @@ class _Reader:
             raise WasmError("invalid", f"unknown type {index}", start)
         return (self.types[index],)
 
+    def try_table(self) -> tuple:
+        """A block type, then the catch clauses."""
+        return self.blocktype() + (tuple(self.vec(_Reader.catch)),)
+
+    def catch(self) -> Catch:
+        start = self.pos
+        kind = self.byte()
+        if kind >= len(CATCH_KINDS):
+            self.fail("malformed catch clause", start)
+        tag = self.u32() if kind < 2 else None
+        return Catch(CATCH_KINDS[kind], tag, self.u32())
+
     def br_table(self) -> tuple:
         depths = tuple(self.vec(_Reader.u32))
         return (depths, self.u32())
@@ -449,11 +463,13 @@ class _Reader:
                 entry = self.prefixed_opcode(op, pos)
             name, imm = entry
             append(Instr(name, imm(self) if imm else (), pos))
-            if op == 0x0B:
+            if op == 0x0B or op == 0x18:  # end, or a legacy try's delegate
                 if depth == 0:
+                    if op == 0x18:
+                        self.fail("delegate without a try", pos)
                     return out
                 depth -= 1
-            elif 0x02 <= op <= 0x04:
+            elif op in BLOCK_OPCODES:
                 depth += 1
 
     def prefixed_opcode(self, op: int, start: int) -> tuple[str, Immediate]:
@@ -481,6 +497,11 @@ OPCODES: dict[int, tuple[str, Immediate]] = {
     0x03: ("loop", _Reader.blocktype),
     0x04: ("if", _Reader.blocktype),
     0x05: ("else", None),
+    0x06: ("try", _Reader.blocktype),
+    0x07: ("catch", _Reader.index),
+    0x08: ("throw", _Reader.index),
+    0x09: ("rethrow", _Reader.index),
+    0x0A: ("throw_ref", None),
     0x0B: ("end", None),
     0x0C: ("br", _Reader.index),
     0x0D: ("br_if", _Reader.index),
@@ -492,9 +513,12 @@ OPCODES: dict[int, tuple[str, Immediate]] = {
     0x13: ("return_call_indirect", _Reader.two_indices),
     0x14: ("call_ref", _Reader.index),
     0x15: ("return_call_ref", _Reader.index),
+    0x18: ("delegate", _Reader.index),
+    0x19: ("catch_all", None),
     0x1A: ("drop", None),
     0x1B: ("select", None),
     0x1C: ("select", _Reader.select_types),
+    0x1F: ("try_table", _Reader.try_table),
     0x20: ("local.get", _Reader.index),
     0x21: ("local.set", _Reader.index),
     0x22: ("local.tee", _Reader.index),
@@ -561,6 +585,7 @@ class _Parts:
     func_types: list[int] = field(default_factory=list)  # the function section
     tables: list[Table] = field(default_factory=list)
     memories: list[MemoryType] = field(default_factory=list)
+    tags: list[Tag] = field(default_factory=list)
     globals: list[Global] = field(default_factory=list)
     exports: list[Export] = field(default_factory=list)
     start: int | None = None
@@ -577,11 +602,20 @@ def _type_section(r: _Reader, m: _Parts) -> None:
     m.types = r.vec(_Reader.functype)
 
 
+def _tag_type(r: _Reader) -> int:
+    """A tag's attribute (0: an exception) and its type index."""
+    start = r.pos
+    if r.byte() != 0x00:
+        r.fail("malformed tag attribute", start)
+    return r.u32()
+
+
 IMPORT_DESCS: tuple[Callable[[_Reader], ImportDesc], ...] = (
     _Reader.u32,  # func: a type index
     _Reader.tabletype,
     _Reader.memtype,
     _Reader.globaltype,
+    _tag_type,
 )
 
 
@@ -590,8 +624,6 @@ def _import(r: _Reader) -> Import:
     module, name = r.name(), r.name()
     kind_at = r.pos
     kind = r.byte()
-    if kind == 4:
-        r.unsupported("exceptions (tag import)", kind_at)
     if kind >= len(IMPORT_DESCS):
         r.fail("malformed import kind", kind_at)
     return Import(module, name, EXTERN_KINDS[kind], IMPORT_DESCS[kind](r), start)
@@ -624,6 +656,15 @@ def _memory_section(r: _Reader, m: _Parts) -> None:
     m.memories = r.vec(_Reader.memtype)
 
 
+def _tag(r: _Reader) -> Tag:
+    start = r.pos
+    return Tag(_tag_type(r), start)
+
+
+def _tag_section(r: _Reader, m: _Parts) -> None:
+    m.tags = r.vec(_tag)
+
+
 def _global(r: _Reader) -> Global:
     start = r.pos
     return Global(r.globaltype(), r.const_expr(), start)
@@ -638,8 +679,6 @@ def _export(r: _Reader) -> Export:
     name = r.name()
     kind_at = r.pos
     kind = r.byte()
-    if kind == 4:
-        r.unsupported("exceptions (tag export)", kind_at)
     if kind >= len(EXTERN_KINDS):
         r.fail("malformed export kind", kind_at)
     return Export(name, EXTERN_KINDS[kind], r.u32(), start)
@@ -744,6 +783,7 @@ SECTIONS: dict[int, tuple[str, Callable[[_Reader, _Parts], None]]] = {
     3: ("function", _function_section),
     4: ("table", _table_section),
     5: ("memory", _memory_section),
+    13: ("tag", _tag_section),
     6: ("global", _global_section),
     7: ("export", _export_section),
     8: ("start", _start_section),
@@ -753,7 +793,6 @@ SECTIONS: dict[int, tuple[str, Callable[[_Reader, _Parts], None]]] = {
     11: ("data", _data_section),
 }
 SECTION_RANK = {sid: rank for rank, sid in enumerate(SECTIONS, start=1)}
-UNSUPPORTED_SECTIONS = {13: "exceptions (tag section)"}
 
 
 # -- the name section ---------------------------------------------------------
@@ -826,8 +865,6 @@ def _decode(data: bytes) -> Module:
         id_at = r.pos
         sid = r.byte()
         if sid != 0 and sid not in SECTIONS:
-            if sid in UNSUPPORTED_SECTIONS:
-                r.unsupported(UNSUPPORTED_SECTIONS[sid], id_at)
             r.fail("malformed section id", id_at)
         body = r.sized()
         # Code needs the types (for block types) and the data count.
@@ -858,6 +895,7 @@ def _assemble(m: _Parts, r: _Reader) -> Module:
         tables=tuple(m.tables),
         memories=tuple(m.memories),
         globals=tuple(m.globals),
+        tags=tuple(m.tags),
         exports=tuple(m.exports),
         start=m.start,
         elems=tuple(m.elems),

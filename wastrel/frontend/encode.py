@@ -22,6 +22,7 @@ from collections.abc import Callable
 from typing import Any
 
 from wastrel.frontend.decode import (
+    CATCH_KINDS,
     FC_OPCODES,
     FD_OPCODES,
     HEAP_CODES,
@@ -50,6 +51,7 @@ from wastrel.ir.wasm import (
     Names,
     Table,
     TableType,
+    Tag,
 )
 
 _TYPE_BYTES = {t: bytes([code]) for code, t in VALTYPE_CODES.items()}
@@ -68,7 +70,7 @@ def valtype(t: str) -> bytes:
 
 def heaptype(heap: Heap) -> bytes:
     return sleb(heap) if isinstance(heap, int) else _HEAP_BYTES[heap]
-EXTERN_KIND_BYTES = {"func": b"\x00", "table": b"\x01", "memory": b"\x02", "global": b"\x03"}
+EXTERN_KIND_BYTES = {"func": b"\x00", "table": b"\x01", "memory": b"\x02", "global": b"\x03", "tag": b"\x04"}
 
 
 # -- primitive values ---------------------------------------------------------------
@@ -158,6 +160,11 @@ def _blocktype(code: _Code, args: tuple) -> bytes:
     return sleb(code.type_index(functype))
 
 
+def _try_table(code: _Code, args: tuple) -> bytes:
+    catches = [bytes([CATCH_KINDS.index(c.kind)]) + (u32(c.tag) if c.tag is not None else b"") + u32(c.depth) for c in args[1]]
+    return _blocktype(code, args[:1]) + vec(catches)
+
+
 def _br_table(code: _Code, args: tuple) -> bytes:
     return vec([u32(d) for d in args[0]]) + u32(args[1])
 
@@ -209,6 +216,7 @@ WRITERS: dict[Any, Writer] = {
     _Reader.memory_init: _u32s,
     _Reader.blocktype: _blocktype,
     _Reader.br_table: _br_table,
+    _Reader.try_table: _try_table,
     _Reader.i32_const: _signed,
     _Reader.i64_const: _signed,
     _Reader.f32_const: _f32,
@@ -302,6 +310,8 @@ def _import(code: _Code, i: Import) -> bytes:
         encoded = memtype(desc)
     elif isinstance(desc, GlobalType):
         encoded = globaltype(desc)
+    elif i.kind == "tag":
+        encoded = b"\x00" + u32(desc)  # attribute 0: an exception
     else:
         encoded = u32(desc)
     return name(i.module) + name(i.name) + EXTERN_KIND_BYTES[i.kind] + encoded
@@ -391,6 +401,7 @@ def encode_module(module: Module) -> bytes:
     section(3, [u32(f.type_index) for f in module.funcs])
     section(4, [_table(code, t) for t in module.tables])
     section(5, [memtype(m) for m in module.memories])
+    section(13, [b"\x00" + u32(t.type_index) for t in module.tags])
     section(6, [_global(code, g) for g in module.globals])
     section(7, [_export(code, e) for e in module.exports])
     if module.start is not None:
@@ -428,6 +439,7 @@ def without_offsets(module: Module) -> Module:
         funcs=tuple(Func(f.type_index, f.locals, _no_offsets(f.body)) for f in module.funcs),
         tables=tuple(Table(t.type, offset_expr(t.init)) for t in module.tables),
         globals=tuple(Global(g.type, _no_offsets(g.init)) for g in module.globals),
+        tags=tuple(Tag(t.type_index) for t in module.tags),
         exports=tuple(dataclasses.replace(e, offset=0) for e in module.exports),
         elems=tuple(
             Elem(e.mode, e.type, tuple(_no_offsets(x) for x in e.init), e.table, offset_expr(e.offset_expr))

@@ -1,6 +1,7 @@
 """Validator: checks that an L-wasm `Module` is valid WebAssembly 2.0, with
 the Wasm 3.0 features wastrel has (relaxed SIMD, memory64, multi-memory,
-tail calls, typed function references).
+tail calls, typed function references, exception handling with its
+legacy form).
 
 Takes a `Module` (from the decoder or the text frontend) and gives nothing
 back: it returns if the module is valid and raises `WasmError` of kind
@@ -78,6 +79,7 @@ class _Context:
         self.tables = module.table_types()
         self.memories = module.memory_types()
         self.globals = module.global_types()
+        self.tags = module.tag_types()
         self.num_imported_globals = len(module.imports_of("global"))
         self.elems = [e.type for e in module.elems]
         self.num_datas = len(module.datas)
@@ -107,6 +109,12 @@ class _Context:
         if index >= len(self.types):
             _fail(f"unknown type {index}", offset)
         return self.types[index]
+
+    def tag(self, index: int, offset: int | None) -> FuncType:
+        """A tag's type (its parameters are the exception's payload)."""
+        if index >= len(self.tags):
+            _fail(f"unknown tag {index}", offset)
+        return self.type(self.tags[index], offset)
 
     def table(self, index: int, offset: int) -> TableType:
         if index >= len(self.tables):
@@ -232,6 +240,9 @@ def _check_imports(ctx: _Context, module: Module) -> None:
             _check_memory(desc, imp.offset)
         else:
             ctx.check_type(desc.type, imp.offset)
+    for index in range(len(ctx.tags)):
+        if ctx.tag(index, None).results:
+            _fail("non-empty tag result type", None)
 
 
 def _check_segments(ctx: _Context, module: Module) -> None:
@@ -251,7 +262,7 @@ def _check_segments(ctx: _Context, module: Module) -> None:
 
 
 def _check_exports(ctx: _Context, module: Module) -> None:
-    spaces: dict[str, Sized] = {"func": ctx.funcs, "table": ctx.tables, "memory": ctx.memories, "global": ctx.globals}
+    spaces: dict[str, Sized] = {"func": ctx.funcs, "table": ctx.tables, "memory": ctx.memories, "global": ctx.globals, "tag": ctx.tags}
     names: set[str] = set()
     for export in module.exports:
         if export.name in names:
@@ -411,6 +422,56 @@ class _FuncValidator:
     def if_(self, ins: Instr) -> None:
         self.pop("i32")
         self.block(ins)
+
+    # -- exceptions ---------------------------------------------------------------
+
+    def throw(self, ins: Instr) -> None:
+        self.pop_vals(self.ctx.tag(ins.args[0], ins.offset).params)
+        self.set_unreachable()
+
+    def throw_ref(self, ins: Instr) -> None:
+        self.pop("exnref")
+        self.set_unreachable()
+
+    def try_table(self, ins: Instr) -> None:
+        """A block whose catch clauses branch, from outside it, with the
+        exception's payload (and its reference, for the _ref ones)."""
+        block, catches = ins.args
+        for catch in catches:
+            payload = self.ctx.tag(catch.tag, ins.offset).params if catch.tag is not None else ()
+            if catch.kind.endswith("_ref"):
+                payload += ("(ref exn)",)  # never null
+            labels = self.label(catch.depth)
+            if len(labels) != len(payload) or not all(map(self.ctx.subtype, payload, labels)):
+                self.fail(f"type mismatch: {catch.kind} of [{' '.join(payload)}] to a label of [{' '.join(labels)}]")
+        self.block(ins)
+
+    def catch(self, ins: Instr) -> None:
+        """The legacy try's handler of one tag: a block with its payload."""
+        frame = self.end_of_try(ins)
+        self.push_ctrl("catch", FuncType(self.ctx.tag(ins.args[0], ins.offset).params, frame.results))
+
+    def catch_all(self, ins: Instr) -> None:
+        frame = self.end_of_try(ins)
+        self.push_ctrl("catch_all", FuncType((), frame.results))
+
+    def end_of_try(self, ins: Instr) -> _Frame:
+        if self.frames[-1].op not in ("try", "catch"):
+            self.fail(f"{ins.op} without a matching try")
+        return self.pop_ctrl()
+
+    def delegate(self, ins: Instr) -> None:
+        if self.frames[-1].op != "try":
+            self.fail("delegate without a matching try")
+        frame = self.pop_ctrl()
+        self.label(ins.args[0])
+        self.stack.extend(frame.results)
+
+    def rethrow(self, ins: Instr) -> None:
+        self.label(ins.args[0])
+        if self.frames[-1 - ins.args[0]].op not in ("catch", "catch_all"):
+            self.fail("invalid rethrow label")
+        self.set_unreachable()
 
     def else_(self, ins: Instr) -> None:
         frame = self.pop_ctrl()
@@ -708,6 +769,8 @@ V = _FuncValidator
 HANDLERS: dict[str, Callable[[_FuncValidator, Instr], None]] = {
     "unreachable": V.unreachable, "nop": V.nop,
     "block": V.block, "loop": V.block, "if": V.if_, "else": V.else_, "end": V.end,
+    "throw": V.throw, "throw_ref": V.throw_ref, "try_table": V.try_table,
+    "try": V.block, "catch": V.catch, "catch_all": V.catch_all, "delegate": V.delegate, "rethrow": V.rethrow,
     "br": V.br, "br_if": V.br_if, "br_table": V.br_table, "return": V.return_,
     "call": V.call, "call_indirect": V.call_indirect, "call_ref": V.call_ref,
     "return_call_ref": V.return_call_ref,

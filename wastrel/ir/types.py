@@ -3,9 +3,9 @@ when one type is a subtype of another (typed function references, Wasm 3.0).
 
 Value types are strings throughout wastrel (`ir/wasm.py`).  A reference
 type is written as the text format writes it: the shorthand when there is
-one (`funcref`, `externref`, `nullfuncref`, `nullexternref`), else
-`(ref null? HEAP)` where HEAP is an abstract heap type (`func`, `extern`,
-`nofunc`, `noextern`) or a type index (`(ref 3)`, `(ref null 0)`).  Type
+one (`funcref`, `externref`, `exnref`, `nullfuncref`, `nullexternref`,
+`nullexnref`), else `(ref null? HEAP)` where HEAP is an abstract heap type
+(`func`, `extern`, `exn`, `nofunc`, `noextern`, `noexn`) or a type index (`(ref 3)`, `(ref null 0)`).  Type
 indices are the module's own; two modules compare them through
 `canonical_ids`.
 
@@ -13,7 +13,7 @@ Subtyping (no GC: every defined type is a final function type):
 
     (ref null? a) <: (ref null? b)  iff  a <: b, and b is nullable if a is
     nofunc <: $t <: func            nofunc <: func
-    noextern <: extern
+    noextern <: extern              noexn <: exn  (exception handling)
     $s <: $t                        iff  $s and $t are the same type after
                                          canonicalisation (equal structure)
 """
@@ -29,14 +29,18 @@ from wastrel.ir.wasm import FuncType
 Heap = str | int  # an abstract heap type's name, or a type index
 
 #: The abstract heap types and the hierarchy each belongs to.
-ABSTRACT_HEAPS = {"func": "func", "nofunc": "func", "extern": "extern", "noextern": "extern"}
-BOTTOM = {"func": "nofunc", "extern": "noextern"}
+ABSTRACT_HEAPS = {
+    "func": "func", "nofunc": "func", "extern": "extern", "noextern": "extern", "exn": "exn", "noexn": "exn",
+}  # fmt: skip
+BOTTOM = {"func": "nofunc", "extern": "noextern", "exn": "noexn"}
 
 SHORTHANDS = {
     "funcref": (True, "func"),
     "externref": (True, "extern"),
     "nullfuncref": (True, "nofunc"),
     "nullexternref": (True, "noextern"),
+    "exnref": (True, "exn"),
+    "nullexnref": (True, "noexn"),
 }
 _SHORTHAND_OF = {v: k for k, v in SHORTHANDS.items()}
 
@@ -58,7 +62,7 @@ class RefType:
 
     @property
     def hierarchy(self) -> str:
-        """`func` or `extern`: the top of the heap type's hierarchy."""
+        """`func`, `extern` or `exn`: the top of the heap type's hierarchy."""
         return "func" if isinstance(self.heap, int) else ABSTRACT_HEAPS[self.heap]
 
 
@@ -99,11 +103,11 @@ def non_null(t: str) -> str:
 
 def representation(t: str) -> str:
     """The type whose C representation `t` shares: itself for numbers and
-    vectors, `funcref` or `externref` for references."""
+    vectors, `funcref`, `externref` or `exnref` for references."""
     ref = ref_type(t)
     if ref is None:
         return t
-    return "funcref" if ref.hierarchy == "func" else "externref"
+    return ref.hierarchy + "ref"
 
 
 def type_indices(t: str) -> list[int]:

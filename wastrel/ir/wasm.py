@@ -25,6 +25,9 @@ Conventions for instruction immediates (`Instr.args`):
 * `ref.null`: `(reftype,)`, the nullable reference type it gives;
   `ref.func`: `(funcidx,)`; `call_ref`/`return_call_ref`: `(typeidx,)`;
   `br_on_null`/`br_on_non_null`: `(depth,)`.
+* Exceptions: `throw`: `(tagidx,)`; `throw_ref`: `()`; `try_table`:
+  `(FuncType, catches)`, each catch a `Catch`; the legacy `try`: `(FuncType,)`,
+  `catch`: `(tagidx,)`, `catch_all`: `()`, `delegate`/`rethrow`: `(depth,)`.
 * SIMD (`ir/simd.py` has every instruction and its immediate kind):
   `v128.const`: `(bits,)`, the 128 bits as an unsigned int (lane 0 lowest);
   SIMD loads and stores: `(align_log2, offset, memidx)`, with `lane` after
@@ -102,14 +105,33 @@ class GlobalType:
     mutable: bool = False
 
 
-ImportDesc = int | TableType | MemoryType | GlobalType  # int: a type index
+ImportDesc = int | TableType | MemoryType | GlobalType  # int: a type index (of a function or a tag)
+
+
+@dataclass(frozen=True, slots=True)
+class Catch:
+    """A catch clause of `try_table`: `kind` is catch, catch_ref, catch_all
+    or catch_all_ref; `tag` None for the catch_all ones; `depth` the label
+    it branches to, counted from outside the try_table."""
+
+    kind: str
+    tag: int | None
+    depth: int
+
+
+@dataclass(frozen=True, slots=True)
+class Tag:
+    """A defined exception tag: its type (a function type without results)."""
+
+    type_index: int
+    offset: int = 0
 
 
 @dataclass(frozen=True, slots=True)
 class Import:
     module: str
     name: str
-    kind: str  # "func" | "table" | "memory" | "global"
+    kind: str  # "func" | "table" | "memory" | "global" | "tag"
     desc: ImportDesc
     offset: int = 0
 
@@ -117,7 +139,7 @@ class Import:
 @dataclass(frozen=True, slots=True)
 class Export:
     name: str
-    kind: str  # "func" | "table" | "memory" | "global"
+    kind: str  # "func" | "table" | "memory" | "global" | "tag"
     index: int
     offset: int = 0
 
@@ -177,6 +199,7 @@ class Module:
     tables: tuple[Table, ...] = ()  # defined tables only
     memories: tuple[MemoryType, ...] = ()  # defined memories only
     globals: tuple[Global, ...] = ()  # defined globals only
+    tags: tuple[Tag, ...] = ()  # defined tags only
     exports: tuple[Export, ...] = ()
     start: int | None = None
     elems: tuple[Elem, ...] = ()
@@ -210,6 +233,10 @@ class Module:
 
     def memory_types(self) -> list[MemoryType]:
         return [i.desc for i in self.imports_of("memory")] + list(self.memories)  # type: ignore[misc]
+
+    def tag_types(self) -> list[int]:
+        """The type index of every tag in the tag index space."""
+        return [i.desc for i in self.imports_of("tag")] + [t.type_index for t in self.tags]  # type: ignore[misc]
 
     def global_types(self) -> list[GlobalType]:
         return [i.desc for i in self.imports_of("global")] + [g.type for g in self.globals]  # type: ignore[misc]

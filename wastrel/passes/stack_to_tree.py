@@ -17,6 +17,24 @@ of values.
     br_on_null $l r                               =>  (let (t1) r) (br_if $l (ref.is_null t1)), t1 pushed
     br_on_non_null $l r                           =>  (let (t1) r) (br_if $l t1 (i32.eqz (ref.is_null t1)))
 
+Exceptions are propagated by returning (`ir/throws.py` says which calls
+may throw; in a module without tags nothing does, and nothing below
+appears).  `throw` sets the pending exception and goes to the innermost
+handler of the function -- the dispatch code of its `try_table` -- or
+returns; so does a call that may throw, if it comes back with one pending:
+
+    throw $e a                                    =>  (throw $e a) (br $dispatch1) / (return 0...)
+    call $f   ;; $f may throw                     =>  (let (t1) (call $f)) (br_if $dispatch1 (exn.pending))
+    try_table $l (catch $e $h) body end           =>  (block $try_table2
+                                                        (block $dispatch1 body (br $try_table2))
+                                                        (if (exn.is $e) (then (let (t2) (exn.value 0))
+                                                          (exn.clear) (br $h t2)))
+                                                        (br $dispatch0) / (return 0...))
+
+The legacy `try` is the same block, its handlers' code in the `if`s of its
+dispatch (the caught exception kept in a local for `rethrow`); `delegate l`
+makes the dispatch code go on to the handler around label l.
+
 Rules:
 
 * An expression stays on the simulated stack until something consumes it.
@@ -50,18 +68,20 @@ from dataclasses import dataclass, field
 from wastrel.ir import nodes as n
 from wastrel.ir.ops import OPERATORS, PERFORM_ARITY, is_load, is_store, numeric_arity, numeric_result_type
 from wastrel.ir.simd import BY_NAME as SIMD
-from wastrel.ir.types import non_null
-from wastrel.ir.wasm import FuncType, Instr, Module
+from wastrel.ir.types import is_ref, non_null
+from wastrel.ir.wasm import Catch, FuncType, Instr, Module
 from wastrel.ir.wasm_names import distinct, function_names, local_names
 from wastrel.passes.framework import declare_pass
+from wastrel.ir.throws import Throws
 
 
 @declare_pass("stack-to-tree", takes="wasm", gives="tree", requires=("validate",))
 def stack_to_tree(module: Module) -> n.Program:
     names = function_names(module)
     base = module.num_imported_funcs
+    throws = Throws(module)
     funcs = tuple(
-        _FunctionBuilder(module, base + i, names[base + i]).build(func.locals, func.body)
+        _FunctionBuilder(module, base + i, names[base + i], throws).build(func.locals, func.body)
         for i, func in enumerate(module.funcs)
     )
     return n.Program(wasm=module, funcs=funcs)
@@ -81,11 +101,19 @@ class _Frame:
     dead_depth: int = 0  # nesting depth inside unreachable code
     cond: n.Expr | None = None  # for `if`
     then: tuple[n.Stmt, ...] | None = None  # for `if`, once `else` is seen
+    # try_table and try: where the body's exceptions go, and what happens there
+    dispatch: str | None = None
+    catches: tuple[tuple[Catch, _Frame], ...] = ()  # try_table: each clause and its target
+    try_body: tuple[n.Stmt, ...] | None = None  # try: the body, once a handler starts
+    handlers: list[n.Stmt] = field(default_factory=list)  # try: the dispatch code so far
+    handler: tuple[int | None] | None = None  # try, in a handler: (its tag,), (None,) for catch_all
+    caught: int | None = None  # try, in a handler: the local holding the caught exception
 
 
 class _FunctionBuilder:
-    def __init__(self, module: Module, index: int, name: str):
+    def __init__(self, module: Module, index: int, name: str, throws: Throws):
         self.module = module
+        self.throws = throws
         self.index = index
         self.name = name
         self.type = module.func_type(index)
@@ -174,15 +202,19 @@ class _FunctionBuilder:
 
     def skip(self, instr: Instr) -> None:
         frame = self.frame
-        if instr.op in ("block", "loop", "if"):
+        if instr.op in ("block", "loop", "if", "try", "try_table"):
             frame.dead_depth += 1
-        elif instr.op == "end":
+        elif instr.op in ("end", "delegate"):
             if frame.dead_depth:
                 frame.dead_depth -= 1
-            else:
+            elif instr.op == "end":
                 self.end()
+            else:
+                self.delegate(instr.args)
         elif instr.op == "else" and not frame.dead_depth:
             self.else_()
+        elif instr.op in ("catch", "catch_all") and not frame.dead_depth:
+            self.translate(instr)
 
     def mark_unreachable(self) -> None:
         self.frame.unreachable = True
@@ -280,13 +312,13 @@ class _FunctionBuilder:
 
     def call(self, args: tuple) -> None:
         ftype = self.module.func_type(args[0])
-        self.call_result(n.Call(args[0], self.pop_n(len(ftype.params))), ftype)
+        self.call_result(n.Call(args[0], self.pop_n(len(ftype.params))), ftype, self.throws.call("call", args))
 
     def call_indirect(self, args: tuple) -> None:
         ftype = self.module.types[args[0]]
         callee = self.pop()
         operands = self.pop_n(len(ftype.params))
-        self.call_result(n.CallIndirect(args[0], args[1], operands, callee), ftype)
+        self.call_result(n.CallIndirect(args[0], args[1], operands, callee), ftype, self.throws.call("call_indirect", args))
 
     def return_call(self, args: tuple) -> None:
         ftype = self.module.func_type(args[0])
@@ -303,7 +335,7 @@ class _FunctionBuilder:
     def call_ref(self, args: tuple) -> None:
         ftype = self.module.types[args[0]]
         callee = self.pop()
-        self.call_result(n.CallRef(args[0], self.pop_n(len(ftype.params)), callee), ftype)
+        self.call_result(n.CallRef(args[0], self.pop_n(len(ftype.params)), callee), ftype, self.throws.call("call_ref", args))
 
     def return_call_ref(self, args: tuple) -> None:
         ftype = self.module.types[args[0]]
@@ -311,16 +343,138 @@ class _FunctionBuilder:
         self.emit(n.ReturnCall(n.CallRef(args[0], self.pop_n(len(ftype.params)), callee)))
         self.mark_unreachable()
 
-    def call_result(self, call: n.Expr, ftype: FuncType) -> None:
+    def call_result(self, call: n.Expr, ftype: FuncType, may_throw: bool) -> None:
+        """The call's results pushed; a call that may throw is a statement of
+        its own, followed by the test of a pending exception."""
         if not ftype.results:
             self.emit(n.Eval(call))
-        elif len(ftype.results) == 1:
+        elif len(ftype.results) == 1 and not may_throw:
             self.push(call, ftype.results[0])
         else:
             temps = tuple(self.new_temp(t) for t in ftype.results)
             self.emit(n.Let(temps, call))
             for temp, t in zip(temps, ftype.results):
                 self.push(n.TempRef(temp), t)
+        if may_throw:
+            self.emit(self.propagate(when=n.Op("exn.pending", ())))
+
+    # -- exceptions ----------------------------------------------------------------
+
+    def propagate(self, when: n.Expr | None = None, outside: int | None = None) -> n.Stmt:
+        """Go on with the pending exception (if `when`): to the dispatch code
+        of the innermost try around the code (around frame `outside`, if
+        given), or out of the function, returning zeros."""
+        frames = self.frames if outside is None else self.frames[: outside + 1]
+        for frame in reversed(frames):
+            if frame.dispatch is not None and frame.handler is None and frame.try_body is None:
+                if when is None:
+                    return n.Br(frame.dispatch, ())
+                return n.BrIf(frame.dispatch, (), when)
+        out = n.Return(tuple(n.Const(t, _zero(t)) for t in self.type.results))
+        return out if when is None else n.If(self.new_label("if"), (), when, (out,), ())
+
+    def throw(self, args: tuple) -> None:
+        params = self.module.types[self.module.tag_types()[args[0]]].params
+        self.emit(n.Perform("throw", self.pop_n(len(params)), args))
+        self.emit(self.propagate())
+        self.mark_unreachable()
+
+    def throw_ref(self, args: tuple) -> None:
+        self.emit(n.Perform("throw_ref", (self.pop(),)))
+        self.emit(self.propagate())
+        self.mark_unreachable()
+
+    def rethrow(self, args: tuple) -> None:
+        caught = self.target(args[0]).caught
+        assert caught is not None
+        self.emit(n.Perform("throw_ref", (n.LocalGet(caught),)))
+        self.emit(self.propagate())
+        self.mark_unreachable()
+
+    def try_table(self, args: tuple) -> None:
+        block_type, catches = args
+        targets = tuple((catch, self.target(catch.depth)) for catch in catches)
+        self.enter("try_table", block_type)
+        self.frame.dispatch = self.new_label("dispatch")
+        self.frame.catches = targets
+
+    def try_(self, args: tuple) -> None:
+        self.enter("try", args[0])
+        self.frame.dispatch = self.new_label("dispatch")
+
+    def leave_try_part(self) -> None:
+        """The end of a try's body or of one of its handlers: both go on
+        after the try; a handler joins the dispatch code."""
+        frame = self.frame
+        if not frame.unreachable:
+            self.fall_through()
+            if not frame.type.results:
+                frame.body.append(n.Br(frame.label, ()))
+        if frame.handler is None:
+            frame.try_body = tuple(frame.body)
+        elif frame.handler[0] is None:
+            frame.handlers += frame.body
+        else:
+            cond = n.Op("exn.is", (), frame.handler)
+            frame.handlers.append(n.If(self.new_label("if"), (), cond, tuple(frame.body), ()))
+
+    def catch(self, args: tuple) -> None:
+        """A legacy handler: the payload on the stack, the exception kept."""
+        self.leave_try_part()
+        frame = self.frame
+        frame.handler = (args[0] if args else None,)
+        frame.body, frame.stack, frame.clean, frame.unreachable = [], [], 0, False
+        frame.caught = self.new_local("exnref", f"{frame.label}_exn")
+        frame.body.append(n.LocalSet(frame.caught, n.Op("exn.ref", ())))
+        if args:
+            params = self.module.types[self.module.tag_types()[args[0]]].params
+            for value, t in zip(self.payload(params), params):
+                self.push(value, t)
+        frame.body.append(n.Perform("exn.clear", ()))
+
+    def payload(self, types: tuple[str, ...]) -> list[n.Expr]:
+        """The pending exception's values, each read into a temporary."""
+        values: list[n.Expr] = []
+        for k, t in enumerate(types):
+            temp = self.new_temp(t)
+            self.frame.body.append(n.Let((temp,), n.Op("exn.value", (), (k, t))))
+            values.append(n.TempRef(temp))
+        return values
+
+    def delegate(self, args: tuple) -> None:
+        """A legacy try whose exceptions go on to the handler around label
+        `args[0]` (counted from outside the try)."""
+        self.leave_try_part()
+        self.frame.handlers.append(self.propagate(outside=len(self.frames) - 2 - args[0]))
+        self.finish_block(self.try_block(self.frame, caught_all=True))
+
+    def try_block(self, frame: _Frame, caught_all: bool) -> n.Stmt:
+        """The block of a try_table or try: its body inside the dispatch
+        block, then the dispatch code: the legacy try's handlers, or the
+        try_table's catch clauses; then, unless one catches everything,
+        on to the next handler out."""
+        assert frame.try_body is not None and frame.dispatch is not None
+        dispatch = list(frame.handlers)
+        for catch, target in frame.catches:
+            body: list[n.Stmt] = []
+            frame.body = body
+            params = self.module.types[self.module.tag_types()[catch.tag]].params if catch.tag is not None else ()
+            values = self.payload(params)
+            if catch.kind.endswith("_ref"):
+                temp = self.new_temp("exnref")
+                body.append(n.Let((temp,), n.Op("exn.ref", ())))
+                values.append(n.TempRef(temp))
+            body.append(n.Perform("exn.clear", ()))
+            body.append(n.Return(tuple(values)) if target.kind == "func" else n.Br(target.label, tuple(values)))
+            if catch.tag is None:
+                dispatch += body
+                caught_all = True
+                break
+            dispatch.append(n.If(self.new_label("if"), (), n.Op("exn.is", (), (catch.tag,)), tuple(body), ()))
+        if not caught_all:
+            dispatch.append(self.propagate(outside=len(self.frames) - 2))
+        return n.Block(frame.label, frame.results, (n.Block(frame.dispatch, (), frame.try_body), *dispatch))
+
 
     # -- structured control ------------------------------------------------------
 
@@ -370,6 +524,10 @@ class _FunctionBuilder:
 
     def end(self, args: tuple = ()) -> None:
         frame = self.frame
+        if frame.kind in ("try", "try_table"):
+            self.leave_try_part()
+            self.finish_block(self.try_block(frame, caught_all=frame.handler == (None,)))
+            return
         if not frame.unreachable:
             self.fall_through()
         if frame.kind == "func":
@@ -378,7 +536,6 @@ class _FunctionBuilder:
                 values = tuple(n.LocalGet(r) for r in frame.results)
                 self.result_body = (n.Block(frame.label, frame.results, self.result_body), n.Return(values))
             return
-        self.frames.pop()
         body = tuple(frame.body)
         if frame.kind == "block":
             stmt: n.Stmt = n.Block(frame.label, frame.results, body)
@@ -391,6 +548,11 @@ class _FunctionBuilder:
             else:
                 then, els = frame.then, body
             stmt = n.If(frame.label, frame.results, frame.cond, then, els)
+        self.finish_block(stmt)
+
+    def finish_block(self, stmt: n.Stmt) -> None:
+        """The current block done as `stmt`: its results on the stack around it."""
+        frame = self.frames.pop()
         self.frame.body.append(stmt)
         for local, t in zip(frame.results, frame.type.results):
             self.push(n.LocalGet(local), t)
@@ -475,6 +637,11 @@ class _FunctionBuilder:
         self.mark_unreachable()
 
 
+def _zero(t: str) -> int | None:
+    """A value of type `t` to return while an exception propagates (any would do)."""
+    return None if is_ref(t) else 0
+
+
 def _pass_through(frame: _Frame) -> tuple[n.Stmt, ...]:
     if not frame.results:
         return ()
@@ -493,6 +660,9 @@ _HANDLERS = {
     "return_call": _B.return_call, "return_call_indirect": _B.return_call_indirect,
     "return_call_ref": _B.return_call_ref, "ref.as_non_null": _B.ref_as_non_null,
     "br_on_null": _B.br_on_null, "br_on_non_null": _B.br_on_non_null,
+    "throw": _B.throw, "throw_ref": _B.throw_ref, "rethrow": _B.rethrow,
+    "try_table": _B.try_table, "try": _B.try_, "catch": _B.catch, "catch_all": _B.catch,
+    "delegate": _B.delegate,
     "block": _B.block, "loop": _B.loop, "if": _B.if_, "else": lambda b, a: b.else_(), "end": _B.end,
     "br": _B.br, "br_if": _B.br_if, "br_table": _B.br_table,
     "return": _B.return_, "unreachable": _B.unreachable,

@@ -181,6 +181,15 @@ static void parse_command_line(int argc, char **argv, options *o) {
 
 /* ---- --invoke -------------------------------------------------------- */
 
+/* An exception that left the Wasm code: said like a trap (and cleared). */
+static int uncaught(void) {
+  if (w_pending == NULL) return 0;
+  fflush(stdout);
+  fprintf(stderr, "wasm exception: uncaught exception (%s)\n", w_pending->tag->name);
+  w_pending = NULL;
+  return 1;
+}
+
 static const w_export *find_export(const char *name) {
   for (uint32_t i = 0; i < w_program_num_exports; i++)
     if (strcmp(w_program_exports[i].name, name) == 0) return &w_program_exports[i];
@@ -340,6 +349,7 @@ static int call_export(void *arg) {
     }
   }
   e->thunk(args, results);
+  if (uncaught()) return W_EXIT_TRAP;
   for (size_t i = 0; i < nresults; i++) print_value(e->results[i], results[i]);
   free(args);
   free(results);
@@ -362,12 +372,12 @@ static int invoke_lines(void) {
     call c = {words[0], n - 1, words + 1};
     fflush(stdout);
     w_trap_reason trap;
-    w_try(call_export, &c, &trap);
+    int failed = w_try(call_export, &c, &trap) == W_EXIT_TRAP;
     if (trap != (w_trap_reason)-1) fprintf(stderr, "wasm trap: %s\n", w_trap_message(trap));
     fflush(stderr);
     puts("--");
     fflush(stdout);
-    if (trap != (w_trap_reason)-1 && is_command) return W_EXIT_TRAP;
+    if ((trap != (w_trap_reason)-1 || failed) && is_command) return W_EXIT_TRAP;
   }
   return 0;
 }
@@ -377,6 +387,7 @@ static int invoke_lines(void) {
 static int run_program(void *arg) {
   const options *o = arg;
   w_program_instantiate();
+  if (uncaught()) return W_EXIT_TRAP; /* from the start function */
   if (o->invoke_lines) return invoke_lines();
   if (o->invoke) {
     call c = {o->invoke, o->nargs, o->args};
@@ -389,6 +400,7 @@ static int run_program(void *arg) {
       return 1;
     }
     start->thunk(NULL, NULL);
+    if (uncaught()) return W_EXIT_TRAP;
   }
   return 0;
 }

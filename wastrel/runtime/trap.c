@@ -35,6 +35,7 @@ static const char *const trap_messages[] = {
     [W_TRAP_STACK_EXHAUSTED] = "call stack exhausted",
     [W_TRAP_NULL_REFERENCE] = "null reference",
     [W_TRAP_NULL_FUNCTION_REFERENCE] = "null function reference",
+    [W_TRAP_NULL_EXCEPTION_REFERENCE] = "null exception reference",
 };
 
 const char *w_trap_message(w_trap_reason reason) {

@@ -76,6 +76,7 @@ typedef enum w_trap_reason {
   W_TRAP_STACK_EXHAUSTED,       /* "call stack exhausted" */
   W_TRAP_NULL_REFERENCE,        /* "null reference" */
   W_TRAP_NULL_FUNCTION_REFERENCE, /* "null function reference" */
+  W_TRAP_NULL_EXCEPTION_REFERENCE, /* "null exception reference" */
 } w_trap_reason;
 
 /* Abandons the running Wasm code: unwinds to the runtime's entry point,
@@ -179,6 +180,34 @@ static inline w_funcref w_ref_func_callee(w_funcref f) {
     if (W_UNLIKELY(w_ref_ == NULL)) w_trap(W_TRAP_NULL_REFERENCE); \
     w_ref_;                                                     \
   })
+
+/* ---- exceptions -------------------------------------------------------
+ * A thrown exception travels by return: `w_throw` makes it the pending
+ * exception, and the generated code goes to the innermost handler of the
+ * function or returns; after a call that may throw, the caller tests
+ * `w_pending` (ir/throws.py says which calls).  A handler that catches
+ * it sets `w_pending` back to NULL.  Traps never pass through here: they
+ * unwind straight to the runtime's entry point, uncatchable. */
+
+typedef struct w_tag {
+  const char *name; /* for messages; a tag is its address */
+} w_tag;
+
+typedef struct w_exn {
+  const w_tag *tag;
+  uint32_t count;
+  w_value values[]; /* the payload, as the tag's parameters */
+} w_exn;
+
+typedef w_exn *w_exnref; /* NULL is ref.null exn */
+
+extern w_exnref w_pending; /* the exception being propagated, or NULL */
+
+/* throw: a new exception of `tag` with `count` values (kept until the
+ * program ends: exceptions are not collected yet). */
+void w_throw(const w_tag *tag, uint32_t count, const w_value *values);
+/* throw_ref: `exn` again (traps if null). */
+void w_throw_ref(w_exnref exn);
 
 /* ---- the program's interface to the runtime's main ------------------ */
 

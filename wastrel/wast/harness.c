@@ -164,6 +164,19 @@ static void run_step(const w_step *s) {
       passed++;
     return;
   }
+  if (w_pending != NULL) { /* an uncaught exception */
+    const char *tag = w_pending->tag->name;
+    w_pending = NULL;
+    if (s->outcome == O_EXCEPTION)
+      passed++;
+    else
+      fail(s, "threw an exception (%s)", tag);
+    return;
+  }
+  if (s->outcome == O_EXCEPTION) {
+    fail(s, "returned, expected an exception");
+    return;
+  }
   if (s->outcome == O_TRAP) {
     fail(s, "returned, expected the trap \"%s\"", s->trap);
     return;

@@ -46,6 +46,7 @@ typedef enum w_outcome {
   O_RETURN,  /* assert_return: these results */
   O_TRAP,    /* assert_trap / assert_uninstantiable: this trap */
   O_UNLINKABLE, /* assert_unlinkable: the link check fails */
+  O_EXCEPTION,  /* assert_exception: an exception leaves the call */
 } w_outcome;
 
 typedef struct w_step {

@@ -66,7 +66,7 @@ class Step:
     prefix: str  # the instance's symbol prefix
     target: str = "NULL"  # S_INVOKE: &<prefix>exports[k]; S_GET: &<prefix>globals[k]
     args: list[Value] = field(default_factory=list)
-    outcome: str = "O_ANY"  # O_ANY | O_RETURN | O_TRAP | O_UNLINKABLE
+    outcome: str = "O_ANY"  # O_ANY | O_RETURN | O_TRAP | O_UNLINKABLE | O_EXCEPTION
     linkable: str = "NULL"  # S_INSTANTIATE: the C function checking imported sizes
     results: list[Expected] = field(default_factory=list)
     trap: str = ""

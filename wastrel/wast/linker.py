@@ -3,7 +3,7 @@ instances registered so far and the `spectest` host module.
 
 The spec's rules (import matching): a function import needs an export of
 the same type; a global, the same mutability and a subtype of the import's value type
-(the same type if mutable); a memory or
+(the same type if mutable); a tag, the same type; a memory or
 table, limits at least as large, with a maximum no larger than the import's
 (if it has one), and for tables the same element type.  A memory's or
 table's current size is known only when the program runs, so the minimum
@@ -48,6 +48,9 @@ class Instance:
     def global_(self, index: int) -> tuple[str, GlobalType]:
         return self.ctx.globals[index], self.ctx.canonical_global_type(self.module.global_types()[index])
 
+    def tag(self, index: int) -> tuple[str, FuncType]:
+        return self.ctx.tags[index], self.ctx.canonical_func_type(self.module.tag_types()[index])
+
 
 class Spectest:
     """The host module the spec scripts import from (defined in C by the
@@ -66,7 +69,7 @@ class Spectest:
     GLOBALS = {name: GlobalType(name[len("global_") :]) for name in ("global_i32", "global_i64", "global_f32", "global_f64")}
 
     def export(self, name: str, kind: str) -> str | None:
-        table = {"func": self.FUNCTIONS, "global": self.GLOBALS, "memory": {"memory": 0}, "table": self.TABLES}[kind]
+        table = {"func": self.FUNCTIONS, "global": self.GLOBALS, "memory": {"memory": 0}, "table": self.TABLES, "tag": {}}[kind]
         return name if name in table else None
 
     def function(self, name: str) -> tuple[str, FuncType]:
@@ -135,6 +138,14 @@ class ScriptLinker:
         c_name, actual = instance.global_(index)  # type: ignore[arg-type]
         if actual.mutable != gtype.mutable or not _value_matches(actual.type, gtype.type, gtype.mutable):
             raise LinkError(f"incompatible import type {imp.module}.{imp.name}: global type")
+        return c_name
+
+    def tag(self, imp: Import, ftype: FuncType) -> str:
+        instance, index = self.lookup(imp)
+        assert isinstance(instance, Instance)  # spectest exports no tag
+        c_name, actual = instance.tag(index)  # type: ignore[arg-type]
+        if actual != ftype:
+            raise LinkError(f"incompatible import type {imp.module}.{imp.name}: tag type {actual}, expected {ftype}")
         return c_name
 
 

@@ -122,8 +122,8 @@ def _feed(build: ScriptBuild, command: sc.Command) -> None:
             _action(build, line, action, "O_RETURN", [_expected(x) for x in expected])
         case sc.AssertTrap(action=action, message=message) | sc.AssertExhaustion(action=action, message=message):
             _action(build, line, action, "O_TRAP", trap=message)
-        case sc.AssertException():
-            build.skip(line, "exception handling")
+        case sc.AssertException(action=action):
+            _action(build, line, action, "O_EXCEPTION")
         case sc.AssertMalformed(module=module) | sc.AssertInvalid(module=module):
             build.rejected(line, module.load, type(command).__name__)
         case sc.AssertMalformedCustom(module=module) | sc.AssertInvalidCustom(module=module):

@@ -19,7 +19,7 @@ from wastrel.frontend.text.sexpr import fail
 from wastrel.frontend.text.types import TypeUse
 from wastrel.ir.wasm import FuncType, Instr
 
-SPACES = ("type", "func", "table", "memory", "global", "elem", "data")
+SPACES = ("type", "func", "table", "memory", "global", "tag", "elem", "data")
 
 
 class Space:
@@ -122,7 +122,7 @@ class ModuleContext:
             index = self.resolve("type", ref)
             if index >= len(self.types):
                 raise _unknown_type(index, ref)
-            out[position] = Instr(instr.op, (self.types[index],), instr.offset)
+            out[position] = Instr(instr.op, (self.types[index], *instr.args[1:]), instr.offset)
 
 
 def _unknown_type(index: int, ref: Token) -> WasmError:

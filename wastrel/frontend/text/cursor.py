@@ -104,6 +104,14 @@ class Cursor:
             return item
         return None
 
+    def take_annotation(self, name: str) -> Annotation | None:
+        """The next item if it is the annotation `(@name ...)`."""
+        item = self.peek()
+        if isinstance(item, Annotation) and item.name == name:
+            self.pos += 1
+            return item
+        return None
+
     def take_list(self, head: str) -> SList | None:
         """The next item if it is a list starting with the keyword `head`."""
         item = self.peek()

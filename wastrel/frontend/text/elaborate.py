@@ -36,7 +36,7 @@ from wastrel.frontend.text import instrs
 from wastrel.frontend.text.context import ModuleContext, Space
 from wastrel.frontend.text.customs import CustomSection, branch_hint_section, custom_section, ordered, producers_section
 from wastrel.frontend.text.cursor import Cursor, unexpected
-from wastrel.frontend.text.literals import id_name, is_unsigned
+from wastrel.frontend.text.literals import id_name, is_unsigned, string_name
 from wastrel.frontend.text.sexpr import Annotation, Item, SList, fail
 from wastrel.frontend.text.types import (
     TypeUse,
@@ -67,10 +67,11 @@ from wastrel.ir.wasm import (
     Names,
     Table,
     TableType,
+    Tag,
 )
 
-EXTERN_KINDS = ("func", "table", "memory", "global")
-UNSUPPORTED_FIELDS = {"tag": "exceptions (tag)", "rec": "GC (rec types)"}
+EXTERN_KINDS = ("func", "table", "memory", "global", "tag")
+UNSUPPORTED_FIELDS = {"rec": "GC (rec types)"}
 
 Locals = list[tuple[Token | None, str]]  # (identifier, type)
 
@@ -89,6 +90,7 @@ class _Output:
     tables: list[TableType] = field(default_factory=list)
     memories: list[MemoryType] = field(default_factory=list)
     globals: list[Global] = field(default_factory=list)
+    tags: list[Tag] = field(default_factory=list)
     exports: list[Export] = field(default_factory=list)
     start: int | None = None
     elems: list[Elem] = field(default_factory=list)
@@ -108,6 +110,9 @@ class _Elaborator:
         self.first_definition: str | None = None  # for "import after ..."
         self.has_start = False
         self.customs: list[CustomSection] = []
+        self.fields_seen = False
+        self.module_name_at: Annotation | None = None  # (@name "M")
+        self.annotated_name: str | None = None
 
     def run(self, fields: Cursor) -> Module:
         self.name_types(fields)
@@ -119,6 +124,8 @@ class _Elaborator:
                 self.customs.append(custom_section(item))
             elif isinstance(item, Annotation) and item.name == "producers":
                 self.customs.append(producers_section(item))
+            elif isinstance(item, Annotation) and item.name == "name":
+                self.module_name(item)
             elif isinstance(item, Annotation):
                 raise fail(f"@{item.name} annotation: not in a function", item)
             else:
@@ -131,7 +138,7 @@ class _Elaborator:
     def module(self) -> Module:
         out, ctx = self.out, self.ctx
         names = Names(
-            module=id_name(self.module_id) if self.module_id is not None else None,
+            module=self.annotated_name or (id_name(self.module_id) if self.module_id is not None else None),
             funcs=out.func_names,
             locals=out.local_names,
             globals=out.global_names,
@@ -143,6 +150,7 @@ class _Elaborator:
             tables=tuple(out.tables),
             memories=tuple(out.memories),
             globals=tuple(out.globals),
+            tags=tuple(out.tags),
             exports=tuple(out.exports),
             start=out.start,
             elems=tuple(out.elems),
@@ -165,6 +173,7 @@ class _Elaborator:
                 self.ctx.spaces["type"].add(Cursor(item, 1).take_id())
 
     def field(self, lst: SList) -> None:
+        self.fields_seen = True
         head = lst.head()
         read = FIELDS.get(head) if head else None
         if read is None:
@@ -172,6 +181,15 @@ class _Elaborator:
                 raise fail(f"unsupported feature: {UNSUPPORTED_FIELDS[head]}", lst, kind="unsupported")
             raise unexpected(lst[0] if lst else lst, "a module field")
         read(self, lst, Cursor(lst, 1))
+
+    def module_name(self, ann: Annotation) -> None:
+        """`(@name "M")`: the module's name, before any field."""
+        if self.module_name_at is not None:
+            raise fail("@name annotation: multiple module", ann)
+        if self.fields_seen:
+            raise fail("misplaced @name annotation", ann)
+        self.module_name_at = ann
+        self.annotated_name = _annotated_name(ann)
 
     def later(self, step: Callable[..., None], *args: object) -> None:
         self.steps.append(partial(step, *args))
@@ -182,6 +200,7 @@ class _Elaborator:
         the field an import (read here, giving None) or a definition
         (giving its index)."""
         ident = cur.take_id()
+        annotated = cur.take_annotation("name")  # (@name "x"): the name section's name
         exports = []
         while (export := cur.take_list("export")) is not None:
             inner = Cursor(export, 1)
@@ -194,7 +213,7 @@ class _Elaborator:
             index = self.ctx.spaces[kind].add(ident)
         else:
             index = self.import_index(kind, ident, lst)
-        self.name(kind, index, ident)
+        self.name(kind, index, ident, _annotated_name(annotated) if annotated is not None else None)
         for name, pos in exports:
             self.later(self.out.exports.append, Export(name, kind, index, pos))
         if imported is None:
@@ -213,7 +232,7 @@ class _Elaborator:
     def import_desc(self, module: str, name: str, kind: str, cur: Cursor, lst: SList) -> None:
         """An import of `kind`, described by the rest of `cur`."""
         desc: ImportDesc | TypeUse
-        if kind == "func":
+        if kind in ("func", "tag"):
             desc = typeuse(cur, lst, self.types)
         elif kind == "table":
             desc = tabletype(cur, self.types)
@@ -224,11 +243,12 @@ class _Elaborator:
         cur.end()
         self.later(self.import_step, module, name, kind, desc, lst.pos)
 
-    def name(self, kind: str, index: int, ident: Token | None) -> None:
-        """Names of functions and globals go to the name section."""
-        if ident is not None and kind in ("func", "global"):
+    def name(self, kind: str, index: int, ident: Token | None, annotated: str | None = None) -> None:
+        """Names of functions and globals go to the name section (an
+        `(@name ...)` annotation's rather than the identifier)."""
+        if (ident is not None or annotated is not None) and kind in ("func", "global"):
             names = self.out.func_names if kind == "func" else self.out.global_names
-            names[index] = id_name(ident)
+            names[index] = annotated if annotated is not None else id_name(ident)  # type: ignore[arg-type]
 
     @property
     def types(self) -> Space:
@@ -245,9 +265,7 @@ class _Elaborator:
         cur.end()
         kind = desc.head()
         if kind not in EXTERN_KINDS:
-            if kind == "tag":
-                raise fail("unsupported feature: exceptions (tag import)", desc, kind="unsupported")
-            raise unexpected(desc, "(func ...), (table ...), (memory ...) or (global ...)")
+            raise unexpected(desc, "(func ...), (table ...), (memory ...), (global ...) or (tag ...)")
         inner = Cursor(desc, 1)
         ident = inner.take_id()
         self.name(kind, self.import_index(kind, ident, lst), ident)
@@ -315,6 +333,13 @@ class _Elaborator:
         segment = Data("active", init, index, (Instr(f"{at}.const", (0,), lst.pos),), lst.pos)
         self.later(self.out.datas.append, segment)
 
+    def tag_field(self, lst: SList, cur: Cursor) -> None:
+        if self.definition("tag", lst, cur) is None:
+            return
+        use = typeuse(cur, lst, self.types)
+        cur.end()
+        self.later(self.tag_step, use, lst.pos)
+
     def global_field(self, lst: SList, cur: Cursor) -> None:
         if self.definition("global", lst, cur) is None:
             return
@@ -326,7 +351,7 @@ class _Elaborator:
         cur.end()
         kind = desc.head()
         if kind not in EXTERN_KINDS:
-            raise unexpected(desc, "(func ...), (table ...), (memory ...) or (global ...)")
+            raise unexpected(desc, "(func ...), (table ...), (memory ...), (global ...) or (tag ...)")
         inner = Cursor(desc, 1)
         ref = inner.index(f"a {kind} index")
         inner.end()
@@ -406,6 +431,9 @@ class _Elaborator:
         if body.hints:
             self.out.hints[index] = body.hints
 
+    def tag_step(self, use: TypeUse, pos: int) -> None:
+        self.out.tags.append(Tag(self.ctx.type_index(use), pos))
+
     def global_step(self, gtype: GlobalType, cur: Cursor, pos: int) -> None:
         self.out.globals.append(Global(gtype, instrs.const_expr(self.ctx, cur), pos))
 
@@ -451,6 +479,14 @@ class _Elaborator:
         self.out.datas.append(Data("active", cur.strings(), memory_index, offset_expr, pos))
 
 
+def _annotated_name(ann: Annotation) -> str:
+    """The string of `(@name "x")`."""
+    cur = Cursor(ann.items)
+    name = string_name(cur.string_token("a name"))
+    cur.end()
+    return name
+
+
 FIELDS: dict[str, Callable[[_Elaborator, SList, Cursor], None]] = {
     "type": _Elaborator.type_field,
     "import": _Elaborator.import_field,
@@ -458,6 +494,7 @@ FIELDS: dict[str, Callable[[_Elaborator, SList, Cursor], None]] = {
     "table": _Elaborator.table_field,
     "memory": _Elaborator.memory_field,
     "global": _Elaborator.global_field,
+    "tag": _Elaborator.tag_field,
     "export": _Elaborator.export_field,
     "start": _Elaborator.start_field,
     "elem": _Elaborator.elem_field,

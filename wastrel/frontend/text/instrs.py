@@ -55,7 +55,9 @@ from wastrel.frontend.text.sexpr import Annotation, Item, SList, fail
 from wastrel.frontend.text.types import TypeUse, heaptype, typeuse, valtypes
 from wastrel.ir.simd import LANES, SIMD_OPS
 from wastrel.ir.types import reference
-from wastrel.ir.wasm import Instr
+from wastrel.ir.wasm import Catch, Instr
+
+CATCH_KINDS = ("catch", "catch_ref", "catch_all", "catch_all_ref")
 
 BLOCK_OPS = ("block", "loop", "if")
 
@@ -67,8 +69,6 @@ def _unsupported_feature(op: str) -> str | None:
         return "GC"
     if op.startswith(("br_on_cast", "ref.cast", "ref.test")):
         return "GC"
-    if op in ("try", "try_table", "catch", "catch_all", "catch_ref", "catch_all_ref", "throw", "throw_ref", "rethrow", "delegate"):
-        return "exceptions"
     if ".atomic." in op or op == "atomic.fence":
         return "threads"
     if op == "memory.discard":
@@ -146,12 +146,25 @@ class Body:
 
     def plain(self, op: Token, cur: Cursor) -> None:
         hint = self.take_hint()
-        if op in BLOCK_OPS:
+        if op in BLOCK_OPS or op == "try":
             label = cur.take_id()
             self.open_block(op, label, typeuse(cur, op, self.types, named_params=False), hint)
+        elif op == "try_table":
+            label = cur.take_id()
+            use = typeuse(cur, op, self.types, named_params=False)
+            self.open_block(op, label, use, hint, self.catches(cur))
         elif op == "else":
             self.check_end_label(cur.take_id(), op, pop=False)
             self.emit("else", (), op, hint)
+        elif op == "catch":  # legacy try: a handler
+            self.check_no_labels(op)
+            self.emit("catch", (self.ctx.resolve("tag", cur.index("a tag index")),), op, hint)
+        elif op == "catch_all":
+            self.check_no_labels(op)
+            self.emit("catch_all", (), op, hint)
+        elif op == "delegate":  # legacy try: ends it; the label counts from outside it
+            self.check_end_label(None, op, pop=True)
+            self.emit("delegate", (self.label(cur.index("a label")),), op, hint)
         elif op == "end":
             self.check_end_label(cur.take_id(), op, pop=True)
             self.emit("end", (), op, hint)
@@ -166,6 +179,14 @@ class Body:
             self.open_block(op, cur.take_id(), typeuse(cur, op, self.types, named_params=False), hint)
             self.sequence(cur)
             self.close_block(lst)
+        elif op == "try_table":
+            label = cur.take_id()
+            use = typeuse(cur, op, self.types, named_params=False)
+            self.open_block(op, label, use, hint, self.catches(cur))
+            self.sequence(cur)
+            self.close_block(lst)
+        elif op == "try":
+            self.folded_try(op, cur, lst, hint)
         elif op == "if":
             self.folded_if(op, cur, lst, hint)
         elif op in ("else", "end", "then"):
@@ -198,12 +219,53 @@ class Body:
         cur.end()
         self.close_block(lst)
 
+    def folded_try(self, op: Token, cur: Cursor, lst: SList, hint: int | None) -> None:
+        """The legacy `(try label? blocktype (do instr*) (catch x instr*)*
+        (catch_all instr*)?)`, or with `(delegate l)` for the handlers."""
+        label = cur.take_id()
+        self.open_block(op, label, typeuse(cur, op, self.types, named_params=False), hint)
+        do = cur.list("(do ...)")
+        if do.head() != "do":
+            raise unexpected(do, "(do ...)")
+        self.sequence(Cursor(do, 1))
+        delegate = cur.take_list("delegate")
+        if delegate is not None:
+            cur.end()
+            inner = Cursor(delegate, 1)
+            self.labels.pop()
+            self.emit("delegate", (self.label(inner.index("a label")),), delegate)
+            inner.end()
+            return
+        while (handler := cur.take_list("catch")) is not None:
+            inner = Cursor(handler, 1)
+            self.emit("catch", (self.ctx.resolve("tag", inner.index("a tag index")),), handler)
+            self.sequence(inner)
+        if (handler := cur.take_list("catch_all")) is not None:
+            self.emit("catch_all", (), handler)
+            self.sequence(Cursor(handler, 1))
+        cur.end()
+        self.close_block(lst)
+
+    def catches(self, cur: Cursor) -> tuple[Catch, ...]:
+        """try_table's catch clauses; their labels count from outside it."""
+        out = []
+        while (head := cur.peek_head()) in CATCH_KINDS:
+            inner = Cursor(cur.list("a catch clause"), 1)
+            tag = self.ctx.resolve("tag", inner.index("a tag index")) if head in ("catch", "catch_ref") else None
+            out.append(Catch(str(head), tag, self.label(inner.index("a label"))))
+            inner.end()
+        return tuple(out)
+
+    def check_no_labels(self, op: Token) -> None:
+        if not self.labels:
+            raise fail(f"`{op}` without an open try", op)
+
     # -- blocks and labels ----------------------------------------------------------
 
-    def open_block(self, op: Token, label: Token | None, use: TypeUse, hint: int | None) -> None:
+    def open_block(self, op: Token, label: Token | None, use: TypeUse, hint: int | None, catches: tuple[Catch, ...] | None = None) -> None:
         # In a function body, a block type may name a type some later use adds.
         functype = self.ctx.block_type(use, self.instrs if self.locals is not None else None)
-        self.emit(str(op), (functype,), op, hint)
+        self.emit(str(op), (functype,) if catches is None else (functype, catches), op, hint)
         self.labels.append(id_name(label) if label is not None else None)
 
     def close_block(self, lst: SList) -> None:
@@ -466,11 +528,13 @@ def _select(b: Body, cur: Cursor, op: Token) -> tuple:
 
 
 IMMEDIATES: dict[str, Callable[[Body, Cursor, Token], tuple]] = {
-    **{op: _none for op in ("unreachable", "nop", "return", "drop", "ref.is_null", "ref.as_non_null", *NUMERIC_OPS, *TRUNC_SAT_OPS)},
+    **{op: _none for op in ("unreachable", "nop", "return", "drop", "ref.is_null", "ref.as_non_null", "throw_ref", *NUMERIC_OPS, *TRUNC_SAT_OPS)},
     **{op: Body.memarg for op in MEMORY_OPS},
     "br": _label,
     "br_if": _label,
     "br_on_null": _label,
+    "rethrow": _label,
+    "throw": _index_of("tag"),
     "br_on_non_null": _label,
     "br_table": _br_table,
     "call": _index_of("func"),

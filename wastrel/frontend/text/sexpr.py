@@ -29,7 +29,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 from wastrel.frontend.errors import WasmError
 from wastrel.frontend.text.literals import string_name
 
-KNOWN_ANNOTATIONS = ("custom", "producers", "metadata.code.branch_hint")
+KNOWN_ANNOTATIONS = ("custom", "producers", "metadata.code.branch_hint", "name")
 
 
 class SList(list["Item"]):

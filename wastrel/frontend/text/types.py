@@ -13,9 +13,8 @@ type's range is the validator's to check), as in Wasm 3.0.
 A reference type may name a type index (`(ref $t)`): the module's type
 `Space` resolves it, and every type reader takes that space.
 
-Types of later proposals (GC, exceptions, shared memories, custom page
-sizes) raise `WasmError` of kind "unsupported";
-anything else that is not a type is "malformed".
+Types of later proposals (GC, shared memories, custom page sizes) raise
+`WasmError` of kind "unsupported"; anything else that is not a type is "malformed".
 """
 
 from __future__ import annotations
@@ -34,17 +33,11 @@ from wastrel.ir.wasm import VALTYPES, FuncType, GlobalType, Limits, MemoryType, 
 if TYPE_CHECKING:
     from wastrel.frontend.text.context import Space
 
-HEAPTYPES = ("func", "extern", "nofunc", "noextern")
+HEAPTYPES = ("func", "extern", "exn", "nofunc", "noextern", "noexn")
 
 _GC = "GC (reference types)"
-UNSUPPORTED_TYPES = {
-    "exnref": "exceptions (exnref)",
-    "nullexnref": "exceptions (exnref)",
-    **{t: _GC for t in ("anyref", "eqref", "i31ref", "structref", "arrayref", "nullref")},
-}
-UNSUPPORTED_HEAPTYPES = {"exn": "exceptions (exnref)", "noexn": "exceptions (exnref)"} | {
-    t: _GC for t in ("any", "eq", "i31", "struct", "array", "none")
-}
+UNSUPPORTED_TYPES = {t: _GC for t in ("anyref", "eqref", "i31ref", "structref", "arrayref", "nullref")}
+UNSUPPORTED_HEAPTYPES = {t: _GC for t in ("any", "eq", "i31", "struct", "array", "none")}
 
 
 def _unsupported(feature: str, where: Item) -> WasmError:
