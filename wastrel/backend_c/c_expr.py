@@ -12,11 +12,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from wastrel.backend_c.names import C_TYPE_OF, LIBM, VALUE_FIELD, body_name, memory_base
+from wastrel.backend_c.names import C_TYPE_OF, LIBM, VALUE_FIELD, body_name, c_call, from_value, memory_base
 from wastrel.ir import nodes as n
 from wastrel.ir.ops import MEMORY_ACCESS, is_comparison, is_load
 from wastrel.ir.simd import BY_NAME as SIMD
-from wastrel.ir.types import is_ref
 
 if TYPE_CHECKING:
     from wastrel.backend_c.context import ModuleContext
@@ -80,14 +79,15 @@ class ExprPrinter:
             case n.GlobalGet(index=i):
                 return self.ctx.globals[i], PRIMARY
             case n.Call(func=f, args=args):
-                return f"{self.ctx.funcs[f]}({self.args(args)})", PRIMARY
+                ftype = self.ctx.module.func_type(f)
+                return c_call(self.ctx.funcs[f], ftype, [self(a) for a in args], host=f in self.ctx.host_funcs), PRIMARY
             case n.CallIndirect(type_index=ti, table=tab, args=args, callee=c):
                 type_id = self.ctx.type_id(ti)
                 target = f"w_table_func(&{self.ctx.tables[tab]}, {self(c)}, {type_id})->code"
-                return f"(({self.ctx.signature(ti)}){target})({self.args(args)})", PRIMARY
+                return c_call(f"(({self.ctx.signature(ti)}){target})", self.ctx.module.types[ti], [self(a) for a in args]), PRIMARY
             case n.CallRef(type_index=ti, args=args, callee=c):
                 target = f"w_ref_func_callee({self(c)})->code"
-                return f"(({self.ctx.signature(ti)}){target})({self.args(args)})", PRIMARY
+                return c_call(f"(({self.ctx.signature(ti)}){target})", self.ctx.module.types[ti], [self(a) for a in args]), PRIMARY
             case n.Op():
                 return self.op(e)
         raise TypeError(f"c-print: unexpected expression {e!r}")
@@ -188,8 +188,7 @@ class ExprPrinter:
                 return f"w_pending->tag == &{ctx.tags[imm[0]]}", EQ
             case "exn.value":
                 k, t = imm
-                value = f"w_pending->values[{k}].{VALUE_FIELD[t]}"
-                return (f"({C_TYPE_OF[t]}){value}", UNARY) if is_ref(t) else (value, PRIMARY)
+                return from_value(t, f"w_pending->values[{k}].{VALUE_FIELD[t]}"), UNARY
             case "exn.ref":
                 return "w_pending", PRIMARY
             case "ref.func":

@@ -18,10 +18,9 @@ from __future__ import annotations
 from wastrel.backend_c.c_expr import UNARY, ExprPrinter
 from wastrel.backend_c.context import ModuleContext
 from wastrel.backend_c.kept import KeptAssignments, may_fault
-from wastrel.backend_c.names import C_TYPE_OF, RESULTS, VALUE_FIELD, body_name, c_params, c_result, local_names, result_struct
+from wastrel.backend_c.names import C_TYPE_OF, RESULTS, VALUE_FIELD, spill_prologue, spilled, to_value, body_name, c_params, c_result, local_names, result_struct
 from wastrel.ir import nodes as n
 from wastrel.ir.simd import BY_NAME as SIMD
-from wastrel.ir.types import is_ref
 from wastrel.ir.wasm import FuncType, Module
 from wastrel.passes.helpers import type_of
 
@@ -65,6 +64,7 @@ class FunctionPrinter:
                 decls.append(f"  {C_TYPE_OF[t]} {', '.join(items[start:start + 8])};")
         for k in sorted(self.memories_used, reverse=True):
             decls.insert(0, f"  uint8_t *const {self.expr.memory_base_names[k]} = {self.ctx.memories[k]}.base;")
+        decls[:0] = spill_prologue(func.type, self.names)  # first: before anything can call
         return "\n".join([header, *decls, *body_lines, "}"])
 
     def collect(self, body: tuple[n.Stmt, ...]) -> None:
@@ -120,9 +120,16 @@ class FunctionPrinter:
                         self.emit(depth, f"{e(v)};")
             case n.ReturnCall(call=call):
                 # A call in tail position, which gcc compiles to a jump in a
-                # function with sibling calls on (W_TAIL_CALLS, wastrel.h).
-                self.emit(depth, f"return {e(call)};" if self.func.type.results else f"{e(call)};")
-                if not self.func.type.results:
+                # function with sibling calls on (W_TAIL_CALLS, wastrel.h);
+                # clang must be told (W_MUSTTAIL), which it takes only for a
+                # callee of the caller's very C type.
+                callee = _call_type(self.ctx.module, call)
+                same = (c_result(callee), c_params(callee)) == (c_result(self.func.type), c_params(self.func.type))
+                musttail = "W_MUSTTAIL " if same and not spilled(callee) else ""
+                if self.func.type.results or musttail:
+                    self.emit(depth, f"{musttail}return {e(call)};")
+                else:
+                    self.emit(depth, f"{e(call)};")
                     self.emit(depth, "return;")
             case n.Return(values=vs):
                 if not vs:
@@ -228,7 +235,7 @@ class FunctionPrinter:
                 return f"{ctx.data(imm[0])}_len = 0"
             case "throw":
                 types = ctx.module.types[ctx.module.tag_types()[imm[0]]].params
-                values = ", ".join(f"{{.{VALUE_FIELD[t]} = {_value_field(t, e(a))}}}" for t, a in zip(types, args))
+                values = ", ".join(f"{{.{VALUE_FIELD[t]} = {to_value(t, e(a))}}}" for t, a in zip(types, args))
                 payload = f"(w_value[]){{{values}}}" if args else "NULL"
                 return f"w_throw(&{ctx.tags[imm[0]]}, {len(args)}, {payload})"
             case "throw_ref":
@@ -252,13 +259,10 @@ class FunctionPrinter:
 def _call_type(module: Module, call: n.Expr) -> FuncType:
     if isinstance(call, n.Call):
         return module.func_type(call.func)
-    assert isinstance(call, (n.CallIndirect, n.CallRef))
+    if isinstance(call, n.CallRef):
+        return module.types[call.type_index]
+    assert isinstance(call, n.CallIndirect)
     return module.types[call.type_index]
-
-
-def _value_field(t: str, value: str) -> str:
-    """A value as a `w_value` member: references as `void *`."""
-    return f"(void *){value}" if is_ref(t) else value
 
 
 def _zero(t: str) -> str:

@@ -43,6 +43,8 @@ class ModuleContext:
         self.wasm_names = function_names(module)
         imports = {kind: module.imports_of(kind) for kind in ("func", "memory", "table", "global")}
         self.funcs = [linker.function(i, self.canonical_func_type(i.desc)) for i in imports["func"]]  # type: ignore[arg-type]
+        # imports the host provides (plain C calls, see names.spilled)
+        self.host_funcs = {k for k, i in enumerate(imports["func"]) if linker.is_host(i)}
         self.funcs += distinct(prefix + "f_", self.wasm_names[len(self.funcs) :])
         self.memories = [linker.memory(i, i.desc) for i in imports["memory"]]  # type: ignore[arg-type]
         self.memories += [f"{prefix}mem{i}" for i in range(len(module.memories))]

@@ -36,6 +36,11 @@ class Linker(Protocol):
 
     def tag(self, imp: Import, ftype: FuncType) -> str: ...
 
+    def is_host(self, imp: Import) -> bool:
+        """Is the imported function the host's, a plain C function (not
+        another module's Wasm function, see names.spilled)?"""
+        ...
+
     def precise_traps(self, module: Module) -> bool:
         """Must memory be exact after a trap (W_PRECISE_TRAPS)?"""
         ...
@@ -76,6 +81,9 @@ class WasiLinker:
 
     def tag(self, imp: Import, ftype: FuncType) -> str:
         raise self.unknown(imp)
+
+    def is_host(self, imp: Import) -> bool:
+        return True
 
     @staticmethod
     def unknown(imp: Import) -> LinkError:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from wastrel.ir.types import representation
+from wastrel.ir.types import is_ref, representation
 from wastrel.ir.wasm import FuncType
 
 C_KEYWORDS = frozenset(
@@ -131,9 +131,92 @@ def c_result(ftype: FuncType) -> str:
     return result_struct(ftype.results)
 
 
-def c_params(ftype: FuncType, names: list[str] | None = None) -> str:
-    if not ftype.params:
+# -- arguments in registers only ----------------------------------------------------
+#
+# A C function of a Wasm function takes as C parameters only the Wasm
+# parameters that fit in argument registers (x86-64: 6 integer ones, 5 when
+# the result struct is returned through a hidden pointer, and 8 vector
+# ones; aarch64 has more of both); the rest go through `w_spill`
+# (runtime/wastrel.h), written by the caller just before the call and read
+# first thing by the callee.  No call then passes arguments on the stack,
+# so gcc can turn every tail call into a jump (it cannot when a callee
+# needs more stack for its arguments than its caller got).  Host functions
+# (WASI) keep the plain C convention.
+
+INT_REGISTERS, VECTOR_REGISTERS = 6, 8
+_SIZE = {"i32": 4, "f32": 4, "i64": 8, "f64": 8, "v128": 16}
+
+
+def _size(t: str) -> int:
+    return _SIZE.get(t, 8)  # references are pointers
+
+
+def returns_by_pointer(ftype: FuncType) -> bool:
+    """A result struct of more than 16 bytes comes back through a hidden
+    pointer argument, which takes an integer register."""
+    if len(ftype.results) < 2:
+        return False
+    size = 0
+    for t in ftype.results:
+        size = -(-size // _size(t)) * _size(t) + _size(t)
+    return size > 16
+
+
+def spilled(ftype: FuncType) -> list[int]:
+    """The parameters that go through `w_spill`, in order (usually none)."""
+    ints = INT_REGISTERS - returns_by_pointer(ftype)
+    vectors = VECTOR_REGISTERS
+    out = []
+    for i, t in enumerate(ftype.params):
+        if t in ("f32", "f64", "v128"):
+            vectors -= 1
+            if vectors < 0:
+                out.append(i)
+        else:
+            ints -= 1
+            if ints < 0:
+                out.append(i)
+    return out
+
+
+def c_params(ftype: FuncType, names: list[str] | None = None, host: bool = False) -> str:
+    """A function type's C parameter list: the parameters passed in
+    registers (all of them for a host function)."""
+    spill = set() if host else set(spilled(ftype))
+    kept = [i for i in range(len(ftype.params)) if i not in spill]
+    if not kept:
         return "void"
     if names is None:
-        return ", ".join(C_TYPE_OF[t] for t in ftype.params)
-    return ", ".join(f"{C_TYPE_OF[t]} {name}" for t, name in zip(ftype.params, names))
+        return ", ".join(C_TYPE_OF[ftype.params[i]] for i in kept)
+    return ", ".join(f"{C_TYPE_OF[ftype.params[i]]} {names[i]}" for i in kept)
+
+
+def c_call(callee: str, ftype: FuncType, args: list[str], host: bool = False) -> str:
+    """The C of a call to `callee` with the C texts of its arguments, in
+    order: those spilled go to `w_spill` after all are evaluated (a
+    statement expression), just before the call."""
+    spill = [] if host else spilled(ftype)
+    if not spill:
+        return f"{callee}({', '.join(args)})"
+    temps = [f"{C_TYPE_OF[t]} w_a{i} = {a};" for i, (t, a) in enumerate(zip(ftype.params, args))]
+    stores = [f"w_spill[{k}].{VALUE_FIELD[ftype.params[i]]} = {to_value(ftype.params[i], f'w_a{i}')};" for k, i in enumerate(spill)]
+    registers = ", ".join(f"w_a{i}" for i in range(len(args)) if i not in spill)
+    return f"({{ {' '.join(temps + stores)} {callee}({registers}); }})"
+
+
+def spill_prologue(ftype: FuncType, names: list[str]) -> list[str]:
+    """The declarations that read a function's spilled parameters."""
+    return [
+        f"  {C_TYPE_OF[ftype.params[i]]} {names[i]} = {from_value(ftype.params[i], f'w_spill[{k}].{VALUE_FIELD[ftype.params[i]]}')};"
+        for k, i in enumerate(spilled(ftype))
+    ]
+
+
+def to_value(t: str, text: str) -> str:
+    """C of type `t` as the `w_value` member VALUE_FIELD[t] takes it."""
+    return f"(void *){text}" if is_ref(t) else text
+
+
+def from_value(t: str, member: str) -> str:
+    """A `w_value` member as C of type `t`."""
+    return f"({C_TYPE_OF[t]}){member}" if is_ref(t) else member

@@ -25,8 +25,11 @@
  * recursion must exhaust the stack, a trap, instead of looping forever). */
 #if defined(__GNUC__) && !defined(__clang__)
 #define W_TAIL_CALLS __attribute__((optimize("optimize-sibling-calls")))
+#define W_MUSTTAIL
 #else
+/* clang: a `return` of a call of the caller's own C type, marked. */
 #define W_TAIL_CALLS
+#define W_MUSTTAIL __attribute__((musttail))
 #endif
 #define W_LIKELY(x) __builtin_expect(!!(x), 1)
 #define W_UNLIKELY(x) __builtin_expect(!!(x), 0)
@@ -180,6 +183,15 @@ static inline w_funcref w_ref_func_callee(w_funcref f) {
     if (W_UNLIKELY(w_ref_ == NULL)) w_trap(W_TRAP_NULL_REFERENCE); \
     w_ref_;                                                     \
   })
+
+/* ---- calls ------------------------------------------------------------
+ * Wasm functions take as C parameters only those that fit in argument
+ * registers; the others pass through here, written by the caller just
+ * before the call, read by the callee first thing (backend_c/names.py,
+ * `spilled`): no call passes arguments on the stack, so every tail call
+ * can be a jump.  (Wasm functions have at most 1000 parameters.) */
+#define W_SPILL_MAX 1000
+extern w_value w_spill[W_SPILL_MAX];
 
 /* ---- exceptions -------------------------------------------------------
  * A thrown exception travels by return: `w_throw` makes it the pending

@@ -140,6 +140,9 @@ class ScriptLinker:
             raise LinkError(f"incompatible import type {imp.module}.{imp.name}: global type")
         return c_name
 
+    def is_host(self, imp: Import) -> bool:
+        return isinstance(self.registry.get(imp.module), Spectest)
+
     def tag(self, imp: Import, ftype: FuncType) -> str:
         instance, index = self.lookup(imp)
         assert isinstance(instance, Instance)  # spectest exports no tag
