@@ -83,3 +83,56 @@ def test_clang_jumps_between_functions_of_one_c_type(tmp_path: Path) -> None:
     caller's, as for $even and $odd; it has no way to turn sibling calls on
     for one function, so other tail calls are not guaranteed with clang."""
     assert run(tmp_path, MUTUAL, "even", "1000000000", cc="clang") == (0, "1", "")
+
+
+# Parameters beyond the registers (w_spill): nested calls that both spill,
+# mixed types, a call through a table, and a host function (WASI path_open,
+# 9 parameters) called directly and through a reference (an adapter).
+SPILLS = """
+(module
+  (import "wasi_snapshot_preview1" "path_open"
+    (func $path_open (param i32 i32 i32 i32 i32 i64 i64 i32 i32) (result i32)))
+  (type $many_t (func (param i32 i64 f64 i32 i64 f64 i32 i64 f64 i32 f32 v128 i32) (result i64)))
+  (type $open_t (func (param i32 i32 i32 i32 i32 i64 i64 i32 i32) (result i32)))
+  (memory (export "memory") 1)
+  (table funcref (elem $many $path_open))
+  (func $many (param $a i32) (param $b i64) (param $c f64) (param $d i32) (param $e i64) (param $f f64)
+              (param $g i32) (param $h i64) (param $i f64) (param $j i32) (param $k f32) (param $v v128) (param $l i32)
+              (result i64)
+    (i64.add
+      (i64.add (i64.extend_i32_u (i32.add (local.get $a) (i32.mul (local.get $d) (i32.const 10))))
+               (i64.mul (i64.add (local.get $b) (local.get $e)) (local.get $h)))
+      (i64.add (i64.trunc_f64_s (f64.add (f64.add (local.get $c) (local.get $f)) (local.get $i)))
+               (i64.add (i64.extend_i32_u (i32.add (i32.add (local.get $g) (local.get $j)) (local.get $l)))
+                        (i64.add (i64.trunc_f32_s (local.get $k)) (i64x2.extract_lane 1 (local.get $v)))))))
+  (func (export "nested") (param $x i32) (result i64)
+    (call $many (local.get $x) (i64.const 2) (f64.const 3.5) (i32.const 4) (i64.const 5) (f64.const 6.25)
+      (i32.wrap_i64 (call $many (i32.const 1) (i64.const 1) (f64.const 1) (i32.const 1) (i64.const 1) (f64.const 1)
+        (i32.const 1) (i64.const 1) (f64.const 1) (i32.const 1) (f32.const 1) (v128.const i64x2 0 100) (local.get $x)))
+      (i64.const 8) (f64.const 9.75) (i32.const 10) (f32.const 11) (v128.const i64x2 0 1000)
+      (i32.wrap_i64 (call_indirect (type $many_t) (i32.const 2) (i64.const 2) (f64.const 2) (i32.const 2) (i64.const 2)
+        (f64.const 2) (i32.const 2) (i64.const 2) (f64.const 2) (i32.const 2) (f32.const 2) (v128.const i64x2 0 7)
+        (i32.const 2) (i32.const 0)))))
+  (func (export "open_direct") (result i32)
+    (call $path_open (i32.const 99) (i32.const 0) (i32.const 0) (i32.const 1) (i32.const 0)
+      (i64.const 0) (i64.const 0) (i32.const 0) (i32.const 64)))
+  (func (export "open_indirect") (result i32)
+    (call_indirect (type $open_t) (i32.const 99) (i32.const 0) (i32.const 0) (i32.const 1) (i32.const 0)
+      (i64.const 0) (i64.const 0) (i32.const 0) (i32.const 64) (i32.const 1))))
+"""
+
+
+def test_parameters_beyond_the_registers_against_wasmtime(tmp_path: Path) -> None:
+    import wasmtime
+
+    module = tmp_path / "spills.wat"
+    module.write_text(SPILLS)
+    engine = wasmtime.Engine()
+    linker = wasmtime.Linker(engine)
+    linker.define_wasi()
+    store = wasmtime.Store(engine)
+    store.set_wasi(wasmtime.WasiConfig())
+    instance = linker.instantiate(store, wasmtime.Module(engine, SPILLS))
+    for export, args in [("nested", ["3"]), ("open_direct", []), ("open_indirect", [])]:
+        expected = str(instance.exports(store)[export](store, *map(int, args)))
+        assert run(tmp_path, SPILLS, export, *args) == (0, expected, "")
