@@ -11,6 +11,11 @@ methods in order) and decides, for each, where it is checked:
 
 Every module gets a symbol prefix (`m1_`, `m2_`, ...); imports resolve to
 the C names of the instances registered so far (see `linker`).
+
+A module that needs a feature wastrel lacks is skipped, with the feature
+named, and so is everything that needs it: the actions on it, and the
+modules that import from it (the linker sees an `Absent` instance); the
+rest of the script runs.
 """
 
 from __future__ import annotations
@@ -26,11 +31,11 @@ from wastrel.ir.nodes import Program
 from wastrel.ir.wasm import Module
 from wastrel.passes.manager import RunOptions, build_pipeline, run_pipeline
 from wastrel.wast.harness import PRELUDE, SPECTEST_C, Expected, Step, Value, global_exports, steps_c
-from wastrel.wast.linker import Instance, ScriptLinker, Spectest
+from wastrel.wast.linker import Absent, Instance, ScriptLinker, Spectest
 
 
-class Unsupported(Exception):
-    """A module of the script needs a feature wastrel lacks: the script is skipped."""
+def _feature(e: WasmError) -> str:
+    return e.message.removeprefix("unsupported feature: ")
 
 
 @dataclass
@@ -46,9 +51,9 @@ class Outcome:
 class ScriptBuild:
     name: str
     type_ids: TypeIds = field(default_factory=TypeIds)
-    registry: dict[str, Instance | Spectest] = field(default_factory=lambda: {"spectest": Spectest()})
-    named: dict[str, Instance] = field(default_factory=dict)
-    current: Instance | None = None
+    registry: dict[str, Instance | Spectest | Absent] = field(default_factory=lambda: {"spectest": Spectest()})
+    named: dict[str, Instance | Absent] = field(default_factory=dict)
+    current: Instance | Absent | None = None
     modules_c: list[str] = field(default_factory=list)
     steps: list[Step] = field(default_factory=list)
     decided: list[Outcome] = field(default_factory=list)
@@ -60,10 +65,14 @@ class ScriptBuild:
     def module(self, line: int, load: Callable[[], Module], name: str | None, expect_trap: str | None = None) -> None:
         """A module command (or assert_uninstantiable, with the trap it expects)."""
         try:
-            instance = self.instantiate(load())
+            instance: Instance | Absent = self.instantiate(load())
         except WasmError as e:
             if e.kind == "unsupported":
-                raise Unsupported(e.message.removeprefix("unsupported feature: ")) from e
+                self.skip(line, _feature(e))
+                self.current = Absent(_feature(e))
+                if name:
+                    self.named[name] = self.current
+                return
             self.current = None
             self.decided.append(Outcome(line, False, f"module rejected: {e}"))
             return
@@ -112,7 +121,7 @@ class ScriptBuild:
         if instance is not None:
             self.registry[as_name] = instance
 
-    def instance(self, name: str | None) -> Instance | None:
+    def instance(self, name: str | None) -> Instance | Absent | None:
         return self.named.get(name) if name else self.current
 
     # -- assertions decided in Python ---------------------------------------------
@@ -124,7 +133,7 @@ class ScriptBuild:
             run_pipeline(module, RunOptions(stop_after="validate"), start_after="decode")
         except WasmError as e:
             if e.kind == "unsupported":
-                self.skip(line, e.message.removeprefix("unsupported feature: "))
+                self.skip(line, _feature(e))
             else:
                 self.decided.append(Outcome(line, True))
             return
@@ -138,8 +147,9 @@ class ScriptBuild:
             return
         except WasmError as e:
             if e.kind == "unsupported":
-                raise Unsupported(e.message.removeprefix("unsupported feature: ")) from e
-            self.decided.append(Outcome(line, False, f"module rejected: {e}"))
+                self.skip(line, _feature(e))
+            else:
+                self.decided.append(Outcome(line, False, f"module rejected: {e}"))
             return
         if instance.linkable == "NULL":
             self.decided.append(Outcome(line, False, f"module linked, expected \"{message}\""))
@@ -164,6 +174,9 @@ class ScriptBuild:
         instance = self.instance(module_name)
         if instance is None:
             self.decided.append(Outcome(line, False, f"no module {module_name or '(current)'}"))
+            return
+        if isinstance(instance, Absent):
+            self.skip(line, instance.feature)
             return
         wanted = "global" if kind == "get" else "func"
         exported = [e for e in instance.module.exports if e.kind == wanted]

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from wastrel.backend_c.context import ModuleContext
 from wastrel.backend_c.linking import LinkError
+from wastrel.frontend.errors import WasmError
 from wastrel.ir.types import CANONICAL
 from wastrel.ir.wasm import FuncType, GlobalType, Import, Limits, MemoryType, Module, TableType
 
@@ -50,6 +51,14 @@ class Instance:
 
     def tag(self, index: int) -> tuple[str, FuncType]:
         return self.ctx.tags[index], self.ctx.canonical_func_type(self.module.tag_types()[index])
+
+
+@dataclass
+class Absent:
+    """A module the script defined but wastrel could not compile (it needs
+    `feature`): importing from it makes a module just as unsupported."""
+
+    feature: str
 
 
 class Spectest:
@@ -92,7 +101,7 @@ def _max_matches(actual: Limits, wanted: Limits) -> bool:
 class ScriptLinker:
     """A `Linker` (see backend_c.linking) over the registered instances."""
 
-    def __init__(self, registry: dict[str, Instance | Spectest]):
+    def __init__(self, registry: dict[str, Instance | Spectest | Absent]):
         self.registry = registry
         # The sizes of memories and tables change as they grow, so an
         # import's minimum is checked when the module is instantiated: C
@@ -105,6 +114,8 @@ class ScriptLinker:
 
     def lookup(self, imp: Import) -> tuple[Instance | Spectest, object]:
         instance = self.registry.get(imp.module)
+        if isinstance(instance, Absent):
+            raise WasmError("unsupported", f"unsupported feature: {instance.feature} (imports from a module that needs it)")
         found = instance.export(imp.name, imp.kind) if instance is not None else None
         if instance is None or found is None:
             raise LinkError(f"unknown import {imp.module}.{imp.name}")
