@@ -162,3 +162,48 @@ def test_describe_language_shows_call_ref() -> None:
     """CallRef is a production of the tree languages (its C: golden/typed_func_refs/c-print.txt)."""
     result = wastrel_passes("--describe-language", "tree")
     assert "Expr ::= CallRef(type_index: int, args: tuple[Expr, ...], callee: Expr)" in result.stdout, result.stderr
+
+
+# -- recursive type groups (Wasm 3.0: GC's type system, for function types) -----------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "(module (rec (type $a (func (param (ref $b)))) (type $b (func (result (ref null $a))))) (rec) (type (func)))",
+        "(module (rec (type $t (func))) (rec (type (func)) (type (func (param i32)))) (func (type $t)))",
+    ],
+)
+def test_rec_groups_agree_with_wasm_tools(text: str) -> None:
+    module = without_offsets(decode_module(wat(text)))
+    assert without_offsets(read_module_text(text)) == module
+    assert without_offsets(decode_module(encode_module(module))) == module
+    validate_module(module)
+
+
+def test_types_in_a_group_are_not_those_outside_it() -> None:
+    # (func) alone, and (func) first of a group of two: different types
+    ids = canonical_ids([FuncType(), FuncType(), FuncType(("i32",))], (1, 2))
+    assert ids[0] != ids[1]
+    # equal groups, equal types -- in any module; a reference into the group is relative
+    group = [FuncType(("(ref 1)",)), FuncType((), ("(ref null 0)",))]
+    assert canonical_ids(group, (2,)) == canonical_ids([FuncType(), *[_shifted(t, 1) for t in group]], (1, 2))[1:]
+
+
+def _shifted(ftype: FuncType, by: int) -> FuncType:
+    def shift(t: str) -> str:
+        ref = ref_type(t)
+        return str(type(ref)(ref.nullable, ref.heap + by)) if ref is not None and isinstance(ref.heap, int) else t
+
+    return FuncType(tuple(map(shift, ftype.params)), tuple(map(shift, ftype.results)))
+
+
+def test_an_implicit_type_use_never_names_a_type_of_a_group() -> None:
+    module = read_module_text("(module (rec (type (func)) (type (func (param i32)))) (func))")
+    assert len(module.types) == 3 and module.rec_groups == (2, 1)  # the function's (func) is a type of its own
+    assert module.funcs[0].type_index == 2
+
+
+def test_a_reference_beyond_its_group_is_an_unknown_type() -> None:
+    with pytest.raises(WasmError, match="unknown type 1"):
+        validate_module(read_module_text("(module (rec (type (func (param (ref 1))))) (rec (type (func))))"))

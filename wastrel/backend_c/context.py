@@ -39,10 +39,10 @@ class ModuleContext:
         self.program = program
         self.prefix = prefix
         self.type_ids = type_ids
-        self.canonical_ids = canonical_ids(module.types)
+        self.canonical_ids = canonical_ids(module.types, module.rec_groups)
         self.wasm_names = function_names(module)
         imports = {kind: module.imports_of(kind) for kind in ("func", "memory", "table", "global")}
-        self.funcs = [linker.function(i, self.canonical_func_type(i.desc)) for i in imports["func"]]  # type: ignore[arg-type]
+        self.funcs = [linker.function(i, self.canonical_func_type(i.desc), self.canonical_ids[i.desc]) for i in imports["func"]]  # type: ignore[index, arg-type]
         # imports the host provides (plain C calls, see names.spilled)
         self.host_funcs = {k for k, i in enumerate(imports["func"]) if linker.is_host(i)}
         self.funcs += distinct(prefix + "f_", self.wasm_names[len(self.funcs) :])
@@ -51,7 +51,7 @@ class ModuleContext:
         self.tables = [linker.table(i, self.canonical_table_type(i.desc)) for i in imports["table"]]  # type: ignore[arg-type]
         self.tables += [f"{prefix}table{i}" for i in range(len(module.tables))]
         self.globals = [linker.global_(i, self.canonical_global_type(i.desc)) for i in imports["global"]]  # type: ignore[arg-type]
-        self.tags = [linker.tag(i, self.canonical_func_type(i.desc)) for i in module.imports_of("tag")]  # type: ignore[arg-type]
+        self.tags = [linker.tag(i, self.canonical_func_type(i.desc), self.canonical_ids[i.desc]) for i in module.imports_of("tag")]  # type: ignore[index, arg-type]
         self.tags += [f"{prefix}tag{i}" for i in range(len(module.tags))]
         base = len(self.globals)
         names = [module.names.globals.get(base + i, str(base + i)) for i in range(len(module.globals))]

@@ -24,9 +24,11 @@ class LinkError(Exception):
 
 class Linker(Protocol):
     """Provides a module's imports; the types it is given are canonical
-    (`ir/types.canonical`: type indices replaced by canonical ids)."""
+    (`ir/types.canonical`: type indices replaced by canonical ids), and a
+    function's or tag's type comes with its canonical id too (equal ids,
+    equal types, recursive groups included)."""
 
-    def function(self, imp: Import, ftype: FuncType) -> str: ...
+    def function(self, imp: Import, ftype: FuncType, type_id: int) -> str: ...
 
     def memory(self, imp: Import, mtype: MemoryType) -> str: ...
 
@@ -34,7 +36,7 @@ class Linker(Protocol):
 
     def global_(self, imp: Import, gtype: GlobalType) -> str: ...
 
-    def tag(self, imp: Import, ftype: FuncType) -> str: ...
+    def tag(self, imp: Import, ftype: FuncType, type_id: int) -> str: ...
 
     def is_host(self, imp: Import) -> bool:
         """Is the imported function the host's, a plain C function (not
@@ -61,7 +63,7 @@ class WasiLinker:
         export by export, and a call after a trap sees its memory."""
         return not is_command(module)
 
-    def function(self, imp: Import, ftype: FuncType) -> str:
+    def function(self, imp: Import, ftype: FuncType, type_id: int) -> str:
         host = HOST_FUNCTIONS.get((imp.module, imp.name))
         if host is None:
             raise LinkError(f"unknown import: {imp.module}.{imp.name} (the runtime provides {HOST_MODULES})")
@@ -79,7 +81,7 @@ class WasiLinker:
     def global_(self, imp: Import, gtype: GlobalType) -> str:
         raise self.unknown(imp)
 
-    def tag(self, imp: Import, ftype: FuncType) -> str:
+    def tag(self, imp: Import, ftype: FuncType, type_id: int) -> str:
         raise self.unknown(imp)
 
     def is_host(self, imp: Import) -> bool:

@@ -310,10 +310,19 @@ class _Reader:
         start = self.pos
         form = self.byte()
         if form != 0x60:
-            if form in (0x4E, 0x50, 0x4F, 0x5E, 0x5F):
-                self.unsupported("GC (rec, sub, struct and array types)", start)
+            if form in (0x50, 0x4F):
+                self.unsupported("GC (sub types)", start)
+            if form in (0x5E, 0x5F):
+                self.unsupported("GC (struct and array types)", start)
             self.fail("malformed function type", start)
         return FuncType(tuple(self.vec(_Reader.valtype)), tuple(self.vec(_Reader.valtype)))
+
+    def rec_group(self) -> list[FuncType]:
+        """A type section entry: a type, or `rec` and the types of a group."""
+        if self.pos < self.end and self.data[self.pos] == 0x4E:
+            self.pos += 1
+            return self.vec(_Reader.functype)
+        return [self.functype()]
 
     def limits(self) -> tuple[Limits, str]:
         """Limits and the address type their flags give: bit 0 says a
@@ -581,6 +590,7 @@ class _Parts:
     """The module as its sections are read."""
 
     types: list[FuncType] = field(default_factory=list)
+    rec_groups: list[int] = field(default_factory=list)
     imports: list[Import] = field(default_factory=list)
     func_types: list[int] = field(default_factory=list)  # the function section
     tables: list[Table] = field(default_factory=list)
@@ -599,7 +609,10 @@ class _Parts:
 
 
 def _type_section(r: _Reader, m: _Parts) -> None:
-    m.types = r.vec(_Reader.functype)
+    groups = r.vec(_Reader.rec_group)
+    m.types = [t for group in groups for t in group]
+    if any(len(group) != 1 for group in groups):
+        m.rec_groups = [len(group) for group in groups]
 
 
 def _tag_type(r: _Reader) -> int:
@@ -890,6 +903,7 @@ def _assemble(m: _Parts, r: _Reader) -> Module:
     funcs = tuple(Func(t, loc, body, at) for t, (loc, body, at) in zip(m.func_types, m.code, strict=True))
     return Module(
         types=tuple(m.types),
+        rec_groups=tuple(m.rec_groups),
         imports=tuple(m.imports),
         funcs=funcs,
         tables=tuple(m.tables),

@@ -302,6 +302,13 @@ def _functype(t: FuncType) -> bytes:
     return b"\x60" + valtypes(t.params) + valtypes(t.results)
 
 
+def _rec_group(module: Module, group: range) -> bytes:
+    """A type, or `rec` and a group's types (unless it is one type alone)."""
+    if len(group) == 1:
+        return _functype(module.types[group.start])
+    return b"\x4e" + vec([_functype(module.types[i]) for i in group])
+
+
 def _import(code: _Code, i: Import) -> bytes:
     desc = i.desc
     if isinstance(desc, TableType):
@@ -396,7 +403,7 @@ def encode_module(module: Module) -> bytes:
         if items:
             out.extend(_section(sid, vec(items)))
 
-    section(1, [_functype(t) for t in module.types])
+    section(1, [_rec_group(module, group) for group in module.rec_group_ranges()])
     section(2, [_import(code, i) for i in module.imports])
     section(3, [u32(f.type_index) for f in module.funcs])
     section(4, [_table(code, t) for t in module.tables])

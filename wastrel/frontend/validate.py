@@ -84,7 +84,7 @@ class _Context:
         self.elems = [e.type for e in module.elems]
         self.num_datas = len(module.datas)
         self.refs = _declared_refs(module)
-        self.subtyping = Subtyping(canonical_ids(module.types))
+        self.subtyping = Subtyping(canonical_ids(module.types, module.rec_groups))
 
     def subtype(self, a: str, b: str) -> bool:
         return self.subtyping.subtype(a, b)
@@ -220,12 +220,15 @@ def _check_const(ctx: _Context, expr: tuple[Instr, ...], expected: str, offset: 
 
 
 def _check_types(module: Module) -> None:
-    """Each defined type may name itself and the types before it."""
-    for index, ftype in enumerate(module.types):
-        for t in ftype.params + ftype.results:
-            for named in type_indices(t):
-                if named > index:
-                    _fail(f"unknown type {named}", None)
+    """Each defined type may name the types of its recursive group and of
+    the groups before it."""
+    for group in module.rec_group_ranges():
+        for index in group:
+            ftype = module.types[index]
+            for t in ftype.params + ftype.results:
+                for named in type_indices(t):
+                    if named >= group.stop:
+                        _fail(f"unknown type {named}", None)
 
 
 def _check_imports(ctx: _Context, module: Module) -> None:

@@ -16,6 +16,10 @@ Subtyping (no GC: every defined type is a final function type):
     noextern <: extern              noexn <: exn  (exception handling)
     $s <: $t                        iff  $s and $t are the same type after
                                          canonicalisation (equal structure)
+
+Types are defined in recursive groups (`rec`, `Module.rec_groups`; a type
+alone is a group of one) and compared as groups: iso-recursive equivalence,
+as Wasm 3.0 has it.  Declared subtypes (`sub`) are GC's and not here yet.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from wastrel.ir.wasm import FuncType
+from wastrel.ir.wasm import FuncType, rec_group_ranges
 
 Heap = str | int  # an abstract heap type's name, or a type index
 
@@ -121,23 +125,27 @@ def type_indices(t: str) -> list[int]:
 _INTERNED: dict[tuple, int] = {}  # a structure -> its canonical id, for the whole process
 
 
-def canonical_ids(types: Sequence[FuncType]) -> list[int]:
+def canonical_ids(types: Sequence[FuncType], rec_groups: tuple[int, ...] = ()) -> list[int]:
     """One id per type of a module: equal ids, equal types, in this module
-    or any other.  A type's structure is its signature with each type index
-    replaced by that type's id (or by "self" for its own index); the caller
-    has checked that types refer only to earlier types or themselves."""
+    or any other.  Types are equal when their recursive groups (`rec_groups`
+    as in `Module`) are, member for member (iso-recursive equivalence): a
+    group's structure is its members' signatures with each type index
+    replaced by its place in the group, if inside it, else by that type's
+    id.  The caller has checked that types refer only to earlier groups or
+    their own."""
     ids: list[int] = []
+    for group in rec_group_ranges(rec_groups, len(types)):
 
-    def canon(t: str, own: int) -> object:
-        ref = ref_type(t)
-        if ref is None or not isinstance(ref.heap, int):
-            return t
-        heap = "self" if ref.heap == own else ids[ref.heap]
-        return (ref.nullable, heap)
+        def canon(t: str) -> object:
+            ref = ref_type(t)
+            if ref is None or not isinstance(ref.heap, int):
+                return t
+            heap = ("rec", ref.heap - group.start) if ref.heap in group else ids[ref.heap]
+            return (ref.nullable, heap)
 
-    for index, ftype in enumerate(types):
-        structure = (tuple(canon(t, index) for t in ftype.params), tuple(canon(t, index) for t in ftype.results))
-        ids.append(_INTERNED.setdefault(structure, len(_INTERNED)))
+        members = tuple((tuple(map(canon, types[i].params)), tuple(map(canon, types[i].results))) for i in group)
+        for k in range(len(group)):
+            ids.append(_INTERNED.setdefault((members, k), len(_INTERNED)))
     return ids
 
 

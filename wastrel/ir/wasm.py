@@ -188,12 +188,24 @@ class Names:
     globals: dict[int, str] = field(default_factory=dict)
 
 
+def rec_group_ranges(sizes: tuple[int, ...], count: int) -> list[range]:
+    """The groups of `count` types whose sizes are `sizes` (() : one each)."""
+    if not sizes:
+        return [range(i, i + 1) for i in range(count)]
+    out, start = [], 0
+    for size in sizes:
+        out.append(range(start, start + size))
+        start += size
+    return out
+
+
 _last_func_types: list = [None, []]  # Module.func_type's cache: [module, types]
 
 
 @dataclass(frozen=True, slots=True)
 class Module:
     types: tuple[FuncType, ...] = ()
+    rec_groups: tuple[int, ...] = ()  # the sizes of the recursive type groups, in order; () if each type is alone
     imports: tuple[Import, ...] = ()
     funcs: tuple[Func, ...] = ()  # defined functions only
     tables: tuple[Table, ...] = ()  # defined tables only
@@ -209,6 +221,10 @@ class Module:
     customs: tuple[tuple[str, bytes], ...] = ()  # other custom sections
 
     # -- index spaces: imports come first, then definitions --------------
+
+    def rec_group_ranges(self) -> list[range]:
+        """The type indices of each recursive type group, in order."""
+        return rec_group_ranges(self.rec_groups, len(self.types))
 
     def imports_of(self, kind: str) -> list[Import]:
         return [i for i in self.imports if i.kind == kind]

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from wastrel.backend_c.context import ModuleContext
 from wastrel.backend_c.linking import LinkError
 from wastrel.frontend.errors import WasmError
-from wastrel.ir.types import CANONICAL
+from wastrel.ir.types import CANONICAL, canonical_ids
 from wastrel.ir.wasm import FuncType, GlobalType, Import, Limits, MemoryType, Module, TableType
 
 
@@ -37,8 +37,9 @@ class Instance:
                 return export.index if export.kind == kind else None
         return None
 
-    def function(self, index: int) -> tuple[str, FuncType]:
-        return self.ctx.funcs[index], self.ctx.canonical_func_type(self.module.func_type_indices()[index])
+    def function(self, index: int) -> tuple[str, int]:
+        """A function's C name and its type's canonical id."""
+        return self.ctx.funcs[index], self.ctx.canonical_ids[self.module.func_type_indices()[index]]
 
     def memory(self, index: int) -> tuple[str, MemoryType]:
         return self.ctx.memories[index], self.module.memory_types()[index]
@@ -49,8 +50,8 @@ class Instance:
     def global_(self, index: int) -> tuple[str, GlobalType]:
         return self.ctx.globals[index], self.ctx.canonical_global_type(self.module.global_types()[index])
 
-    def tag(self, index: int) -> tuple[str, FuncType]:
-        return self.ctx.tags[index], self.ctx.canonical_func_type(self.module.tag_types()[index])
+    def tag(self, index: int) -> tuple[str, int]:
+        return self.ctx.tags[index], self.ctx.canonical_ids[self.module.tag_types()[index]]
 
 
 @dataclass
@@ -81,8 +82,8 @@ class Spectest:
         table = {"func": self.FUNCTIONS, "global": self.GLOBALS, "memory": {"memory": 0}, "table": self.TABLES, "tag": {}}[kind]
         return name if name in table else None
 
-    def function(self, name: str) -> tuple[str, FuncType]:
-        return f"spectest_{name}", self.FUNCTIONS[name]
+    def function(self, name: str) -> tuple[str, int]:
+        return f"spectest_{name}", canonical_ids([self.FUNCTIONS[name]])[0]
 
     def memory(self, name: str) -> tuple[str, MemoryType]:
         return "spectest_memory", MemoryType(Limits(1, 2))
@@ -121,11 +122,11 @@ class ScriptLinker:
             raise LinkError(f"unknown import {imp.module}.{imp.name}")
         return instance, found
 
-    def function(self, imp: Import, ftype: FuncType) -> str:
+    def function(self, imp: Import, ftype: FuncType, type_id: int) -> str:
         instance, index = self.lookup(imp)
         c_name, actual = instance.function(index)  # type: ignore[arg-type]
-        if actual != ftype:
-            raise LinkError(f"incompatible import type {imp.module}.{imp.name}: {actual}, expected {ftype}")
+        if actual != type_id:
+            raise LinkError(f"incompatible import type {imp.module}.{imp.name}: not a function of type {ftype}")
         return c_name
 
     def memory(self, imp: Import, mtype: MemoryType) -> str:
@@ -154,12 +155,12 @@ class ScriptLinker:
     def is_host(self, imp: Import) -> bool:
         return isinstance(self.registry.get(imp.module), Spectest)
 
-    def tag(self, imp: Import, ftype: FuncType) -> str:
+    def tag(self, imp: Import, ftype: FuncType, type_id: int) -> str:
         instance, index = self.lookup(imp)
         assert isinstance(instance, Instance)  # spectest exports no tag
         c_name, actual = instance.tag(index)  # type: ignore[arg-type]
-        if actual != ftype:
-            raise LinkError(f"incompatible import type {imp.module}.{imp.name}: tag type {actual}, expected {ftype}")
+        if actual != type_id:
+            raise LinkError(f"incompatible import type {imp.module}.{imp.name}: not a tag of type {ftype}")
         return c_name
 
 

@@ -60,6 +60,7 @@ class ModuleContext:
     def __init__(self) -> None:
         self.spaces = {what: Space(what) for what in SPACES}
         self.types: list[FuncType] = []
+        self.rec_groups: list[int] = []  # the sizes of the explicit groups, then one per implicit type
         self._first_of: dict[FuncType, int] = {}
         self.needs_data_count = False  # a body uses memory.init or data.drop
         self._forward_blocks: list[tuple[list[Instr], int, Token]] = []  # (body, position, type)
@@ -67,11 +68,16 @@ class ModuleContext:
     def resolve(self, space: str, ref: Token) -> int:
         return self.spaces[space].resolve(ref)
 
-    def define_type(self, functype: FuncType) -> None:
-        """An explicit `(type ...)` definition (all come before any use; the
-        elaborator has named them all first)."""
-        self.types.append(functype)
-        self._first_of.setdefault(functype, len(self.types) - 1)
+    def define_types(self, group: list[FuncType], in_rec: bool) -> None:
+        """Explicit `(type ...)` definitions, or those of a `(rec ...)` (all
+        come before any use; the elaborator has named them all first).  An
+        implicit type use may only stand for a type alone in its group."""
+        if in_rec or len(group) != 1:
+            self.rec_groups.append(len(group))
+        else:
+            self.rec_groups.append(1)
+            self._first_of.setdefault(group[0], len(self.types))
+        self.types += group
 
     def _index_of(self, functype: FuncType) -> int:
         """The first type with this signature, added if there is none."""
@@ -79,6 +85,7 @@ class ModuleContext:
         if index is None:
             index = len(self.types)
             self.types.append(functype)
+            self.rec_groups.append(1)
             self._first_of[functype] = index
             self.spaces["type"].count += 1
         return index

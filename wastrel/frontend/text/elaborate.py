@@ -56,6 +56,7 @@ from wastrel.ir.wasm import (
     Elem,
     Export,
     Func,
+    FuncType,
     Global,
     GlobalType,
     Import,
@@ -71,7 +72,6 @@ from wastrel.ir.wasm import (
 )
 
 EXTERN_KINDS = ("func", "table", "memory", "global", "tag")
-UNSUPPORTED_FIELDS = {"rec": "GC (rec types)"}
 
 Locals = list[tuple[Token | None, str]]  # (identifier, type)
 
@@ -145,6 +145,7 @@ class _Elaborator:
         )
         module = Module(
             types=tuple(ctx.types),
+            rec_groups=tuple(ctx.rec_groups) if any(size != 1 for size in ctx.rec_groups) else (),
             imports=tuple(out.imports),
             funcs=tuple(Func(t, loc, tuple(body), pos) for t, loc, body, pos in out.funcs),
             tables=tuple(out.tables),
@@ -169,7 +170,11 @@ class _Elaborator:
         """Index and name every explicit type definition (reference types
         may name types defined after them)."""
         for item in fields.lst[fields.pos :]:
-            if isinstance(item, SList) and item.head() == "type":
+            if isinstance(item, SList) and item.head() == "rec":
+                for inner in item[1:]:
+                    if isinstance(inner, SList) and inner.head() == "type":
+                        self.ctx.spaces["type"].add(Cursor(inner, 1).take_id())
+            elif isinstance(item, SList) and item.head() == "type":
                 self.ctx.spaces["type"].add(Cursor(item, 1).take_id())
 
     def field(self, lst: SList) -> None:
@@ -177,8 +182,6 @@ class _Elaborator:
         head = lst.head()
         read = FIELDS.get(head) if head else None
         if read is None:
-            if head in UNSUPPORTED_FIELDS:
-                raise fail(f"unsupported feature: {UNSUPPORTED_FIELDS[head]}", lst, kind="unsupported")
             raise unexpected(lst[0] if lst else lst, "a module field")
         read(self, lst, Cursor(lst, 1))
 
@@ -255,9 +258,23 @@ class _Elaborator:
         return self.ctx.spaces["type"]
 
     def type_field(self, lst: SList, cur: Cursor) -> None:
+        self.ctx.define_types([self.type_definition(cur)], in_rec=False)
+
+    def rec_field(self, lst: SList, cur: Cursor) -> None:
+        """`(rec (type ...)*)`: a recursive group of types."""
+        group = []
+        while not cur.done():
+            inner = cur.list("(type ...)")
+            if inner.head() != "type":
+                raise unexpected(inner, "(type ...)")
+            group.append(self.type_definition(Cursor(inner, 1)))
+        self.ctx.define_types(group, in_rec=True)
+
+    def type_definition(self, cur: Cursor) -> FuncType:
         cur.take_id()  # named by name_types
-        self.ctx.define_type(functype(cur.list("(func ...)"), self.types))
+        definition = functype(cur.list("(func ...)"), self.types)
         cur.end()
+        return definition
 
     def import_field(self, lst: SList, cur: Cursor) -> None:
         module, name = cur.name("a module name"), cur.name("an import name")
@@ -489,6 +506,7 @@ def _annotated_name(ann: Annotation) -> str:
 
 FIELDS: dict[str, Callable[[_Elaborator, SList, Cursor], None]] = {
     "type": _Elaborator.type_field,
+    "rec": _Elaborator.rec_field,
     "import": _Elaborator.import_field,
     "func": _Elaborator.func_field,
     "table": _Elaborator.table_field,
