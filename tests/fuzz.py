@@ -25,20 +25,36 @@ Each seed becomes one module, one list of calls and one way to build:
    expressions instead (`_SimdModule`: straight-line code over v128
    arguments, constants, globals and memory, every Wasm 2.0 SIMD
    instruction as likely as any other, NaN lanes canonicalised; values on
-   the way summed into a global, `$seen`).  `wasm-tools validate --features
-   wasm2` must accept the module (the few it rejects are counted and
-   skipped).
+   the way summed into a global, `$seen`).
+   40% of the seeds (not the SIMD expression ones) have Wasm 3.0 features
+   (`seed_features`, from a PRNG of its own: the other seeds make the
+   modules they always made): for smith, each of tail calls, exceptions
+   (try_table, throw, throw_ref, exnref), memory64 (table64 too),
+   multi-memory and extended constant expressions with probability 1/2
+   (at least one); never GC, relaxed SIMD, or legacy exceptions (which
+   wasmtime does not have).  smith rarely throws and has no typed function
+   references without GC, so 30% of these seeds get a module of
+   exceptions, tail calls and function references instead
+   (`_Wasm3Module`: functions of one signature calling earlier ones
+   directly, through a table and through references, tail calls among
+   them; conditional throws, try_table with every kind of catch, exnrefs
+   kept and rethrown, branches and returns out of a try; a 32-bit and a
+   64-bit memory).  `wasm-tools validate --features wasm2,FEATURES...` must
+   accept the module (the few it rejects are counted and skipped).
 2. The module is adapted (`prepare`): exports `--invoke-lines` cannot name
    (empty, blanks, control characters) are renamed `fzN`; each exported
    function F gets a twin `fuel:F` that refills the fuel first (otherwise
    the first call that loops spends it all and every later call traps at
    once); `fz:state` returns every global (smith folds most values it
-   computes into globals), the memory's size and the tables' sizes, and
-   `fz:memhash` a hash of the memory's first 128 MiB.
+   computes into globals), each memory's size (an i64 for a memory64) and
+   the tables' sizes, and `fz:memhash` a hash of each memory's first 128
+   MiB.
 3. Calls: every exported function whose parameters are all numbers
-   (v128 included) or references, a few times each, in a seeded order,
-   mostly through its twin, with arguments drawn from the seed (0, 1, -1,
-   the integer limits, NaN, the infinities, the zeros, random bits, ...; a
+   (v128 included) or nullable references, a few times each (an export
+   with a non-nullable reference parameter is counted, not called), in a
+   seeded order, mostly through its twin, with arguments drawn from the
+   seed (0, 1, -1, the integer limits, NaN, the infinities, the zeros,
+   random bits, ...; a reference is null, or an externref a host one; a
    v128 is all zeros, all ones, random bits, or lanes of one shape: integer
    lanes near the limits, f32x4 or f64x2 lanes of special floats, NaNs with
    payloads among them); `fz:state` (v128 globals included, returned as
@@ -63,6 +79,12 @@ Each seed becomes one module, one list of calls and one way to build:
    to look like a NaN, -1 for one, from a float one, so it may hide a
    difference there: the price of not knowing the shape).  Saved cases
    record which rule applies (`canonical_nans`).
+   References (funcref, externref, exnref, typed function references)
+   compare as null or not.  An exception that leaves an export (or the
+   start function) is an outcome of its own, "uncaught exception" (its tag
+   is not compared), which both sides must give; wasmtime, whose Python
+   API has no exnref and whose C API aborts when asked a typed reference's
+   kind, is called through its C API for these.
    Instantiation traps (start function, segments) must match too.  A
    module that exports `_start` (`--command`, or a saved case's own) is a
    WASI command: built with fast traps, it stops at its first trap, so the
@@ -179,12 +201,91 @@ SIMD_EXPRS_SHARE = 0.3  # of the SIMD seeds: SIMD expression modules instead of 
 
 
 def seed_kind(seed: int) -> str:
-    """"smith" (without SIMD), "smith-simd", or "simd-exprs": a module of
-    SIMD expressions (`simd_module`) instead of smith's, for a share of the
-    SIMD seeds (from a PRNG of its own: the other seeds stay as they were)."""
+    """"smith" (without SIMD), "smith-simd", "simd-exprs": a module of SIMD
+    expressions (`simd_module`) instead of smith's, for a share of the SIMD
+    seeds, or "wasm3-exprs": a module of exceptions, tail calls and typed
+    function references (`wasm3_module`) for a share of the seeds with Wasm
+    3.0 features (each choice from a PRNG of its own: the other seeds stay
+    as they were)."""
+    kind = _simd_kind(seed)
+    if kind != "simd-exprs" and _smith_features(seed) and random.Random(f"wastrel-fuzz-wasm3-kind-{seed}").random() < WASM3_EXPRS_SHARE:
+        return "wasm3-exprs"
+    return kind
+
+
+def _simd_kind(seed: int) -> str:
     if option(smith_options(seed), "--simd-enabled") != "true":
         return "smith"
     return "simd-exprs" if random.Random(f"wastrel-fuzz-kind-{seed}").random() < SIMD_EXPRS_SHARE else "smith-simd"
+
+
+# Wasm 3.0 features (GC and relaxed SIMD left out), for a share of smith's
+# seeds: each feature's name as `wasm-tools validate --features` spells it,
+# and the SMITH_FIXED option that turns it on.  (smith has no typed function
+# references without GC: call_ref and (ref $t) come from no seed; the
+# harness handles them, test_fuzz.py has a module of them.)
+WASM3_SHARE = 0.4  # of the seeds (not the SIMD expression ones)
+WASM3_EXPRS_SHARE = 0.3  # of those: modules of exceptions, tail calls and function references (`wasm3_module`)
+WASM3_FEATURES = {
+    "tail-call": "--tail-call-enabled",
+    "exceptions": "--exceptions-enabled",
+    "memory64": "--memory64-enabled",
+    "multi-memory": "--max-memories",
+    "extended-const": "--extended-const-enabled",
+}
+# What `wasm-tools validate` accepts of a module from `--check` or a saved
+# case, and wasmtime's engine always: every Wasm 3.0 feature wastrel has
+# but GC and relaxed SIMD (legacy exceptions: wasmtime has none).
+ALL_FEATURES = (*WASM3_FEATURES, "function-references")
+WASM3_EXPRS_FEATURES = ("tail-call", "exceptions", "memory64", "multi-memory", "function-references")
+
+
+def seed_features(seed: int) -> tuple[str, ...]:
+    """The Wasm 3.0 features the module of `seed` may use (ALL_FEATURES'
+    names): none for most seeds and for the SIMD expression modules; some
+    for smith's, from a PRNG of their own (a seed without them makes the
+    module it always made); WASM3_EXPRS_FEATURES for a `wasm3_module`."""
+    if seed_kind(seed) == "wasm3-exprs":
+        return WASM3_EXPRS_FEATURES
+    return _smith_features(seed)
+
+
+def _smith_features(seed: int) -> tuple[str, ...]:
+    if _simd_kind(seed) == "simd-exprs":
+        return ()
+    rng = random.Random(f"wastrel-fuzz-wasm3-{seed}")
+    if rng.random() >= WASM3_SHARE:
+        return ()
+    picked = tuple(f for f in WASM3_FEATURES if rng.random() < 0.5)
+    return picked or (rng.choice(list(WASM3_FEATURES)),)
+
+
+def feature_options(seed: int) -> tuple[list[str], list[str]]:
+    """(SMITH_FIXED with `seed`'s Wasm 3.0 features turned on, the options
+    those features add), from the features' own PRNG: SMITH_FIXED and
+    nothing for a seed without them."""
+    features = _smith_features(seed)
+    if not features:
+        return list(SMITH_FIXED), []
+    rng = random.Random(f"wastrel-fuzz-wasm3-options-{seed}")
+    fixed = list(SMITH_FIXED)
+    extra: list[str] = []
+    for feature in features:
+        flag = WASM3_FEATURES[feature]
+        fixed[fixed.index(flag) + 1] = str(rng.choice([2, 3, 4])) if feature == "multi-memory" else "true"
+    if "exceptions" in features:  # a tag or a few: smith throws more often (and catches what it throws)
+        extra += ["--min-tags", "1", "--max-tags", str(rng.choice([1, 2, 3]))]
+    if "multi-memory" in features:  # (else smith often makes one memory or none)
+        extra += ["--min-memories", str(rng.choice([1, 2, 2]))]
+    if "memory64" in features:  # (smith's default allows memories of terabytes)
+        extra += ["--max-memory64-bytes", str(rng.choice([1 << 16, 1 << 18, 1 << 20, 1 << 24]))]
+    return fixed, extra
+
+
+def validate_features(features: tuple[str, ...] | list[str]) -> str:
+    """`wasm-tools validate --features` for a module of Wasm 2.0 and these
+    Wasm 3.0 features (never GC)."""
+    return ",".join(["wasm2", *features])
 
 
 @dataclass
@@ -193,6 +294,7 @@ class Generated:
     fuel: int | None
     kind: str  # as seed_kind says
     canonical_nans: bool  # every NaN the module computes is canonical
+    features: tuple[str, ...] = ()  # Wasm 3.0 features smith could use (seed_features)
 
 
 def generate(seed: int, command: bool = False) -> Generated:
@@ -204,10 +306,14 @@ def generate(seed: int, command: bool = False) -> Generated:
     kind = seed_kind(seed)
     if kind == "simd-exprs":
         return Generated(simd_module(random.Random(f"wastrel-fuzz-simd-{seed}"), command), None, kind, True)
+    if kind == "wasm3-exprs":
+        wasm = wasm3_module(random.Random(f"wastrel-fuzz-wasm3-module-{seed}"), command)
+        return Generated(wasm, None, kind, True, WASM3_EXPRS_FEATURES)
     canonical = option(options, "--canonicalize-nans") == "true"
     data = rng.randbytes(rng.choice([600, 2000, 6000, 15000]))
-    run = subprocess.run([WASM_TOOLS, "smith", *SMITH_FIXED, *options], input=data, capture_output=True, timeout=60)
-    return Generated(run.stdout if run.returncode == 0 else None, fuel, kind, canonical)
+    fixed, extra = feature_options(seed)
+    run = subprocess.run([WASM_TOOLS, "smith", *fixed, *options, *extra], input=data, capture_output=True, timeout=60)
+    return Generated(run.stdout if run.returncode == 0 else None, fuel, kind, canonical, seed_features(seed))
 
 
 # ---------------------------------------------------------------------------
@@ -441,13 +547,331 @@ def simd_module(rng: random.Random, command: bool = False) -> bytes | None:
     return run.stdout if run.returncode == 0 else None
 
 
-def validate(wasm: bytes) -> str | None:
+# ---------------------------------------------------------------------------
+# Modules of exceptions, tail calls and typed function references.  smith
+# rarely throws (a tag's payload must be on its operand stack), and has no
+# typed function references without GC.  These modules are trees of i32 and
+# i64 expressions instead, in functions of one signature, $sig (i32 i32) ->
+# i32, each calling only earlier ones (so every call ends): conditional
+# throws of a few tags, try_table with every kind of catch clause (their
+# payloads and exnrefs turned into an i32, the exnref kept in $exn for
+# throw_ref), branches and returns out of a try_table, direct, indirect and
+# reference calls (call_ref on a nullable, a non-null and a non-nullable
+# local's reference; ref.as_non_null, br_on_null, br_on_non_null) and their
+# tail-call forms (whose callee's exceptions the caller's handlers do not
+# see), stores, loads and growth of a 32-bit and a 64-bit memory, global
+# and local sets; traps among them (division, memory, null references,
+# call_indirect's).  Legacy try/catch is left out: wasmtime does not have it.
+
+_W3_TAGS = [(), ("i32",), ("i64",), ("i32", "i64")]
+
+
+class _Wasm3Module:
+    """One module's text, built by `wasm3_module`.  `command`: every load's
+    value goes through `$observe` (see `_SimdModule`); the PRNG draws the
+    same either way."""
+
+    def __init__(self, rng: random.Random, command: bool = False) -> None:
+        self.rng = rng
+        self.command = command
+        self.tags = [rng.choice(_W3_TAGS) for _ in range(rng.randint(1, 3))]
+        self.globals = [rng.choice(["i32", "i64"]) for _ in range(rng.randint(2, 4))]
+        self.nfuncs = rng.randint(3, 8)
+        self.labels = 0
+        self.k = 0  # the function being made
+        self.calls_left = 0  # calls the function may still make (else their number grows exponentially)
+        self.outer: list[str] = []  # labels of enclosing blocks of result i32 (`br` out of a try_table)
+
+    def label(self, prefix: str) -> str:
+        self.labels += 1
+        return f"${prefix}{self.labels}"
+
+    def callee(self) -> int | None:
+        """An earlier function to call, if the budget allows."""
+        if self.k == 0 or self.calls_left <= 0:
+            return None
+        self.calls_left -= 1
+        return self.rng.randrange(self.k)
+
+    # -- values --
+
+    def i32(self, depth: int) -> str:
+        rng = self.rng
+        if depth <= 0 or rng.random() < 0.2:
+            pick = rng.random()
+            if pick < 0.4:
+                return f"(local.get {rng.randrange(2)})"
+            if pick < 0.55:
+                return "(local.get $a)"
+            globals_ = [i for i, t in enumerate(self.globals) if t == "i32"]
+            if pick < 0.7 and globals_:
+                return f"(global.get $g{rng.choice(globals_)})"
+            return f"(i32.const {rng.choice(_I32_LEAVES)})"
+        d = depth - 1
+        pick = rng.random()
+        if pick < 0.2:
+            op = rng.choice(["add", "sub", "mul", "xor", "and", "or", "shl", "shr_u", "rotl", "eq", "lt_s", "gt_u", "div_s", "rem_u"])
+            return f"(i32.{op} {self.i32(d)} {self.i32(d)})"
+        if pick < 0.25:
+            return f"(i32.wrap_i64 {self.i64(d)})"
+        if pick < 0.32:
+            return self.load("i32", d)
+        if pick < 0.47:
+            call = self.call(d)
+            if call:
+                return call
+        if pick < 0.62:
+            return self.try_table(d)
+        if pick < 0.67:
+            return f"(if (result i32) {self.i32(d)} (then {self.i32(d)}) (else {self.i32(d)}))"
+        if pick < 0.75:
+            return f"(block (result i32) {self.statement(d)} {self.i32(d)})"
+        if pick < 0.8:
+            return f"(local.tee $a {self.i32(d)})"
+        if pick < 0.83:
+            return "(i32.wrap_i64 (memory.size $m1))" if rng.random() < 0.5 else "(memory.size $m0)"
+        if pick < 0.86:
+            return f"(ref.is_null {self.ref(d)})"
+        return self.i32(0)
+
+    def i64(self, depth: int) -> str:
+        rng = self.rng
+        if depth <= 0 or rng.random() < 0.3:
+            pick = rng.random()
+            globals_ = [i for i, t in enumerate(self.globals) if t == "i64"]
+            if pick < 0.3:
+                return "(local.get $b)"
+            if pick < 0.5 and globals_:
+                return f"(global.get $g{rng.choice(globals_)})"
+            value = rng.choice([0, 1, -1, 7, 1 << 32, 1 << 63, (1 << 63) - 1]) if rng.random() < 0.6 else rng.getrandbits(64)
+            return f"(i64.const {value & (2**64 - 1):#x})"
+        d = depth - 1
+        pick = rng.random()
+        if pick < 0.3:
+            return f"(i64.extend_i32_{rng.choice('su')} {self.i32(d)})"
+        if pick < 0.5:
+            return f"(i64.{rng.choice(['add', 'sub', 'mul', 'xor', 'shl', 'rotr', 'div_u'])} {self.i64(d)} {self.i64(d)})"
+        if pick < 0.65:
+            return self.load("i64", d)
+        if pick < 0.72:
+            return f"(memory.grow $m1 (i64.const {rng.choice([0, 1, 1, 2])}))"
+        if pick < 0.8:
+            return f"(local.tee $b {self.i64(d)})"
+        return self.i64(0)
+
+    def address(self, memory: int, size: int, depth: int) -> str:
+        """An address in $m0 (i32) or $m1 (i64, of 1 or 2 pages): in bounds
+        mostly, near the end, across it for some values."""
+        rng = self.rng
+        pick = rng.random()
+        if pick < 0.6:
+            value = str(rng.randrange(0, 256))
+        elif pick < 0.75:
+            value = str(65536 - size - rng.randrange(3))
+        elif pick < 0.85:
+            value = str(65536 + rng.randrange(-2, 40))
+        else:
+            value = None
+        if memory == 0:
+            return f"(i32.const {value})" if value else f"(i32.and {self.i32(depth)} (i32.const 0x1ffff))"
+        return f"(i64.const {value})" if value else f"(i64.and {self.i64(depth)} (i64.const 0x1ffff))"
+
+    def load(self, ty: str, depth: int) -> str:
+        rng = self.rng
+        memory = rng.randrange(2)
+        op, size = rng.choice([("load", 4 if ty == "i32" else 8), ("load8_u", 1), ("load16_s", 2)])
+        text = f"({ty}.{op} $m{memory} {self.address(memory, size, depth)})"
+        observe = rng.random() < 0.3
+        if observe or self.command:
+            text = f"(call $observe_{ty} {text})"
+        return text
+
+    def ref(self, depth: int) -> str:
+        """A (ref null $sig)."""
+        rng = self.rng
+        pick = rng.random()
+        callee = rng.randrange(self.k) if self.k else None
+        if callee is None or pick < 0.15:
+            return "(ref.null $sig)"
+        if pick < 0.5:
+            return f"(ref.func $f{callee})"
+        if pick < 0.7:
+            return "(local.get $nn)"
+        return f"(select (result (ref null $sig)) (ref.func $f{callee}) (ref.null $sig) {self.i32(depth)})"
+
+    def table_index(self, depth: int) -> str:
+        """An index of $table: an earlier function's, or (for some) one
+        past the functions, null or out of bounds."""
+        if self.rng.random() < 0.85:
+            return f"(i32.rem_u {self.i32(depth)} (i32.const {self.k}))"
+        return f"(i32.add (i32.const {self.nfuncs}) (i32.and {self.i32(depth)} (i32.const 3)))"
+
+    def call(self, depth: int, tail: bool = False) -> str | None:
+        callee = self.callee()
+        if callee is None:
+            return None
+        rng = self.rng
+        args = f"{self.i32(depth)} {self.i32(depth)}"
+        prefix = "return_" if tail else ""
+        pick = rng.random()
+        if pick < 0.35:
+            return f"({prefix}call $f{callee} {args})"
+        if pick < 0.55:
+            return f"({prefix}call_indirect $table (type $sig) {args} {self.table_index(depth)})"
+        if pick < 0.75:
+            return f"({prefix}call_ref $sig {args} {self.ref(depth)})"
+        if pick < 0.85:
+            return f"({prefix}call_ref $sig {args} (ref.as_non_null {self.ref(depth)}))"
+        if pick < 0.92 and not tail:
+            # br_on_null: a null reference gives the second argument instead
+            block = self.label("n")
+            return f"(block {block} (result i32) ({prefix}call_ref $sig {args} (br_on_null {block} {self.ref(depth)})))"
+        block = self.label("nn")
+        return f"({prefix}call_ref $sig {args} (block {block} (result (ref $sig)) (br_on_non_null {block} {self.ref(depth)}) (ref.func $f{callee})))"
+
+    # -- exceptions --
+
+    def throw(self, depth: int) -> str:
+        tag = self.rng.randrange(len(self.tags))
+        args = " ".join(self.i32(depth) if t == "i32" else self.i64(depth) for t in self.tags[tag])
+        return f"(throw $t{tag}{' ' + args if args else ''})"
+
+    def to_i32(self, types: list[str], mark: int) -> str:
+        """Instructions that turn the values of `types` (a catch clause's
+        payload, exnref last) on the stack into one i32."""
+        code = []
+        if types and types[-1] == "exnref":
+            code.append("global.set $exn")
+            types = types[:-1]
+        if types == ["i64"]:
+            code.append("i32.wrap_i64")
+        elif types == ["i32", "i64"]:
+            code += ["i32.wrap_i64", "i32.add"]
+        elif not types:
+            code.append("i32.const 0")
+        code += [f"i32.const {mark}", "i32.xor"]
+        return " ".join(code)
+
+    def try_table(self, depth: int) -> str:
+        rng = self.rng
+        done = self.label("done")
+        clauses = []
+        for _ in range(rng.randint(1, 3)):
+            kind = rng.choice(["catch", "catch_ref", "catch_all", "catch_all_ref"])
+            tag = rng.randrange(len(self.tags))
+            payload = list(self.tags[tag]) if kind in ("catch", "catch_ref") else []
+            if kind.endswith("_ref"):
+                payload.append("exnref")
+            clauses.append((kind, tag, payload, self.label("h")))
+        self.outer.append(done)
+        body = " ".join(self.statement(depth - 1, in_try=True) for _ in range(rng.randint(0, 3)))
+        value = self.i32(depth - 1)
+        self.outer.pop()
+        catches = " ".join(f"({kind}{f' $t{tag}' if not kind.startswith('catch_all') else ''} {h})" for kind, tag, _, h in clauses)
+        text = f"(br {done} (try_table (result i32) {catches} {body} {value}))"
+        for i, (_, _, payload, h) in enumerate(clauses):  # the first clause's block innermost
+            result = f" (result {' '.join(payload)})" if payload else ""
+            text = f"(block {h}{result} {text}) {self.to_i32(payload, 0x100 * (i + 1))}"
+            if i < len(clauses) - 1:
+                text += f" (br {done})"
+        return f"(block {done} (result i32) {text})"
+
+    # -- statements --
+
+    def statement(self, depth: int, in_try: bool = False) -> str:
+        rng = self.rng
+        d = max(depth, 0)
+        pick = rng.random()
+        if pick < 0.15:
+            g = rng.randrange(len(self.globals))
+            return f"(global.set $g{g} {self.i32(d) if self.globals[g] == 'i32' else self.i64(d)})"
+        if pick < 0.22:
+            return f"(local.set $a {self.i32(d)})" if rng.random() < 0.6 else f"(local.set $b {self.i64(d)})"
+        if pick < 0.34:
+            memory = rng.randrange(2)
+            ty, op, size = rng.choice([("i32", "store", 4), ("i64", "store", 8), ("i32", "store8", 1), ("i64", "store16", 2)])
+            value = self.i32(d) if ty == "i32" else self.i64(d)
+            return f"({ty}.{op} $m{memory} {self.address(memory, size, d)} {value})"
+        if pick < 0.52:
+            return f"(if {self.i32(d)} (then {self.throw(d)}))"
+        if pick < 0.56:
+            return f"(if {self.i32(d)} (then (throw_ref (global.get $exn))))"
+        if pick < 0.64:  # an exnref kept for later
+            h = self.label("k")
+            body = " ".join(self.statement(d - 1) for _ in range(rng.randint(1, 2)))
+            return f"(global.set $exn (block {h} (result exnref) (try_table (catch_all_ref {h}) {body}) (ref.null exn)))"
+        if pick < 0.72:
+            call = self.call(d, tail=True)
+            if call:
+                return f"(if {self.i32(d)} (then {call}))"
+        if pick < 0.76:
+            return f"(if {self.i32(d)} (then (return {self.i32(d)})))"
+        if pick < 0.8 and in_try and self.outer:
+            return f"(drop (br_if {rng.choice(self.outer)} {self.i32(d)} {self.i32(d)}))"
+        if pick < 0.9:
+            return f"(drop {self.i32(d)})"
+        if pick < 0.92:
+            return f"(if {self.i32(d)} (then unreachable))"
+        return f"(drop {self.i64(d)})"
+
+    def function(self, k: int) -> str:
+        rng = self.rng
+        self.k, self.calls_left = k, rng.randint(1, 4)
+        depth = rng.choice([2, 3, 3, 4, 5])
+        locals_ = "(local $a i32) (local $b i64)" + (" (local $nn (ref $sig))" if k else "")
+        body = [f"(local.set $nn (ref.func $f{rng.randrange(k)}))"] if k else []
+        body += [self.statement(depth) for _ in range(rng.randint(1, 5))]
+        body.append(self.i32(depth))
+        return f'  (func $f{k} (export "f{k}") (type $sig) {locals_}\n    ' + "\n    ".join(body) + ")\n"
+
+    def module(self) -> str:
+        rng = self.rng
+        parts = ["(module\n", "  (type $sig (func (param i32 i32) (result i32)))\n"]
+        parts += [f"  (tag $t{i}{' (param ' + ' '.join(t) + ')' if t else ''})\n" for i, t in enumerate(self.tags)]
+        parts.append(f"  (memory $m0 1 {rng.choice([1, 2])})\n  (memory $m1 i64 1 2)\n")
+        data = "".join(f"\\{b:02x}" for b in rng.randbytes(32))
+        parts.append(f'  (data (memory $m0) (i32.const 0) "{data}")\n  (data (memory $m1) (i64.const 65500) "{data}")\n')
+        for i, ty in enumerate(self.globals):
+            parts.append(f"  (global $g{i} (mut {ty}) ({ty}.const {rng.choice([0, 1, -1, 100, 0x7FFFFFFF])}))\n")
+        parts.append("  (global $exn (mut exnref) (ref.null exn))\n  (global $seen (mut i64) (i64.const 0))\n")
+        parts.append(_W3_OBSERVE)
+        funcs = " ".join(f"$f{i}" for i in range(self.nfuncs))
+        parts.append(f"  (table $table {self.nfuncs + 2} funcref)\n  (elem (table $table) (i32.const 0) func {funcs})\n")
+        parts += [self.function(k) for k in range(self.nfuncs)]
+        self.k = self.nfuncs
+        parts.append('  (func (export "exn") (result exnref) (global.get $exn))\n')
+        parts.append('  (func (export "rethrow") (param exnref) (throw_ref (local.get 0)))\n')
+        parts.append(f'  (func (export "ref") (param i32) (result (ref null $sig))\n    (select (result (ref null $sig)) (ref.func $f{rng.randrange(self.nfuncs)}) (ref.null $sig) (local.get 0)))\n')
+        parts.append(f'  (func (export "nonnull") (result (ref $sig)) (ref.func $f{rng.randrange(self.nfuncs)}))\n')
+        if rng.random() < 0.15:  # which may trap or throw: at instantiation
+            parts.append(f"  (func $start (drop (call $f{rng.randrange(self.nfuncs)} (i32.const {rng.choice(_I32_LEAVES)}) (i32.const 1))))\n  (start $start)\n")
+        return "".join(parts) + ")\n"
+
+
+# Loads' values pass through these on their way (as in `_SimdModule`).
+_W3_OBSERVE = """  (func $observe_i32 (param i32) (result i32)
+    (global.set $seen (i64.add (i64.rotl (global.get $seen) (i64.const 5)) (i64.extend_i32_u (local.get 0)))) (local.get 0))
+  (func $observe_i64 (param i64) (result i64)
+    (global.set $seen (i64.add (i64.rotl (global.get $seen) (i64.const 5)) (local.get 0))) (local.get 0))
+"""
+
+
+def wasm3_module(rng: random.Random, command: bool = False) -> bytes | None:
+    """A module of exceptions, tail calls and typed function references
+    (see above), or None if wasm-tools will not parse it (a bug here)."""
+    text = _Wasm3Module(rng, command).module()
+    run = subprocess.run([WASM_TOOLS, "parse", "-"], input=text.encode(), capture_output=True, timeout=60)
+    return run.stdout if run.returncode == 0 else None
+
+
+def validate(wasm: bytes, features: tuple[str, ...] | list[str] = ()) -> str | None:
     """None if wasm-tools accepts the module as Wasm 2.0 (SIMD included,
-    relaxed SIMD not), else why not."""
+    relaxed SIMD not) with these Wasm 3.0 features (ALL_FEATURES' names;
+    never GC), else why not."""
     with tempfile.NamedTemporaryFile(suffix=".wasm") as f:
         f.write(wasm)
         f.flush()
-        run = subprocess.run([WASM_TOOLS, "validate", "--features", "wasm2", f.name], capture_output=True, text=True)
+        run = subprocess.run([WASM_TOOLS, "validate", "--features", validate_features(features), f.name], capture_output=True, text=True)
     return None if run.returncode == 0 else (run.stderr.strip() or "rejected")
 
 
@@ -547,11 +971,16 @@ def _encode_exports(exports: list[tuple[str, int, int]]) -> bytes:
     return bytes(out)
 
 
-def _global(body: bytes, pos: int) -> tuple[tuple[int, int, bytes], int]:
-    """(value type, mutability, init expression bytes); no GC types here
-    (v128 is one byte, 0x7B, like the other value types)."""
-    valtype, mutable = body[pos], body[pos + 1]
-    start = pos = pos + 2
+def _valtype(body: bytes, pos: int) -> tuple[bytes, int]:
+    """A value type's bytes: one byte (v128 is 0x7B), or (ref null? ht) of
+    typed function references, 0x63/0x64 and a heap type (s33)."""
+    if body[pos] in (0x63, 0x64):
+        return body[pos : _leb_s(body, pos + 1)[1]], _leb_s(body, pos + 1)[1]
+    return body[pos : pos + 1], pos + 1
+
+
+def _const_expr(body: bytes, pos: int) -> int:
+    """Where the constant expression at `pos` ends (after its `end`)."""
     while body[pos] != 0x0B:
         op = body[pos]
         pos += 1
@@ -565,9 +994,41 @@ def _global(body: bytes, pos: int) -> tuple[tuple[int, int, bytes], int]:
             pos = _leb_s(body, pos)[1]
         elif op == 0xFD and _leb_u32(body, pos)[0] == 12:  # v128.const: 16 bytes
             pos = _leb_u32(body, pos)[1] + 16
+        elif op in (0x6A, 0x6B, 0x6C, 0x7C, 0x7D, 0x7E):  # extended-const: i32/i64 add, sub, mul
+            pass
         else:
             raise ValueError(f"constant expression opcode {op:#x}")
-    return (valtype, mutable, body[start:pos]), pos + 1
+    return pos + 1
+
+
+def _global(body: bytes, pos: int) -> tuple[tuple[bytes, int, bytes], int]:
+    """(value type bytes, mutability, init expression bytes)."""
+    valtype, pos = _valtype(body, pos)
+    mutable = body[pos]
+    start = pos + 1
+    end = _const_expr(body, start)
+    return (valtype, mutable, body[start : end - 1]), end
+
+
+def _limits(body: bytes, pos: int) -> tuple[bool, int]:
+    """(64-bit, position after) for a memory's or a table's limits."""
+    flags, pos = _leb_u32(body, pos)
+    pos = _leb_u32(body, pos)[1]  # (u64 LEBs read the same way)
+    if flags & 1:
+        pos = _leb_u32(body, pos)[1]
+    if flags & 8:  # custom page size (not generated; read past it)
+        pos = _leb_u32(body, pos)[1]
+    return bool(flags & 4), pos
+
+
+def _table(body: bytes, pos: int) -> tuple[bool, int]:
+    """A table's (64-bit, position after): with an initial value (0x40 0x00)
+    or without."""
+    init = body[pos] == 0x40
+    if init:
+        pos += 2
+    is64, pos = _limits(body, _valtype(body, pos)[1])
+    return is64, _const_expr(body, pos) if init else pos
 
 
 def writable_name(name: str) -> bool:
@@ -615,8 +1076,8 @@ def prepare(wasm: bytes, fuel: int | None, observe: bool = True, command: bool =
     globals_ = _vector(body_of(6), _global) if body_of(6) is not None else []
     types = _vector(body_of(1), _functype_raw) if body_of(1) is not None else []
     func_types = _vector(body_of(3), _leb_u32) if body_of(3) is not None else []
-    ntables = _leb_u32(body_of(4), 0)[0] if body_of(4) is not None else 0
-    nmemories = _leb_u32(body_of(5), 0)[0] if body_of(5) is not None else 0
+    tables64 = _vector(body_of(4), _table) if body_of(4) is not None else []
+    memories64 = _vector(body_of(5), _limits) if body_of(5) is not None else []
     new_funcs: list[tuple[int, bytes, str]] = []  # (type index, body, export name)
 
     def add_func(type_index: int, body: bytes, name: str) -> None:
@@ -624,13 +1085,13 @@ def prepare(wasm: bytes, fuel: int | None, observe: bool = True, command: bool =
             taken.add(name)
             new_funcs.append((type_index, body, name))
 
-    def add_type(params: bytes, results: bytes) -> int:
-        raw = b"\x60" + _enc_u32(len(params)) + params + _enc_u32(len(results)) + results
+    def add_type(params: list[bytes], results: list[bytes]) -> int:
+        raw = b"\x60" + _enc_u32(len(params)) + b"".join(params) + _enc_u32(len(results)) + b"".join(results)
         if raw not in types:
             types.append(raw)
         return types.index(raw)
 
-    if fuel is not None and globals_ and globals_[-1] == (0x7F, 1, b"\x41" + _enc_s(fuel)):
+    if fuel is not None and globals_ and globals_[-1] == (b"\x7f", 1, b"\x41" + _enc_s(fuel)):
         fuel_global = len(globals_) - 1
         for name, kind, index in list(exports):
             if kind != 0 or len(name) > 190:
@@ -641,32 +1102,22 @@ def prepare(wasm: bytes, fuel: int | None, observe: bool = True, command: bool =
             body += b"\x10" + _enc_u32(index) + b"\x0b"
             add_func(func_types[index], body, FUEL_PREFIX + name)
     if observe:
-        results = bytes(valtype for valtype, _, _ in globals_[:100])
+        results = [valtype for valtype, _, _ in globals_[:100]]
         code = b"".join(b"\x23" + _enc_u32(i) for i in range(len(globals_[:100])))
-        if nmemories:
-            results += b"\x7f"
-            code += b"\x3f\x00"  # memory.size
-        for t in range(min(ntables, 10)):
-            results += b"\x7f"
+        for m, is64 in enumerate(memories64[:8]):
+            results.append(b"\x7e" if is64 else b"\x7f")
+            code += b"\x3f" + _enc_u32(m)  # memory.size m
+        for t, is64 in enumerate(tables64[:10]):
+            results.append(b"\x7e" if is64 else b"\x7f")
             code += b"\xfc\x10" + _enc_u32(t)  # table.size
-        add_func(add_type(b"", results), b"\x00" + code + b"\x0b", STATE_EXPORT)
-        if nmemories:
-            words = 1 << 24  # i64 words: 128 MiB
-            code = (
-                b"\x3f\x00\x41\x0d\x74\x21\x01"  # n = memory.size << 13
-                + b"\x20\x01\x41" + _enc_s(words) + b"\x4b\x04\x40\x41" + _enc_s(words) + b"\x21\x01\x0b"  # n = min(n, words)
-                + b"\x42" + _enc_s(0xCBF29CE484222325 - (1 << 64)) + b"\x21\x02"  # h = FNV offset basis
-                + b"\x02\x40\x03\x40"  # block loop
-                + b"\x20\x00\x20\x01\x4f\x0d\x01"  # br_if (i >= n) out
-                + b"\x20\x02\x20\x00\x41\x03\x74\x29\x03\x00\x85"  # h ^ load64(i << 3)
-                + b"\x42" + _enc_s(0x100000001B3) + b"\x7e\x21\x02"  # * FNV prime -> h
-                + b"\x20\x00\x41\x01\x6a\x21\x00\x0c\x00"  # i += 1; continue
-                + b"\x0b\x0b\x20\x02"  # end end h
-            )
-            add_func(add_type(b"", b"\x7e"), b"\x02\x02\x7f\x01\x7e" + code + b"\x0b", MEMHASH_EXPORT)
+        add_func(add_type([], results), b"\x00" + code + b"\x0b", STATE_EXPORT)
+        if memories64 == [False]:  # one 32-bit memory (as in Wasm 2.0: the same code as ever)
+            add_func(add_type([], [b"\x7e"]), _MEMHASH_32, MEMHASH_EXPORT)
+        elif memories64:
+            add_func(add_type([], [b"\x7e"]), _memhash(memories64[:8]), MEMHASH_EXPORT)
 
     if command:
-        add_func(add_type(b"", b""), b"\x00\x0b", "_start")
+        add_func(add_type([], []), b"\x00\x0b", "_start")
     if new_funcs:
         code_body = body_of(10) or b"\x00"
         count, code_pos = _leb_u32(code_body, 0)
@@ -682,10 +1133,52 @@ def prepare(wasm: bytes, fuel: int | None, observe: bool = True, command: bool =
     return _assemble(header, sections)
 
 
+_HASH_WORDS = 1 << 24  # i64 words of each memory hashed: 128 MiB
+_FNV_BASIS = _enc_s(0xCBF29CE484222325 - (1 << 64))
+_FNV_PRIME = _enc_s(0x100000001B3)
+# fz:memhash for one 32-bit memory: locals i, n (i32), h (i64).
+_MEMHASH_32 = (
+    b"\x02\x02\x7f\x01\x7e"
+    + b"\x3f\x00\x41\x0d\x74\x21\x01"  # n = memory.size << 13
+    + b"\x20\x01\x41" + _enc_s(_HASH_WORDS) + b"\x4b\x04\x40\x41" + _enc_s(_HASH_WORDS) + b"\x21\x01\x0b"  # n = min(n, words)
+    + b"\x42" + _FNV_BASIS + b"\x21\x02"  # h = FNV offset basis
+    + b"\x02\x40\x03\x40"  # block loop
+    + b"\x20\x00\x20\x01\x4f\x0d\x01"  # br_if (i >= n) out
+    + b"\x20\x02\x20\x00\x41\x03\x74\x29\x03\x00\x85"  # h ^ load64(i << 3)
+    + b"\x42" + _FNV_PRIME + b"\x7e\x21\x02"  # * FNV prime -> h
+    + b"\x20\x00\x41\x01\x6a\x21\x00\x0c\x00"  # i += 1; continue
+    + b"\x0b\x0b\x20\x02"  # end end h
+    + b"\x0b"
+)  # fmt: skip
+
+
+def _memhash(memories64: list[bool]) -> bytes:
+    """fz:memhash for several memories, or 64-bit ones: one FNV hash of the
+    first 128 MiB of each, in order.  Locals i, n, h (i64)."""
+    code = b"\x01\x03\x7e" + b"\x42" + _FNV_BASIS + b"\x21\x02"  # h = FNV offset basis
+    for m, is64 in enumerate(memories64):
+        size = b"\x3f" + _enc_u32(m) + (b"" if is64 else b"\xad")  # memory.size m, as an i64
+        address = b"\x20\x00\x42\x03\x86" + (b"" if is64 else b"\xa7")  # i << 3 (wrapped for a 32-bit memory)
+        memarg = b"\x43" + _enc_u32(m) + b"\x00" if m else b"\x03\x00"  # (a memory index only where multi-memory needs it)
+        code += (
+            b"\x42\x00\x21\x00"  # i = 0
+            + size + b"\x42\x0d\x86\x21\x01"  # n = size << 13
+            + b"\x20\x01\x42" + _enc_s(_HASH_WORDS) + b"\x56\x04\x40\x42" + _enc_s(_HASH_WORDS) + b"\x21\x01\x0b"  # n = min(n, words)
+            + b"\x02\x40\x03\x40"  # block loop
+            + b"\x20\x00\x20\x01\x5a\x0d\x01"  # br_if (i >= n) out
+            + b"\x20\x02" + address + b"\x29" + memarg + b"\x85"  # h ^ load64 memory m (address)
+            + b"\x42" + _FNV_PRIME + b"\x7e\x21\x02"  # * FNV prime -> h
+            + b"\x20\x00\x42\x01\x7c\x21\x00\x0c\x00"  # i += 1; continue
+            + b"\x0b\x0b"  # end end
+        )  # fmt: skip
+    return code + b"\x20\x02\x0b"
+
+
 STATE_EXPORT = "fz:state"
+UNCAUGHT = "wasm exception: uncaught exception"  # how wastrel reports an exception that leaves an export
 MEMORY_TRAP = "out of bounds memory access"
 MEMHASH_EXPORT = "fz:memhash"
-_SECTION_ORDER = [1, 2, 3, 4, 5, 6, 7, 8, 9, 12, 10, 11]
+_SECTION_ORDER = [1, 2, 3, 4, 5, 13, 6, 7, 8, 9, 12, 10, 11]  # 13: tags
 
 
 def _set_section(sections: list[tuple[int, bytes]], section_id: int, body: bytes) -> None:
@@ -700,13 +1193,15 @@ def _set_section(sections: list[tuple[int, bytes]], section_id: int, body: bytes
 
 
 def _functype_raw(body: bytes, pos: int) -> tuple[bytes, int]:
-    """A function type's bytes (value types are single bytes without GC)."""
+    """A function type's bytes (no GC: no recursion groups, no subtypes)."""
     if body[pos] != 0x60:
         raise ValueError(f"type form {body[pos]:#x}")
-    nparams, p = _leb_u32(body, pos + 1)
-    p += nparams
-    nresults, p = _leb_u32(body, p)
-    return body[pos : p + nresults], p + nresults
+    p = pos + 1
+    for _ in range(2):  # parameters, results
+        count, p = _leb_u32(body, p)
+        for _ in range(count):
+            p = _valtype(body, p)[1]
+    return body[pos:p], p
 
 
 def opcode_at(wasm: bytes, offset: int | None) -> int | None:
@@ -823,7 +1318,7 @@ def random_arg(rng: random.Random, ty: str) -> str:
         return _float_text(value)
     if ty == "externref":
         return "null" if rng.random() < 0.4 else str(rng.randrange(3))
-    return "null"  # funcref: only null can be written
+    return "null"  # other references: only null can be written
 
 
 @dataclass
@@ -835,7 +1330,41 @@ class Call:
         return " ".join([self.export, *self.args])
 
 
-VALUE_TYPES = {0x7F: "i32", 0x7E: "i64", 0x7D: "f32", 0x7C: "f64", 0x7B: "v128", 0x70: "funcref", 0x6F: "externref"}
+VALUE_TYPES = {
+    0x7F: "i32", 0x7E: "i64", 0x7D: "f32", 0x7C: "f64", 0x7B: "v128", 0x70: "funcref", 0x6F: "externref",
+    0x69: "exnref", 0x73: "nullfuncref", 0x72: "nullexternref", 0x74: "nullexnref",
+}  # fmt: skip
+_HEAP_TYPES = {0x70: "func", 0x6F: "extern", 0x69: "exn", 0x73: "nofunc", 0x72: "noextern", 0x74: "noexn"}
+# Each reference type's hierarchy (a concrete heap type is a function type: no GC).
+_REF_HIERARCHY = {"func": "func", "nofunc": "func", "extern": "extern", "noextern": "extern", "exn": "exn", "noexn": "exn"}
+
+
+def type_name(valtype: bytes) -> str:
+    """A value type's bytes as the text format writes it: i32 ... exnref,
+    (ref null? HEAP) for typed references (HEAP abstract or a type index)."""
+    if len(valtype) == 1:
+        return VALUE_TYPES.get(valtype[0], f"type {valtype[0]:#x}")
+    heap = _leb_s(valtype, 1)[0]
+    name = _HEAP_TYPES.get(heap & 0x7F, f"type {heap}") if heap < 0 else str(heap)
+    return f"(ref {'null ' if valtype[0] == 0x63 else ''}{name})"
+
+
+def ref_kind(ty: str) -> tuple[str, bool] | None:
+    """A reference type's hierarchy ("func", "extern" or "exn") and whether
+    it is nullable; None for the other types."""
+    if ty.startswith("(ref "):
+        words = ty[5:-1].split()
+        return _REF_HIERARCHY.get(words[-1], "func"), words[0] == "null"
+    if ty.endswith("ref") and ty[:-3].removeprefix("null") in _REF_HIERARCHY:
+        return _REF_HIERARCHY[ty[:-3].removeprefix("null")], True
+    return None
+
+
+def writable_param(ty: str) -> bool:
+    """Can a call write an argument of this type?  Numbers, v128, and
+    nullable references (null; an externref also a host reference)."""
+    kind = ref_kind(ty)
+    return ty in TYPE_LETTERS if kind is None else kind[1]
 
 
 def func_exports(wasm: bytes) -> dict[str, tuple[list[str], list[str]]]:
@@ -849,7 +1378,11 @@ def func_exports(wasm: bytes) -> dict[str, tuple[list[str], list[str]]]:
 
     def names(raw: bytes, pos: int) -> tuple[list[str], int]:
         count, pos = _leb_u32(raw, pos)
-        return [VALUE_TYPES.get(t, f"type {t:#x}") for t in raw[pos : pos + count]], pos + count
+        types = []
+        for _ in range(count):
+            valtype, pos = _valtype(raw, pos)
+            types.append(type_name(valtype))
+        return types, pos
 
     signatures = []
     for raw in _vector(body_of(1), _functype_raw) if body_of(1) is not None else []:
@@ -871,15 +1404,13 @@ def _import(body: bytes, pos: int) -> tuple[tuple[int, int], int]:
         index, pos = _leb_u32(body, pos)
         return (index, 0), pos
     if kind == 1:  # table: reference type, limits
-        pos += 1
-    if kind in (1, 2):  # limits
-        flags, pos = _leb_u32(body, pos)
-        pos = _leb_u32(body, pos)[1]
-        if flags & 1:
-            pos = _leb_u32(body, pos)[1]
-        return (0, kind), pos
+        return (0, kind), _limits(body, _valtype(body, pos)[1])[1]
+    if kind == 2:  # memory: limits
+        return (0, kind), _limits(body, pos)[1]
     if kind == 3:  # global: value type, mutability
-        return (0, kind), pos + 2
+        return (0, kind), _valtype(body, pos)[1] + 1
+    if kind == 4:  # tag: attribute, type index
+        return (0, kind), _leb_u32(body, pos + 1)[1]
     raise ValueError(f"import kind {kind:#x}")
 
 
@@ -889,7 +1420,7 @@ def plan_calls(rng: random.Random, exports: dict[str, tuple[list[str], list[str]
     callable_ = sorted(
         n
         for n, (params, _) in exports.items()
-        if len(params) <= 60 and all(p in TYPE_LETTERS for p in params) and writable_name(n) and not n.startswith((FUEL_PREFIX, "fz:"))
+        if len(params) <= 60 and all(map(writable_param, params)) and writable_name(n) and not n.startswith((FUEL_PREFIX, "fz:"))
     )
     if not callable_:
         return []
@@ -909,8 +1440,9 @@ def plan_calls(rng: random.Random, exports: dict[str, tuple[list[str], list[str]
 # ---------------------------------------------------------------------------
 # Outcomes.  A call's outcome is ("ok", [value text, ...]) with each value as
 # `--invoke-lines` prints it (normalised), ("trap", {spec messages}) (several
-# when wasmtime's report fits more than one), or ("stack",) / ("timeout",) /
-# ("error", text).
+# when wasmtime's report fits more than one), ("exception",) (an exception
+# thrown and never caught: it leaves the export, as a trap does; its tag is
+# not compared), or ("stack",) / ("timeout",) / ("error", text).
 
 _libc = ctypes.CDLL(ctypes.util.find_library("c"))
 _libc.strtof.restype = ctypes.c_float
@@ -959,6 +1491,8 @@ def describe(outcome: tuple) -> str:
         return "trap: " + " | ".join(sorted(outcome[1]))
     if kind == "stack":
         return "trap: call stack exhausted"
+    if kind == "exception":
+        return "uncaught exception"
     return " ".join(map(str, outcome))
 
 
@@ -1013,13 +1547,32 @@ def _arg_value(ty: str, text: str, hosts: dict):
         if text == "null":
             return wasmtime.Val.externref(None)
         return wasmtime.Val.externref(hosts.setdefault(text, [f"host ref {text}"]))
+    kind = ref_kind(ty)
+    if kind and kind[0] == "extern":
+        return wasmtime.Val.externref(None)
+    if kind and kind[0] == "exn":
+        return None  # a null exnref, which the Python API cannot make: see _call_raw
     return wasmtime.Val.funcref(None)
+
+
+def _needs_raw(ty: str) -> bool:
+    """Must a call with a value of this type go through the C API
+    (`_call_raw`)?  All but numbers, funcref and externref: wasmtime-py
+    knows no v128 and no exnref, and the C API aborts the process when asked
+    the kind of a typed reference ("`support for non-externref and
+    non-funcref references` is not implemented")."""
+    return ty == "v128" or (ref_kind(ty) is not None and ty not in ("funcref", "externref"))
+
+
+_UNCAUGHT_WASMTIME = "thrown Wasm exception"  # in wasmtime's error for an uncaught exception
 
 
 def _trap_outcome(exc, wasm: bytes) -> tuple:
     import wasmtime
 
     code = getattr(exc, "trap_code", None)
+    if code == wasmtime.TrapCode.UNCAUGHT_EXCEPTION or _UNCAUGHT_WASMTIME in str(exc):
+        return ("exception",)  # (wasmtime 50 gives no trap code, only the message)
     T = wasmtime.TrapCode
     simple = {
         T.MEMORY_OUT_OF_BOUNDS: "out of bounds memory access",
@@ -1032,6 +1585,12 @@ def _trap_outcome(exc, wasm: bytes) -> tuple:
     }
     if code in simple:
         return ("trap", {simple[code]})
+    if code == T.NULL_REFERENCE:
+        # One code for three spec messages: the instruction that trapped tells.
+        frames = exc.frames or []
+        op = opcode_at(wasm, frames[0].module_offset) if frames else None
+        by_op = {0x14: "null function reference", 0x15: "null function reference", 0x0A: "null exception reference", 0xD4: "null reference"}
+        return ("trap", {by_op[op]} if op in by_op else set(by_op.values()))
     if code == T.STACK_OVERFLOW:
         return ("stack",)
     if code == T.INTERRUPT:
@@ -1050,10 +1609,15 @@ def _trap_outcome(exc, wasm: bytes) -> tuple:
     return ("error", f"wasmtime: {exc}")
 
 
-def _call_v128(store, func, params: list[str], results: list[str], args: list) -> list:
+_WASMTIME_EXNREF = 8  # wasmtime_valkind_t of an exnref (wasmtime 50's C API; wasmtime-py has no name for it)
+
+
+def _call_raw(store, func, params: list[str], results: list[str], args: list) -> list:
     """Calls `func` through wasmtime's C API, as `Func.__call__` does, for a
-    signature with a v128 (an int: lane 0 the low bits), which the Python
-    API cannot pass or return (wasmtime-py 50: "unimplemented v128 type")."""
+    signature with a v128 (an int: lane 0 the low bits) or an exnref (None
+    for a null one, as an argument; as a result, None or True), which the
+    Python API cannot pass or return (wasmtime-py 50: "unimplemented v128
+    type", "Unkown `ffi.wasmtime_valkind_t`: 8")."""
     import wasmtime
     from wasmtime import _ffi as ffi
     from wasmtime._func import enter_wasm
@@ -1067,6 +1631,8 @@ def _call_v128(store, func, params: list[str], results: list[str], args: list) -
             if ty == "v128":
                 raw_params[i] = ffi.wasmtime_val_t(kind=ffi.WASMTIME_V128.value)
                 raw_params[i].of.v128 = ffi.wasmtime_v128(*arg.to_bytes(16, "little"))
+            elif arg is None:  # a null exnref: store_id 0
+                raw_params[i] = ffi.wasmtime_val_t(kind=_WASMTIME_EXNREF)
             else:  # (no Val._convert_to_raw: it asks the kind of the function's types)
                 raw_params[i] = (getattr(Val, ty)(arg) if isinstance(arg, int) else arg)._new_raw(store)
             made += 1
@@ -1081,6 +1647,9 @@ def _call_v128(store, func, params: list[str], results: list[str], args: list) -
     for ty, raw in zip(results, raw_results):
         if ty == "v128":
             values.append(int.from_bytes(bytes(raw.of.v128), "little"))
+        elif raw.kind == _WASMTIME_EXNREF:
+            values.append(True if raw.of.exnref.store_id else None)
+            ffi.wasmtime_val_unroot(ctypes.byref(raw))
         else:
             values.append(Val._from_raw(store, raw).value)
     return values
@@ -1093,15 +1662,36 @@ class Run:
     status: str = ""  # wastrel: how the program ended
 
 
-def run_wasmtime(wasm: bytes, calls: list[Call], timeout: float = RUN_TIMEOUT, call_timeout: float = RUN_TIMEOUT) -> Run:
+def wasmtime_config():
+    """wasmtime's configuration: every Wasm 3.0 feature wastrel has
+    (ALL_FEATURES) on, GC off (the module's features are what
+    `validate` let through)."""
     import wasmtime
 
     config = wasmtime.Config()
+    config.wasm_tail_call = True
+    config.wasm_exceptions = True
+    config.wasm_memory64 = True
+    config.wasm_multi_memory = True
+    config.wasm_function_references = True
+    config.wasm_gc = False
+    return config
+
+
+# wasmtime's memory.grow fails beyond this, as wastrel's does for a memory64
+# (runtime/memory.c, W_MEMORY64_RESERVATION; a 32-bit memory stops at 4 GiB).
+MEMORY_LIMIT = 64 << 30
+
+
+def run_wasmtime(wasm: bytes, calls: list[Call], timeout: float = RUN_TIMEOUT, call_timeout: float = RUN_TIMEOUT) -> Run:
+    import wasmtime
+
+    config = wasmtime_config()
     config.epoch_interruption = True
     config.max_wasm_stack = 1 << 20  # (at most the async stack size, 2 MiB)
     engine = wasmtime.Engine(config)
     store = wasmtime.Store(engine)
-    store.set_limits(table_elements=10_000_000)  # wastrel's table.grow limit
+    store.set_limits(table_elements=10_000_000, memory_size=MEMORY_LIMIT)  # wastrel's table.grow and memory64 limits
     stop = threading.Event()
 
     def tick() -> None:
@@ -1122,8 +1712,8 @@ def run_wasmtime(wasm: bytes, calls: list[Call], timeout: float = RUN_TIMEOUT, c
         except wasmtime.Trap as exc:
             run.instantiation = _trap_outcome(exc, wasm)
             return run
-        except wasmtime.WasmtimeError as exc:
-            run.instantiation = ("error", f"wasmtime: {exc}")
+        except wasmtime.WasmtimeError as exc:  # (an exception from the start function comes so)
+            run.instantiation = ("exception",) if _UNCAUGHT_WASMTIME in str(exc) else ("error", f"wasmtime: {exc}")
             return run
         exports = instance.exports(store)
         started = time.monotonic()
@@ -1136,8 +1726,8 @@ def run_wasmtime(wasm: bytes, calls: list[Call], timeout: float = RUN_TIMEOUT, c
                 break
             store.set_epoch_deadline(max(1, int(left / 0.05)))
             try:
-                if "v128" in params or "v128" in results:
-                    got = _call_v128(store, exports[c.export], params, results, args)
+                if any(map(_needs_raw, params + results)):
+                    got = _call_raw(store, exports[c.export], params, results, args)
                     got = None if not results else got[0] if len(results) == 1 else got
                 else:
                     got = exports[c.export](store, *args)
@@ -1147,7 +1737,7 @@ def run_wasmtime(wasm: bytes, calls: list[Call], timeout: float = RUN_TIMEOUT, c
                     break
                 continue
             except wasmtime.WasmtimeError as exc:
-                run.calls.append(("error", f"wasmtime: {exc}"))
+                run.calls.append(("exception",) if _UNCAUGHT_WASMTIME in str(exc) else ("error", f"wasmtime: {exc}"))
                 continue
             values = [] if not results else [got] if len(results) == 1 else list(got)
             run.calls.append(("ok", [norm_value(t, v) for t, v in zip(results, values)]))
@@ -1220,7 +1810,7 @@ def run_wastrel(program: Path, calls: list[Call], types: dict, timeout: float | 
         run.calls.append(_wastrel_outcome(block, types[c.export][1]))
     if tail:
         outcome = _wastrel_outcome(tail, None)
-        if not blocks and run.status == "134" and outcome[0] in ("trap", "stack"):
+        if not blocks and run.status == "134" and outcome[0] in ("trap", "stack", "exception"):
             run.instantiation = outcome
         else:
             run.calls.append(("error", f"output after the last `--`: {tail.strip()!r}"))
@@ -1233,8 +1823,10 @@ def run_wastrel(program: Path, calls: list[Call], types: dict, timeout: float | 
 
 def _wastrel_outcome(block: str, results: list[str] | None) -> tuple:
     lines = block.splitlines()
-    traps = [line for line in lines if line.startswith("wasm trap: ")]
+    traps = [line for line in lines if line.startswith(("wasm trap: ", UNCAUGHT))]
     if traps and len(lines) == 1:
+        if traps[0].startswith(UNCAUGHT):  # "... (TAG)": tags' names differ between engines
+            return ("exception",)
         message = traps[0][len("wasm trap: ") :]
         return ("stack",) if message == "call stack exhausted" else ("trap", {message})
     if results is None or traps or len(lines) != len(results) or not all(map(_printed_as, results, lines)):
@@ -1275,6 +1867,9 @@ class Result:
     simd: bool = False  # the module may use SIMD
     kind: str = ""  # seed_kind
     v128s: int = 0  # v128 values among the results compared
+    features: tuple[str, ...] = ()  # Wasm 3.0 features smith could use (seed_features)
+    exceptions: int = 0  # calls compared that ended in an uncaught exception
+    skipped: int = 0  # exported functions not called: a parameter no call can write (a non-nullable reference)
 
 
 def compare(
@@ -1375,7 +1970,7 @@ def check_module(
 
     result = Result(seed, "ok", wasm=wasm, build=list(build or []), canonical_nans=canonical_nans)
     try:
-        module = wasmtime.Module(wasmtime.Engine(), wasm)
+        module = wasmtime.Module(wasmtime.Engine(wasmtime_config()), wasm)
     except Exception as exc:  # noqa: BLE001 - anything wasmtime refuses
         result.status, result.detail = "wasmtime-error", f"wasmtime rejects the module: {exc}"
         return result
@@ -1399,17 +1994,19 @@ def check_module(
         calls = result.plan = calls[: len(expected.calls) - 1]
         expected.calls.pop()
     if command:
-        trapped = [i for i, outcome in enumerate(expected.calls) if outcome[0] in ("trap", "stack")]
+        trapped = [i for i, outcome in enumerate(expected.calls) if outcome[0] in ("trap", "stack", "exception")]
         if trapped:
             calls = result.plan = calls[: trapped[0] + 1]
             del expected.calls[trapped[0] + 1 :]
     got = run_wastrel(program, calls, types, timeout)
-    if command and got.status == "exit status 134 after some calls" and got.calls[-1][0] in ("trap", "stack"):
-        got.status = "134"  # a command stops at its first trap
+    if command and got.status == "exit status 134 after some calls" and got.calls[-1][0] in ("trap", "stack", "exception"):
+        got.status = "134"  # a command stops at its first trap (or uncaught exception)
     result.status, result.detail, result.calls, result.mismatch_call = compare(
         wasm, calls, expected, got, fast=command, v128_nans=not canonical_nans
     )
     result.returned = sum(1 for outcome in expected.calls[: result.calls] if outcome[0] == "ok")
+    result.exceptions = sum(1 for outcome in expected.calls[: result.calls] if outcome[0] == "exception")
+    result.skipped = sum(1 for n, (params, _) in types.items() if not n.startswith((FUEL_PREFIX, "fz:")) and not all(map(writable_param, params)))
     result.v128s = sum(v.startswith("v128:") for o in expected.calls[: result.calls] if o[0] == "ok" for v in o[1])
     if not calls and result.status == "ok" and not expected.instantiation:
         result.status = "no-calls"
@@ -1422,18 +2019,19 @@ def run_seed(seed: int, cache_dir: str | None, cc: str | None = None, opt: str |
         generated = generate(seed, command)
         wasm, fuel, canonical_nans = generated.wasm, generated.fuel, generated.canonical_nans
         if wasm is None:
-            return Result(seed, "smith-failed")
-        problem = validate(wasm)
+            return Result(seed, "smith-failed", features=generated.features)
+        problem = validate(wasm, generated.features)
         if problem:
-            return Result(seed, "invalid", problem.splitlines()[0], wasm=wasm)
+            return Result(seed, "invalid", problem.splitlines()[0], wasm=wasm, features=generated.features)
         wasm = prepare(wasm, fuel, command=command)
         with tempfile.TemporaryDirectory(prefix="wastrel-fuzz-") as work:
             build = build_options(seed, cc, opt)
             result = check_module(
                 seed, wasm, None, Path(cache_dir) if cache_dir else None, Path(work), build=build, command=command, canonical_nans=canonical_nans
             )
-        result.simd = generated.kind != "smith"
+        result.simd = generated.kind in ("smith-simd", "simd-exprs")
         result.kind = generated.kind
+        result.features = generated.features
     except Exception as exc:  # noqa: BLE001 - a harness failure is reported, not fatal
         import traceback
 
@@ -1528,6 +2126,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seeds", type=int, default=100, help="how many seeds (default 100)")
     p.add_argument("--start", type=int, default=0, help="first seed (default 0)")
     p.add_argument("--only", help="comma-separated seeds to run instead")
+    p.add_argument("--wasm3", action="store_true", help="of the seeds, only those with Wasm 3.0 features (seed_features)")
     p.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="parallel seeds (default: the CPU count)")
     p.add_argument("--keep", type=Path, metavar="DIR", help="save each finding's module and calls here")
     p.add_argument("--verbose", action="store_true", help="a line per seed")
@@ -1550,7 +2149,7 @@ def main(argv: list[str] | None = None) -> int:
                     result = replay_case(args.replay, cache, Path(work), override or None)
                 else:
                     wasm = prepare(args.check.read_bytes(), None, observe=False)
-                    if validate(wasm):
+                    if validate(wasm, ALL_FEATURES):
                         return 1
                     case = json.loads(args.calls.read_text()) if args.calls else {}
                     calls = parse_calls(case["calls"]) if args.calls else None
@@ -1565,6 +2164,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{args.replay}: {result.status} {result.detail}".rstrip())
             return 0
         seeds = [int(s) for s in args.only.split(",")] if args.only else list(range(args.start, args.start + args.seeds))
+        if args.wasm3:
+            seeds = [s for s in seeds if seed_features(s)]
         return fuzz(seeds, args.jobs, cache, args.keep, args.verbose, args.quiet, args.cc, args.opt, args.command)
     finally:
         shutil.rmtree(cache, ignore_errors=True)
@@ -1574,7 +2175,9 @@ def fuzz(seeds: list[int], jobs: int, cache: Path, keep: Path | None, verbose: b
     counts: dict[str, int] = {}
     kinds: dict[str, list[int]] = {}
     findings: list[Result] = []
-    calls = returned = simd = exprs = v128s = 0
+    calls = returned = simd = exprs = v128s = exceptions = skipped = wasm3 = 0
+    features: dict[str, int] = dict.fromkeys(ALL_FEATURES, 0)
+    wasm3_exprs = 0
     started = time.monotonic()
     context = multiprocessing.get_context("spawn")
     with concurrent.futures.ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
@@ -1587,6 +2190,12 @@ def fuzz(seeds: list[int], jobs: int, cache: Path, keep: Path | None, verbose: b
             simd += result.simd
             exprs += result.kind == "simd-exprs"
             v128s += result.v128s
+            exceptions += result.exceptions
+            skipped += result.skipped
+            wasm3 += bool(result.features)
+            wasm3_exprs += result.kind == "wasm3-exprs"
+            for feature in result.features:
+                features[feature] += 1
             if result.status in ("finding", "harness-error"):
                 findings.append(result)
                 kinds.setdefault(signature(result), []).append(result.seed)
@@ -1599,12 +2208,17 @@ def fuzz(seeds: list[int], jobs: int, cache: Path, keep: Path | None, verbose: b
             elif verbose or (result.status in ("inconclusive", "wasmtime-error") and not quiet):
                 built = " ".join(result.build) or "-O 2"
                 built += f", {result.kind}, {result.v128s} v128 results" if result.simd else ""
+                built += f", {'+'.join(result.features)}" if result.features else ""
                 print(f"seed {result.seed}: {result.status} ({result.calls} calls, {built}, {result.seconds:.1f} s) {result.detail}", flush=True)
             if not quiet and not verbose and done % 50 == 0:
                 print(f"[{done}/{len(seeds)} seeds, {len(findings)} findings, {time.monotonic() - started:.0f} s]", flush=True)
     summary = ", ".join(f"{n} {k}" for k, n in sorted(counts.items()))
-    print(f"\n{len(seeds)} seeds in {time.monotonic() - started:.0f} s: {summary}; {calls} calls compared ({returned} returned, {calls - returned} trapped); "
-          f"{simd} seeds with SIMD ({exprs} SIMD expression modules), {v128s} v128 results compared")
+    print(f"\n{len(seeds)} seeds in {time.monotonic() - started:.0f} s: {summary}; {calls} calls compared "
+          f"({returned} returned, {calls - returned - exceptions} trapped, {exceptions} uncaught exceptions); "
+          f"{simd} seeds with SIMD ({exprs} SIMD expression modules), {v128s} v128 results compared; "
+          f"{wasm3} seeds with Wasm 3.0 features ({', '.join(f'{n} {f}' for f, n in features.items())}; "
+          f"{wasm3_exprs} modules of exceptions, tail calls and function references)"
+          + (f"; {skipped} exports not called (a non-nullable reference parameter)" if skipped else ""))
     if findings:
         print("findings by kind:")
         for kind, found in sorted(kinds.items(), key=lambda item: -len(item[1])):

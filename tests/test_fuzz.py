@@ -3,12 +3,15 @@ does the long ones), and the fuzzer's past findings (tests/fuzz_regressions/).
 
 Each seed is one module from `wasm-tools smith` (about half of them with
 128-bit SIMD: v128 arguments, results and globals too; a share of those a
-module of SIMD expressions that fuzz.py makes instead, whose SIMD code runs)
-and a few calls of its exports, made in wasmtime and in the program wastrel
-compiles (with the C compiler and -O level the seed picks; mostly cc -O2);
-results, traps and the state left behind (globals, memory) must agree; the
-first 20 seeds, and the SIMD expression seeds, also run as WASI commands
-(fast traps).  A seed that shows a known, not yet fixed bug is marked
+module of SIMD expressions that fuzz.py makes instead, whose SIMD code runs;
+40% with Wasm 3.0 features: tail calls, exceptions, memory64, multi-memory,
+extended constants, and for a share of those a module of exceptions, tail
+calls and typed function references that fuzz.py makes instead) and a few
+calls of its exports, made in wasmtime and in the program wastrel compiles
+(with the C compiler and -O level the seed picks; mostly cc -O2); results,
+traps, uncaught exceptions and the state left behind (globals, memories)
+must agree; the first 20 seeds, and the SIMD expression seeds and the Wasm
+3.0 expression seeds, also run as WASI commands (fast traps).  A seed that shows a known, not yet fixed bug is marked
 xfail(strict=True) with the bug's name: when the bug is fixed, the seed
 passes, the test fails, and the mark must go.  The seeds depend on the
 wasm-tools version (smith's output for a seed changes between versions).
@@ -35,7 +38,12 @@ import pytest
 
 from tests import fuzz
 
-SEEDS = range(40)
+# Seeds 0-39, and smith modules with Wasm 3.0 features beyond them: 119
+# (throw, try_table, memory64, two memories), 263 (throw, return_call,
+# table64), 327 (return_call, memory64, multi-memory, table64).  (Of 0-39,
+# 2, 14, 17, 24, 30, 33, 36 and 37 are smith's with Wasm 3.0 features; 0, 7,
+# 13, 21 and 35 modules of exceptions, tail calls and function references.)
+SEEDS = [*range(40), 119, 263, 327]
 
 # Seeds of SEEDS that show a known bug (see tests/fuzz_regressions/ for each),
 # marked xfail(strict=True) with the bug's name.  None are open.
@@ -56,7 +64,7 @@ def test_seed_agrees_with_wasmtime(seed: int) -> None:
     assert result.status not in ("finding", "harness-error"), fuzz.format_report(result)
 
 
-COMMAND_SEEDS = [*range(20), *(s for s in SEEDS if s >= 20 and fuzz.seed_kind(s) == "simd-exprs")]
+COMMAND_SEEDS = [*range(20), *(s for s in SEEDS if s >= 20 and fuzz.seed_kind(s) in ("simd-exprs", "wasm3-exprs"))]
 # The same for COMMAND_SEEDS run as commands.
 KNOWN_COMMAND: dict[int, str] = {}
 
@@ -240,3 +248,169 @@ def test_simd_expression_modules_are_valid_and_use_all_of_simd() -> None:
     wasm2 = {op.name for op in SIMD_OPS if not op.relaxed}
     assert not {name for name in seen if "relaxed" in name}
     assert len(wasm2 - seen) < len(wasm2) // 20, sorted(wasm2 - seen)
+
+
+def test_wasm3_features_for_some_seeds_only() -> None:
+    """40% of the seeds have Wasm 3.0 features (a PRNG of their own decides):
+    the others give smith exactly the options they always gave it; GC,
+    relaxed SIMD and custom page sizes stay off for all; CI's seeds have
+    both kinds of Wasm 3.0 module, the expression ones run as commands too."""
+    seeds = range(300)
+    with_features = [s for s in seeds if fuzz.seed_features(s)]
+    assert 0.3 * len(seeds) < len(with_features) < 0.5 * len(seeds)
+    for s in seeds:
+        fixed, extra = fuzz.feature_options(s)
+        if not fuzz.seed_features(s) or fuzz.seed_kind(s) == "wasm3-exprs":
+            assert fuzz.seed_kind(s) == "wasm3-exprs" or (fixed, extra) == (fuzz.SMITH_FIXED, [])
+        for flag in ("--gc-enabled", "--relaxed-simd-enabled", "--custom-page-sizes-enabled", "--threads-enabled"):
+            assert fuzz.option(fixed, flag) == "false"
+        assert set(fuzz.seed_features(s)) <= set(fuzz.ALL_FEATURES)
+    assert all(not fuzz.seed_features(s) for s in seeds if fuzz.seed_kind(s) == "simd-exprs")
+    exprs = [s for s in SEEDS if fuzz.seed_kind(s) == "wasm3-exprs"]
+    smith = [s for s in SEEDS if fuzz.seed_features(s) and s not in exprs]
+    assert len(exprs) >= 3 and len(smith) >= 5 and set(exprs) <= set(COMMAND_SEEDS)
+    assert {f for s in smith for f in fuzz.seed_features(s)} == set(fuzz.WASM3_FEATURES)
+
+
+def test_wasm3_expression_modules_are_valid_and_use_the_features() -> None:
+    """The modules of exceptions, tail calls and function references
+    validate with their features (and not as Wasm 2.0), and between them
+    use every construct they are made for; as commands, each load goes
+    through $observe_*, the PRNG drawing the same."""
+    import random
+    import re
+
+    seen: set[str] = set()
+    for k in range(20):
+        text = fuzz._Wasm3Module(random.Random(k)).module()
+        seen |= set(re.findall(r"\((\w+(?:\.\w+)?)", text))
+        wasm = fuzz.wasm3_module(random.Random(k))
+        assert wasm is not None and fuzz.validate(wasm, fuzz.WASM3_EXPRS_FEATURES) is None
+        assert fuzz.validate(wasm) is not None
+        command = fuzz._Wasm3Module(random.Random(k), command=True).module()
+        strip = re.compile(r"\(call \$observe_i(32|64) ")
+        assert strip.sub("", command).count("(") == strip.sub("", text).count("(")
+        loads = re.findall(r"\(i(?:32|64)\.load", command)
+        assert len(loads) == len(re.findall(r"\(call \$observe_i(?:32|64) \(i(?:32|64)\.load", command))
+    wanted = {
+        "throw", "throw_ref", "try_table", "catch", "catch_ref", "catch_all", "catch_all_ref",
+        "return_call", "return_call_indirect", "return_call_ref", "call_ref", "call_indirect",
+        "ref.as_non_null", "br_on_null", "br_on_non_null", "ref.func", "ref.null", "memory.grow", "start",
+    }  # fmt: skip
+    assert wanted <= seen, sorted(wanted - seen)
+
+
+# A module of what smith does not make (typed function references) or
+# rarely runs (exceptions), with two memories (one a memory64) and a
+# table64: results of typed references and exnref, arguments of them,
+# uncaught exceptions, the null reference traps, both memories' sizes and
+# contents in fz:state and fz:memhash.
+WASM3_MODULE = """(module
+  (type $i2i (func (param i32) (result i32)))
+  (tag $e (param i32))
+  (memory $m0 1)
+  (memory $m1 i64 1 3)
+  (global $g (mut exnref) (ref.null exn))
+  (global $f (mut (ref null $i2i)) (ref.null $i2i))
+  (global $fuel (mut i32) (i32.const 9))
+  (table $t 2 funcref)
+  (table $t64 i64 3 funcref)
+  (elem declare func $inc)
+  (func $inc (type $i2i) (i32.add (local.get 0) (i32.const 1)))
+  (func (export "inc_ref") (result (ref $i2i)) (ref.func $inc))
+  (func (export "null_ref") (result (ref null $i2i)) (global.get $f))
+  (func (export "call_ref") (param i32 (ref null $i2i)) (result i32)
+    (block $null
+      (return (call_ref $i2i (local.get 0) (br_on_null $null (local.get 1)))))
+    (call_ref $i2i (local.get 0) (ref.func $inc)))
+  (func (export "call_null") (param i32) (result i32)
+    (call_ref $i2i (local.get 0) (global.get $f)))
+  (func (export "as_non_null") (param (ref null $i2i)) (result i32)
+    (call_ref $i2i (i32.const 1) (ref.as_non_null (local.get 0))))
+  (func (export "tail") (param i32) (result i32)
+    (return_call_ref $i2i (local.get 0) (ref.func $inc)))
+  (func (export "throw") (param i32) (result i32)
+    (if (local.get 0) (then (throw $e (local.get 0))))
+    (i32.const 7))
+  (func (export "catch") (param i32) (result i32 exnref)
+    (block $h (result i32 exnref)
+      (try_table (catch_ref $e $h) (throw $e (local.get 0)))
+      (unreachable)))
+  (func (export "keep") (param i32)
+    (global.set $g (block $h (result exnref)
+      (try_table (catch_all_ref $h) (throw $e (local.get 0)))
+      (unreachable))))
+  (func (export "rethrow") (param exnref)
+    (throw_ref (local.get 0)))
+  (func (export "rethrow_kept") (throw_ref (global.get $g)))
+  (func (export "store") (param i32 i64)
+    (i32.store $m0 (local.get 0) (i32.const 5))
+    (i64.store $m1 (local.get 1) (i64.const -1))
+    (drop (memory.grow $m1 (i64.const 1))))
+  (func (export "nonnull") (param (ref $i2i)) (result i32) (i32.const 0))
+)"""
+
+
+def test_wasm3_references_exceptions_and_memories(tmp_path: Path) -> None:
+    """exnref and typed function references compare as null or not (both
+    ways: arguments too); an uncaught exception is an outcome of its own;
+    an export with a non-nullable reference parameter is counted, not
+    called; fz:state has each memory's size (an i64 for a memory64) and
+    table64's, fz:memhash covers both memories.  As a command, wastrel
+    stops at the first uncaught exception as at a trap."""
+    import subprocess
+
+    wat = tmp_path / "m.wat"
+    wat.write_text(WASM3_MODULE)
+    wasm = fuzz.prepare(subprocess.run([fuzz.WASM_TOOLS, "parse", str(wat)], capture_output=True, check=True).stdout, 9)
+    assert fuzz.validate(wasm, fuzz.ALL_FEATURES) is None
+    types = fuzz.func_exports(wasm)
+    assert types["fuel:catch"] == (["i32"], ["i32", "exnref"])
+    assert types["call_ref"] == (["i32", "(ref null 0)"], ["i32"])
+    assert types[fuzz.STATE_EXPORT] == ([], ["exnref", "(ref null 0)", "i32", "i32", "i64", "i32", "i64"])
+    assert not fuzz.writable_param("(ref 0)") and fuzz.writable_param("exnref") and fuzz.writable_param("(ref null func)")
+    lines = [
+        "inc_ref", "null_ref", "call_ref 4 null", "call_null 1", "as_non_null null", "fuel:tail 41",
+        "throw 0", "throw 3", "catch 9", "fz:state", "keep 2", "fz:state", "rethrow null", "fuel:rethrow_kept",
+        "store 8 16", "fz:state", "store 65536 0", "store 0 200000", "fz:memhash",
+    ]  # fmt: skip
+    calls = fuzz.parse_calls(lines)
+    expected = fuzz.run_wasmtime(wasm, calls)
+    assert expected.calls == [
+        ("ok", ["ref"]), ("ok", ["null"]), ("ok", ["5"]), ("trap", {"null function reference"}), ("trap", {"null reference"}),
+        ("ok", ["42"]), ("ok", ["7"]), ("exception",), ("ok", ["9", "ref"]), ("ok", ["null", "null", "9", "1", "1", "2", "3"]),
+        ("ok", []), ("ok", ["ref", "null", "9", "1", "1", "2", "3"]), ("trap", {"null exception reference"}), ("exception",),
+        ("ok", []), ("ok", ["ref", "null", "9", "1", "2", "2", "3"]), ("trap", {"out of bounds memory access"}),
+        ("trap", {"out of bounds memory access"}), expected.calls[-1],
+    ]  # fmt: skip
+    result = fuzz.check_module(0, wasm, calls, None, tmp_path, canonical_nans=True)
+    assert result.status == "ok" and result.calls == len(calls), fuzz.format_report(result)
+    assert result.exceptions == 2 and result.skipped == 1
+    # Changed contents change the hash, in either memory: $m0 alone (the
+    # store to $m1 traps), then $m1 too.
+    stores = ([], ["store 8 70000"], ["store 8 70000", "store 8 16"])
+    hashes = {fuzz.run_wasmtime(wasm, fuzz.parse_calls([*extra, "fz:memhash"])).calls[-1][1][0] for extra in stores}
+    assert len(hashes) == 3
+    # As a command: the calls up to the first exception, where the program stops.
+    command = fuzz.prepare(subprocess.run([fuzz.WASM_TOOLS, "parse", str(wat)], capture_output=True, check=True).stdout, 9, command=True)
+    calls = [c for c in calls if c.line() not in ("call_null 1", "as_non_null null")]  # (traps)
+    result = fuzz.check_module(0, command, calls, None, tmp_path, canonical_nans=True)
+    assert result.status == "ok" and result.plan[-1].line() == "throw 3" and result.exceptions == 1, fuzz.format_report(result)
+
+
+def test_uncaught_exception_at_instantiation(tmp_path: Path) -> None:
+    """An exception out of the start function: both sides fail to
+    instantiate, with an uncaught exception (not a trap)."""
+    import subprocess
+
+    wat = tmp_path / "m.wat"
+    wat.write_text('(module (tag $e) (func $start (throw $e)) (start $start) (func (export "f") (result i32) (i32.const 1)))')
+    wasm = fuzz.prepare(subprocess.run([fuzz.WASM_TOOLS, "parse", str(wat)], capture_output=True, check=True).stdout, None)
+    calls = fuzz.parse_calls(["f"])
+    assert fuzz.run_wasmtime(wasm, calls).instantiation == ("exception",)
+    result = fuzz.check_module(0, wasm, calls, None, tmp_path)
+    assert result.status == "ok" and result.detail == "both trap at instantiation", fuzz.format_report(result)
+    trap = wat.read_text().replace("(throw $e)", "(unreachable)")
+    wat.write_text(trap)
+    wasm = fuzz.prepare(subprocess.run([fuzz.WASM_TOOLS, "parse", str(wat)], capture_output=True, check=True).stdout, None)
+    assert not fuzz.same(fuzz.run_wasmtime(wasm, calls).instantiation, ("exception",))
