@@ -404,8 +404,6 @@ def test_leb_error_points_at_the_integer() -> None:
         (HEADER + section(5, vec(b"\x07\x01\x01")), "threads"),
         (func_module(b"\xfb\x00\x0b"), "GC"),
         (func_module(b"\xfe\x03\x00\x0b"), "threads"),
-        (HEADER + section(1, vec(b"\x5f\x00")), "GC"),
-        (func_module(b"\x02\x63\x6e\x0b\x0b"), "GC"),
     ],
 )
 def test_unsupported_features(data: bytes, feature: str) -> None:

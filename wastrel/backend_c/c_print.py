@@ -152,7 +152,10 @@ class ModulePrinter:
             *_titled("Instance state.", state),
             *_titled("Data and element segments.", self.segments()),
         ]
-        return CModule(head, self.prototypes(), tuple(shared), functions, instantiate + "\n\n" + exports)
+        tail = instantiate + "\n\n" + exports
+        if not self.prefix:  # a program of its own; with a prefix, the program of several modules says it
+            tail += "\n" + self.ctx.type_ids.c_table()
+        return CModule(head, self.prototypes(), tuple(shared), functions, tail)
 
     # -- declarations ------------------------------------------------------------
 

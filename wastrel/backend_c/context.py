@@ -16,20 +16,32 @@ from wastrel.backend_c.c_literals import constant
 from wastrel.backend_c.linking import Linker
 from wastrel.backend_c.names import distinct, result_struct
 from wastrel.ir import nodes as n
-from wastrel.ir.types import canonical, canonical_func_type, canonical_ids
+from wastrel.ir.types import canonical, canonical_func_type, canonical_ids, supertype
 from wastrel.ir.wasm import FuncType, GlobalType, TableType
 from wastrel.ir.wasm_names import function_names
 
 
 class TypeIds:
     """The signature ids of one program, small and dense: equal function
-    types (by `ir/types.canonical_ids`, across modules), equal ids."""
+    types (by `ir/types.canonical_ids`, across modules), equal ids; and
+    each one's declared supertype's (GC's `sub`), for call_indirect."""
 
     def __init__(self) -> None:
         self.ids: dict[int, int] = {}
+        self.supers: dict[int, int] = {}
 
     def __getitem__(self, canonical_id: int) -> int:
-        return self.ids.setdefault(canonical_id, len(self.ids))
+        if canonical_id not in self.ids:
+            self.ids[canonical_id] = len(self.ids)
+            parent = supertype(canonical_id)
+            if parent is not None:
+                self.supers[self.ids[canonical_id]] = self[parent]
+        return self.ids[canonical_id]
+
+    def c_table(self) -> str:
+        """`w_type_supers` (runtime/wastrel.h): each id's supertype's, or -1."""
+        values = [str(self.supers.get(i, -1)) for i in range(max(len(self.ids), 1))]
+        return f"const int32_t w_type_supers[] = {{{', '.join(values)}}};"
 
 
 class ModuleContext:
@@ -39,7 +51,7 @@ class ModuleContext:
         self.program = program
         self.prefix = prefix
         self.type_ids = type_ids
-        self.canonical_ids = canonical_ids(module.types, module.rec_groups)
+        self.canonical_ids = canonical_ids(module.types, module.rec_groups, module.subtypes)
         self.wasm_names = function_names(module)
         imports = {kind: module.imports_of(kind) for kind in ("func", "memory", "table", "global")}
         self.funcs = [linker.function(i, self.canonical_func_type(i.desc), self.canonical_ids[i.desc]) for i in imports["func"]]  # type: ignore[index, arg-type]
@@ -58,7 +70,7 @@ class ModuleContext:
         self.globals += distinct(prefix + "g_", names)
         self.signatures: set[int] = set()
         self.func_refs: set[int] = set()
-        self.result_structs: set[tuple[str, ...]] = {t.results for t in module.types if len(t.results) > 1}
+        self.result_structs: set[tuple[str, ...]] = {t.results for t in module.types if isinstance(t, FuncType) and len(t.results) > 1}
         self.precise_traps = linker.precise_traps(module)
 
     def defines(self) -> str:

@@ -47,7 +47,13 @@ from wastrel.frontend.errors import WasmError
 from wastrel.ir.simd import SIMD_OPS
 from wastrel.ir.types import FUNC_INDEX_ELEMS, Heap, reference
 from wastrel.ir.wasm import (
+    FINAL,
+    ArrayType,
     Catch,
+    CompositeType,
+    FieldType,
+    StructType,
+    SubType,
     Data,
     Elem,
     Export,
@@ -79,15 +85,18 @@ MAX_LOCALS = 50_000
 
 # The abstract heap types' codes; as a value type, each is the nullable
 # reference's shorthand (0x70: funcref).
-HEAP_CODES = {0x70: "func", 0x6F: "extern", 0x69: "exn", 0x73: "nofunc", 0x72: "noextern", 0x74: "noexn"}
+HEAP_CODES = {
+    0x70: "func", 0x6F: "extern", 0x69: "exn", 0x73: "nofunc", 0x72: "noextern", 0x74: "noexn",
+    0x6E: "any", 0x6D: "eq", 0x6C: "i31", 0x6B: "struct", 0x6A: "array", 0x71: "none",
+}  # fmt: skip
+PACKED_CODES = {0x78: "i8", 0x77: "i16"}
+SUB, SUB_FINAL, REC = 0x50, 0x4F, 0x4E
 REFTYPE_CODES = {code: reference(True, heap) for code, heap in HEAP_CODES.items()}
 VALTYPE_CODES = {0x7F: "i32", 0x7E: "i64", 0x7D: "f32", 0x7C: "f64", 0x7B: "v128", **REFTYPE_CODES}
 REF, REF_NULL = 0x64, 0x63  # (ref ht), (ref null ht)
 
 # Type codes of later proposals, reported as unsupported rather than malformed.
-UNSUPPORTED_TYPE_CODES = {
-    **{code: "GC (reference types)" for code in (0x6A, 0x6B, 0x6C, 0x6D, 0x6E, 0x71)},
-}
+UNSUPPORTED_TYPE_CODES: dict[int, str] = {}
 
 # -- opcodes ------------------------------------------------------------------
 
@@ -156,7 +165,7 @@ class _Reader:
         data: bytes,
         pos: int,
         end: int,
-        types: list[FuncType] | None = None,
+        types: list[CompositeType] | None = None,
         data_count: int | None = None,
     ) -> None:
         self.data = data
@@ -306,23 +315,43 @@ class _Reader:
             self.fail("malformed heap type", start)
         return index
 
-    def functype(self) -> FuncType:
+    def composite_type(self) -> CompositeType:
+        """func (0x60), struct (0x5F) or array (0x5E)."""
         start = self.pos
         form = self.byte()
-        if form != 0x60:
-            if form in (0x50, 0x4F):
-                self.unsupported("GC (sub types)", start)
-            if form in (0x5E, 0x5F):
-                self.unsupported("GC (struct and array types)", start)
-            self.fail("malformed function type", start)
-        return FuncType(tuple(self.vec(_Reader.valtype)), tuple(self.vec(_Reader.valtype)))
+        if form == 0x60:
+            return FuncType(tuple(self.vec(_Reader.valtype)), tuple(self.vec(_Reader.valtype)))
+        if form == 0x5F:
+            return StructType(tuple(self.vec(_Reader.field_type)))
+        if form == 0x5E:
+            return ArrayType(self.field_type())
+        self.fail("malformed function type", start)
 
-    def rec_group(self) -> list[FuncType]:
+    def field_type(self) -> FieldType:
+        if self.pos < self.end and self.data[self.pos] in PACKED_CODES:
+            storage = PACKED_CODES[self.byte()]
+        else:
+            storage = self.valtype()
+        start = self.pos
+        mutable = self.byte()
+        if mutable not in (0, 1):
+            self.fail("malformed mutability", start)
+        return FieldType(storage, bool(mutable))
+
+    def sub_type(self) -> tuple[CompositeType, SubType]:
+        """A composite type, or `sub` (`sub final`), its supertypes and one."""
+        if self.pos < self.end and self.data[self.pos] in (SUB, SUB_FINAL):
+            final = self.byte() == SUB_FINAL
+            supertypes = tuple(self.vec(_Reader.u32))
+            return self.composite_type(), SubType(final, supertypes)
+        return self.composite_type(), FINAL
+
+    def rec_group(self) -> list[tuple[CompositeType, SubType]]:
         """A type section entry: a type, or `rec` and the types of a group."""
-        if self.pos < self.end and self.data[self.pos] == 0x4E:
+        if self.pos < self.end and self.data[self.pos] == REC:
             self.pos += 1
-            return self.vec(_Reader.functype)
-        return [self.functype()]
+            return self.vec(_Reader.sub_type)
+        return [self.sub_type()]
 
     def limits(self) -> tuple[Limits, str]:
         """Limits and the address type their flags give: bit 0 says a
@@ -417,6 +446,8 @@ class _Reader:
             self.fail("malformed value type", start)
         if index >= len(self.types):
             raise WasmError("invalid", f"unknown type {index}", start)
+        if not isinstance(self.types[index], FuncType):
+            raise WasmError("invalid", f"type mismatch: block type {index} is not a function type", start)
         return (self.types[index],)
 
     def try_table(self) -> tuple:
@@ -589,8 +620,9 @@ assert max(OPCODES) == 0xD6 and OPCODES[0xC4][0] == "i64.extend32_s" and OPCODES
 class _Parts:
     """The module as its sections are read."""
 
-    types: list[FuncType] = field(default_factory=list)
+    types: list[CompositeType] = field(default_factory=list)
     rec_groups: list[int] = field(default_factory=list)
+    subtypes: list[SubType] = field(default_factory=list)
     imports: list[Import] = field(default_factory=list)
     func_types: list[int] = field(default_factory=list)  # the function section
     tables: list[Table] = field(default_factory=list)
@@ -610,9 +642,12 @@ class _Parts:
 
 def _type_section(r: _Reader, m: _Parts) -> None:
     groups = r.vec(_Reader.rec_group)
-    m.types = [t for group in groups for t in group]
+    m.types = [t for group in groups for t, _ in group]
     if any(len(group) != 1 for group in groups):
         m.rec_groups = [len(group) for group in groups]
+    subtypes = [sub for group in groups for _, sub in group]
+    if any(sub != FINAL for sub in subtypes):
+        m.subtypes = subtypes
 
 
 def _tag_type(r: _Reader) -> int:
@@ -904,6 +939,7 @@ def _assemble(m: _Parts, r: _Reader) -> Module:
     return Module(
         types=tuple(m.types),
         rec_groups=tuple(m.rec_groups),
+        subtypes=tuple(m.subtypes),
         imports=tuple(m.imports),
         funcs=funcs,
         tables=tuple(m.tables),

@@ -27,6 +27,7 @@ from wastrel.frontend.decode import (
     FD_OPCODES,
     HEAP_CODES,
     MAGIC,
+    PACKED_CODES,
     OPCODES,
     REF,
     REF_NULL,
@@ -36,7 +37,11 @@ from wastrel.frontend.decode import (
 )
 from wastrel.ir.types import FUNC_INDEX_ELEMS, Heap, ref_type
 from wastrel.ir.wasm import (
+    FINAL,
+    CompositeType,
     Data,
+    FieldType,
+    StructType,
     Elem,
     Export,
     Func,
@@ -56,6 +61,7 @@ from wastrel.ir.wasm import (
 
 _TYPE_BYTES = {t: bytes([code]) for code, t in VALTYPE_CODES.items()}
 _HEAP_BYTES = {heap: bytes([code]) for code, heap in HEAP_CODES.items()}
+_PACKED_BYTES = {packed: bytes([code]) for code, packed in PACKED_CODES.items()}
 
 
 def valtype(t: str) -> bytes:
@@ -305,8 +311,29 @@ def _functype(t: FuncType) -> bytes:
 def _rec_group(module: Module, group: range) -> bytes:
     """A type, or `rec` and a group's types (unless it is one type alone)."""
     if len(group) == 1:
-        return _functype(module.types[group.start])
-    return b"\x4e" + vec([_functype(module.types[i]) for i in group])
+        return _sub_type(module, group.start)
+    return b"\x4e" + vec([_sub_type(module, i) for i in group])
+
+
+def _sub_type(module: Module, index: int) -> bytes:
+    sub = module.subtype(index)
+    composite = _composite_type(module.types[index])
+    if sub == FINAL:
+        return composite
+    return (b"\x4f" if sub.final else b"\x50") + vec([u32(t) for t in sub.supertypes]) + composite
+
+
+def _composite_type(t: CompositeType) -> bytes:
+    if isinstance(t, FuncType):
+        return _functype(t)
+    if isinstance(t, StructType):
+        return b"\x5f" + vec([_field_type(f) for f in t.fields])
+    return b"\x5e" + _field_type(t.element)
+
+
+def _field_type(f: FieldType) -> bytes:
+    storage = _PACKED_BYTES[f.storage] if f.storage in _PACKED_BYTES else valtype(f.storage)
+    return storage + (b"\x01" if f.mutable else b"\x00")
 
 
 def _import(code: _Code, i: Import) -> bytes:

@@ -30,6 +30,7 @@ unreachable code) and a stack of control frames.
 from __future__ import annotations
 
 from collections.abc import Callable, Sized
+from functools import partial
 from typing import NoReturn
 
 from wastrel.frontend.errors import WasmError
@@ -39,6 +40,10 @@ from wastrel.ir.simd import lane_count
 from wastrel.ir.types import Subtyping, canonical_ids, defaultable, is_ref, non_null, reference, type_indices
 from wastrel.ir.wasm import (
     NUMTYPES,
+    ArrayType,
+    CompositeType,
+    FieldType,
+    StructType,
     FuncType,
     GlobalType,
     Instr,
@@ -84,7 +89,7 @@ class _Context:
         self.elems = [e.type for e in module.elems]
         self.num_datas = len(module.datas)
         self.refs = _declared_refs(module)
-        self.subtyping = Subtyping(canonical_ids(module.types, module.rec_groups))
+        self.subtyping = Subtyping(canonical_ids(module.types, module.rec_groups, module.subtypes))
 
     def subtype(self, a: str, b: str) -> bool:
         return self.subtyping.subtype(a, b)
@@ -106,9 +111,13 @@ class _Context:
         return self.type(self.funcs[index], offset)
 
     def type(self, index: int, offset: int | None) -> FuncType:
+        """A function type (of a function, tag, call_indirect, call_ref)."""
         if index >= len(self.types):
             _fail(f"unknown type {index}", offset)
-        return self.types[index]
+        definition = self.types[index]
+        if not isinstance(definition, FuncType):
+            _fail(f"type mismatch: type {index} is not a function type", offset)
+        return definition
 
     def tag(self, index: int, offset: int | None) -> FuncType:
         """A tag's type (its parameters are the exception's payload)."""
@@ -221,14 +230,62 @@ def _check_const(ctx: _Context, expr: tuple[Instr, ...], expected: str, offset: 
 
 def _check_types(module: Module) -> None:
     """Each defined type may name the types of its recursive group and of
-    the groups before it."""
+    the groups before it; its declared supertype (GC: at most one, defined
+    before it, not final) must be of its kind, with matching fields or
+    signature."""
     for group in module.rec_group_ranges():
         for index in group:
-            ftype = module.types[index]
-            for t in ftype.params + ftype.results:
+            for t in _value_types(module.types[index]):
                 for named in type_indices(t):
                     if named >= group.stop:
                         _fail(f"unknown type {named}", None)
+            for parent in module.subtype(index).supertypes:
+                if parent >= index:
+                    _fail(f"unknown type {parent}", None)
+    subtyping = Subtyping(canonical_ids(module.types, module.rec_groups, module.subtypes))
+    for index, definition in enumerate(module.types):
+        supertypes = module.subtype(index).supertypes
+        if len(supertypes) > 1:
+            _fail(f"sub type {index} has more than one supertype", None)
+        for parent in supertypes:
+            if module.subtype(parent).final:
+                _fail(f"sub type {index} of the final type {parent}", None)
+            if not _matches(subtyping, definition, module.types[parent]):
+                _fail(f"sub type {index} does not match its supertype {parent}", None)
+
+
+def _value_types(definition: CompositeType) -> tuple[str, ...]:
+    if isinstance(definition, FuncType):
+        return definition.params + definition.results
+    fields = definition.fields if isinstance(definition, StructType) else (definition.element,)
+    return tuple(f.storage for f in fields)
+
+
+def _matches(subtyping: Subtyping, sub: CompositeType, parent: CompositeType) -> bool:
+    """A type declared a subtype of `parent`: functions by their signatures
+    (parameters contravariant, results covariant); a struct has its
+    parent's fields first, an array its element; an immutable field may
+    be a subtype, a mutable one must be the same type."""
+    if isinstance(sub, FuncType) and isinstance(parent, FuncType):
+        return (
+            len(sub.params) == len(parent.params)
+            and len(sub.results) == len(parent.results)
+            and all(map(subtyping.subtype, parent.params, sub.params))
+            and all(map(subtyping.subtype, sub.results, parent.results))
+        )
+    if isinstance(sub, StructType) and isinstance(parent, StructType):
+        return len(sub.fields) >= len(parent.fields) and all(map(partial(_field_matches, subtyping), sub.fields, parent.fields))
+    if isinstance(sub, ArrayType) and isinstance(parent, ArrayType):
+        return _field_matches(subtyping, sub.element, parent.element)
+    return False
+
+
+def _field_matches(subtyping: Subtyping, sub: FieldType, parent: FieldType) -> bool:
+    if sub.mutable != parent.mutable:
+        return False
+    if sub.mutable:
+        return sub.storage == parent.storage or subtyping.equal(sub.storage, parent.storage)
+    return sub.storage == parent.storage or subtyping.subtype(sub.storage, parent.storage)
 
 
 def _check_imports(ctx: _Context, module: Module) -> None:

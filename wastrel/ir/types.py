@@ -25,18 +25,23 @@ as Wasm 3.0 has it.  Declared subtypes (`sub`) are GC's and not here yet.
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from wastrel.ir.wasm import FuncType, rec_group_ranges
+from wastrel.ir.wasm import FINAL, CompositeType, FuncType, StructType, SubType, rec_group_ranges
 
 Heap = str | int  # an abstract heap type's name, or a type index
 
 #: The abstract heap types and the hierarchy each belongs to.
 ABSTRACT_HEAPS = {
     "func": "func", "nofunc": "func", "extern": "extern", "noextern": "extern", "exn": "exn", "noexn": "exn",
+    "any": "any", "eq": "any", "i31": "any", "struct": "any", "array": "any", "none": "any",
 }  # fmt: skip
-BOTTOM = {"func": "nofunc", "extern": "noextern", "exn": "noexn"}
+BOTTOM = {"func": "nofunc", "extern": "noextern", "exn": "noexn", "any": "none"}
+#: The abstract heap types above each in the `any` hierarchy (GC).
+ABOVE = {"eq": ("any",), "i31": ("eq", "any"), "struct": ("eq", "any"), "array": ("eq", "any")}
+#: The abstract heap type a defined type of each kind is below.
+KIND_HEAP = {"func": "func", "struct": "struct", "array": "array"}
 
 SHORTHANDS = {
     "funcref": (True, "func"),
@@ -45,6 +50,12 @@ SHORTHANDS = {
     "nullexternref": (True, "noextern"),
     "exnref": (True, "exn"),
     "nullexnref": (True, "noexn"),
+    "anyref": (True, "any"),
+    "eqref": (True, "eq"),
+    "i31ref": (True, "i31"),
+    "structref": (True, "struct"),
+    "arrayref": (True, "array"),
+    "nullref": (True, "none"),
 }
 _SHORTHAND_OF = {v: k for k, v in SHORTHANDS.items()}
 
@@ -66,7 +77,9 @@ class RefType:
 
     @property
     def hierarchy(self) -> str:
-        """`func`, `extern` or `exn`: the top of the heap type's hierarchy."""
+        """`func`, `extern`, `exn` or `any`: the top of the heap type's
+        hierarchy (a defined type counted as a function type: the backend
+        has no GC values yet, and refuses the modules that have them)."""
         return "func" if isinstance(self.heap, int) else ABSTRACT_HEAPS[self.heap]
 
 
@@ -123,30 +136,59 @@ def type_indices(t: str) -> list[int]:
 # -- canonical types ----------------------------------------------------------------
 
 _INTERNED: dict[tuple, int] = {}  # a structure -> its canonical id, for the whole process
+_KIND: dict[int, str] = {}  # a canonical id -> func, struct or array
+_SUPER: dict[int, int] = {}  # a canonical id -> its declared supertype's
 
 
-def canonical_ids(types: Sequence[FuncType], rec_groups: tuple[int, ...] = ()) -> list[int]:
+def kind(t: CompositeType) -> str:
+    return "func" if isinstance(t, FuncType) else "struct" if isinstance(t, StructType) else "array"
+
+
+def canonical_ids(types: Sequence[CompositeType], rec_groups: tuple[int, ...] = (), subtypes: Sequence[SubType] = ()) -> list[int]:
     """One id per type of a module: equal ids, equal types, in this module
     or any other.  Types are equal when their recursive groups (`rec_groups`
     as in `Module`) are, member for member (iso-recursive equivalence): a
-    group's structure is its members' signatures with each type index
-    replaced by its place in the group, if inside it, else by that type's
-    id.  The caller has checked that types refer only to earlier groups or
-    their own."""
+    group's structure is its members' definitions (`subtypes` as in
+    `Module` included) with each type index replaced by its place in the
+    group, if inside it, else by that type's id.  The caller has checked
+    that types refer only to earlier groups or their own."""
     ids: list[int] = []
     for group in rec_group_ranges(rec_groups, len(types)):
+
+        def index(i: int) -> object:
+            return ("rec", i - group.start) if i in group else ids[i]
 
         def canon(t: str) -> object:
             ref = ref_type(t)
             if ref is None or not isinstance(ref.heap, int):
                 return t
-            heap = ("rec", ref.heap - group.start) if ref.heap in group else ids[ref.heap]
-            return (ref.nullable, heap)
+            return (ref.nullable, index(ref.heap))
 
-        members = tuple((tuple(map(canon, types[i].params)), tuple(map(canon, types[i].results))) for i in group)
-        for k in range(len(group)):
+        def member(i: int) -> tuple:
+            sub = subtypes[i] if subtypes else FINAL
+            return (sub.final, tuple(map(index, sub.supertypes)), _composite(types[i], canon))
+
+        members = tuple(member(i) for i in group)
+        for k, i in enumerate(group):
             ids.append(_INTERNED.setdefault((members, k), len(_INTERNED)))
+            _KIND[ids[-1]] = kind(types[i])
+        for i in group:
+            sub = subtypes[i] if subtypes else FINAL
+            if sub.supertypes:
+                _SUPER[ids[i]] = ids[sub.supertypes[0]]
     return ids
+
+
+def supertype(canonical_id: int) -> int | None:
+    """The canonical id of a type's declared supertype, if it has one."""
+    return _SUPER.get(canonical_id)
+
+
+def _composite(t: CompositeType, canon: Callable[[str], object]) -> tuple:
+    if isinstance(t, FuncType):
+        return ("func", tuple(map(canon, t.params)), tuple(map(canon, t.results)))
+    fields = t.fields if isinstance(t, StructType) else (t.element,)
+    return (kind(t), tuple((canon(f.storage), f.mutable) for f in fields))
 
 
 def canonical(t: str, ids: Sequence[int]) -> str:
@@ -169,14 +211,26 @@ class Subtyping:
     def __init__(self, ids: Sequence[int] | None) -> None:
         self.ids = ids
 
+    def canonical(self, heap: int) -> int:
+        return heap if self.ids is None else self.ids[heap]
+
     def heap_subtype(self, a: Heap, b: Heap) -> bool:
-        if isinstance(a, int) and isinstance(b, int):
-            return a == b if self.ids is None else self.ids[a] == self.ids[b]
         if a == b:
             return True
-        top_a = "func" if isinstance(a, int) else ABSTRACT_HEAPS[a]
-        top_b = "func" if isinstance(b, int) else ABSTRACT_HEAPS[b]
-        return top_a == top_b and (b == top_b or a == BOTTOM[top_a])
+        if isinstance(a, int):
+            a = self.canonical(a)
+            if isinstance(b, int):  # up a's chain of declared supertypes
+                b = self.canonical(b)
+                while a != b and a in _SUPER:
+                    a = _SUPER[a]
+                return a == b
+            above = KIND_HEAP[_KIND[a]]
+            return b == above or b in ABOVE.get(above, ())
+        if isinstance(b, int):  # only a bottom type is below a defined type
+            top = "func" if _KIND[self.canonical(b)] == "func" else "any"
+            return a == BOTTOM[top]
+        top = ABSTRACT_HEAPS[a]
+        return top == ABSTRACT_HEAPS[b] and (b == top or a == BOTTOM[top] or b in ABOVE.get(a, ()))
 
     def subtype(self, a: str, b: str) -> bool:
         """Whether a value of type `a` may be used where `b` is expected."""

@@ -71,6 +71,40 @@ class FuncType:
 
 
 @dataclass(frozen=True, slots=True)
+class FieldType:
+    """A struct field or array element: a value type, or a packed type
+    (`i8`, `i16`), and whether it may be set."""
+
+    storage: str
+    mutable: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class StructType:
+    fields: tuple[FieldType, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ArrayType:
+    element: FieldType
+
+
+CompositeType = FuncType | StructType | ArrayType  # GC: struct and array types
+
+
+@dataclass(frozen=True, slots=True)
+class SubType:
+    """How a defined type stands among the others (GC): `final` types have
+    no subtypes; `supertypes` holds at most one type index."""
+
+    final: bool = True
+    supertypes: tuple[int, ...] = ()
+
+
+FINAL = SubType()
+
+
+@dataclass(frozen=True, slots=True)
 class Limits:
     min: int
     max: int | None = None
@@ -204,8 +238,9 @@ _last_func_types: list = [None, []]  # Module.func_type's cache: [module, types]
 
 @dataclass(frozen=True, slots=True)
 class Module:
-    types: tuple[FuncType, ...] = ()
+    types: tuple[CompositeType, ...] = ()
     rec_groups: tuple[int, ...] = ()  # the sizes of the recursive type groups, in order; () if each type is alone
+    subtypes: tuple[SubType, ...] = ()  # one per type; () if every type is final, without supertypes
     imports: tuple[Import, ...] = ()
     funcs: tuple[Func, ...] = ()  # defined functions only
     tables: tuple[Table, ...] = ()  # defined tables only
@@ -226,6 +261,9 @@ class Module:
         """The type indices of each recursive type group, in order."""
         return rec_group_ranges(self.rec_groups, len(self.types))
 
+    def subtype(self, index: int) -> SubType:
+        return self.subtypes[index] if self.subtypes else FINAL
+
     def imports_of(self, kind: str) -> list[Import]:
         return [i for i in self.imports if i.kind == kind]
 
@@ -242,7 +280,7 @@ class Module:
         if module is not self:  # the passes ask about one module many times
             types = [self.types[t] for t in self.func_type_indices()]
             _last_func_types[:] = [self, types]
-        return types[funcidx]
+        return types[funcidx]  # (the validator has checked it is one)
 
     def table_types(self) -> list[TableType]:
         return [i.desc for i in self.imports_of("table")] + [t.type for t in self.tables]  # type: ignore[misc]

@@ -68,7 +68,8 @@ from dataclasses import dataclass, field
 from wastrel.ir import nodes as n
 from wastrel.ir.ops import OPERATORS, PERFORM_ARITY, is_load, is_store, numeric_arity, numeric_result_type
 from wastrel.ir.simd import BY_NAME as SIMD
-from wastrel.ir.types import is_ref, non_null
+from wastrel.frontend.errors import WasmError
+from wastrel.ir.types import ABSTRACT_HEAPS, is_ref, non_null, ref_type
 from wastrel.ir.wasm import Catch, FuncType, Instr, Module
 from wastrel.ir.wasm_names import distinct, function_names, local_names
 from wastrel.passes.framework import declare_pass
@@ -77,6 +78,7 @@ from wastrel.ir.throws import Throws
 
 @declare_pass("stack-to-tree", takes="wasm", gives="tree", requires=("validate",))
 def stack_to_tree(module: Module) -> n.Program:
+    _check_no_gc_values(module)
     names = function_names(module)
     base = module.num_imported_funcs
     throws = Throws(module)
@@ -635,6 +637,18 @@ class _FunctionBuilder:
     def unreachable(self, args: tuple) -> None:
         self.emit(n.Unreachable())
         self.mark_unreachable()
+
+
+def _check_no_gc_values(module: Module) -> None:
+    """GC's struct, array, i31 and any references have no C yet: a module
+    may define such types, not hold their values."""
+    types = [t for ftype in module.types if isinstance(ftype, FuncType) for t in ftype.params + ftype.results]
+    types += [t for func in module.funcs for t in func.locals]
+    types += [g.type for g in module.global_types()] + [t.elem for t in module.table_types()] + [e.type for e in module.elems]
+    for t in types:
+        ref = ref_type(t)
+        if ref is not None and (ref.heap in ABSTRACT_HEAPS and ABSTRACT_HEAPS[ref.heap] == "any" or isinstance(ref.heap, int) and not isinstance(module.types[ref.heap], FuncType)):  # type: ignore[index]
+            raise WasmError("unsupported", f"unsupported feature: GC (values of type {t})")
 
 
 def _zero(t: str) -> int | None:

@@ -161,12 +161,22 @@ void w_table_copy(w_table *dst, w_table *src, uint64_t d, uint64_t s, uint64_t n
 void w_table_init_segment(w_table *t, void *const *seg, uint32_t seg_len,
                           uint64_t d, uint32_t s, uint32_t n);
 
+/* Each signature id's declared supertype's id (GC's `sub`), or -1: a
+ * table the program defines (backend_c/context.py, TypeIds). */
+extern const int32_t w_type_supers[];
+
+static inline int w_type_below(uint32_t id, uint32_t expected) {
+  for (int32_t t = w_type_supers[id]; t >= 0; t = w_type_supers[t])
+    if ((uint32_t)t == expected) return 1;
+  return 0;
+}
+
 /* call_indirect: the checked lookup; the caller casts `code`. */
 static inline w_funcref w_table_func(const w_table *t, uint64_t i, uint32_t type_id) {
   if (W_UNLIKELY(i >= t->size)) w_trap(W_TRAP_UNDEFINED_ELEMENT);
   w_funcref f = (w_funcref)t->elems[i];
   if (W_UNLIKELY(f == NULL)) w_trap(W_TRAP_UNINITIALIZED_ELEMENT);
-  if (W_UNLIKELY(f->type_id != type_id)) w_trap(W_TRAP_INDIRECT_CALL_TYPE);
+  if (W_UNLIKELY(f->type_id != type_id) && !w_type_below(f->type_id, type_id)) w_trap(W_TRAP_INDIRECT_CALL_TYPE);
   return f;
 }
 

@@ -194,4 +194,4 @@ class ScriptBuild:
     # -- the C program ---------------------------------------------------------------
 
     def c_source(self) -> str:
-        return "\n".join([PRELUDE, SPECTEST_C, *self.modules_c, steps_c(self.steps, self.name)])
+        return "\n".join([PRELUDE, SPECTEST_C, *self.modules_c, self.type_ids.c_table(), steps_c(self.steps, self.name)])

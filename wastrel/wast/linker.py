@@ -125,7 +125,7 @@ class ScriptLinker:
     def function(self, imp: Import, ftype: FuncType, type_id: int) -> str:
         instance, index = self.lookup(imp)
         c_name, actual = instance.function(index)  # type: ignore[arg-type]
-        if actual != type_id:
+        if not CANONICAL.heap_subtype(actual, type_id):
             raise LinkError(f"incompatible import type {imp.module}.{imp.name}: not a function of type {ftype}")
         return c_name
 

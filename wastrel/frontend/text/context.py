@@ -17,7 +17,7 @@ from wastrel.frontend.errors import WasmError
 from wastrel.frontend.text.literals import id_name, unsigned
 from wastrel.frontend.text.sexpr import fail
 from wastrel.frontend.text.types import TypeUse
-from wastrel.ir.wasm import FuncType, Instr
+from wastrel.ir.wasm import FINAL, CompositeType, FuncType, Instr, SubType
 
 SPACES = ("type", "func", "table", "memory", "global", "tag", "elem", "data")
 
@@ -59,7 +59,8 @@ class ModuleContext:
 
     def __init__(self) -> None:
         self.spaces = {what: Space(what) for what in SPACES}
-        self.types: list[FuncType] = []
+        self.types: list[CompositeType] = []
+        self.subtypes: list[SubType] = []
         self.rec_groups: list[int] = []  # the sizes of the explicit groups, then one per implicit type
         self._first_of: dict[FuncType, int] = {}
         self.needs_data_count = False  # a body uses memory.init or data.drop
@@ -68,16 +69,16 @@ class ModuleContext:
     def resolve(self, space: str, ref: Token) -> int:
         return self.spaces[space].resolve(ref)
 
-    def define_types(self, group: list[FuncType], in_rec: bool) -> None:
+    def define_types(self, group: list[tuple[CompositeType, SubType]], in_rec: bool) -> None:
         """Explicit `(type ...)` definitions, or those of a `(rec ...)` (all
         come before any use; the elaborator has named them all first).  An
-        implicit type use may only stand for a type alone in its group."""
-        if in_rec or len(group) != 1:
-            self.rec_groups.append(len(group))
-        else:
-            self.rec_groups.append(1)
-            self._first_of.setdefault(group[0], len(self.types))
-        self.types += group
+        implicit type use may only stand for a final function type alone in
+        its group."""
+        self.rec_groups.append(len(group))
+        if not in_rec and len(group) == 1 and isinstance(group[0][0], FuncType) and group[0][1] == FINAL:
+            self._first_of.setdefault(group[0][0], len(self.types))
+        self.types += [t for t, _ in group]
+        self.subtypes += [sub for _, sub in group]
 
     def _index_of(self, functype: FuncType) -> int:
         """The first type with this signature, added if there is none."""
@@ -85,6 +86,7 @@ class ModuleContext:
         if index is None:
             index = len(self.types)
             self.types.append(functype)
+            self.subtypes.append(FINAL)
             self.rec_groups.append(1)
             self._first_of[functype] = index
             self.spaces["type"].count += 1
@@ -117,7 +119,7 @@ class ModuleContext:
             return signature
         index = self._referenced(use)
         if index < len(self.types):
-            return self.types[index]
+            return _block_type(self.types[index], index, use.ref)
         if out is None:
             raise _unknown_type(index, use.ref)
         self._forward_blocks.append((out, len(out), use.ref))
@@ -129,7 +131,13 @@ class ModuleContext:
             index = self.resolve("type", ref)
             if index >= len(self.types):
                 raise _unknown_type(index, ref)
-            out[position] = Instr(instr.op, (self.types[index], *instr.args[1:]), instr.offset)
+            out[position] = Instr(instr.op, (_block_type(self.types[index], index, ref), *instr.args[1:]), instr.offset)
+
+
+def _block_type(definition: CompositeType, index: int, ref: Token) -> FuncType:
+    if not isinstance(definition, FuncType):
+        raise WasmError("invalid", f"type mismatch: block type {index} is not a function type", ref.start_pos, line=ref.line, column=ref.column)
+    return definition
 
 
 def _unknown_type(index: int, ref: Token) -> WasmError:

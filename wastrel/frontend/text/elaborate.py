@@ -42,7 +42,7 @@ from wastrel.frontend.text.types import (
     TypeUse,
     address_type,
     declarations,
-    functype,
+    subtype,
     globaltype,
     memtype,
     reftype,
@@ -54,9 +54,12 @@ from wastrel.ir.wasm import (
     PAGE_SIZE,
     Data,
     Elem,
+    FINAL,
+    CompositeType,
     Export,
     Func,
     FuncType,
+    SubType,
     Global,
     GlobalType,
     Import,
@@ -146,6 +149,7 @@ class _Elaborator:
         module = Module(
             types=tuple(ctx.types),
             rec_groups=tuple(ctx.rec_groups) if any(size != 1 for size in ctx.rec_groups) else (),
+            subtypes=tuple(ctx.subtypes) if any(sub != FINAL for sub in ctx.subtypes) else (),
             imports=tuple(out.imports),
             funcs=tuple(Func(t, loc, tuple(body), pos) for t, loc, body, pos in out.funcs),
             tables=tuple(out.tables),
@@ -262,7 +266,7 @@ class _Elaborator:
 
     def rec_field(self, lst: SList, cur: Cursor) -> None:
         """`(rec (type ...)*)`: a recursive group of types."""
-        group = []
+        group: list[tuple[CompositeType, SubType]] = []
         while not cur.done():
             inner = cur.list("(type ...)")
             if inner.head() != "type":
@@ -270,9 +274,9 @@ class _Elaborator:
             group.append(self.type_definition(Cursor(inner, 1)))
         self.ctx.define_types(group, in_rec=True)
 
-    def type_definition(self, cur: Cursor) -> FuncType:
+    def type_definition(self, cur: Cursor) -> tuple[CompositeType, SubType]:
         cur.take_id()  # named by name_types
-        definition = functype(cur.list("(func ...)"), self.types)
+        definition = subtype(cur.list("a type definition"), self.types)
         cur.end()
         return definition
 
@@ -431,8 +435,8 @@ class _Elaborator:
         if use.inline:
             param_ids = [ident for ident, _ in use.params]
         else:
-            known = type_index < len(self.ctx.types)
-            param_ids = [None] * (len(self.ctx.types[type_index].params) if known else 0)
+            definition = self.ctx.types[type_index] if type_index < len(self.ctx.types) else None
+            param_ids = [None] * (len(definition.params) if isinstance(definition, FuncType) else 0)  # else invalid
         space = Space("local")
         names = {}
         for ident in param_ids + [ident for ident, _ in locals_]:

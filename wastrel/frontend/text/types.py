@@ -28,16 +28,26 @@ from wastrel.frontend.errors import WasmError
 from wastrel.frontend.text.cursor import Cursor, unexpected
 from wastrel.frontend.text.sexpr import Item, SList, fail
 from wastrel.ir.types import SHORTHANDS, Heap, is_ref, reference
-from wastrel.ir.wasm import VALTYPES, FuncType, GlobalType, Limits, MemoryType, TableType
+from wastrel.ir.wasm import (
+    FINAL,
+    VALTYPES,
+    ArrayType,
+    CompositeType,
+    FieldType,
+    FuncType,
+    GlobalType,
+    Limits,
+    MemoryType,
+    StructType,
+    SubType,
+    TableType,
+)
 
 if TYPE_CHECKING:
     from wastrel.frontend.text.context import Space
 
-HEAPTYPES = ("func", "extern", "exn", "nofunc", "noextern", "noexn")
-
-_GC = "GC (reference types)"
-UNSUPPORTED_TYPES = {t: _GC for t in ("anyref", "eqref", "i31ref", "structref", "arrayref", "nullref")}
-UNSUPPORTED_HEAPTYPES = {t: _GC for t in ("any", "eq", "i31", "struct", "array", "none")}
+HEAPTYPES = ("func", "extern", "exn", "nofunc", "noextern", "noexn", "any", "eq", "i31", "struct", "array", "none")
+PACKED = ("i8", "i16")
 
 
 def _unsupported(feature: str, where: Item) -> WasmError:
@@ -50,8 +60,6 @@ def valtype(item: Item, types: Space | None) -> str:
     if isinstance(item, Token) and item.type == "KEYWORD":
         if item in VALTYPES or item in SHORTHANDS:
             return str(item)
-        if item in UNSUPPORTED_TYPES:
-            raise _unsupported(UNSUPPORTED_TYPES[item], item)
     elif isinstance(item, SList) and item.head() == "ref":
         inner = Cursor(item, 1)
         nullable = inner.take_keyword("null") is not None
@@ -66,8 +74,6 @@ def heaptype(item: Item, types: Space | None) -> Heap:
     if isinstance(item, Token) and item.type == "KEYWORD":
         if item in HEAPTYPES:
             return str(item)
-        if item in UNSUPPORTED_HEAPTYPES:
-            raise _unsupported(UNSUPPORTED_HEAPTYPES[item], item)
     if isinstance(item, Token) and item.type in ("ID", "NUM"):
         if types is None:
             raise fail(f"unknown type {item}", item)
@@ -142,19 +148,60 @@ def typeuse(cur: Cursor, where: Item, types: Space, *, named_params: bool = True
     return TypeUse(ref, pairs, results, inline, where)
 
 
-def functype(lst: SList, types: Space) -> FuncType:
-    """The `(func (param ...)* (result ...)*)` of a type definition."""
-    head = lst.head()
-    if head != "func":
-        if head in ("struct", "array", "sub", "rec"):
-            raise _unsupported("GC (struct, array and sub types)", lst)
-        raise unexpected(lst, "(func ...)")
+def subtype(lst: SList, types: Space) -> tuple[CompositeType, SubType]:
+    """A type definition: `(sub final? x* comptype)`, or a composite type
+    (final, without supertypes)."""
+    if lst.head() != "sub":
+        return composite_type(lst, types), FINAL
     cur = Cursor(lst, 1)
-    use = typeuse(cur, lst, types)
-    if use.ref is not None:
-        raise unexpected(use.where, "(param ...) or (result ...)")
+    final = cur.take_keyword("final") is not None
+    supertypes = []
+    while (ref := cur.take_index()) is not None:
+        supertypes.append(types.resolve(ref))
+    definition = composite_type(cur.list("(func ...), (struct ...) or (array ...)"), types)
     cur.end()
-    return use.signature()
+    return definition, SubType(final, tuple(supertypes))
+
+
+def composite_type(lst: SList, types: Space) -> CompositeType:
+    """`(func (param ...)* (result ...)*)`, `(struct (field ...)*)` or `(array fieldtype)`."""
+    head = lst.head()
+    cur = Cursor(lst, 1)
+    if head == "func":
+        use = typeuse(cur, lst, types)
+        if use.ref is not None:
+            raise unexpected(use.where, "(param ...) or (result ...)")
+        cur.end()
+        return use.signature()
+    if head == "struct":
+        fields: list[FieldType] = []
+        while (field := cur.take_list("field")) is not None:
+            inner = Cursor(field, 1)
+            if inner.take_id() is not None:  # one named field
+                fields.append(field_type(inner.next("a field type"), types))
+                inner.end()
+            else:
+                while not inner.done():
+                    fields.append(field_type(inner.next("a field type"), types))
+        cur.end()
+        return StructType(tuple(fields))
+    if head == "array":
+        element = field_type(cur.next("a field type"), types)
+        cur.end()
+        return ArrayType(element)
+    raise unexpected(lst, "(func ...), (struct ...) or (array ...)")
+
+
+def field_type(item: Item, types: Space) -> FieldType:
+    """`storagetype` or `(mut storagetype)`; a storage type is a value type or i8, i16."""
+    if isinstance(item, SList) and item.head() == "mut":
+        inner = Cursor(item, 1)
+        field = field_type(inner.next("a storage type"), types)
+        inner.end()
+        return FieldType(field.storage, True)
+    if isinstance(item, Token) and item in PACKED:
+        return FieldType(str(item))
+    return FieldType(valtype(item, types))
 
 
 def limits(cur: Cursor) -> Limits:
