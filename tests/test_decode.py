@@ -402,7 +402,6 @@ def test_leb_error_points_at_the_integer() -> None:
     [
         (HEADER + section(5, vec(b"\x03\x01\x01")), "threads"),
         (HEADER + section(5, vec(b"\x07\x01\x01")), "threads"),
-        (func_module(b"\xfb\x00\x0b"), "GC"),
         (func_module(b"\xfe\x03\x00\x0b"), "threads"),
     ],
 )

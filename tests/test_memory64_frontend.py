@@ -402,9 +402,7 @@ MULTI_MEMORY_SCRIPTS = (
 SCRIPTS = [name for name in MEMORY64_SCRIPTS + MULTI_MEMORY_SCRIPTS if (SUITE / name).is_file()]
 
 # (script, line of the module in the script) -> why that check cannot pass.
-KNOWN_FAILURES: dict[tuple[str, int], str] = {
-    ("table_init64.wast", 2457): "a GC module (array types): unsupported",
-}
+KNOWN_FAILURES: dict[tuple[str, int], str] = {}
 
 
 @pytest.mark.skipif(not SCRIPTS, reason=f"no spec suite at {SUITE}")

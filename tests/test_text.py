@@ -511,7 +511,6 @@ def test_branch_hints() -> None:
     [
         ("(module (memory 1 1 shared))", "unsupported", "threads"),
         ("(module (memory i64 1 1 shared))", "unsupported", "threads"),
-        ("(module (type (struct)) (func (drop (struct.new 0))))", "unsupported", "GC"),
         ("(module (memory $m 2) (func (memory.size $n) drop))", "malformed", "unknown memory $n"),
         ("(module (func (get_local 0)))", "malformed", "unknown operator"),
         ("(module (func (call $missing)))", "malformed", "unknown func"),

@@ -260,3 +260,59 @@ def test_gc_subtyping() -> None:
     assert sub.subtype("(ref 2)", "arrayref") and not sub.subtype("(ref 2)", "structref") and not sub.subtype("(ref 3)", "anyref")
     assert sub.subtype("nullref", "(ref null 1)") and sub.subtype("i31ref", "eqref") and not sub.subtype("anyref", "eqref")
     assert not sub.subtype("nullfuncref", "(ref null 0)") and sub.subtype("nullfuncref", "(ref null 3)")
+
+
+GC_CODE = """
+(module
+  (type $p (sub (struct (field $x (mut i32)) (field $y i64) (field $b (mut i8)))))
+  (type $c (sub $p (struct (field (mut i32)) (field i64) (field (mut i8)) (field f32))))
+  (type $a (array (mut i16)))
+  (type $r (array (ref null $p)))
+  (data $d "\\01\\02")
+  (elem $e (ref null $p) (ref.null $p))
+  (global $g (ref $c) (struct.new $c (i32.const 1) (i64.const 2) (i32.const 3) (f32.const 4)))
+  (global $n (ref $a) (array.new_fixed $a 2 (i32.const 5) (i32.const 6)))
+  (func (param $s (ref null $p)) (param $arr (ref $a)) (result i32)
+    (struct.set $p $x (local.get $s) (struct.get_u $p $b (local.get $s)))
+    (drop (struct.get $p $y (ref.cast (ref $p) (global.get $g))))
+    (array.set $a (local.get $arr) (i32.const 0) (array.get_s $a (local.get $arr) (i32.const 1)))
+    (array.fill $a (local.get $arr) (i32.const 0) (i32.const 7) (array.len (local.get $arr)))
+    (array.copy $a $a (local.get $arr) (i32.const 0) (global.get $n) (i32.const 0) (i32.const 1))
+    (array.init_data $a $d (local.get $arr) (i32.const 0) (i32.const 0) (i32.const 1))
+    (drop (array.new_elem $r $e (i32.const 0) (i32.const 1)))
+    (drop (array.new_data $a $d (i32.const 0) (i32.const 1)))
+    (drop (array.new_default $a (i32.const 3)))
+    (drop (struct.new_default $p))
+    (drop (block $l (result (ref null $c)) (br_on_cast $l (ref null $p) (ref null $c) (local.get $s)) (drop) (ref.null $c)))
+    (drop (block $m (result (ref null $p)) (br_on_cast_fail $m (ref null $p) (ref $c) (local.get $s))))
+    (drop (extern.convert_any (any.convert_extern (ref.null extern))))
+    (drop (ref.eq (ref.i31 (i32.const 9)) (local.get $s)))
+    (i32.add (i31.get_u (ref.i31 (i32.const -1))) (ref.test (ref null $c) (local.get $s)))))
+"""
+
+
+def test_gc_instructions_agree_with_wasm_tools_and_validate() -> None:
+    module = without_offsets(decode_module(wat(GC_CODE)))
+    assert without_offsets(read_module_text(GC_CODE)) == module
+    assert without_offsets(decode_module(encode_module(module))) == module
+    validate_module(module)
+    with pytest.raises(WasmError, match="GC"):
+        stack_to_tree(module)
+
+
+@pytest.mark.parametrize(
+    "code, message",
+    [
+        ("(struct.set $p 1 (local.get $s) (i64.const 0))", "immutable field"),
+        ("(drop (struct.get $p $b (local.get $s)))", "type mismatch"),  # packed: get_s or get_u
+        ("(array.set $r (array.new_default $r (i32.const 1)) (i32.const 0) (ref.null $p))", "immutable array"),
+        ("(drop (array.new_data $r $d (i32.const 0) (i32.const 1)))", "type mismatch"),
+        ("(drop (struct.get $a 0 (local.get $s)))", "not a struct type"),
+        ("(drop (ref.test (ref func) (local.get $s)))", "type mismatch"),
+        ("(drop (ref.eq (ref.null func) (local.get $s)))", "type mismatch"),
+    ],
+)
+def test_gc_instructions_are_checked(code: str, message: str) -> None:
+    text = GC_CODE.replace('(func (param $s (ref null $p))', f'(func {code}) (func (param $s (ref null $p))')
+    text = text.replace(f"(func {code})", f"(func (local $s (ref null $p)) {code})")
+    assert message in invalid(text)

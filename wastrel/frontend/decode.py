@@ -44,6 +44,7 @@ from typing import NoReturn, TypeVar
 
 from wastrel.collector import collector_paused
 from wastrel.frontend.errors import WasmError
+from wastrel.ir.gc import GC_OPS, REF_EQ
 from wastrel.ir.simd import SIMD_OPS
 from wastrel.ir.types import FUNC_INDEX_ELEMS, Heap, reference
 from wastrel.ir.wasm import (
@@ -138,8 +139,6 @@ TRUNC_SAT_OPS = """
 """.split()
 
 UNSUPPORTED_OPCODES = {
-    0xD3: "GC (ref.eq)",
-    0xFB: "GC (0xfb prefix)",
     0xFE: "threads (0xfe prefix)",
 }
 
@@ -462,6 +461,28 @@ class _Reader:
         tag = self.u32() if kind < 2 else None
         return Catch(CATCH_KINDS[kind], tag, self.u32())
 
+    def type_data(self) -> tuple:
+        """A type index and a data segment's (which needs the data count section)."""
+        return (self.u32(), self.data_index())
+
+    def non_null_type(self) -> tuple:
+        """ref.test's and ref.cast's type, by its opcode: (ref ht)."""
+        return (reference(False, self.heaptype()),)
+
+    def nullable_type(self) -> tuple:
+        return (reference(True, self.heaptype()),)
+
+    def cast_branch(self) -> tuple:
+        """br_on_cast's flags (bit 0: the first type nullable, bit 1: the
+        second), label and heap types: (depth, from, to)."""
+        start = self.pos
+        flags = self.byte()
+        if flags > 3:
+            self.fail("malformed br_on_cast flags", start)
+        depth = self.u32()
+        first = reference(bool(flags & 1), self.heaptype())
+        return (depth, first, reference(bool(flags & 2), self.heaptype()))
+
     def br_table(self) -> tuple:
         depths = tuple(self.vec(_Reader.u32))
         return (depths, self.u32())
@@ -580,6 +601,7 @@ OPCODES: dict[int, tuple[str, Immediate]] = {
     0xD4: ("ref.as_non_null", None),
     0xD5: ("br_on_null", _Reader.index),
     0xD6: ("br_on_non_null", _Reader.index),
+    REF_EQ: ("ref.eq", None),
 }
 
 FC_OPCODES: dict[int, tuple[str, Immediate]] = {
@@ -608,7 +630,25 @@ SIMD_IMMEDIATES: dict[str, Immediate] = {
 
 FD_OPCODES: dict[int, tuple[str, Immediate]] = {op.opcode: (op.name, SIMD_IMMEDIATES[op.immediate]) for op in SIMD_OPS}
 
-PREFIXED_OPCODES = {0xFC: FC_OPCODES, 0xFD: FD_OPCODES}
+# The reader of each immediate kind of `wastrel.ir.gc`.
+GC_IMMEDIATES: dict[str, Immediate] = {
+    "none": None,
+    "type": _Reader.index,
+    "type_field": _Reader.two_indices,
+    "type_count": _Reader.two_indices,
+    "type_data": _Reader.type_data,
+    "type_elem": _Reader.two_indices,
+    "two_types": _Reader.two_indices,
+    "cast_branch": _Reader.cast_branch,
+}
+
+FB_OPCODES: dict[int, tuple[str, Immediate]] = {
+    op.opcode: (op.name, _Reader.nullable_type if op.opcode in (21, 23) else _Reader.non_null_type)
+    if op.immediate == "reftype" else (op.name, GC_IMMEDIATES[op.immediate])
+    for op in GC_OPS
+}
+
+PREFIXED_OPCODES = {0xFB: FB_OPCODES, 0xFC: FC_OPCODES, 0xFD: FD_OPCODES}
 
 assert max(OPCODES) == 0xD6 and OPCODES[0xC4][0] == "i64.extend32_s" and OPCODES[0x3E][0] == "i64.store32"
 

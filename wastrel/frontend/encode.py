@@ -23,6 +23,7 @@ from typing import Any
 
 from wastrel.frontend.decode import (
     CATCH_KINDS,
+    FB_OPCODES,
     FC_OPCODES,
     FD_OPCODES,
     HEAP_CODES,
@@ -171,6 +172,12 @@ def _try_table(code: _Code, args: tuple) -> bytes:
     return _blocktype(code, args[:1]) + vec(catches)
 
 
+def _cast_branch(code: _Code, args: tuple) -> bytes:
+    depth, first, second = args
+    flags = int(ref_type(first).nullable) | int(ref_type(second).nullable) << 1  # type: ignore[union-attr]
+    return bytes([flags]) + u32(depth) + _heaptype(code, (first,)) + _heaptype(code, (second,))
+
+
 def _br_table(code: _Code, args: tuple) -> bytes:
     return vec([u32(d) for d in args[0]]) + u32(args[1])
 
@@ -223,6 +230,10 @@ WRITERS: dict[Any, Writer] = {
     _Reader.blocktype: _blocktype,
     _Reader.br_table: _br_table,
     _Reader.try_table: _try_table,
+    _Reader.type_data: _u32s,
+    _Reader.non_null_type: _heaptype,
+    _Reader.nullable_type: _heaptype,
+    _Reader.cast_branch: _cast_branch,
     _Reader.i32_const: _signed,
     _Reader.i64_const: _signed,
     _Reader.f32_const: _f32,
@@ -243,14 +254,17 @@ def _encodings() -> dict[str, tuple[bytes, Writer | None]]:
         if op == "select" and reader is not None:
             continue  # typed select: see _Code.instr
         table[op] = (bytes([code]), WRITERS[reader] if reader else None)
-    for prefix, prefixed in ((b"\xfc", FC_OPCODES), (b"\xfd", FD_OPCODES)):
+    for prefix, prefixed in ((b"\xfb", FB_OPCODES), (b"\xfc", FC_OPCODES), (b"\xfd", FD_OPCODES)):
         for sub, (op, reader) in prefixed.items():
-            table[op] = (prefix + u32(sub), WRITERS[reader] if reader else None)
+            if reader is not _Reader.nullable_type:  # ref.test, ref.cast: see _Code.instr
+                table[op] = (prefix + u32(sub), WRITERS[reader] if reader else None)
     return table
 
 
 ENCODINGS = _encodings()
 TYPED_SELECT = (b"\x1c", _select_types)
+# ref.test and ref.cast of a nullable type have opcodes of their own.
+NULLABLE_CASTS = {op: (b"\xfb" + u32(sub), _heaptype) for sub, (op, reader) in FB_OPCODES.items() if reader is _Reader.nullable_type}
 
 
 class _Code:
@@ -269,7 +283,10 @@ class _Code:
         return index
 
     def instr(self, instr: Instr) -> bytes:
-        opcode, writer = TYPED_SELECT if instr.op == "select" and instr.args else ENCODINGS[instr.op]
+        if instr.op in ("ref.test", "ref.cast") and ref_type(instr.args[0]).nullable:  # type: ignore[union-attr]
+            opcode, writer = NULLABLE_CASTS[instr.op]
+        else:
+            opcode, writer = TYPED_SELECT if instr.op == "select" and instr.args else ENCODINGS[instr.op]
         return opcode + writer(self, instr.args) if writer else opcode
 
     def expr(self, instrs: tuple[Instr, ...]) -> bytes:

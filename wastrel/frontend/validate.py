@@ -34,6 +34,8 @@ from functools import partial
 from typing import NoReturn
 
 from wastrel.frontend.errors import WasmError
+from wastrel.frontend.validate_gc import GC_HANDLERS, GcInstructions
+from wastrel.ir.gc import CONSTANT as GC_CONSTANT
 from wastrel.ir.ops import MEMORY_ACCESS, OPERATORS
 from wastrel.ir.simd import BY_NAME as SIMD
 from wastrel.ir.simd import lane_count
@@ -70,6 +72,7 @@ SIGNATURES: dict[str, Signature] = {op: (info.params, info.results) for op, info
 CONST_OPS = frozenset(("i32.const", "i64.const", "f32.const", "f64.const", "v128.const", "ref.null", "ref.func", "global.get"))
 # Wasm 3.0's extended constant expressions add integer arithmetic.
 CONST_OPS |= {f"{t}.{op}" for t in ("i32", "i64") for op in ("add", "sub", "mul")}
+CONST_OPS |= GC_CONSTANT  # struct.new, array.new_fixed, ref.i31, ...
 
 
 # -- the module's context ---------------------------------------------------------
@@ -110,11 +113,15 @@ class _Context:
             _fail(f"unknown function {index}", offset)
         return self.type(self.funcs[index], offset)
 
-    def type(self, index: int, offset: int | None) -> FuncType:
-        """A function type (of a function, tag, call_indirect, call_ref)."""
+    def defined(self, index: int, offset: int | None) -> CompositeType:
+        """A defined type, of any kind."""
         if index >= len(self.types):
             _fail(f"unknown type {index}", offset)
-        definition = self.types[index]
+        return self.types[index]
+
+    def type(self, index: int, offset: int | None) -> FuncType:
+        """A function type (of a function, tag, call_indirect, call_ref)."""
+        definition = self.defined(index, offset)
         if not isinstance(definition, FuncType):
             _fail(f"type mismatch: type {index} is not a function type", offset)
         return definition
@@ -222,10 +229,28 @@ def _check_const(ctx: _Context, expr: tuple[Instr, ...], expected: str, offset: 
         elif ins.op == "ref.null":
             ctx.check_type(ins.args[0], ins.offset)
             stack.append(ins.args[0])
+        elif ins.op in GC_CONSTANT:
+            stack.append(_gc_constant(ctx, ins, stack))
         else:
             stack.append(SIGNATURES[ins.op][1][0])
     if len(stack) != 1 or not ctx.subtype(stack[0], expected):
         _fail(f"type mismatch: constant expression of type [{' '.join(stack)}] where [{expected}] is expected", offset)
+
+
+def _gc_constant(ctx: _Context, ins: Instr, stack: list[str]) -> str:
+    """The type a GC instruction of a constant expression gives, its
+    operands taken from `stack` (their number checked, not their types)."""
+    if ins.op in ("ref.i31", "any.convert_extern", "extern.convert_any"):
+        arity, result = 1, {"ref.i31": "(ref i31)", "any.convert_extern": "anyref", "extern.convert_any": "externref"}[ins.op]
+    else:
+        definition = ctx.defined(ins.args[0], ins.offset)
+        fields = definition.fields if isinstance(definition, StructType) else ()
+        arity = {"struct.new": len(fields), "array.new": 2, "array.new_default": 1, "array.new_fixed": ins.args[-1]}.get(ins.op, 0)
+        result = reference(False, ins.args[0])
+    if len(stack) < arity:
+        _fail(f"type mismatch: {ins.op} in a constant expression", ins.offset)
+    del stack[len(stack) - arity :]
+    return result
 
 
 def _check_types(module: Module) -> None:
@@ -380,7 +405,7 @@ class _Frame:
         self.unreachable = False
 
 
-class _FuncValidator:
+class _FuncValidator(GcInstructions):
     """The operand-stack validation of one function body."""
 
     def __init__(self, ctx: _Context, func_type: FuncType, local_types: tuple[str, ...]) -> None:
@@ -848,5 +873,6 @@ HANDLERS: dict[str, Callable[[_FuncValidator, Instr], None]] = {
     **{op: V.simd for op in SIMD if SIMD[op].immediate != "none"},
     "ref.null": V.ref_null, "ref.is_null": V.ref_is_null, "ref.func": V.ref_func,
     "ref.as_non_null": V.ref_as_non_null, "br_on_null": V.br_on_null, "br_on_non_null": V.br_on_non_null,
+    **GC_HANDLERS,
 }  # fmt: skip
 del V

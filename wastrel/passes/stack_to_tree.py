@@ -69,6 +69,7 @@ from wastrel.ir import nodes as n
 from wastrel.ir.ops import OPERATORS, PERFORM_ARITY, is_load, is_store, numeric_arity, numeric_result_type
 from wastrel.ir.simd import BY_NAME as SIMD
 from wastrel.frontend.errors import WasmError
+from wastrel.ir.gc import NAMES as GC_INSTRUCTIONS
 from wastrel.ir.types import ABSTRACT_HEAPS, is_ref, non_null, ref_type
 from wastrel.ir.wasm import Catch, FuncType, Instr, Module
 from wastrel.ir.wasm_names import distinct, function_names, local_names
@@ -645,6 +646,10 @@ def _check_no_gc_values(module: Module) -> None:
     types = [t for ftype in module.types if isinstance(ftype, FuncType) for t in ftype.params + ftype.results]
     types += [t for func in module.funcs for t in func.locals]
     types += [g.type for g in module.global_types()] + [t.elem for t in module.table_types()] + [e.type for e in module.elems]
+    for func in module.funcs:
+        for ins in func.body:
+            if ins.op in GC_INSTRUCTIONS:
+                raise WasmError("unsupported", f"unsupported feature: GC ({ins.op})")
     for t in types:
         ref = ref_type(t)
         if ref is not None and (ref.heap in ABSTRACT_HEAPS and ABSTRACT_HEAPS[ref.heap] == "any" or isinstance(ref.heap, int) and not isinstance(module.types[ref.heap], FuncType)):  # type: ignore[index]

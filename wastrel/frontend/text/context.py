@@ -61,6 +61,7 @@ class ModuleContext:
         self.spaces = {what: Space(what) for what in SPACES}
         self.types: list[CompositeType] = []
         self.subtypes: list[SubType] = []
+        self.field_names: dict[int, Space] = {}  # the fields of each struct type
         self.rec_groups: list[int] = []  # the sizes of the explicit groups, then one per implicit type
         self._first_of: dict[FuncType, int] = {}
         self.needs_data_count = False  # a body uses memory.init or data.drop

@@ -262,7 +262,7 @@ class _Elaborator:
         return self.ctx.spaces["type"]
 
     def type_field(self, lst: SList, cur: Cursor) -> None:
-        self.ctx.define_types([self.type_definition(cur)], in_rec=False)
+        self.ctx.define_types([self.type_definition(cur, len(self.ctx.types))], in_rec=False)
 
     def rec_field(self, lst: SList, cur: Cursor) -> None:
         """`(rec (type ...)*)`: a recursive group of types."""
@@ -271,13 +271,19 @@ class _Elaborator:
             inner = cur.list("(type ...)")
             if inner.head() != "type":
                 raise unexpected(inner, "(type ...)")
-            group.append(self.type_definition(Cursor(inner, 1)))
+            group.append(self.type_definition(Cursor(inner, 1), len(self.ctx.types) + len(group)))
         self.ctx.define_types(group, in_rec=True)
 
-    def type_definition(self, cur: Cursor) -> tuple[CompositeType, SubType]:
+    def type_definition(self, cur: Cursor, index: int) -> tuple[CompositeType, SubType]:
+        """The type definition of type `index`, its field names noted."""
         cur.take_id()  # named by name_types
-        definition = subtype(cur.list("a type definition"), self.types)
+        names: list[Token | None] = []
+        definition = subtype(cur.list("a type definition"), self.types, names)
         cur.end()
+        fields = Space("field")
+        for name in names:
+            fields.add(name)
+        self.ctx.field_names[index] = fields
         return definition
 
     def import_field(self, lst: SList, cur: Cursor) -> None:

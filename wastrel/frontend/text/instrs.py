@@ -52,7 +52,8 @@ from wastrel.frontend.text.literals import (
     v128_bits,
 )
 from wastrel.frontend.text.sexpr import Annotation, Item, SList, fail
-from wastrel.frontend.text.types import TypeUse, heaptype, typeuse, valtypes
+from wastrel.frontend.text.types import TypeUse, heaptype, reftype, typeuse, valtypes
+from wastrel.ir.gc import GC_OPS
 from wastrel.ir.simd import LANES, SIMD_OPS
 from wastrel.ir.types import reference
 from wastrel.ir.wasm import Catch, Instr
@@ -64,11 +65,6 @@ BLOCK_OPS = ("block", "loop", "if")
 
 def _unsupported_feature(op: str) -> str | None:
     """The proposal an instruction outside wastrel's set belongs to, if any."""
-    prefix = op.split(".", 1)[0]
-    if prefix in ("struct", "array", "i31", "any", "extern") or op in ("ref.i31", "ref.eq"):
-        return "GC"
-    if op.startswith(("br_on_cast", "ref.cast", "ref.test")):
-        return "GC"
     if ".atomic." in op or op == "atomic.fence":
         return "threads"
     if op == "memory.discard":
@@ -415,6 +411,50 @@ def _memory_init(b: Body, cur: Cursor, op: Token) -> tuple:
     return (b.ctx.resolve("data", second), b.memory_index(first))
 
 
+def _type_and(second: str | None) -> Callable[[Body, Cursor, Token], tuple]:
+    """A GC instruction's type index, then a field, a count, a data or an
+    element segment, or another type (`second`), if any."""
+
+    def read(b: Body, cur: Cursor, op: Token) -> tuple:
+        type_index = b.ctx.resolve("type", cur.index("a type index"))
+        if second is None:
+            return (type_index,)
+        if second == "field":
+            fields = b.ctx.field_names.get(type_index)
+            ref = cur.index("a field index")
+            return (type_index, fields.resolve(ref) if fields is not None else unsigned(ref))
+        if second == "count":
+            return (type_index, unsigned(cur.index("a count"), 32))
+        if second == "data":
+            b.ctx.needs_data_count = True
+        return (type_index, b.ctx.resolve(second, cur.index(f"a {second} index")))
+
+    return read
+
+
+def _cast_type(b: Body, cur: Cursor, op: Token) -> tuple:
+    return (reftype(cur.next("a reference type"), b.types),)
+
+
+def _cast_branch(b: Body, cur: Cursor, op: Token) -> tuple:
+    depth = b.label(cur.index("a label"))
+    first = reftype(cur.next("a reference type"), b.types)
+    return (depth, first, reftype(cur.next("a reference type"), b.types))
+
+
+GC_IMMEDIATES: dict[str, Callable[[Body, Cursor, Token], tuple]] = {
+    "none": _none,
+    "type": _type_and(None),
+    "type_field": _type_and("field"),
+    "type_count": _type_and("count"),
+    "type_data": _type_and("data"),
+    "type_elem": _type_and("elem"),
+    "two_types": _type_and("type"),
+    "reftype": _cast_type,
+    "cast_branch": _cast_branch,
+}
+
+
 def _data_drop(b: Body, cur: Cursor, op: Token) -> tuple:
     b.ctx.needs_data_count = True
     return (b.ctx.resolve("data", cur.index("a data segment index")),)
@@ -565,6 +605,8 @@ IMMEDIATES: dict[str, Callable[[Body, Cursor, Token], tuple]] = {
     "f64.const": _const(64, True),
     "ref.null": _ref_null,
     "ref.func": _index_of("func"),
+    "ref.eq": _none,
+    **{op.name: GC_IMMEDIATES[op.immediate] for op in GC_OPS},
     **{op.name: SIMD_IMMEDIATES[op.immediate] for op in SIMD_OPS},
 }
 

@@ -83,11 +83,19 @@ class RefPattern:
 
 
 @dataclass(frozen=True)
+class GcPattern:
+    """A GC reference result: `(ref.struct)`, `(ref.array)`, `(ref.i31)`,
+    `(ref.eq)`, `(ref.any)`, `(ref.host n)` (the pattern's head)."""
+
+    head: str
+
+
+@dataclass(frozen=True)
 class Either:
     options: tuple[Expected, ...]
 
 
-Expected = Union[Value, NanPattern, V128Pattern, RefPattern, Either]
+Expected = Union[Value, NanPattern, V128Pattern, RefPattern, GcPattern, Either]
 
 # -- actions ----------------------------------------------------------------------
 
@@ -223,7 +231,7 @@ Command = Union[
 
 
 __all__ = [
-    "BinaryModule", "ModuleSource", "QuoteModule", "TextModule", "Value", "NanPattern", "V128Pattern", "RefPattern",
+    "BinaryModule", "ModuleSource", "QuoteModule", "TextModule", "Value", "NanPattern", "V128Pattern", "RefPattern", "GcPattern",
     "Either", "Expected", "Invoke", "Get", "Action", "ModuleCommand", "ModuleInstance", "Register", "AssertReturn",
     "AssertTrap", "AssertExhaustion", "AssertException", "AssertMalformed", "AssertInvalid", "AssertUnlinkable",
     "AssertUninstantiable", "AssertMalformedCustom", "AssertInvalidCustom", "Command",

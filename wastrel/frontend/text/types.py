@@ -148,22 +148,23 @@ def typeuse(cur: Cursor, where: Item, types: Space, *, named_params: bool = True
     return TypeUse(ref, pairs, results, inline, where)
 
 
-def subtype(lst: SList, types: Space) -> tuple[CompositeType, SubType]:
+def subtype(lst: SList, types: Space, field_names: list[Token | None]) -> tuple[CompositeType, SubType]:
     """A type definition: `(sub final? x* comptype)`, or a composite type
-    (final, without supertypes)."""
+    (final, without supertypes); a struct's field identifiers are appended
+    to `field_names`."""
     if lst.head() != "sub":
-        return composite_type(lst, types), FINAL
+        return composite_type(lst, types, field_names), FINAL
     cur = Cursor(lst, 1)
     final = cur.take_keyword("final") is not None
     supertypes = []
     while (ref := cur.take_index()) is not None:
         supertypes.append(types.resolve(ref))
-    definition = composite_type(cur.list("(func ...), (struct ...) or (array ...)"), types)
+    definition = composite_type(cur.list("(func ...), (struct ...) or (array ...)"), types, field_names)
     cur.end()
     return definition, SubType(final, tuple(supertypes))
 
 
-def composite_type(lst: SList, types: Space) -> CompositeType:
+def composite_type(lst: SList, types: Space, field_names: list[Token | None]) -> CompositeType:
     """`(func (param ...)* (result ...)*)`, `(struct (field ...)*)` or `(array fieldtype)`."""
     head = lst.head()
     cur = Cursor(lst, 1)
@@ -177,12 +178,14 @@ def composite_type(lst: SList, types: Space) -> CompositeType:
         fields: list[FieldType] = []
         while (field := cur.take_list("field")) is not None:
             inner = Cursor(field, 1)
-            if inner.take_id() is not None:  # one named field
+            if (name := inner.take_id()) is not None:  # one named field
                 fields.append(field_type(inner.next("a field type"), types))
+                field_names.append(name)
                 inner.end()
             else:
                 while not inner.done():
                     fields.append(field_type(inner.next("a field type"), types))
+                    field_names.append(None)
         cur.end()
         return StructType(tuple(fields))
     if head == "array":

@@ -35,6 +35,7 @@ from wastrel.frontend.text.script import (
     AssertUnlinkable,
     Command,
     Either,
+    GcPattern,
     Expected,
     Get,
     Invoke,
@@ -193,7 +194,7 @@ def _expected(item: Item) -> Expected:
             return RefPattern(None, null=True)
         return RefPattern("funcref" if head == "ref.func" else "externref")
     if head in _GC_PATTERNS:
-        raise WasmError("unsupported", f"unsupported feature: GC ({head} results)", line=item.line, column=item.column)
+        return GcPattern(str(head))
     return _value(item)
 
 
