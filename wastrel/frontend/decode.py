@@ -331,11 +331,14 @@ class _Reader:
             storage = PACKED_CODES[self.byte()]
         else:
             storage = self.valtype()
+        return FieldType(storage, self.mutability())
+
+    def mutability(self) -> bool:
         start = self.pos
         mutable = self.byte()
         if mutable not in (0, 1):
             self.fail("malformed mutability", start)
-        return FieldType(storage, bool(mutable))
+        return bool(mutable)
 
     def sub_type(self) -> tuple[CompositeType, SubType]:
         """A composite type, or `sub` (`sub final`), its supertypes and one."""
@@ -374,11 +377,7 @@ class _Reader:
 
     def globaltype(self) -> GlobalType:
         t = self.valtype()
-        start = self.pos
-        mut = self.byte()
-        if mut not in (0, 1):
-            self.fail("malformed mutability", start)
-        return GlobalType(t, bool(mut))
+        return GlobalType(t, self.mutability())
 
     # -- instruction immediates (each returns `Instr.args`) -------------------
 
