@@ -9,7 +9,7 @@ then jumps instead of calling -- provided the callee needs no more stack
 for its arguments than the caller was given.  No call passes arguments on
 the stack (parameters beyond the registers go through `w_spill`,
 backend_c/names.py), so that always holds; the last tests are such a call,
-and clang's share (`musttail`, for a callee of the caller's C type).
+and the same with clang.
 """
 
 from __future__ import annotations
@@ -78,11 +78,17 @@ def test_tail_calls_to_a_callee_with_more_arguments_than_registers(tmp_path: Pat
 
 
 @pytest.mark.skipif(shutil.which("clang") is None, reason="no clang")
-def test_clang_jumps_between_functions_of_one_c_type(tmp_path: Path) -> None:
-    """clang gets `musttail` (W_MUSTTAIL) where the callee's C type is the
-    caller's, as for $even and $odd; it has no way to turn sibling calls on
-    for one function, so other tail calls are not guaranteed with clang."""
-    assert run(tmp_path, MUTUAL, "even", "1000000000", cc="clang") == (0, "1", "")
+@pytest.mark.parametrize("wat, invocation, answer", [
+    (MUTUAL, ("even", "1000000000"), "1"),
+    (WIDER_CALLEE, ("narrow", "10000000", "0"), "70000000"),
+])  # fmt: skip
+def test_clang_too(tmp_path: Path, wat: str, invocation: tuple[str, ...], answer: str) -> None:
+    """With clang, sibling calls stay on and functions without return_call
+    turn them off (W_NO_TAIL_CALLS); $even and $odd, of one C type, are
+    musttail calls besides."""
+    assert run(tmp_path, wat, *invocation, cc="clang") == (0, answer, "")
+    status, _, stderr = run(tmp_path, MUTUAL, "deep", "1000000000", cc="clang")
+    assert status != 0 and stderr == "wasm trap: call stack exhausted"
 
 
 # Parameters beyond the registers (w_spill): nested calls that both spill,

@@ -52,7 +52,7 @@ class FunctionPrinter:
         self.lines = body_lines
         for s in func.body:
             self.stmt(s, 1)
-        tail_calls = "W_TAIL_CALLS " if self.has_tail_calls else ""
+        tail_calls = "W_TAIL_CALLS " if self.has_tail_calls else "W_NO_TAIL_CALLS "
         header = f"static {tail_calls}{c_result(func.type)} {self.ctx.funcs[func.index]}({c_params(func.type, self.names)}) {{"
         decls = []
         by_type: dict[str, list[str]] = {}

@@ -48,7 +48,10 @@ RUNTIME_DIR = Path(__file__).resolve().parent.parent / "runtime"
 # -fsignaling-nans: `x * 1.0` and `x - 0.0` are not `x` when x is a
 # signalling NaN (Wasm wants it quieted).
 # -fno-optimize-sibling-calls: a recursion must stay a recursion, so that
-# unbounded recursion exhausts the stack (a trap) instead of looping forever.
+# unbounded recursion exhausts the stack (a trap) instead of looping forever
+# (gcc then turns it back on for a function with return_call; clang cannot,
+# so for clang the flag is left out and every other function is marked
+# instead: W_NO_TAIL_CALLS, runtime/wastrel.h).
 # -falign-loops=32: without it a hot loop's speed depends on where the
 # linker happens to put it (shootout-sieve: 25% slower when the runtime
 # grew by 16 bytes; the same code).
@@ -71,6 +74,8 @@ class Toolchain:
 
     @property
     def cflags(self) -> list[str]:
+        if _is_clang(self.cc):
+            return [self.opt, *(flag for flag in BASE_CFLAGS if flag != "-fno-optimize-sibling-calls")]
         return [self.opt, *BASE_CFLAGS]
 
     @property
@@ -88,13 +93,24 @@ class Toolchain:
 
 @cache
 def _identity(cc: str, cflags: tuple[str, ...]) -> str:
+    compiler, version = _version(cc)
+    return "\n".join([__version__, compiler, shutil.which(compiler) or "", version, *cflags])
+
+
+@cache
+def _version(cc: str) -> tuple[str, str]:
+    """The compiler `CC` runs (after any wrapper) and what `--version` says."""
     words = shlex.split(cc) or ["cc"]
     compiler = words[-1]  # a wrapper's compiler decides what the code is
     try:
         version = subprocess.run([compiler, "--version"], capture_output=True, text=True, check=True).stdout
     except (OSError, subprocess.CalledProcessError) as e:
         raise BuildError(f"C compiler {cc!r} is not usable: {e}") from None
-    return "\n".join([__version__, compiler, shutil.which(compiler) or "", version, *cflags])
+    return compiler, version
+
+
+def _is_clang(cc: str) -> bool:
+    return "clang" in _version(cc)[1]
 
 
 def cache_dir() -> Path:

@@ -25,10 +25,14 @@
  * recursion must exhaust the stack, a trap, instead of looping forever). */
 #if defined(__GNUC__) && !defined(__clang__)
 #define W_TAIL_CALLS __attribute__((optimize("optimize-sibling-calls")))
+#define W_NO_TAIL_CALLS
 #define W_MUSTTAIL
 #else
-/* clang: a `return` of a call of the caller's own C type, marked. */
+/* clang has no way to turn sibling calls on for one function: the toolchain
+ * leaves them on and every function without return_call turns them off;
+ * a `return` of a call of the caller's own C type is marked musttail. */
 #define W_TAIL_CALLS
+#define W_NO_TAIL_CALLS __attribute__((disable_tail_calls))
 #define W_MUSTTAIL __attribute__((musttail))
 #endif
 #define W_LIKELY(x) __builtin_expect(!!(x), 1)
