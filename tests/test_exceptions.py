@@ -114,3 +114,22 @@ def test_an_uncaught_exception_ends_the_program_like_a_trap(tmp_path: Path) -> N
     lines = subprocess.run([program, "--invoke-lines"], input="f 0\nf 3\nf 0\n", capture_output=True, text=True)
     assert lines.stdout.split() == ["5", "--", "--"]  # a command stops at the first, as at a trap
     assert lines.returncode == 134 and "uncaught exception (oops)" in lines.stderr
+
+
+def test_a_call_whose_results_are_returned_needs_no_test(tmp_path: Path) -> None:
+    """Returning is propagating, outside a try: no test of the pending exception."""
+    module = tmp_path / "wrapper.wat"
+    module.write_text(
+        "(module (tag $e) (func $f (param i32) (result i32) (if (local.get 0) (then (throw $e))) (local.get 0))"
+        " (func (export \"direct\") (param i32) (result i32) (call $f (local.get 0)))"
+        " (func (export \"returned\") (param i32) (result i32) (return (call $f (local.get 0))))"
+        " (func (export \"caught\") (param i32) (result i32)"
+        "   (block $h (try_table (catch_all $h) (return (call $f (local.get 0))))) (i32.const -1)))"
+    )
+    dump = wastrel_passes("--dump-after", "stack-to-tree", "--stop-after", "stack-to-tree", module).stdout
+    functions = dump.split("(func ")
+    assert all("exn.pending" not in f for f in functions if f.startswith(("$direct", "$returned")))
+    assert "exn.pending" in next(f for f in functions if f.startswith("$caught"))
+    for export, expected in [("direct", "0"), ("caught", "-1")]:
+        result = wastrel("run", "--invoke", export, module, "0" if export == "direct" else "1")
+        assert result.stdout.strip() == expected, result

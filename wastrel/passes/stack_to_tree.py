@@ -126,6 +126,7 @@ class _FunctionBuilder:
         self.temps = 0
         self.frames: list[_Frame] = []
         self.func_block = False  # a br_table targets the function's label
+        self.next_op: str | None = None  # the instruction after the one being translated
 
     # -- locals --------------------------------------------------------------
 
@@ -189,7 +190,8 @@ class _FunctionBuilder:
         for t, name in zip(types, local_names(self.module, self.index, len(types))):
             self.new_local(t, name)
         self.frames.append(_Frame("func", "func", self.type))
-        for instr in body:
+        for k, instr in enumerate(body):
+            self.next_op = body[k + 1].op if k + 1 < len(body) else None
             if self.frame.unreachable:
                 self.skip(instr)
             else:
@@ -348,7 +350,10 @@ class _FunctionBuilder:
 
     def call_result(self, call: n.Expr, ftype: FuncType, may_throw: bool) -> None:
         """The call's results pushed; a call that may throw is a statement of
-        its own, followed by the test of a pending exception."""
+        its own, followed by the test of a pending exception -- unless what
+        comes next is the function's return, with no handler around: then
+        returning is propagating."""
+        may_throw = may_throw and not self.returns_next()
         if not ftype.results:
             self.emit(n.Eval(call))
         elif len(ftype.results) == 1 and not may_throw:
@@ -362,6 +367,12 @@ class _FunctionBuilder:
             self.emit(self.propagate(when=n.Op("exn.pending", ())))
 
     # -- exceptions ----------------------------------------------------------------
+
+    def returns_next(self) -> bool:
+        """Is the next instruction a return, outside any try?"""
+        in_try = any(f.dispatch is not None and f.handler is None and f.try_body is None for f in self.frames)
+        ends = self.next_op == "return" or self.next_op == "end" and self.frame.kind == "func"
+        return ends and not in_try
 
     def propagate(self, when: n.Expr | None = None, outside: int | None = None) -> n.Stmt:
         """Go on with the pending exception (if `when`): to the dispatch code
