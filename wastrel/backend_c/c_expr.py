@@ -84,13 +84,20 @@ class ExprPrinter:
             case n.CallIndirect(type_index=ti, table=tab, args=args, callee=c):
                 type_id = self.ctx.type_id(ti)
                 target = f"w_table_func(&{self.ctx.tables[tab]}, {self(c)}, {type_id})->code"
-                return c_call(f"(({self.ctx.signature(ti)}){target})", self.ctx.module.types[ti], [self(a) for a in args]), PRIMARY
+                return self.indirect_call(target, ti, args), PRIMARY
             case n.CallRef(type_index=ti, args=args, callee=c):
-                target = f"w_ref_func_callee({self(c)})->code"
-                return c_call(f"(({self.ctx.signature(ti)}){target})", self.ctx.module.types[ti], [self(a) for a in args]), PRIMARY
+                return self.indirect_call(f"w_ref_func_callee({self(c)})->code", ti, args), PRIMARY
             case n.Op():
                 return self.op(e)
         raise TypeError(f"c-print: unexpected expression {e!r}")
+
+    def indirect_call(self, target: str, type_index: int, args: tuple[n.Expr, ...]) -> str:
+        """A call through a table or a reference: the lookup, which may
+        trap, after the arguments -- C leaves the order of a call's function
+        and arguments open, and gcc looks up first, so arguments that may
+        write or trap are evaluated before it (c_call's temporaries)."""
+        ordered = any(a.effect is not None and (a.effect.writes or a.effect.traps) for a in args)
+        return c_call(f"(({self.ctx.signature(type_index)}){target})", self.ctx.module.types[type_index], [self(a) for a in args], ordered=ordered)
 
     def args(self, args: tuple[n.Expr, ...] | list[n.Expr]) -> str:
         return ", ".join(self(a) for a in args)

@@ -191,12 +191,13 @@ def c_params(ftype: FuncType, names: list[str] | None = None, host: bool = False
     return ", ".join(f"{C_TYPE_OF[ftype.params[i]]} {names[i]}" for i in kept)
 
 
-def c_call(callee: str, ftype: FuncType, args: list[str], host: bool = False) -> str:
+def c_call(callee: str, ftype: FuncType, args: list[str], host: bool = False, ordered: bool = False) -> str:
     """The C of a call to `callee` with the C texts of its arguments, in
     order: those spilled go to `w_spill` after all are evaluated (a
-    statement expression), just before the call."""
+    statement expression), just before the call; with `ordered`, all
+    arguments are evaluated before `callee` is."""
     spill = [] if host else spilled(ftype)
-    if not spill:
+    if not spill and not ordered:
         return f"{callee}({', '.join(args)})"
     temps = [f"{C_TYPE_OF[t]} w_a{i} = {a};" for i, (t, a) in enumerate(zip(ftype.params, args))]
     stores = [f"w_spill[{k}].{VALUE_FIELD[ftype.params[i]]} = {to_value(ftype.params[i], f'w_a{i}')};" for k, i in enumerate(spill)]
