@@ -580,6 +580,8 @@ class _Wasm3Module:
         self.labels = 0
         self.k = 0  # the function being made
         self.calls_left = 0  # calls the function may still make (else their number grows exponentially)
+        self.loops_left = 0  # one loop a function, counted by $i
+        self.in_loop = False
         self.outer: list[str] = []  # labels of enclosing blocks of result i32 (`br` out of a try_table)
 
     def label(self, prefix: str) -> str:
@@ -587,8 +589,8 @@ class _Wasm3Module:
         return f"${prefix}{self.labels}"
 
     def callee(self) -> int | None:
-        """An earlier function to call, if the budget allows."""
-        if self.k == 0 or self.calls_left <= 0:
+        """An earlier function to call, if the budget allows (none in a loop)."""
+        if self.k == 0 or self.calls_left <= 0 or self.in_loop:
             return None
         self.calls_left -= 1
         return self.rng.randrange(self.k)
@@ -793,9 +795,11 @@ class _Wasm3Module:
             value = self.i32(d) if ty == "i32" else self.i64(d)
             return f"({ty}.{op} $m{memory} {self.address(memory, size, d)} {value})"
         if pick < 0.52:
-            return f"(if {self.i32(d)} (then {self.throw(d)}))"
+            return f"(if {self.condition(d)} (then {self.throw(d)}))"
         if pick < 0.56:
-            return f"(if {self.i32(d)} (then (throw_ref (global.get $exn))))"
+            if rng.random() < 0.7:  # (else mostly a null exception reference)
+                return "(if (i32.eqz (ref.is_null (global.get $exn))) (then (throw_ref (global.get $exn))))"
+            return f"(if {self.condition(d)} (then (throw_ref (global.get $exn))))"
         if pick < 0.64:  # an exnref kept for later
             h = self.label("k")
             body = " ".join(self.statement(d - 1) for _ in range(rng.randint(1, 2)))
@@ -803,22 +807,53 @@ class _Wasm3Module:
         if pick < 0.72:
             call = self.call(d, tail=True)
             if call:
-                return f"(if {self.i32(d)} (then {call}))"
+                return f"(if {self.condition(d)} (then {call}))"
         if pick < 0.76:
-            return f"(if {self.i32(d)} (then (return {self.i32(d)})))"
+            return f"(if {self.condition(d)} (then (return {self.i32(d)})))"
         if pick < 0.8 and in_try and self.outer:
             return f"(drop (br_if {rng.choice(self.outer)} {self.i32(d)} {self.i32(d)}))"
         if pick < 0.9:
             return f"(drop {self.i32(d)})"
         if pick < 0.92:
-            return f"(if {self.i32(d)} (then unreachable))"
+            return f"(if {self.condition(d)} (then unreachable))"
+        if pick < 0.97 and self.loops_left:
+            return self.loop(d)
         return f"(drop {self.i64(d)})"
+
+    def condition(self, depth: int) -> str:
+        """An i32 for an `if` around a throw, a return or a trap: any
+        value (mostly true), or true for a half, a quarter or an eighth of
+        them."""
+        rng = self.rng
+        if rng.random() < 0.3:
+            return self.i32(depth)
+        return f"(i32.eqz (i32.and {self.i32(depth)} (i32.const {rng.choice([1, 3, 7])})))"
+
+    def loop(self, depth: int) -> str:
+        """A loop of a few rounds (counted by $i; no calls in it): its body
+        either runs and branches back, or is a try_table whose handler is
+        the loop (a throw starts the next round, until the last)."""
+        rng = self.rng
+        self.loops_left -= 1
+        self.in_loop = True
+        loop, rounds = self.label("l"), rng.randint(1, 4)
+        body = " ".join(self.statement(depth - 1) for _ in range(rng.randint(1, 3)))
+        self.in_loop = False
+        count = f"(local.set $i (i32.add (local.get $i) (i32.const 1)))"
+        more = f"(i32.lt_u (local.get $i) (i32.const {rounds}))"
+        if rng.random() < 0.5:
+            text = f"(loop {loop} {count} {body} (br_if {loop} {more}))"
+        else:
+            empty = [i for i, t in enumerate(self.tags) if not t]
+            catch = f"(catch $t{rng.choice(empty)} {loop})" if empty and rng.random() < 0.5 else f"(catch_all {loop})"
+            text = f"(loop {loop} {count} (try_table {catch} (if {more} (then {body} {self.throw(depth - 1)}))))"
+        return f"(block (local.set $i (i32.const 0)) {text})"
 
     def function(self, k: int) -> str:
         rng = self.rng
-        self.k, self.calls_left = k, rng.randint(1, 4)
+        self.k, self.calls_left, self.loops_left = k, rng.randint(1, 4), 1
         depth = rng.choice([2, 3, 3, 4, 5])
-        locals_ = "(local $a i32) (local $b i64)" + (" (local $nn (ref $sig))" if k else "")
+        locals_ = "(local $a i32) (local $b i64) (local $i i32)" + (" (local $nn (ref $sig))" if k else "")
         body = [f"(local.set $nn (ref.func $f{rng.randrange(k)}))"] if k else []
         body += [self.statement(depth) for _ in range(rng.randint(1, 5))]
         body.append(self.i32(depth))
