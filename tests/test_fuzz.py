@@ -47,8 +47,7 @@ SEEDS = [*range(40), 119, 263, 327]
 
 # Seeds of SEEDS that show a known bug (see tests/fuzz_regressions/ for each),
 # marked xfail(strict=True) with the bug's name.
-_CLANG_TAIL = "tail_call_arguments_first_under_clang (clang: a tail call through a table or reference whose arguments come first does not compile)"
-KNOWN: dict[int, str] = {7: _CLANG_TAIL}
+KNOWN: dict[int, str] = {}
 
 REGRESSIONS = Path(__file__).resolve().parent / "fuzz_regressions"
 
@@ -67,7 +66,7 @@ def test_seed_agrees_with_wasmtime(seed: int) -> None:
 
 COMMAND_SEEDS = [*range(20), *(s for s in SEEDS if s >= 20 and fuzz.seed_kind(s) in ("simd-exprs", "wasm3-exprs"))]
 # The same for COMMAND_SEEDS run as commands.
-KNOWN_COMMAND: dict[int, str] = {7: _CLANG_TAIL}
+KNOWN_COMMAND: dict[int, str] = {}
 
 
 @pytest.mark.parametrize("seed", [_seed_param(s, KNOWN_COMMAND) for s in COMMAND_SEEDS])

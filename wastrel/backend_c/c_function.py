@@ -18,7 +18,7 @@ from __future__ import annotations
 from wastrel.backend_c.c_expr import UNARY, ExprPrinter
 from wastrel.backend_c.context import ModuleContext
 from wastrel.backend_c.kept import KeptAssignments, may_fault
-from wastrel.backend_c.names import C_TYPE_OF, RESULTS, VALUE_FIELD, spill_prologue, spilled, to_value, body_name, c_params, c_result, local_names, result_struct
+from wastrel.backend_c.names import C_TYPE_OF, RESULTS, VALUE_FIELD, spill_prologue, to_value, body_name, c_params, c_result, local_names, result_struct
 from wastrel.ir import nodes as n
 from wastrel.ir.simd import BY_NAME as SIMD
 from wastrel.ir.wasm import FuncType, Module
@@ -123,13 +123,16 @@ class FunctionPrinter:
                 # function with sibling calls on (W_TAIL_CALLS, wastrel.h);
                 # clang must be told (W_MUSTTAIL), which it takes only for a
                 # callee of the caller's very C type.
+                # (clang takes musttail only on a plain call: not on the
+                # statement expression of spilled or ordered arguments.)
                 callee = _call_type(self.ctx.module, call)
                 same = (c_result(callee), c_params(callee)) == (c_result(self.func.type), c_params(self.func.type))
-                musttail = "W_MUSTTAIL " if same and not spilled(callee) else ""
+                text = e(call)
+                musttail = "W_MUSTTAIL " if same and not text.startswith("({") else ""
                 if self.func.type.results or musttail:
-                    self.emit(depth, f"{musttail}return {e(call)};")
+                    self.emit(depth, f"{musttail}return {text};")
                 else:
-                    self.emit(depth, f"{e(call)};")
+                    self.emit(depth, f"{text};")
                     self.emit(depth, "return;")
             case n.Return(values=vs):
                 if not vs:
