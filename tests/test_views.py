@@ -45,7 +45,7 @@ def titles(stdout: str) -> list[str]:
 
 def function_heads(stdout: str) -> list[str]:
     """The functions a dump shows, by the name on their first line."""
-    return re.findall(r"^\(func \$([\w.]+)|^static \w+ f_(\w+)\(", stdout, re.M)
+    return re.findall(r"^\(func \$([\w.]+)|^static (?:W_\w+ )?\w+ f_(\w+)\(", stdout, re.M)
 
 
 # -- passes by language ------------------------------------------------------------
@@ -132,10 +132,10 @@ def test_function_patterns_and_exports_in_c(tmp_path: Path) -> None:
     result = wastrel_passes("--dump-after=C", "--function=$fib*", "--function=exit", path)
     assert result.returncode == 0, result.stderr
     assert [a or b for a, b in function_heads(result.stdout)] == ["exit", "fib", "fib_twice"]
-    assert "static uint32_t f_fib(uint32_t n) {" in result.stdout
+    assert "static W_NO_TAIL_CALLS uint32_t f_fib(uint32_t n) {" in result.stdout
     assert "w_program_instantiate" not in result.stdout and "#include" not in result.stdout
     whole = wastrel_passes("--dump-after=C", path)
-    assert "w_program_instantiate" in whole.stdout and "static void f_quit(void)" in whole.stdout
+    assert "w_program_instantiate" in whole.stdout and "static W_NO_TAIL_CALLS void f_quit(void)" in whole.stdout
 
 
 def test_a_pattern_matching_nothing(module: Path) -> None:
