@@ -41,7 +41,7 @@ class TypeIds:
     def c_table(self) -> str:
         """`w_type_supers` (runtime/wastrel.h): each id's supertype's, or -1."""
         values = [str(self.supers.get(i, -1)) for i in range(max(len(self.ids), 1))]
-        return f"const int32_t w_type_supers[] = {{{', '.join(values)}}};"
+        return f"const int32_t w_type_supers[] = {{{', '.join(values)}}};\nconst uint32_t w_type_count = {len(self.ids)};"
 
 
 class ModuleContext:

@@ -165,11 +165,13 @@ void w_table_copy(w_table *dst, w_table *src, uint64_t d, uint64_t s, uint64_t n
 void w_table_init_segment(w_table *t, void *const *seg, uint32_t seg_len,
                           uint64_t d, uint32_t s, uint32_t n);
 
-/* Each signature id's declared supertype's id (GC's `sub`), or -1: a
- * table the program defines (backend_c/context.py, TypeIds). */
+/* Each of the w_type_count signature ids' declared supertype's id (GC's
+ * `sub`), or -1: a table the program defines (backend_c/context.py, TypeIds). */
 extern const int32_t w_type_supers[];
+extern const uint32_t w_type_count;
 
 static inline int w_type_below(uint32_t id, uint32_t expected) {
+  if (id >= w_type_count) return 0;
   for (int32_t t = w_type_supers[id]; t >= 0; t = w_type_supers[t])
     if ((uint32_t)t == expected) return 1;
   return 0;
