@@ -919,3 +919,101 @@ def test_every_host_function_links(runtime_lib, tmp_path):
     exe = tmp_path / "all"
     compile_c([*CFLAGS, src, runtime_lib, "-lm", "-lpthread", "-o", exe])
     assert run(exe).returncode == 0
+
+
+# ---- the garbage collector (gc.c) ------------------------------------------
+# gc_heap.c's exports check their objects themselves and return 1 for each
+# check that held (see there).  Their heap is limited to 64 MiB.
+
+GC_LIMIT_MIB = 64
+
+
+def gc_run(build, export: str, *args: str, **env: str):
+    proc = run(build("gc_heap"), "--invoke", export, "--", *args,
+               env={"WASTREL_GC_MAX_HEAP": f"{GC_LIMIT_MIB}M", **env})
+    return proc.returncode, proc.stdout.decode().split(), proc.stderr.decode()
+
+
+def test_gc_a_live_list_survives_collections(build):
+    # 10^6 nodes held by a local only, through 3 x 64 MiB of garbage
+    assert gc_run(build, "list", "1000000", "3") == (0, ["1", str(999999 * 1000000 // 2)], "")
+
+
+@pytest.mark.parametrize("times, live_nodes", [(100, 1000), (20, 1000000)], ids=["small_live", "half_live"])
+def test_gc_garbage_is_collected_in_bounded_memory(build, times, live_nodes):
+    # `times` the limit in garbage, next to a live list (of 32 MiB for the
+    # second): no trap, and neither the heap nor the process's resident
+    # memory grows beyond the limit
+    status, (ok, heap_mib, rss_mib), stderr = gc_run(build, "garbage", str(times * GC_LIMIT_MIB), str(live_nodes))
+    assert (status, ok, stderr) == (0, "1", "")
+    assert int(heap_mib) <= GC_LIMIT_MIB and int(rss_mib) <= GC_LIMIT_MIB + 16
+
+
+def test_gc_roots(build):
+    # a global, a segment, a table grown after it was registered, and
+    # interior pointers into a small object and into a large one
+    assert gc_run(build, "roots", "100") == (0, ["1"] * 6, "")
+
+
+def test_gc_unreachable_objects_are_freed(build):
+    status, [freed], stderr = gc_run(build, "freed", "100")
+    assert (status, stderr) == (0, "") and int(freed) >= 90
+
+
+def test_gc_large_arrays_are_freed_and_their_space_reused(build):
+    # 100 x 4 MiB arrays, 3 of them live at a time, next to 10^5 short lists
+    status, (ok, heap_mib), stderr = gc_run(build, "large", "100", "100000")
+    assert (status, ok, stderr) == (0, "1", "") and int(heap_mib) <= GC_LIMIT_MIB
+
+
+def test_gc_a_pending_exception_keeps_its_payload(build):
+    # and exceptions no longer pending are freed: 10^7 of 64 bytes each
+    status, (ok, heap_mib), stderr = gc_run(build, "exception", "50", "10000000")
+    assert (status, ok, stderr) == (0, "1", "") and int(heap_mib) <= GC_LIMIT_MIB
+
+
+@pytest.mark.parametrize("kind", ["0", "1", "2"], ids=["live_list", "array_over_limit", "array_over_any_size"])
+def test_gc_out_of_memory_is_a_trap(build, kind):
+    assert gc_run(build, "oom", kind) == (TRAP_STATUS, [], "wasm trap: out of memory\n")
+
+
+# Stress mode collects at every allocation: the same checks, smaller (None:
+# any value; `freed` must still be at least 90).
+GC_STRESS_CASES = [
+    ("list", ["2000", "0"], ["1", str(1999 * 2000 // 2)]),
+    ("roots", ["0"], ["1"] * 6),
+    ("large", ["3", "300"], ["1", None]),
+    ("exception", ["1", "1000"], ["1", None]),
+    ("freed", ["0"], [None]),
+]
+
+
+@pytest.mark.parametrize("case", GC_STRESS_CASES, ids=case_id)
+def test_gc_stress(build, case):
+    export, args, expected = case
+    status, results, stderr = gc_run(build, export, *args, WASTREL_GC_STRESS="1")
+    assert (status, stderr) == (0, "")
+    assert len(results) == len(expected)
+    assert all(e is None or r == e for r, e in zip(results, expected)), results
+    if export == "freed":
+        assert int(results[0]) >= 90
+
+
+def test_gc_stress_out_of_memory(build):
+    proc = run(build("gc_heap"), "--invoke", "oom", "--", "0",
+               env={"WASTREL_GC_STRESS": "1", "WASTREL_GC_MAX_HEAP": "256K"})
+    assert (proc.returncode, proc.stdout, proc.stderr) == (TRAP_STATUS, b"", b"wasm trap: out of memory\n")
+
+
+def test_gc_verbose_reports_each_collection(build):
+    status, results, stderr = gc_run(build, "list", "1000", "2", WASTREL_GC_VERBOSE="1")
+    lines = stderr.splitlines()
+    assert status == 0 and results[0] == "1" and len(lines) >= 2
+    assert all(re.fullmatch(r"wastrel gc \d+: \d+ KiB live, \d+ KiB in use, \d+ KiB heap, [\d.]+ ms", line)
+               for line in lines), lines
+
+
+def test_gc_malformed_heap_limit_is_ignored(build):
+    proc = run(build("gc_heap"), "--invoke", "list", "--", "1000", "0", env={"WASTREL_GC_MAX_HEAP": "lots"})
+    assert proc.returncode == 0 and proc.stdout.split()[0] == b"1"
+    assert proc.stderr.decode() == "wastrel: ignoring WASTREL_GC_MAX_HEAP=lots (not a size such as 512M)\n"

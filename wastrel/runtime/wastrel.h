@@ -221,7 +221,11 @@ typedef struct w_tag {
   const char *name; /* for messages; a tag is its address */
 } w_tag;
 
+/* An exception is an object of the GC heap (gc.c) of the opaque kind:
+ * the collector reads its every word as a possible reference, so a
+ * payload's references keep their objects alive. */
 typedef struct w_exn {
+  const w_rtt *rtt; /* the GC heap's header (exception.c's rtt, W_RTT_OPAQUE) */
   const w_tag *tag;
   uint32_t count;
   w_value values[]; /* the payload, as the tag's parameters */
@@ -231,8 +235,9 @@ typedef w_exn *w_exnref; /* NULL is ref.null exn */
 
 extern w_exnref w_pending; /* the exception being propagated, or NULL */
 
-/* throw: a new exception of `tag` with `count` values (kept until the
- * program ends: exceptions are not collected yet). */
+/* throw: a new exception of `tag` with `count` values, in the GC heap
+ * (collected once nothing refers to it; traps "out of memory" beyond the
+ * heap's limit). */
 void w_throw(const w_tag *tag, uint32_t count, const w_value *values);
 /* throw_ref: `exn` again (traps if null). */
 void w_throw_ref(w_exnref exn);
