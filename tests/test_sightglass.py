@@ -145,13 +145,11 @@ class KnownFailure(Exception):
     """The module failed in the way its `Known` entry says."""
 
 
-GC = Known("needs WasmGC, which wastrel lacks", r"unsupported feature: GC")
 NO_INPUT = Known("its input, ./default.input, is not in the folder (test_hex_simd_on_an_input runs it)", r"NotFound")
 
 # "folder/name" (the module is folder/name.wasm) -> why it fails.
 KNOWN_FAILURES: dict[str, Known] = {
     "hex-simd/benchmark": NO_INPUT,
-    "splay/splay": GC,
 }
 
 

@@ -88,7 +88,9 @@ TRAP_MESSAGES = {
     "indirect call type mismatch": {"indirect call type mismatch"},
     "wasm `unreachable` instruction executed": {"unreachable"},
     "call stack exhausted": {"call stack exhausted"},
-    "null reference": {"null reference", "null function reference"},
+    "null reference": {"null reference", "null function reference", "null structure reference", "null array reference", "null i31 reference"},
+    "out of bounds array access": {"out of bounds array access"},
+    "cast failure": {"cast failure"},
 }
 
 # ---------------------------------------------------------------------------
@@ -160,6 +162,28 @@ INVOCATIONS = {
         ("set_op", [0]),
         ("op_or_add", [9, 4]),
         ("down", [10_000_000]),
+    ],
+    "gc": [
+        ("list_sum", [0]),
+        ("list_sum", [100_000]),
+        ("churn", [2000]),
+        ("shapes", [10]),
+        ("shapes", [1000]),
+        ("count_circles", [50]),
+        ("bytes", [0]),
+        ("bytes", [1]),
+        ("bytes", [7]),
+        ("bytes", [11]),
+        ("i31", [5]),
+        ("i31", [-5]),
+        ("i31", [0x40000000]),
+        ("via_extern", [-123]),
+        ("bump", [1]),
+        ("bump", [41]),
+        ("null_field", [], "null structure reference"),
+        ("out_of_bounds", [3]),
+        ("out_of_bounds", [4]),
+        ("bad_cast", []),
     ],
     "exceptions": [
         ("classify", [5]),
@@ -800,6 +824,7 @@ def spec_trap(exc, hint, where):
 def new_store():
     config = wasmtime.Config()
     config.wasm_exceptions = True  # (function references and tail calls are on by default)
+    config.wasm_gc = True
     engine = wasmtime.Engine(config)
     return wasmtime.Store(engine)
 

@@ -12,13 +12,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from wastrel.backend_c.c_gc import gc_value
 from wastrel.backend_c.names import C_TYPE_OF, LIBM, VALUE_FIELD, body_name, c_call, from_value, memory_base
 from wastrel.ir import nodes as n
 from wastrel.ir.ops import MEMORY_ACCESS, is_comparison, is_load
+from wastrel.ir.gc import NAMES as GC_NAMES
 from wastrel.ir.simd import BY_NAME as SIMD
 
 if TYPE_CHECKING:
     from wastrel.backend_c.context import ModuleContext
+
+#: The GC instructions with a value that c_gc.py writes.
+GC_VALUES = GC_NAMES - {"ref.eq", "any.convert_extern", "extern.convert_any", "struct.set", "array.set", "array.fill", "array.copy", "array.init_data", "array.init_elem"}
 
 # Precedence levels (higher binds tighter).
 PRIMARY, UNARY, MUL, ADD, SHIFT, REL, EQ, BITAND, BITXOR, BITOR, COND, ASSIGN = 16, 15, 13, 12, 11, 10, 9, 8, 7, 6, 3, 2
@@ -118,6 +123,9 @@ class ExprPrinter:
             return _CASTS[op].format(self(args[0], UNARY)), UNARY
         if prefix in ("i32", "i64", "f32", "f64"):
             return self.numeric(prefix, name, args)
+        if op in GC_VALUES:
+            text = gc_value(self.ctx, op, e.imm, [self(a) for a in args])
+            return text, UNARY if text.startswith("(uint32_t)") else PRIMARY
         return self.other(e)
 
     def numeric(self, prefix: str, name: str, args: tuple[n.Expr, ...]) -> tuple[str, int]:
@@ -185,6 +193,10 @@ class ExprPrinter:
             case "memory.grow":
                 grow = "w_memory64_grow" if self.memory_types[imm[0]].address_type == "i64" else "w_memory_grow"
                 return f"{grow}(&{ctx.memories[imm[0]]}, {self(args[0])})", PRIMARY
+            case "ref.eq":
+                return f"{self(args[0], EQ)} == {self(args[1], EQ + 1)}", EQ
+            case "any.convert_extern" | "extern.convert_any":  # the same word
+                return self.expr(args[0])
             case "ref.is_null":
                 return f"{self(args[0], EQ)} == NULL", EQ
             case "ref.as_non_null":

@@ -16,11 +16,13 @@ and for a dropped call result.
 from __future__ import annotations
 
 from wastrel.backend_c.c_expr import UNARY, ExprPrinter
+from wastrel.backend_c.c_gc import gc_statement
 from wastrel.backend_c.context import ModuleContext
 from wastrel.backend_c.kept import KeptAssignments, may_fault
 from wastrel.backend_c.names import C_TYPE_OF, RESULTS, VALUE_FIELD, spill_prologue, to_value, body_name, c_params, c_result, local_names, result_struct
 from wastrel.ir import nodes as n
 from wastrel.ir.simd import BY_NAME as SIMD
+from wastrel.ir.gc import NAMES as GC_NAMES
 from wastrel.ir.wasm import FuncType, Module
 from wastrel.passes.helpers import type_of
 
@@ -223,6 +225,9 @@ class FunctionPrinter:
         op, args, imm = s.op, s.args, s.imm
         if op in SIMD:
             return e.simd(s)
+        if op in GC_NAMES:  # struct.set, array.set, ...: the value's effects before the null check
+            ordered = len(args) > 1 and any(a.effect is not None and (a.effect.writes or a.effect.traps) for a in args[1:])
+            return gc_statement(ctx, op, imm, [e(a) for a in args], ordered)
         if ".store" in op:
             prefix, _, name = op.partition(".")
             return f"w_{prefix}_{name}({e.memory_base(s)}, {e.address(s)}, {e(args[1])})"

@@ -14,10 +14,10 @@ import dataclasses
 
 from wastrel.backend_c.c_literals import constant
 from wastrel.backend_c.linking import Linker
-from wastrel.backend_c.names import distinct, result_struct
+from wastrel.backend_c.names import distinct, local_names, result_struct
 from wastrel.ir import nodes as n
-from wastrel.ir.types import canonical, canonical_func_type, canonical_ids, supertype
-from wastrel.ir.wasm import FuncType, GlobalType, TableType
+from wastrel.ir.types import canonical, canonical_func_type, canonical_ids, kind, supertype
+from wastrel.ir.wasm import FuncType, GlobalType, StructType, TableType
 from wastrel.ir.wasm_names import function_names
 
 
@@ -72,6 +72,8 @@ class ModuleContext:
         self.func_refs: set[int] = set()
         self.result_structs: set[tuple[str, ...]] = {t.results for t in module.types if isinstance(t, FuncType) and len(t.results) > 1}
         self.precise_traps = linker.precise_traps(module)
+        self.type_names = distinct(prefix, [module.names.types.get(i, str(i)) for i in range(len(module.types))])
+        self.field_names: dict[int, list[str]] = {}
 
     def defines(self) -> str:
         """What the C defines before it includes wastrel.h: fast traps for a
@@ -92,6 +94,37 @@ class ModuleContext:
     def type_id(self, type_index: int) -> int:
         """The signature id of the module's type `type_index`."""
         return self.type_ids[self.canonical_ids[type_index]]
+
+    # -- GC types (backend_c/c_gc.py) ---------------------------------------------
+
+    def kind(self, type_index: int) -> str:
+        return kind(self.module.types[type_index])
+
+    def struct_name(self, type_index: int) -> str:
+        """The C struct of a struct type: w_struct_<name> from the name
+        section (or its index; names starting with w_ are never a local's)."""
+        return f"w_struct_{self.type_names[type_index]}"
+
+    def field_name(self, type_index: int, field: int) -> str:
+        """A struct field's C name: its own (made a safe C name), or f<index>."""
+        if type_index not in self.field_names:
+            t = self.module.types[type_index]
+            assert isinstance(t, StructType)
+            names = self.module.names.fields.get(type_index, {})
+            self.field_names[type_index] = local_names(tuple(names.get(k, f"f{k}") for k in range(len(t.fields))))
+        return self.field_names[type_index][field]
+
+    def rtt(self, type_index: int) -> str:
+        """The `w_rtt` of a struct or array type: w_rtt_<name>."""
+        return f"w_rtt_{self.type_names[type_index]}"
+
+    def supertype_chain(self, type_index: int) -> list[int]:
+        """The type ids of a type's declared supertypes, the topmost first,
+        and its own last: its display (runtime/wastrel.h, w_rtt)."""
+        chain = [self.canonical_ids[type_index]]
+        while (parent := supertype(chain[-1])) is not None:
+            chain.append(parent)
+        return [self.type_ids[c] for c in reversed(chain)]
 
     def signature(self, type_index: int) -> str:
         """The C function-pointer type for call_indirect or call_ref of a Wasm type."""

@@ -27,9 +27,10 @@ C_KEYWORDS = frozenset(
 )
 
 class ByRepresentation(dict):
-    """A table by value type whose entries for `funcref` and `externref`
-    serve every reference type of the same representation (`(ref $t)`,
-    `nullfuncref`, ...)."""
+    """A table by value type whose entries for `funcref`, `externref`,
+    `exnref` and `anyref` serve every reference type of the same
+    representation (`(ref $t)`, `nullfuncref`, `i31ref`, ...; a defined
+    type's as `ir/types.defined_kinds` says)."""
 
     def __missing__(self, t: str) -> str:
         return self[representation(t)]
@@ -45,13 +46,14 @@ C_TYPE_OF = ByRepresentation(
         "funcref": "w_funcref",
         "externref": "w_externref",
         "exnref": "w_exnref",
+        "anyref": "w_anyref",
     }
 )
 
 #: The member of `w_value` (runtime/wastrel.h) that holds a value of each type.
-VALUE_FIELD = ByRepresentation({"i32": "i32", "i64": "i64", "f32": "f32", "f64": "f64", "v128": "v128", "funcref": "ref", "externref": "ref", "exnref": "ref"})
+VALUE_FIELD = ByRepresentation({"i32": "i32", "i64": "i64", "f32": "f32", "f64": "f64", "v128": "v128", "funcref": "ref", "externref": "ref", "exnref": "ref", "anyref": "ref"})
 
-TYPE_LETTER = ByRepresentation({"i32": "i", "i64": "I", "f32": "f", "f64": "F", "v128": "V", "funcref": "r", "externref": "e", "exnref": "x"})
+TYPE_LETTER = ByRepresentation({"i32": "i", "i64": "I", "f32": "f", "f64": "F", "v128": "V", "funcref": "r", "externref": "e", "exnref": "x", "anyref": "a"})
 
 def memory_base(k: int) -> str:
     """The variable a function keeps memory k's base pointer in (m0, m1, ...)."""

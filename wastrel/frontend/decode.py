@@ -895,6 +895,8 @@ def _names(r: _Reader) -> Names:
     funcs: dict[int, str] = {}
     local_names: dict[int, dict[int, str]] = {}
     global_names: dict[int, str] = {}
+    type_names: dict[int, str] = {}
+    field_names: dict[int, dict[int, str]] = {}
     while not r.at_end():
         sub_id = r.byte()
         sub = r.sized()
@@ -904,13 +906,17 @@ def _names(r: _Reader) -> Names:
             funcs = _name_map(sub)
         elif sub_id == 2:
             local_names = dict(sub.vec(lambda r: (r.u32(), _name_map(r))))
+        elif sub_id == 4:
+            type_names = _name_map(sub)
         elif sub_id == 7:
             global_names = _name_map(sub)
+        elif sub_id == 10:
+            field_names = dict(sub.vec(lambda r: (r.u32(), _name_map(r))))
         else:
-            continue  # other subsections (labels, types, ...) are not kept
+            continue  # other subsections (labels, tables, memories, ...) are not kept
         if not sub.at_end():
             sub.fail("name subsection size mismatch")
-    return Names(module, funcs, local_names, global_names)
+    return Names(module, funcs, local_names, global_names, type_names, field_names)
 
 
 def _custom_section(r: _Reader, m: _Parts) -> None:

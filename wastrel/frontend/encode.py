@@ -422,7 +422,9 @@ def _names(names: Names) -> bytes:
         (0, name(names.module) if names.module is not None else None),
         (1, _name_map(names.funcs) if names.funcs else None),
         (2, vec([u32(f) + _name_map(m) for f, m in sorted(names.locals.items())]) if names.locals else None),
+        (4, _name_map(names.types) if names.types else None),
         (7, _name_map(names.globals) if names.globals else None),
+        (10, vec([u32(t) + _name_map(m) for t, m in sorted(names.fields.items())]) if names.fields else None),
     ]
     for sub_id, payload in subsections:
         if payload is not None:

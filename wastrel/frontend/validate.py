@@ -81,7 +81,7 @@ CONST_OPS |= GC_CONSTANT  # struct.new, array.new_fixed, ref.i31, ...
 class _Context:
     """The index spaces of a module (the spec's context C)."""
 
-    def __init__(self, module: Module) -> None:
+    def __init__(self, module: Module, subtyping: Subtyping) -> None:
         self.types = module.types
         self.funcs = module.func_type_indices()
         self.tables = module.table_types()
@@ -92,7 +92,7 @@ class _Context:
         self.elems = [e.type for e in module.elems]
         self.num_datas = len(module.datas)
         self.refs = _declared_refs(module)
-        self.subtyping = Subtyping(canonical_ids(module.types, module.rec_groups, module.subtypes))
+        self.subtyping = subtyping
 
     def subtype(self, a: str, b: str) -> bool:
         return self.subtyping.subtype(a, b)
@@ -253,11 +253,11 @@ def _gc_constant(ctx: _Context, ins: Instr, stack: list[str]) -> str:
     return result
 
 
-def _check_types(module: Module) -> None:
+def _check_types(module: Module) -> Subtyping:
     """Each defined type may name the types of its recursive group and of
     the groups before it; its declared supertype (GC: at most one, defined
     before it, not final) must be of its kind, with matching fields or
-    signature."""
+    signature.  Gives the module's subtype relation."""
     for group in module.rec_group_ranges():
         for index in group:
             for t in _value_types(module.types[index]):
@@ -277,6 +277,7 @@ def _check_types(module: Module) -> None:
                 _fail(f"sub type {index} of the final type {parent}", None)
             if not _matches(subtyping, definition, module.types[parent]):
                 _fail(f"sub type {index} does not match its supertype {parent}", None)
+    return subtyping
 
 
 def _value_types(definition: CompositeType) -> tuple[str, ...]:
@@ -360,8 +361,7 @@ def _check_exports(ctx: _Context, module: Module) -> None:
 
 def validate_module(module: Module) -> None:
     """Raise WasmError (kind "invalid") unless `module` is valid."""
-    _check_types(module)
-    ctx = _Context(module)
+    ctx = _Context(module, _check_types(module))
     _check_imports(ctx, module)
     for func in module.funcs:
         ctx.type(func.type_index, func.offset)

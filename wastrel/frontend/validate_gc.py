@@ -13,16 +13,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, NoReturn
 
-from wastrel.ir.types import ABSTRACT_HEAPS, defaultable, is_ref, ref_type, reference
+from wastrel.ir.types import ABSTRACT_HEAPS, defaultable, difference, is_ref, ref_type, reference
 from wastrel.ir.wasm import ArrayType, FieldType, Instr, StructType
 
 if TYPE_CHECKING:
     from wastrel.frontend.validate import ValType, _Context
-
-
-def unpacked(field: FieldType) -> str:
-    """The value type a field is read and written as."""
-    return "i32" if field.storage in ("i8", "i16") else field.storage
 
 
 class GcInstructions:
@@ -73,22 +68,22 @@ class GcInstructions:
     def struct_new(self, ins: Instr) -> None:
         fields = self.struct(ins.args[0]).fields
         if ins.op == "struct.new_default":
-            if not all(defaultable(unpacked(f)) for f in fields):
+            if not all(defaultable(f.unpacked) for f in fields):
                 self.fail("type mismatch: struct.new_default of a field without a default value")
         else:
-            self.pop_vals(tuple(unpacked(f) for f in fields))
+            self.pop_vals(tuple(f.unpacked for f in fields))
         self.stack.append(reference(False, ins.args[0]))
 
     def struct_get(self, ins: Instr) -> None:
         field = self.field(ins)
         self.check_read(ins, field)
         self.pop(reference(True, ins.args[0]))
-        self.stack.append(unpacked(field))
+        self.stack.append(field.unpacked)
 
     def struct_set(self, ins: Instr) -> None:
         field = self.field(ins)
         self.mutable(field, "field")
-        self.pop_vals((reference(True, ins.args[0]), unpacked(field)))
+        self.pop_vals((reference(True, ins.args[0]), field.unpacked))
 
     # -- arrays ------------------------------------------------------------------------
 
@@ -96,13 +91,13 @@ class GcInstructions:
         element = self.array(ins.args[0]).element
         match ins.op:
             case "array.new":
-                self.pop_vals((unpacked(element), "i32"))
+                self.pop_vals((element.unpacked, "i32"))
             case "array.new_default":
-                if not defaultable(unpacked(element)):
+                if not defaultable(element.unpacked):
                     self.fail("type mismatch: array.new_default of elements without a default value")
                 self.pop("i32")
             case "array.new_fixed":
-                self.pop_vals((unpacked(element),) * ins.args[1])
+                self.pop_vals((element.unpacked,) * ins.args[1])
             case "array.new_data":
                 self.data_elements(element, ins.args[1])
                 self.pop_vals(("i32", "i32"))
@@ -125,12 +120,12 @@ class GcInstructions:
         element = self.array(ins.args[0]).element
         self.check_read(ins, element)
         self.pop_vals((reference(True, ins.args[0]), "i32"))
-        self.stack.append(unpacked(element))
+        self.stack.append(element.unpacked)
 
     def array_set(self, ins: Instr) -> None:
         element = self.array(ins.args[0]).element
         self.mutable(element, "array")
-        self.pop_vals((reference(True, ins.args[0]), "i32", unpacked(element)))
+        self.pop_vals((reference(True, ins.args[0]), "i32", element.unpacked))
 
     def array_len(self, ins: Instr) -> None:
         self.pop("arrayref")
@@ -139,7 +134,7 @@ class GcInstructions:
     def array_fill(self, ins: Instr) -> None:
         element = self.array(ins.args[0]).element
         self.mutable(element, "array")
-        self.pop_vals((reference(True, ins.args[0]), "i32", unpacked(element), "i32"))
+        self.pop_vals((reference(True, ins.args[0]), "i32", element.unpacked, "i32"))
 
     def array_copy(self, ins: Instr) -> None:
         dst, src = (self.array(index).element for index in ins.args)
@@ -190,8 +185,8 @@ class GcInstructions:
         labels = self.label(depth)
         if not labels or not is_ref(labels[-1]):
             self.fail(f"type mismatch: {ins.op} needs a label of a reference type")
-        difference = _minus(first, to)
-        taken, stays = (to, difference) if ins.op == "br_on_cast" else (difference, to)
+        rest = difference(first, to)
+        taken, stays = (to, rest) if ins.op == "br_on_cast" else (rest, to)
         if not self.ctx.subtype(taken, labels[-1]):
             self.fail(f"type mismatch: {ins.op} gives {taken} to a label of {labels[-1]}")
         self.pop(first)
@@ -217,14 +212,6 @@ class GcInstructions:
     def ref_eq(self, ins: Instr) -> None:
         self.pop_vals(("eqref", "eqref"))
         self.stack.append("i32")
-
-
-def _minus(first: str, to: str) -> str:
-    """The type of what is left of `first` once `to` is taken out: non-null
-    if `to` takes the null."""
-    a, b = ref_type(first), ref_type(to)
-    assert a is not None and b is not None
-    return reference(a.nullable and not b.nullable, a.heap)
 
 
 G = GcInstructions

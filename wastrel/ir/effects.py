@@ -32,8 +32,11 @@ TRAP_TABLE = 16
 TRAP_INDIRECT = 32  # undefined/uninitialized element, signature mismatch
 TRAP_UNREACHABLE = 64
 TRAP_DIVERGE = 128  # a loop, which may never end: nothing may be moved past it as if it did
-TRAP_NULL = 256  # a null reference where one is needed (ref.as_non_null, call_ref)
-TRAP_ANY = 0x1FF  # calls: anything, including stack exhaustion
+TRAP_NULL = 256  # a null reference where one is needed (ref.as_non_null, call_ref, struct.get)
+TRAP_ARRAY = 512  # out of bounds array access (GC)
+TRAP_CAST = 1024  # ref.cast failure (GC)
+TRAP_ALLOC = 2048  # out of memory: an allocation beyond the GC heap's limit
+TRAP_ANY = 0xFFF  # calls: anything, including stack exhaustion
 
 TRAP_NAMES = {
     TRAP_MEMORY: "mem",
@@ -45,6 +48,9 @@ TRAP_NAMES = {
     TRAP_UNREACHABLE: "unreachable",
     TRAP_DIVERGE: "loop",
     TRAP_NULL: "null",
+    TRAP_ARRAY: "array",
+    TRAP_CAST: "cast",
+    TRAP_ALLOC: "alloc",
 }
 
 

@@ -119,7 +119,10 @@ TRAP_MEANINGS = {
     "indirect": "call_indirect: null element or wrong signature",
     "unreachable": "`unreachable`",
     "loop": "a loop: it may never end, so nothing moves past it",
-    "null": "ref.as_non_null: a null reference",
+    "null": "a null reference (ref.as_non_null, call_ref, struct.get, ...)",
+    "array": "array access out of bounds (GC)",
+    "cast": "ref.cast: a failed cast",
+    "alloc": "out of memory: a GC allocation beyond the heap's limit",
     "any": "a call: anything, stack exhaustion included",
 }
 

@@ -139,6 +139,36 @@ _OTHER_EFFECTS: dict[str, Effect] = {
     "table.copy": Effect(reads=GLOBAL, writes=GLOBAL, traps=fx.TRAP_TABLE),
     "table.init": Effect(reads=GLOBAL, writes=GLOBAL, traps=fx.TRAP_TABLE),
     "elem.drop": Effect(writes=GLOBAL),
+    # GC (passes/stack_to_tree.py): objects are global state; a new one is
+    # no one else's, and only its allocation may fail
+    "struct.new": Effect(traps=fx.TRAP_ALLOC),
+    "struct.new_default": Effect(traps=fx.TRAP_ALLOC),
+    "struct.get": Effect(reads=GLOBAL, traps=fx.TRAP_NULL),
+    "struct.get_s": Effect(reads=GLOBAL, traps=fx.TRAP_NULL),
+    "struct.get_u": Effect(reads=GLOBAL, traps=fx.TRAP_NULL),
+    "struct.set": Effect(writes=GLOBAL, traps=fx.TRAP_NULL),
+    "array.new": Effect(traps=fx.TRAP_ALLOC),
+    "array.new_default": Effect(traps=fx.TRAP_ALLOC),
+    "array.new_fixed": Effect(traps=fx.TRAP_ALLOC),
+    "array.new_data": Effect(reads=GLOBAL, traps=fx.TRAP_ALLOC | fx.TRAP_MEMORY),
+    "array.new_elem": Effect(reads=GLOBAL, traps=fx.TRAP_ALLOC | fx.TRAP_TABLE),
+    "array.get": Effect(reads=GLOBAL, traps=fx.TRAP_NULL | fx.TRAP_ARRAY),
+    "array.get_s": Effect(reads=GLOBAL, traps=fx.TRAP_NULL | fx.TRAP_ARRAY),
+    "array.get_u": Effect(reads=GLOBAL, traps=fx.TRAP_NULL | fx.TRAP_ARRAY),
+    "array.set": Effect(writes=GLOBAL, traps=fx.TRAP_NULL | fx.TRAP_ARRAY),
+    "array.len": Effect(traps=fx.TRAP_NULL),
+    "array.fill": Effect(writes=GLOBAL, traps=fx.TRAP_NULL | fx.TRAP_ARRAY),
+    "array.copy": Effect(reads=GLOBAL, writes=GLOBAL, traps=fx.TRAP_NULL | fx.TRAP_ARRAY),
+    "array.init_data": Effect(reads=GLOBAL, writes=GLOBAL, traps=fx.TRAP_NULL | fx.TRAP_ARRAY | fx.TRAP_MEMORY),
+    "array.init_elem": Effect(reads=GLOBAL, writes=GLOBAL, traps=fx.TRAP_NULL | fx.TRAP_ARRAY | fx.TRAP_TABLE),
+    "ref.test": fx.PURE,
+    "ref.cast": Effect(traps=fx.TRAP_CAST),
+    "ref.eq": fx.PURE,
+    "ref.i31": fx.PURE,
+    "i31.get_s": Effect(traps=fx.TRAP_NULL),
+    "i31.get_u": Effect(traps=fx.TRAP_NULL),
+    "any.convert_extern": fx.PURE,
+    "extern.convert_any": fx.PURE,
 }
 
 CALL_EFFECT = Effect(reads=GLOBAL, writes=GLOBAL, traps=fx.TRAP_ANY)
@@ -154,6 +184,12 @@ PERFORM_ARITY = {
     "table.copy": 3,
     "table.init": 3,
     "elem.drop": 0,
+    "struct.set": 2,
+    "array.set": 3,
+    "array.fill": 4,
+    "array.copy": 5,
+    "array.init_data": 4,
+    "array.init_elem": 4,
 }
 
 

@@ -1,31 +1,35 @@
 """Reference types: what a value type string says about a reference, and
-when one type is a subtype of another (typed function references, Wasm 3.0).
+when one type is a subtype of another (typed function references and GC,
+Wasm 3.0).
 
 Value types are strings throughout wastrel (`ir/wasm.py`).  A reference
 type is written as the text format writes it: the shorthand when there is
-one (`funcref`, `externref`, `exnref`, `nullfuncref`, `nullexternref`,
-`nullexnref`), else `(ref null? HEAP)` where HEAP is an abstract heap type
-(`func`, `extern`, `exn`, `nofunc`, `noextern`, `noexn`) or a type index (`(ref 3)`, `(ref null 0)`).  Type
-indices are the module's own; two modules compare them through
+one (`funcref`, `anyref`, `i31ref`, `nullexternref`, ...), else
+`(ref null? HEAP)` where HEAP is an abstract heap type (`func`, `any`,
+`eq`, `struct`, `none`, ...) or a type index (`(ref 3)`, `(ref null 0)`).
+Type indices are the module's own; two modules compare them through
 `canonical_ids`.
 
-Subtyping (no GC: every defined type is a final function type):
+Subtyping:
 
     (ref null? a) <: (ref null? b)  iff  a <: b, and b is nullable if a is
-    nofunc <: $t <: func            nofunc <: func
+    nofunc <: $f <: func            a function type $f
+    none <: $s <: struct <: eq <: any,  none <: $a <: array <: eq,  none <: i31 <: eq
     noextern <: extern              noexn <: exn  (exception handling)
-    $s <: $t                        iff  $s and $t are the same type after
-                                         canonicalisation (equal structure)
+    $s <: $t                        iff  $t is $s, or on the chain of $s's declared
+                                         supertypes (`sub`), compared canonically
 
 Types are defined in recursive groups (`rec`, `Module.rec_groups`; a type
 alone is a group of one) and compared as groups: iso-recursive equivalence,
-as Wasm 3.0 has it.  Declared subtypes (`sub`) are GC's and not here yet.
+as Wasm 3.0 has it.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from wastrel.ir.wasm import FINAL, CompositeType, FuncType, StructType, SubType, rec_group_ranges
@@ -78,9 +82,28 @@ class RefType:
     @property
     def hierarchy(self) -> str:
         """`func`, `extern`, `exn` or `any`: the top of the heap type's
-        hierarchy (a defined type counted as a function type: the backend
-        has no GC values yet, and refuses the modules that have them)."""
-        return "func" if isinstance(self.heap, int) else ABSTRACT_HEAPS[self.heap]
+        hierarchy.  A defined type's is its kind's, in the module whose
+        types `defined_kinds` gives (a function type if none does)."""
+        if isinstance(self.heap, int):
+            kinds = _DEFINED_KINDS.get()
+            return "any" if kinds is not None and kinds[self.heap] != "func" else "func"
+        return ABSTRACT_HEAPS[self.heap]
+
+
+#: The kind (`func`, `struct`, `array`) of each type of the module whose
+#: value types are being looked at, for `RefType.hierarchy`: a type index
+#: alone does not say which hierarchy `(ref 3)` belongs to.
+_DEFINED_KINDS: ContextVar[Sequence[str] | None] = ContextVar("defined_kinds", default=None)
+
+
+@contextmanager
+def defined_kinds(types: Sequence[CompositeType]) -> Iterator[None]:
+    """Within: type indices are those of a module with these `types`."""
+    token = _DEFINED_KINDS.set([kind(t) for t in types])
+    try:
+        yield
+    finally:
+        _DEFINED_KINDS.reset(token)
 
 
 def reference(nullable: bool, heap: Heap) -> str:
@@ -118,9 +141,17 @@ def non_null(t: str) -> str:
     return reference(False, ref.heap)
 
 
+def difference(first: str, to: str) -> str:
+    """What is left of type `first` once `to` is taken out (br_on_cast):
+    non-null if `to` takes the null."""
+    a, b = ref_type(first), ref_type(to)
+    assert a is not None and b is not None
+    return reference(a.nullable and not b.nullable, a.heap)
+
+
 def representation(t: str) -> str:
     """The type whose C representation `t` shares: itself for numbers and
-    vectors, `funcref`, `externref` or `exnref` for references."""
+    vectors, `funcref`, `externref`, `exnref` or `anyref` for references."""
     ref = ref_type(t)
     if ref is None:
         return t

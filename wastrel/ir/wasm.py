@@ -78,6 +78,11 @@ class FieldType:
     storage: str
     mutable: bool = False
 
+    @property
+    def unpacked(self) -> str:
+        """The value type it is read and written as (i8, i16: i32)."""
+        return "i32" if self.storage in ("i8", "i16") else self.storage
+
 
 @dataclass(frozen=True, slots=True)
 class StructType:
@@ -220,6 +225,8 @@ class Names:
     funcs: dict[int, str] = field(default_factory=dict)
     locals: dict[int, dict[int, str]] = field(default_factory=dict)
     globals: dict[int, str] = field(default_factory=dict)
+    types: dict[int, str] = field(default_factory=dict)
+    fields: dict[int, dict[int, str]] = field(default_factory=dict)  # of struct types
 
 
 def rec_group_ranges(sizes: tuple[int, ...], count: int) -> list[range]:

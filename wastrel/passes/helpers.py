@@ -12,7 +12,9 @@ from typing import Callable
 
 from wastrel.ir import nodes as n
 from wastrel.ir.effects import Effect, local_bit
+from wastrel.ir.gc import NAMES as GC_NAMES
 from wastrel.ir.ops import numeric_result_type
+from wastrel.ir.types import non_null, reference
 from wastrel.ir.wasm import Module
 
 
@@ -79,8 +81,34 @@ def type_of(expr: n.Expr, local_type: Callable[[int], str], module: Module) -> s
             return module.memory_types()[imm[0]].address_type
         case n.Op(op="table.size" | "table.grow", imm=imm):
             return module.table_types()[imm[0]].address_type
+        case n.Op(op="ref.as_non_null" | "any.convert_extern" | "extern.convert_any"):
+            return _reference_type(expr, local_type, module)
+        case n.Op(op=op, imm=imm) if op in GC_NAMES:
+            return _gc_type(op, imm, module)
         case n.Op(op=op) if op.startswith("ref."):
             return "i32"
         case n.Op(op=op):
             return numeric_result_type(op)
     raise TypeError(f"no type for {expr!r}")
+
+
+def _reference_type(expr: n.Op, local_type: Callable[[int], str], module: Module) -> str:
+    """ref.as_non_null: its operand's type, not null; a conversion: the other hierarchy's top."""
+    if expr.op == "any.convert_extern":
+        return "anyref"
+    if expr.op == "extern.convert_any":
+        return "externref"
+    return non_null(type_of(expr.args[0], local_type, module))
+
+
+def _gc_type(op: str, imm: tuple, module: Module) -> str:
+    """The type of a GC instruction's value."""
+    if op.startswith(("struct.new", "array.new")):
+        return reference(False, imm[0])
+    if op.startswith("struct.get"):
+        return module.types[imm[0]].fields[imm[1]].unpacked  # type: ignore[union-attr]
+    if op.startswith("array.get"):
+        return module.types[imm[0]].element.unpacked  # type: ignore[union-attr]
+    if op == "ref.cast":
+        return imm[0]
+    return "(ref i31)" if op == "ref.i31" else "i32"  # array.len, ref.test, ref.eq, i31.get_*

@@ -68,10 +68,8 @@ from dataclasses import dataclass, field
 from wastrel.ir import nodes as n
 from wastrel.ir.ops import OPERATORS, PERFORM_ARITY, is_load, is_store, numeric_arity, numeric_result_type
 from wastrel.ir.simd import BY_NAME as SIMD
-from wastrel.frontend.errors import WasmError
-from wastrel.ir.gc import NAMES as GC_INSTRUCTIONS
-from wastrel.ir.types import ABSTRACT_HEAPS, is_ref, non_null, ref_type
-from wastrel.ir.wasm import Catch, FuncType, Instr, Module
+from wastrel.ir.types import difference, is_ref, non_null, ref_type, reference
+from wastrel.ir.wasm import ArrayType, Catch, FieldType, FuncType, Instr, Module, StructType
 from wastrel.ir.wasm_names import distinct, function_names, local_names
 from wastrel.passes.framework import declare_pass
 from wastrel.ir.throws import Throws
@@ -79,7 +77,6 @@ from wastrel.ir.throws import Throws
 
 @declare_pass("stack-to-tree", takes="wasm", gives="tree", requires=("validate",))
 def stack_to_tree(module: Module) -> n.Program:
-    _check_no_gc_values(module)
     names = function_names(module)
     base = module.num_imported_funcs
     throws = Throws(module)
@@ -127,6 +124,7 @@ class _FunctionBuilder:
         self.frames: list[_Frame] = []
         self.func_block = False  # a br_table targets the function's label
         self.next_op: str | None = None  # the instruction after the one being translated
+        self.current_op = ""  # the instruction being translated (handlers of several)
 
     # -- locals --------------------------------------------------------------
 
@@ -228,6 +226,7 @@ class _FunctionBuilder:
 
     def translate(self, instr: Instr) -> None:
         op, args = instr.op, instr.args
+        self.current_op = op
         handler = _HANDLERS.get(op)
         if handler is not None:
             handler(self, args)
@@ -312,6 +311,75 @@ class _FunctionBuilder:
 
     def table_grow(self, args: tuple) -> None:
         self.push(n.Op("table.grow", self.pop_n(2), args), self.module.table_types()[args[0]].address_type)
+
+    # -- GC: objects, casts, i31 ---------------------------------------------------
+
+    def struct_type(self, index: int) -> StructType:
+        t = self.module.types[index]
+        assert isinstance(t, StructType)
+        return t
+
+    def array_element(self, index: int) -> FieldType:
+        t = self.module.types[index]
+        assert isinstance(t, ArrayType)
+        return t.element
+
+    def struct_new(self, args: tuple) -> None:
+        operands = self.pop_n(len(self.struct_type(args[0]).fields))
+        self.push(n.Op("struct.new", operands, args), reference(False, args[0]))
+
+    def struct_new_default(self, args: tuple) -> None:
+        self.push(n.Op("struct.new_default", (), args), reference(False, args[0]))
+
+    def struct_get(self, args: tuple) -> None:
+        field = self.struct_type(args[0]).fields[args[1]]
+        self.push(n.Op(self.current_op, (self.pop(),), args), field.unpacked)
+
+    def array_new(self, args: tuple) -> None:
+        op = self.current_op
+        count = {"array.new_default": 1, "array.new_fixed": args[-1] if op == "array.new_fixed" else 0}.get(op, 2)
+        self.push(n.Op(op, self.pop_n(count), args), reference(False, args[0]))
+
+    def array_get(self, args: tuple) -> None:
+        self.push(n.Op(self.current_op, self.pop_n(2), args), self.array_element(args[0]).unpacked)
+
+    def array_len(self, args: tuple) -> None:
+        self.push(n.Op("array.len", (self.pop(),)), "i32")
+
+    def ref_test(self, args: tuple) -> None:
+        self.push(n.Op("ref.test", (self.pop(),), args), "i32")
+
+    def ref_cast(self, args: tuple) -> None:
+        self.push(n.Op("ref.cast", (self.pop(),), args), args[0])
+
+    def br_on_cast(self, args: tuple) -> None:
+        """Like br_on_null: the reference in a temporary, tested, and left on
+        the stack with the type of what does not branch."""
+        depth, first, to = args
+        self.flush_stack()
+        ref = self.frame.stack[-1][0]
+        test: n.Expr = n.Op("ref.test", (ref,), (to,))
+        rest = difference(first, to)
+        if self.current_op == "br_on_cast_fail":
+            test, rest = n.Op("i32.eqz", (test,)), to
+        self.conditional_branch(depth, test)
+        self.pop()
+        self.push(ref, rest)
+
+    def convert(self, args: tuple) -> None:
+        ref, t = self.frame.stack[-1]
+        self.pop()
+        target = "any" if self.current_op == "any.convert_extern" else "extern"
+        self.push(n.Op(self.current_op, (ref,)), reference(ref_type(t).nullable, target))  # type: ignore[union-attr]
+
+    def ref_i31(self, args: tuple) -> None:
+        self.push(n.Op("ref.i31", (self.pop(),)), "(ref i31)")
+
+    def i31_get(self, args: tuple) -> None:
+        self.push(n.Op(self.current_op, (self.pop(),)), "i32")
+
+    def ref_eq(self, args: tuple) -> None:
+        self.push(n.Op("ref.eq", self.pop_n(2)), "i32")
 
     # -- calls -----------------------------------------------------------------
 
@@ -651,22 +719,6 @@ class _FunctionBuilder:
         self.mark_unreachable()
 
 
-def _check_no_gc_values(module: Module) -> None:
-    """GC's struct, array, i31 and any references have no C yet: a module
-    may define such types, not hold their values."""
-    types = [t for ftype in module.types if isinstance(ftype, FuncType) for t in ftype.params + ftype.results]
-    types += [t for func in module.funcs for t in func.locals]
-    types += [g.type for g in module.global_types()] + [t.elem for t in module.table_types()] + [e.type for e in module.elems]
-    for func in module.funcs:
-        for ins in func.body:
-            if ins.op in GC_INSTRUCTIONS:
-                raise WasmError("unsupported", f"unsupported feature: GC ({ins.op})")
-    for t in types:
-        ref = ref_type(t)
-        if ref is not None and (ref.heap in ABSTRACT_HEAPS and ABSTRACT_HEAPS[ref.heap] == "any" or isinstance(ref.heap, int) and not isinstance(module.types[ref.heap], FuncType)):  # type: ignore[index]
-            raise WasmError("unsupported", f"unsupported feature: GC (values of type {t})")
-
-
 def _zero(t: str) -> int | None:
     """A value of type `t` to return while an exception propagates (any would do)."""
     return None if is_ref(t) else 0
@@ -696,4 +748,12 @@ _HANDLERS = {
     "block": _B.block, "loop": _B.loop, "if": _B.if_, "else": lambda b, a: b.else_(), "end": _B.end,
     "br": _B.br, "br_if": _B.br_if, "br_table": _B.br_table,
     "return": _B.return_, "unreachable": _B.unreachable,
+    "struct.new": _B.struct_new, "struct.new_default": _B.struct_new_default,
+    "struct.get": _B.struct_get, "struct.get_s": _B.struct_get, "struct.get_u": _B.struct_get,
+    "array.new": _B.array_new, "array.new_default": _B.array_new, "array.new_fixed": _B.array_new,
+    "array.new_data": _B.array_new, "array.new_elem": _B.array_new,
+    "array.get": _B.array_get, "array.get_s": _B.array_get, "array.get_u": _B.array_get, "array.len": _B.array_len,
+    "ref.test": _B.ref_test, "ref.cast": _B.ref_cast, "br_on_cast": _B.br_on_cast, "br_on_cast_fail": _B.br_on_cast,
+    "any.convert_extern": _B.convert, "extern.convert_any": _B.convert,
+    "ref.i31": _B.ref_i31, "i31.get_s": _B.i31_get, "i31.get_u": _B.i31_get, "ref.eq": _B.ref_eq,
 }  # fmt: skip

@@ -265,7 +265,7 @@ static int parse_value(char type, const char *s, w_value *v) {
     v->ref = NULL;
     if (strcmp(s, "null") == 0) return 1;
     if (!parse_int(s, 32, &bits)) return 0;
-    v->ref = (void *)(uintptr_t)(bits + 1);
+    v->ref = W_HOST_REF(bits);
     return 1;
   default: /* function references: only null can be written */
     v->ref = NULL;

@@ -36,6 +36,12 @@ static const char *const trap_messages[] = {
     [W_TRAP_NULL_REFERENCE] = "null reference",
     [W_TRAP_NULL_FUNCTION_REFERENCE] = "null function reference",
     [W_TRAP_NULL_EXCEPTION_REFERENCE] = "null exception reference",
+    [W_TRAP_NULL_STRUCTURE_REFERENCE] = "null structure reference",
+    [W_TRAP_NULL_ARRAY_REFERENCE] = "null array reference",
+    [W_TRAP_NULL_I31_REFERENCE] = "null i31 reference",
+    [W_TRAP_ARRAY_OOB] = "out of bounds array access",
+    [W_TRAP_CAST_FAILURE] = "cast failure",
+    [W_TRAP_OUT_OF_MEMORY] = "out of memory",
 };
 
 const char *w_trap_message(w_trap_reason reason) {

@@ -84,6 +84,12 @@ typedef enum w_trap_reason {
   W_TRAP_NULL_REFERENCE,        /* "null reference" */
   W_TRAP_NULL_FUNCTION_REFERENCE, /* "null function reference" */
   W_TRAP_NULL_EXCEPTION_REFERENCE, /* "null exception reference" */
+  W_TRAP_NULL_STRUCTURE_REFERENCE, /* "null structure reference" */
+  W_TRAP_NULL_ARRAY_REFERENCE,  /* "null array reference" */
+  W_TRAP_NULL_I31_REFERENCE,    /* "null i31 reference" */
+  W_TRAP_ARRAY_OOB,             /* "out of bounds array access" */
+  W_TRAP_CAST_FAILURE,          /* "cast failure" */
+  W_TRAP_OUT_OF_MEMORY,         /* "out of memory" (the GC heap's limit) */
 } w_trap_reason;
 
 /* Abandons the running Wasm code: unwinds to the runtime's entry point,
@@ -200,6 +206,191 @@ static inline w_funcref w_ref_func_callee(w_funcref f) {
     w_ref_;                                                     \
   })
 
+/* ---- garbage-collected objects (WasmGC) --------------------------------
+ * A reference of the `any` hierarchy (anyref, eqref, structref, (ref $t),
+ * ...) is a w_anyref, one machine word:
+ *   NULL                     ref.null
+ *   odd: (v << 1) | 1        an i31 of value v (31 bits)
+ *   in the GC heap           an object: a struct or an array, whose first
+ *                            word points to its run-time type (w_rtt)
+ *   anything else (even)     a host reference made internal (any.convert_extern)
+ * extern.convert_any and any.convert_extern change nothing: an externref
+ * is the same word.  The collector (gc.c) finds roots precisely where the
+ * program registers them (globals, tables, segments) and conservatively
+ * on the Wasm stack and in registers; it traces objects precisely, by
+ * their types.  `WASTREL_GC_STRESS=1` collects at every allocation. */
+
+typedef void *w_anyref;
+
+enum { W_RTT_STRUCT = 1, W_RTT_ARRAY = 2, W_RTT_OPAQUE = 3 /* every word may be a reference */ };
+
+/* A defined type at run time.  Casts compare `display`: a type at depth d
+ * (d declared supertypes above it) is below the type whose id is
+ * display[d'] at each d' <= d, display[d] being its own id. */
+typedef struct w_rtt {
+  uint32_t type_id;        /* the program's type id (as call_indirect's) */
+  uint32_t depth;
+  const uint32_t *display; /* depth + 1 ids */
+  uint8_t kind;            /* W_RTT_STRUCT, W_RTT_ARRAY, W_RTT_OPAQUE */
+  uint8_t elem_size;       /* arrays: bytes per element */
+  uint8_t elem_is_ref;     /* arrays: elements are references */
+  uint32_t size;           /* structs: bytes, header included */
+  uint32_t nrefs;          /* structs: how many fields hold references */
+  const uint32_t *refs;    /* structs: their byte offsets */
+} w_rtt;
+
+typedef struct w_object {
+  const w_rtt *rtt;
+} w_object;
+
+/* An array: its elements start at W_ARRAY_DATA bytes (16-byte aligned, for v128). */
+typedef struct w_array {
+  const w_rtt *rtt;
+  uint32_t length;
+} w_array;
+#define W_ARRAY_DATA 16
+#define W_ARRAY_ELEMS(a, T) ((T *)((char *)(a) + W_ARRAY_DATA))
+
+/* The GC heap's address range (empty until the first allocation). */
+extern uintptr_t w_gc_heap_start, w_gc_heap_size;
+
+/* A new object of `size` bytes (header included), zeroed, its rtt set; may
+ * collect first; traps W_TRAP_OUT_OF_MEMORY beyond the heap's limit. */
+void *w_gc_alloc(const w_rtt *rtt, size_t size);
+/* A new array of `length` elements of rtt->elem_size bytes, zeroed. */
+w_array *w_gc_alloc_array(const w_rtt *rtt, uint64_t length);
+/* A reference held outside the Wasm stack: a global's variable, or a
+ * static array of `count` of them (an element segment). */
+void w_gc_root(void *const *slot, size_t count);
+/* A table whose elements are references the collector must see. */
+void w_gc_root_table(const w_table *table);
+/* Collects now (tests, stress mode). */
+void w_gc_collect(void);
+
+static inline int w_is_i31(w_anyref r) { return ((uintptr_t)r & 1) != 0; }
+static inline int w_is_object(w_anyref r) {
+  return r != NULL && !((uintptr_t)r & 1) && (uintptr_t)r - w_gc_heap_start < w_gc_heap_size;
+}
+static inline int w_has_kind(w_anyref r, int kind) {
+  return w_is_object(r) && ((const w_object *)r)->rtt->kind == kind;
+}
+/* ref.test against a defined type of the `any` hierarchy. */
+static inline int w_has_type(w_anyref r, uint32_t depth, uint32_t type_id) {
+  if (!w_is_object(r)) return 0;
+  const w_rtt *rtt = ((const w_object *)r)->rtt;
+  return rtt->depth >= depth && rtt->display[depth] == type_id;
+}
+/* ref.test against a function type (call_indirect's rule). */
+static inline int w_func_has_type(w_funcref f, uint32_t type_id) {
+  return f != NULL && (f->type_id == type_id || w_type_below(f->type_id, type_id));
+}
+
+/* A host reference numbered n (the spec harness's `ref.extern n`, `--invoke`
+ * arguments): even and never in the GC heap, so never taken for an i31 or
+ * an object once made internal. */
+#define W_HOST_REF(n) ((void *)(uintptr_t)(((uint64_t)(n) + 1) << 1))
+
+/* ref.i31 and i31.get_s/get_u. */
+static inline w_anyref w_ref_i31(uint32_t v) { return (w_anyref)(((uintptr_t)(v & 0x7fffffffu) << 1) | 1); }
+static inline uint32_t w_i31_bits(w_anyref r) {
+  if (W_UNLIKELY(r == NULL)) w_trap(W_TRAP_NULL_I31_REFERENCE);
+  return (uint32_t)(uintptr_t)r;
+}
+static inline uint32_t w_i31_get_s(w_anyref r) { return (uint32_t)((int32_t)w_i31_bits(r) >> 1); }
+static inline uint32_t w_i31_get_u(w_anyref r) { return w_i31_bits(r) >> 1; }
+
+/* struct.get/set: the object, or the trap if it is null. */
+static inline void *w_struct_of(w_anyref r) {
+  if (W_UNLIKELY(r == NULL)) w_trap(W_TRAP_NULL_STRUCTURE_REFERENCE);
+  return r;
+}
+#define W_STRUCT(T, r) ((T *)w_struct_of(r))
+
+/* Arrays: the array, or the trap if it is null or [i, i + n) is not in it. */
+static inline w_array *w_array_of(w_anyref r) {
+  if (W_UNLIKELY(r == NULL)) w_trap(W_TRAP_NULL_ARRAY_REFERENCE);
+  return (w_array *)r;
+}
+static inline w_array *w_array_range(w_anyref r, uint32_t i, uint32_t n) {
+  w_array *a = w_array_of(r);
+  if (W_UNLIKELY((uint64_t)i + n > a->length)) w_trap(W_TRAP_ARRAY_OOB);
+  return a;
+}
+static inline uint32_t w_array_len(w_anyref r) { return w_array_of(r)->length; }
+
+/* array.new, array.get, array.set, array.fill for each element
+ * representation S (i8, i16: packed; ref: every reference, as void *). */
+#define W_ARRAY_OPS(S, T)                                                          \
+  static inline w_anyref w_array_new_##S(const w_rtt *rtt, T v, uint32_t n) {     \
+    w_array *a = w_gc_alloc_array(rtt, n);                                         \
+    T *d = W_ARRAY_ELEMS(a, T);                                                    \
+    for (uint32_t k = 0; k < n; k++) d[k] = v;                                     \
+    return a;                                                                      \
+  }                                                                                \
+  static inline T w_array_get_##S(w_anyref r, uint32_t i) {                        \
+    return W_ARRAY_ELEMS(w_array_range(r, i, 1), T)[i];                            \
+  }                                                                                \
+  static inline void w_array_set_##S(w_anyref r, uint32_t i, T v) {                \
+    W_ARRAY_ELEMS(w_array_range(r, i, 1), T)[i] = v;                               \
+  }                                                                                \
+  static inline void w_array_fill_##S(w_anyref r, uint32_t i, T v, uint32_t n) {   \
+    T *d = W_ARRAY_ELEMS(w_array_range(r, i, n), T) + i;                           \
+    for (uint32_t k = 0; k < n; k++) d[k] = v;                                     \
+  }
+W_ARRAY_OPS(i8, uint8_t)
+W_ARRAY_OPS(i16, uint16_t)
+W_ARRAY_OPS(i32, uint32_t)
+W_ARRAY_OPS(i64, uint64_t)
+W_ARRAY_OPS(f32, float)
+W_ARRAY_OPS(f64, double)
+W_ARRAY_OPS(v128, w_v128)
+W_ARRAY_OPS(ref, void *)
+#undef W_ARRAY_OPS
+
+/* array.new_fixed: `n` elements copied from `elems`. */
+w_anyref w_array_new_fixed(const w_rtt *rtt, uint32_t n, const void *elems);
+/* array.new_data, array.new_elem: `n` elements from offset `s` of a segment. */
+w_anyref w_array_new_data(const w_rtt *rtt, const uint8_t *seg, uint32_t seg_len, uint32_t s, uint32_t n);
+w_anyref w_array_new_elem(const w_rtt *rtt, void *const *seg, uint32_t seg_len, uint32_t s, uint32_t n);
+/* array.copy, array.init_data, array.init_elem. */
+void w_array_copy(w_anyref dst, uint32_t d, w_anyref src, uint32_t s, uint32_t n);
+void w_array_init_data(w_anyref a, uint32_t d, uint32_t s, uint32_t n, const uint8_t *seg, uint32_t seg_len);
+void w_array_init_elem(w_anyref a, uint32_t d, uint32_t s, uint32_t n, void *const *seg, uint32_t seg_len);
+
+/* ref.test and ref.cast.  An abstract heap type: */
+enum { W_HEAP_ANY, W_HEAP_EQ, W_HEAP_I31, W_HEAP_STRUCT, W_HEAP_ARRAY, W_HEAP_NONE };
+static inline int w_test_abstract(const void *r, int nullable, int heap) {
+  if (r == NULL) return nullable;
+  switch (heap) {
+  case W_HEAP_ANY: return 1;
+  case W_HEAP_EQ: return w_is_i31((w_anyref)r) || w_is_object((w_anyref)r);
+  case W_HEAP_I31: return w_is_i31((w_anyref)r);
+  case W_HEAP_STRUCT: return w_has_kind((w_anyref)r, W_RTT_STRUCT);
+  case W_HEAP_ARRAY: return w_has_kind((w_anyref)r, W_RTT_ARRAY);
+  default: return 0;
+  }
+}
+/* A defined struct or array type at `depth`, or a function type. */
+static inline int w_test_defined(const void *r, int nullable, uint32_t depth, uint32_t type_id) {
+  return r == NULL ? nullable : w_has_type((w_anyref)r, depth, type_id);
+}
+static inline int w_test_func(const void *r, int nullable, uint32_t type_id) {
+  return r == NULL ? nullable : w_func_has_type((w_funcref)r, type_id);
+}
+/* ref.cast: the reference if the test holds, else the trap. */
+static inline void *w_cast_abstract(const void *r, int nullable, int heap) {
+  if (W_UNLIKELY(!w_test_abstract(r, nullable, heap))) w_trap(W_TRAP_CAST_FAILURE);
+  return (void *)r;
+}
+static inline void *w_cast_defined(const void *r, int nullable, uint32_t depth, uint32_t type_id) {
+  if (W_UNLIKELY(!w_test_defined(r, nullable, depth, type_id))) w_trap(W_TRAP_CAST_FAILURE);
+  return (void *)r;
+}
+static inline void *w_cast_func(const void *r, int nullable, uint32_t type_id) {
+  if (W_UNLIKELY(!w_test_func(r, nullable, type_id))) w_trap(W_TRAP_CAST_FAILURE);
+  return (void *)r;
+}
+
 /* ---- calls ------------------------------------------------------------
  * Wasm functions take as C parameters only those that fit in argument
  * registers; the others pass through here, written by the caller just
@@ -245,7 +436,7 @@ void w_throw_ref(w_exnref exn);
 /* ---- the program's interface to the runtime's main ------------------ */
 
 /* An export callable with `--invoke`: the signature as type letters
- * (i: i32, I: i64, f: f32, F: f64, r: funcref, e: externref) and a thunk
+ * (i: i32, I: i64, f: f32, F: f64, r: funcref, e: externref, x: exnref, a: anyref) and a thunk
  * that reads arguments from `args` and writes results to `results`. */
 typedef struct w_export {
   const char *name;

@@ -76,7 +76,12 @@ static int matches(const w_expect *x, w_value v) {
   case X_NAN_ARITHMETIC: return is_nan(x->type, bits, 0);
   case X_REF_NULL: return v.ref == NULL;
   case X_REF_NONNULL: return v.ref != NULL;
-  case X_REF_EXTERN: return (uintptr_t)v.ref == x->bits + 1;
+  case X_REF_EXTERN: return v.ref == W_HOST_REF(x->bits);
+  case X_REF_ANY: return v.ref != NULL;
+  case X_REF_EQ: return w_test_abstract(v.ref, 0, W_HEAP_EQ);
+  case X_REF_I31: return w_test_abstract(v.ref, 0, W_HEAP_I31);
+  case X_REF_STRUCT: return w_test_abstract(v.ref, 0, W_HEAP_STRUCT);
+  case X_REF_ARRAY: return w_test_abstract(v.ref, 0, W_HEAP_ARRAY);
   default: return 0;
   }
 }

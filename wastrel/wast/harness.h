@@ -17,13 +17,18 @@ typedef enum w_expect_kind {
   X_NAN_ARITHMETIC, /* nan:arithmetic */
   X_REF_NULL,       /* ref.null */
   X_REF_NONNULL,    /* any non-null reference */
-  X_REF_EXTERN,     /* ref.extern N (the host reference N) */
+  X_REF_EXTERN,     /* ref.extern N, ref.host N (the host reference N) */
+  X_REF_ANY,        /* GC: (ref.any), any non-null reference */
+  X_REF_EQ,         /* (ref.eq): an i31, a struct or an array */
+  X_REF_I31,        /* (ref.i31) */
+  X_REF_STRUCT,     /* (ref.struct) */
+  X_REF_ARRAY,      /* (ref.array) */
   X_LANES,          /* a v128, lane by lane: `parts` has one pattern per lane */
   X_EITHER,         /* any one of the `parts` */
 } w_expect_kind;
 
 typedef struct w_expect {
-  char type; /* i, I, f, F, V, r, e as in w_export */
+  char type; /* i, I, f, F, V, r, e, x, a as in w_export */
   w_expect_kind kind;
   uint64_t bits;                  /* X_BITS (of a v128: its low 64 bits) */
   uint64_t high;                  /* X_BITS of a v128: its high 64 bits */

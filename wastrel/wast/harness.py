@@ -53,7 +53,7 @@ class Value:
 @dataclass(frozen=True)
 class Expected:
     type: str
-    kind: str  # X_BITS, X_NAN_CANONICAL, X_NAN_ARITHMETIC, X_REF_NULL, X_REF_NONNULL, X_REF_EXTERN, X_LANES, X_EITHER
+    kind: str  # X_BITS, X_NAN_CANONICAL, X_NAN_ARITHMETIC, X_REF_NULL, X_REF_NONNULL, X_REF_EXTERN, X_REF_<GC kind>, X_LANES, X_EITHER
     bits: int = 0  # X_BITS: the value's bits (a v128's 128; a lane's, its width's)
     parts: tuple[Expected, ...] = ()  # X_LANES: one per lane, lane 0 first; X_EITHER: the options
     lane_bits: int = 0  # X_LANES: the lanes' width
@@ -89,7 +89,7 @@ def _bits(type_: str, bits: int) -> str:
 
 def _value(v: Value) -> str:
     if is_ref(v.type):
-        return "{.ref = NULL}" if v.bits is None else f"{{.ref = (void *){v.bits + 1}}}"
+        return "{.ref = NULL}" if v.bits is None else f"{{.ref = W_HOST_REF({v.bits})}}"
     if v.type == "v128":
         bits = v.bits or 0
         return f"{{.v128 = {{(int64_t){bits & _LOW:#x}ull, (int64_t){bits >> 64:#x}ull}}}}"

@@ -90,7 +90,7 @@ class _Output:
 
     imports: list[Import] = field(default_factory=list)
     funcs: list[tuple[int, tuple[str, ...], list[Instr], int]] = field(default_factory=list)
-    tables: list[TableType] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
     memories: list[MemoryType] = field(default_factory=list)
     globals: list[Global] = field(default_factory=list)
     tags: list[Tag] = field(default_factory=list)
@@ -145,6 +145,8 @@ class _Elaborator:
             funcs=out.func_names,
             locals=out.local_names,
             globals=out.global_names,
+            types={index: name for name, index in ctx.spaces["type"].names.items()},
+            fields={t: {k: name for name, k in space.names.items()} for t, space in ctx.field_names.items() if space.names},
         )
         module = Module(
             types=tuple(ctx.types),

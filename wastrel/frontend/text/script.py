@@ -85,7 +85,8 @@ class RefPattern:
 @dataclass(frozen=True)
 class GcPattern:
     """A GC reference result: `(ref.struct)`, `(ref.array)`, `(ref.i31)`,
-    `(ref.eq)`, `(ref.any)`, `(ref.host n)` (the pattern's head)."""
+    `(ref.eq)`, `(ref.any)` (the pattern's head).  `(ref.host n)` is the
+    host reference n, a `Value` as `(ref.extern n)` is."""
 
     head: str
 

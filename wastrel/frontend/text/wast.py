@@ -193,7 +193,7 @@ def _expected(item: Item) -> Expected:
         if head == "ref.null":
             return RefPattern(None, null=True)
         return RefPattern("funcref" if head == "ref.func" else "externref")
-    if head in _GC_PATTERNS:
+    if head in _GC_PATTERNS and cur.done():
         return GcPattern(str(head))
     return _value(item)
 
@@ -218,7 +218,7 @@ def _v128_expected(lst: SList, cur: Cursor) -> Value | V128Pattern:
 
 
 # Result patterns of GC references (Wasm 3.0), which wastrel does not have.
-_GC_PATTERNS = ("ref.any", "ref.eq", "ref.i31", "ref.struct", "ref.array", "ref.host")
+_GC_PATTERNS = ("ref.any", "ref.eq", "ref.i31", "ref.struct", "ref.array")
 
 
 # -- assertions -------------------------------------------------------------------
