@@ -115,7 +115,7 @@ def gc_value(ctx: ModuleContext, op: str, imm: tuple, args: list[str]) -> str:
             return struct_new(ctx, imm[0], args)
         case "struct.new_default":
             name = ctx.struct_name(imm[0])
-            return f"w_gc_alloc(&{ctx.rtt(imm[0])}, sizeof({name}))"
+            return f"w_gc_new(&{ctx.rtt(imm[0])}, sizeof({name}))"
         case "struct.get" | "struct.get_s" | "struct.get_u":
             field = _field(ctx, imm)
             return loaded(field, op, f"W_STRUCT({ctx.struct_name(imm[0])}, {args[0]})->{ctx.field_name(*imm)}")
@@ -178,7 +178,7 @@ def struct_new(ctx: ModuleContext, index: int, args: list[str]) -> str:
     t = ctx.module.types[index]
     assert isinstance(t, StructType)
     name = ctx.struct_name(index)
-    alloc = f"w_gc_alloc(&{ctx.rtt(index)}, sizeof({name}))"
+    alloc = f"w_gc_new(&{ctx.rtt(index)}, sizeof({name}))"
     if not args:
         return alloc
     temps = " ".join(f"{_declaration(storage_c_type(f.storage), f'w_f{k}')} = {stored(f.storage, a)};" for k, (f, a) in enumerate(zip(t.fields, args)))

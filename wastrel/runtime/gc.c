@@ -12,9 +12,11 @@
  * the part handed out so far, the frontier.  Nothing is reserved until
  * the first allocation: a program without GC pays nothing.  The heap is cut
  * into 64 KiB blocks, described by a block table (one entry per block):
- *   - a small block holds objects of one of 38 size classes (16 bytes to
- *     32 KiB, 16-byte multiples so that v128 fields are aligned), in
- *     slots that start at the block's beginning;
+ *   - a small block holds objects of one of 45 size classes (16 bytes to
+ *     32 KiB, multiples of 8; an object with a v128 field, whose size is a
+ *     multiple of 16, gets a class of its size or above 128, all multiples
+ *     of 16: its slot is 16-byte aligned), in slots that start at the
+ *     block's beginning;
  *   - an object over 32 KiB gets a run of whole blocks: the table marks
  *     its first block (with the run's length) and the others, which point
  *     back to the first;
@@ -26,7 +28,7 @@
  * its first word, the object's rtt, is non-NULL: a free slot has rtt NULL
  * (and, in its second word, the link of its block's free list); a block
  * is given to a size class only after every slot header in it is cleared.
- * Mark bits live on the side, in a bitmap with one bit per 16-byte granule
+ * Mark bits live on the side, in a bitmap with one bit per 8-byte granule
  * of the heap (an object's bit is that of its first granule).
  *
  * Allocation.  Each size class has a free list (the free slots of one
@@ -38,8 +40,9 @@
  * memory is known to be zero (never used, or decommitted).
  *
  * Roots.  (1) Slots the program registers (w_gc_root: globals, element
- * segments); (2) registered tables (w_gc_root_table), read at collection
- * time since their elements move when they grow; (3) the stack of the
+ * segments) and (2) registered tables (w_gc_root_table), read at
+ * collection time since their elements move when they grow, both
+ * precisely; (3) the stack of the
  * calling thread (the Wasm thread) from the collector's frame to its top,
  * found with pthread_getattr_np, after the callee-saved registers are
  * spilled onto it (__builtin_unwind_init), read conservatively: every
@@ -48,9 +51,9 @@
  * Only the calling thread's stack is read: a reference held only on
  * another thread's stack is not seen.
  *
- * Marking.  Each word found is checked: in the heap's range, in a used
- * block; then the bit of the slot it points into is set and the slot
- * pushed on an explicit mark stack (a malloc'd array: no recursion, so a
+ * Marking.  Each word found conservatively is checked: in the heap's
+ * range, in a used block; then the bit of the slot it points into is set
+ * and the slot pushed on an explicit mark stack (a malloc'd array: no recursion, so a
  * list of millions of nodes is no deeper than one).  Popped slots go
  * through a small FIFO that prefetches them; a slot whose rtt turns out
  * NULL (free) is unmarked again, an object is traced precisely by its
@@ -58,7 +61,11 @@
  * elements of an array of references; an opaque object (an exception,
  * exception.c) has every word of its slot read conservatively.  Words
  * that are not objects (i31s, function references, host references) are
- * ignored wherever they are found.
+ * ignored wherever they are found.  A word read
+ * precisely -- a field or element of a reference type, a registered
+ * global, segment or table -- is a reference: in the heap, it is an
+ * object's start, so it is marked without the block table (half the
+ * marking time of a long list).
  *
  * Sweeping.  Right after marking, one pass over the block table counts the
  * live bytes (the mark bits of each block), frees every small block
@@ -74,9 +81,11 @@
  * system (madvise MADV_DONTNEED), so the resident size follows the heap.
  *
  * Policy.  A collection runs when a class or a large object needs a new
- * block and the bytes handed out since the last collection exceed the
- * bytes live after it (at least 4 MiB), so the heap is about twice the
- * live data; and whenever the heap's limit would be exceeded.  The limit
+ * block and the bytes handed out since the last collection exceed 5/4 of
+ * the bytes live after it (at least 16 MiB), so the heap is about 2.25
+ * times the live data (bench/gc.py: V8 takes 2 to 6 times as much memory
+ * on the same programs, and collecting more often slows the programs with
+ * much live data); and whenever the heap's limit would be exceeded.  The limit
  * is WASTREL_GC_MAX_HEAP (bytes; suffixes K, M, G), by default 3/4 of the
  * physical memory (or of the cgroup's limit): if a collection cannot make
  * room within it, the allocation traps "out of memory".
@@ -99,11 +108,11 @@ uintptr_t w_gc_heap_start, w_gc_heap_size;
 
 #define BLOCK_SHIFT 16
 #define BLOCK_SIZE ((size_t)1 << BLOCK_SHIFT)
-#define GRANULE_SHIFT 4 /* 16 bytes: the alignment of every object */
+#define GRANULE_SHIFT 3 /* 8 bytes: the alignment of every object (16 if it holds a v128) */
 #define GRANULES_PER_BLOCK (BLOCK_SIZE >> GRANULE_SHIFT)
 #define MARK_WORDS_PER_BLOCK (GRANULES_PER_BLOCK / 64)
 #define MAX_SMALL 32768
-#define MIN_ALLOCATION ((size_t)4 << 20)      /* between collections, at least */
+#define MIN_ALLOCATION ((size_t)16 << 20)      /* between collections, at least */
 #define RESERVATION ((size_t)64 << 30)        /* the heap's address space, at least */
 #define MAX_RESERVATION ((size_t)1 << 46)
 #define COMMIT_STEP ((size_t)1 << 20)         /* the heap becomes accessible by MiBs */
@@ -111,10 +120,14 @@ uintptr_t w_gc_heap_start, w_gc_heap_size;
 
 /* ---- size classes ------------------------------------------------------ */
 
-/* 16-byte steps to 128, then four steps per power of two to 8 KiB, then
- * 7, 6, 5, 4, 3 and 2 slots per block. */
+/* 8-byte steps to 128, then four steps per power of two to 8 KiB, then
+ * 7, 6, 5, 4, 3 and 2 slots per block.  Every class of a multiple of 16
+ * bytes has a slot for each such size, and every class above 128 bytes is
+ * a multiple of 16: an object with a v128 (whose C size is a multiple of
+ * 16) gets a 16-byte aligned slot. */
 static const uint32_t class_size[] = {
-    16,   32,   48,   64,   80,   96,    112,   128,   160,   192,   224,   256,   320,
+    16,   24,   32,   40,   48,   56,    64,    72,    80,    88,    96,    104,   112,   120,   128,
+    160,  192,  224,  256,  320,
     384,  448,  512,  640,  768,  896,   1024,  1280,  1536,  1792,  2048,  2560,  3072,
     3584, 4096, 5120, 6144, 7168, 8192,  9360,  10912, 13104, 16384, 21840, 32768,
 };
@@ -124,7 +137,7 @@ static uint32_t class_slots[NCLASSES]; /* slots per block */
 /* ceil(2^32 / size): (offset * magic) >> 32 is offset / size exactly for
  * every offset in a block (offset < 2^16, size <= 2^15). */
 static uint64_t class_magic[NCLASSES];
-static uint8_t class_of[MAX_SMALL / 16 + 1]; /* by size in granules, rounded up */
+static uint8_t class_of[MAX_SMALL / 8 + 1]; /* by size in granules, rounded up */
 
 /* ---- state ------------------------------------------------------------- */
 
@@ -140,10 +153,12 @@ typedef struct block {
                     B_SMALL: the next block of its class to sweep */
 } block;
 
-typedef struct free_slot {
-  const w_rtt *rtt; /* NULL */
-  struct free_slot *next;
-} free_slot;
+typedef w_free_slot free_slot; /* (wastrel.h) */
+
+/* Each size class's free list (the free slots of one block), popped by
+ * w_gc_alloc and, for the small classes, inline by w_gc_new (wastrel.h). */
+w_free_slot *w_gc_free_lists[NCLASSES];
+#define FREE_LIST(c) w_gc_free_lists[c]
 
 typedef struct root {
   void *const *slot;
@@ -169,7 +184,6 @@ static struct {
   size_t limit_blocks;       /* in_use never exceeds this */
   uint32_t free_runs;        /* the first free run, NONE if none */
   size_t max_free_run;       /* no free run is longer */
-  free_slot *free_list[NCLASSES];
   uint32_t to_sweep[NCLASSES]; /* each class's blocks still to sweep */
   size_t allocated;          /* bytes handed out since the last collection */
   size_t threshold;          /* collect when `allocated` reaches this */
@@ -250,8 +264,8 @@ static void gc_init(void) {
     class_slots[c] = (uint32_t)(BLOCK_SIZE / class_size[c]);
     class_magic[c] = (((uint64_t)1 << 32) + class_size[c] - 1) / class_size[c];
   }
-  for (size_t g = 0, c = 0; g <= MAX_SMALL / 16; g++) {
-    while (class_size[c] < g * 16) c++;
+  for (size_t g = 0, c = 0; g <= MAX_SMALL / 8; g++) {
+    while (class_size[c] < g * 8) c++;
     class_of[g] = (uint8_t)c;
   }
   gc.stress = env_flag("WASTREL_GC_STRESS");
@@ -429,9 +443,21 @@ static inline void mark_word(marker *m, uintptr_t w) {
   m->stack[m->sp++] = m->base + start;
 }
 
-/* A word of a precise field: i31s (odd) are not pointers. */
+/* A word of a precise field (or a global, a table element): a reference,
+ * so if it is in the heap it is an object's start -- no slot to look up.
+ * i31s (odd), host and function references are not in the heap. */
 static inline void mark_field(marker *m, uintptr_t w) {
-  if (w && !(w & 1)) mark_word(m, w);
+  uintptr_t off = w - (uintptr_t)m->base;
+  if (off >= m->extent || (w & 1)) return;
+  size_t g = off >> GRANULE_SHIFT;
+  uint64_t bit = (uint64_t)1 << (g & 63);
+  if (m->marks[g >> 6] & bit) return;
+  m->marks[g >> 6] |= bit;
+  if (W_UNLIKELY(m->sp == m->cap)) {
+    m->stack = grow_mark_stack(m->stack, m->cap);
+    m->cap *= 2;
+  }
+  m->stack[m->sp++] = (void *)w;
 }
 
 static inline void mark_range(marker *m, const void *lo, const void *hi) {
@@ -514,9 +540,9 @@ static void mark(const void *stack_lo) {
   }
   memset(m.marks, 0, gc.frontier * MARK_WORDS_PER_BLOCK * 8);
   for (size_t i = 0; i < gc.nroots; i++)
-    for (size_t k = 0; k < gc.roots[i].count; k++) mark_word(&m, (uintptr_t)gc.roots[i].slot[k]);
+    for (size_t k = 0; k < gc.roots[i].count; k++) mark_field(&m, (uintptr_t)gc.roots[i].slot[k]);
   for (size_t i = 0; i < gc.ntables; i++)
-    for (uint32_t k = 0; k < gc.tables[i]->size; k++) mark_word(&m, (uintptr_t)gc.tables[i]->elems[k]);
+    for (uint32_t k = 0; k < gc.tables[i]->size; k++) mark_field(&m, (uintptr_t)gc.tables[i]->elems[k]);
   mark_range(&m, w_spill, w_spill + W_SPILL_MAX);
   mark_word(&m, (uintptr_t)w_pending);
   uintptr_t lo = (uintptr_t)stack_lo & ~(uintptr_t)7;
@@ -590,10 +616,12 @@ static void sweep_blocks(void) {
   gc.max_free_run = longest;
 }
 
-/* Keeps as many free blocks as the next cycle will take (the lowest, which
- * allocation takes first), within the limit, and decommits the others. */
+/* Keeps twice as many free blocks as the next cycle will take (the lowest,
+ * which allocation takes first; twice: the live data changes from one
+ * cycle to the next, and a block given back costs page faults when it is
+ * used again), within the limit, and decommits the others. */
 static void release_free_blocks(void) {
-  size_t keep = (gc.threshold + gc.threshold / 4) >> BLOCK_SHIFT;
+  size_t keep = (2 * gc.threshold) >> BLOCK_SHIFT;
   if (keep > gc.limit_blocks - gc.in_use) keep = gc.limit_blocks - gc.in_use;
   for (uint32_t r = gc.free_runs; r != NONE; r = gc.blocks[r].next) {
     size_t len = gc.blocks[r].run;
@@ -625,7 +653,7 @@ static size_t sweep_block(size_t b) {
       nfree++;
     }
   }
-  gc.free_list[c] = head;
+  FREE_LIST(c) = head;
   return nfree;
 }
 
@@ -644,7 +672,7 @@ static void init_block(size_t b, unsigned c) {
     s->next = head;
     head = s;
   }
-  gc.free_list[c] = head;
+  FREE_LIST(c) = head;
 }
 
 /* ---- collection ---------------------------------------------------------- */
@@ -659,12 +687,12 @@ static __attribute__((noinline)) void collect_spilled(void) {
   double start = gc.verbose ? now() : 0;
   /* Allocation starts afresh after the collection. */
   for (size_t c = 0; c < NCLASSES; c++) {
-    gc.free_list[c] = NULL;
+    FREE_LIST(c) = NULL;
     gc.to_sweep[c] = NONE;
   }
   mark(__builtin_frame_address(0));
   sweep_blocks();
-  gc.threshold = gc.live > MIN_ALLOCATION ? gc.live : MIN_ALLOCATION;
+  gc.threshold = gc.live * 5 / 4 > MIN_ALLOCATION ? gc.live * 5 / 4 : MIN_ALLOCATION;
   gc.allocated = 0;
   release_free_blocks();
   gc.collections++;
@@ -688,19 +716,16 @@ void w_gc_collect(void) {
 
 /* ---- allocation ---------------------------------------------------------- */
 
-/* Zeroes a free slot's first `size` bytes (rounded up to 16) but the
+/* Zeroes a free slot's first `size` bytes (rounded up to 8) but the
  * header; small objects without a call to memset. */
 static inline void clear(free_slot *s, size_t size) {
   uint64_t *w = (uint64_t *)s;
-  w[1] = 0;
-  if (size <= 16) return;
-  if (size <= 64) {
-    w[2] = w[3] = 0;
-    if (size > 32) w[4] = w[5] = 0;
-    if (size > 48) w[6] = w[7] = 0;
+  size_t words = (size + 7) >> 3;
+  if (words <= 8) { /* (words >= 2: sizes start at 16) */
+    for (size_t i = 1; i < words; i++) w[i] = 0;
     return;
   }
-  memset(w + 2, 0, ((size + 15) & ~(size_t)15) - 16);
+  memset(w + 1, 0, (words - 1) * 8);
 }
 
 static void *alloc_large(const w_rtt *rtt, size_t size, int collected) {
@@ -740,8 +765,8 @@ static __attribute__((noinline)) void *alloc_slow(const w_rtt *rtt, size_t size)
   }
   if (size < 16) size = 16;
   if (size > MAX_SMALL) return alloc_large(rtt, size, collected);
-  unsigned c = class_of[(size + 15) >> 4];
-  while (!gc.free_list[c]) {
+  unsigned c = class_of[(size + 7) >> 3];
+  while (!FREE_LIST(c)) {
     if (!collected && gc.allocated >= gc.threshold) {
       collect();
       collected = 1;
@@ -761,8 +786,8 @@ static __attribute__((noinline)) void *alloc_slow(const w_rtt *rtt, size_t size)
       }
     }
   }
-  free_slot *s = gc.free_list[c];
-  gc.free_list[c] = s->next;
+  free_slot *s = FREE_LIST(c);
+  FREE_LIST(c) = gc.stress ? NULL : s->next; /* stress: every allocation comes here */
   clear(s, size);
   s->rtt = rtt;
   return s;
@@ -770,9 +795,9 @@ static __attribute__((noinline)) void *alloc_slow(const w_rtt *rtt, size_t size)
 
 void *w_gc_alloc(const w_rtt *rtt, size_t size) {
   if (W_LIKELY(size <= MAX_SMALL)) {
-    free_slot *s = gc.free_list[class_of[(size + 15) >> 4]];
-    if (W_LIKELY(s != NULL) && !gc.stress) {
-      gc.free_list[class_of[(size + 15) >> 4]] = s->next;
+    free_slot *s = FREE_LIST(class_of[(size + 7) >> 3]);
+    if (W_LIKELY(s != NULL)) {
+      FREE_LIST(class_of[(size + 7) >> 3]) = s->next;
       clear(s, size);
       s->rtt = rtt;
       return s;

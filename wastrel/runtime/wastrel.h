@@ -243,7 +243,8 @@ typedef struct w_object {
   const w_rtt *rtt;
 } w_object;
 
-/* An array: its elements start at W_ARRAY_DATA bytes (16-byte aligned, for v128). */
+/* An array: its elements start at W_ARRAY_DATA bytes (an array of v128s,
+ * whose size is a multiple of 16, has a 16-byte aligned slot: gc.c). */
 typedef struct w_array {
   const w_rtt *rtt;
   uint32_t length;
@@ -257,6 +258,29 @@ extern uintptr_t w_gc_heap_start, w_gc_heap_size;
 /* A new object of `size` bytes (header included), zeroed, its rtt set; may
  * collect first; traps W_TRAP_OUT_OF_MEMORY beyond the heap's limit. */
 void *w_gc_alloc(const w_rtt *rtt, size_t size);
+/* The allocator's free lists, one per size class; the first fifteen hold
+ * slots of 16, 24, 32, ..., 128 bytes, which w_gc_new pops inline.  A free
+ * slot's rtt is NULL. */
+typedef struct w_free_slot {
+  const w_rtt *rtt;
+  struct w_free_slot *next;
+} w_free_slot;
+extern w_free_slot *w_gc_free_lists[];
+#define W_GC_INLINE_MAX 128
+/* w_gc_alloc, its common case inline: `size` is a constant (a struct's). */
+static inline void *w_gc_new(const w_rtt *rtt, size_t size) {
+  if (size <= W_GC_INLINE_MAX) {
+    w_free_slot **list = &w_gc_free_lists[size <= 16 ? 0 : (size + 7) / 8 - 2];
+    w_free_slot *slot = *list;
+    if (W_LIKELY(slot != NULL)) {
+      *list = slot->next;
+      memset((char *)slot + sizeof(void *), 0, (size <= 16 ? 16 : (size + 7) & ~(size_t)7) - sizeof(void *));
+      slot->rtt = rtt;
+      return slot;
+    }
+  }
+  return w_gc_alloc(rtt, size);
+}
 /* A new array of `length` elements of rtt->elem_size bytes, zeroed. */
 w_array *w_gc_alloc_array(const w_rtt *rtt, uint64_t length);
 /* A reference held outside the Wasm stack: a global's variable, or a
