@@ -100,6 +100,8 @@ class Language:
         for cls in sorted(self.productions, key=lambda c: (not issubclass(c, n.Stmt), c.__name__)):
             base = "Stmt" if issubclass(cls, n.Stmt) else "Expr"
             lines.append(f"    {base} ::= {_production(cls)}")
+        if n.Op in self.productions:
+            lines.append(OPERATOR_LEGEND)
         if self.annotated:
             lines.append(effect_legend(sorted(c.__name__ for c in self.productions - self.annotated)))
         return "\n".join(lines)
@@ -109,6 +111,19 @@ def _production(cls: type) -> str:
     parts = [f"{f.name}: {f.type}" for f in fields(cls) if f.name != "effect"]  # type: ignore[arg-type]
     return f"{cls.__name__}({', '.join(parts)})"
 
+
+OPERATOR_LEGEND = """\
+  Op (a value) and Perform (none) carry a Wasm instruction's name, operands and
+  immediates (ir/ops.py knows their types and effects):
+    numbers, memories, tables, SIMD      i32.add, f64.load, table.get, i8x16.shuffle, ...
+    exceptions, as global state          exn.pending, exn.is, exn.value, exn.ref, exn.clear, throw
+    GC objects (imm: type, field)        struct.new, struct.new_default, struct.get(_s|_u), struct.set,
+                                         array.new(_default|_fixed|_data|_elem), array.get(_s|_u),
+                                         array.set, array.len, array.fill, array.copy, array.init_data,
+                                         array.init_elem
+    GC references (imm: the type)        ref.test, ref.cast, ref.eq, ref.i31, i31.get_s, i31.get_u,
+                                         any.convert_extern, extern.convert_any
+                                         (br_on_cast is a br_if on ref.test of a temporary)"""
 
 TRAP_MEANINGS = {
     "mem": "memory access out of bounds",
@@ -139,8 +154,8 @@ def effect_legend(unannotated: list[str] | None = None) -> str:
         "  expression that writes or may trap; nothing printed means none",
         "    r:G,$x       may read global state (G) and the local printed as $x",
         "    w:G,$x       may write them",
-        "                 G is all global state at once: memories, tables, globals and",
-        "                 the world outside, reached through calls",
+        "                 G is all global state at once: memories, tables, globals, GC",
+        "                 objects and the world outside, reached through calls",
         "    t:KIND,...   may trap (or not end), where KIND is",
         *(f"                   {kind:{width}}  {TRAP_MEANINGS[kind]}" for kind in traps),
         "    br:$l,...    may branch to label $l; br:return leaves the function",
