@@ -3,8 +3,9 @@
 The last pass: prints a module as C written against
 `wastrel/runtime/wastrel.h`.
 
-Layout: result structs and call_indirect signatures, function prototypes,
-function references, instance state (memories, tables, globals --
+Layout: result structs, GC struct types and call_indirect signatures,
+function prototypes, GC run-time types (backend_c/c_gc.py), function
+references, instance state (memories, tables, globals --
 statically allocated: one instance per module), data and element segments, the functions, the instantiation function (limits, segment
 initialisation, the start function) and the export table.
 
@@ -26,7 +27,7 @@ from dataclasses import dataclass
 from wastrel.backend_c.c_function import FunctionPrinter
 from wastrel.backend_c.c_literals import c_bytes, c_string, v128_initializer
 from wastrel.backend_c.context import ModuleContext, TypeIds
-from wastrel.backend_c.linking import Linker, WasiLinker
+from wastrel.backend_c.linking import EmbedLinker, Linker, WasiLinker
 from wastrel.backend_c.names import (
     C_TYPE_OF,
     TYPE_LETTER,
@@ -35,8 +36,10 @@ from wastrel.backend_c.names import (
     c_params,
     c_result,
     result_struct,
+    from_value,
     spill_prologue,
     spilled,
+    to_value,
 )
 from wastrel.backend_c.c_gc import gc_value, rtt_definitions, struct_typedef
 from wastrel.ir import nodes as n
@@ -65,7 +68,9 @@ UNIT_BYTES = 400_000  # C text per translation unit when a module is split
 class CModule:
     """One module's C, as a whole file (`str()`) or as translation units.
 
-    `shared` holds the instance state, function references and segments as
+    `head` holds the typedefs (result structs, call signatures, a C
+    struct per GC struct type); `shared` holds the run-time types of GC
+    types, the instance state, function references and segments as
     (extern declaration, definition) pairs; `functions` each function's
     definition (and `prototypes` their declarations) without a storage
     class: one file makes them all `static`, units give them external
@@ -128,7 +133,8 @@ class ModulePrinter:
     def __init__(self, program: n.Program, prefix: str = "", linker: Linker | None = None, type_ids: TypeIds | None = None):
         self.program = program
         self.module = program.wasm
-        self.ctx = ModuleContext(program, prefix, linker or WasiLinker(), type_ids or TypeIds())
+        self.linker = linker or WasiLinker()
+        self.ctx = ModuleContext(program, prefix, self.linker, type_ids or TypeIds())
         self.prefix = prefix
 
     @property
@@ -163,7 +169,46 @@ class ModulePrinter:
         tail = instantiate + "\n\n" + exports
         if not self.prefix:  # a program of its own; with a prefix, the program of several modules says it
             tail += "\n" + self.ctx.type_ids.c_table()
-        return CModule(head, self.prototypes(), tuple(shared), functions, tail)
+        prototypes = self.prototypes()
+        if isinstance(self.linker, EmbedLinker):
+            trampolines = [self.host_trampoline(k, name, ftype) for k, (name, ftype) in enumerate(self.linker.host_imports)]
+            functions = (*(definition for _, definition in trampolines), *functions)
+            prototypes = (*(prototype for prototype, _ in trampolines), *prototypes)
+            tail += "\n" + self.embedding_tables()
+            head += "\n\nextern w_embed_host w_embed_hosts[]; /* filled by the host (runtime/embed.c) */"
+        return CModule(head, prototypes, tuple(shared), functions, tail)
+
+    # -- embedding (wastrel/api.py) ----------------------------------------------
+
+    def host_trampoline(self, k: int, name: str, ftype: FuncType) -> tuple[str, str]:
+        """A function imported from the host: its arguments as w_values to
+        w_embed_hosts[k], its results back (runtime/embed.c)."""
+        names = [f"p{i}" for i in range(len(ftype.params))]
+        prototype = f"{c_result(ftype)} {name}({c_params(ftype, names, host=True)})"
+        args = ", ".join(f"{{.{VALUE_FIELD[t]} = {to_value(t, p)}}}" for t, p in zip(ftype.params, names)) or "{0}"
+        body = [f"  w_value args[{max(len(names), 1)}] = {{{args}}};", f"  w_value results[{max(len(ftype.results), 1)}] = {{{{0}}}};"]
+        body.append(f"  w_embed_call_host(w_embed_hosts[{k}], args, results);")
+        if len(ftype.results) == 1:
+            body.append(f"  return {from_value(ftype.results[0], f'results[0].{VALUE_FIELD[ftype.results[0]]}')};")
+        elif ftype.results:
+            values = ", ".join(from_value(t, f"results[{i}].{VALUE_FIELD[t]}") for i, t in enumerate(ftype.results))
+            body.append(f"  return ({result_struct(ftype.results)}){{{values}}};")
+        return f"{prototype};", prototype + " {\n" + "\n".join(body) + "\n}"
+
+    def embedding_tables(self) -> str:
+        """The host functions' table, which the host fills, and the exported memories."""
+        assert isinstance(self.linker, EmbedLinker)
+        count = len(self.linker.host_imports)
+        memories = [f'  {{"{c_string(e.name)}", &{self.ctx.memories[e.index]}}},' for e in self.module.exports if e.kind == "memory"]
+        return "\n".join(
+            [
+                f"w_embed_host w_embed_hosts[{max(count, 1)}];",
+                "const w_memory_export w_program_memories[] = {",
+                *memories,
+                "  {NULL, NULL},",
+                "};",
+            ]
+        )
 
     # -- declarations ------------------------------------------------------------
 

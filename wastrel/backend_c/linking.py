@@ -90,3 +90,28 @@ class WasiLinker:
     @staticmethod
     def unknown(imp: Import) -> LinkError:
         return LinkError(f"unknown import: {imp.module}.{imp.name} (the runtime provides no {imp.kind} imports)")
+
+
+class EmbedLinker(WasiLinker):
+    """A module instantiated by a host program (wastrel/api.py): WASI and
+    `bench` from the runtime, every other function import from the host,
+    through a trampoline (`host_imports`, written by c-print) that calls
+    `w_embed_hosts[k]`.  The host looks at an instance after a trap, so
+    traps are precise."""
+
+    def __init__(self) -> None:
+        self.host_imports: list[tuple[str, FuncType]] = []  # (C name, canonical type), in import order
+
+    def precise_traps(self, module: Module) -> bool:
+        return True
+
+    def function(self, imp: Import, ftype: FuncType, type_id: int) -> str:
+        if (imp.module, imp.name) in HOST_FUNCTIONS:
+            return super().function(imp, ftype, type_id)
+        name = f"w_host_{len(self.host_imports)}"
+        self.host_imports.append((name, ftype))
+        return name
+
+    @staticmethod
+    def unknown(imp: Import) -> LinkError:
+        return LinkError(f"unsupported import: {imp.module}.{imp.name} (a host gives functions only, not a {imp.kind})")

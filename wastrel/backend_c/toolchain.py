@@ -248,6 +248,42 @@ def runtime_archive(toolchain: Toolchain) -> Path:
     return archive
 
 
+def runtime_library(toolchain: Toolchain) -> Path:
+    """The runtime as a shared library for embedding (wastrel/api.py):
+    every runtime file but main.c, position-independent."""
+    directory = cache_dir() / f"runtime-{_digest(toolchain.identity(), runtime_digest())}"
+    library = directory / "libwastrel.so"
+    if cache_hit(library):
+        return library
+    directory.mkdir(parents=True, exist_ok=True)
+    sources = [str(source) for source in runtime_sources() if source.name != "main.c"]
+    with tempfile.TemporaryDirectory(dir=directory) as tmp:
+        staged = Path(tmp) / "libwastrel.so"
+        _run_cc([*toolchain.command, *toolchain.cflags, "-fPIC", "-shared", "-I", str(RUNTIME_DIR), *sources, "-o", str(staged), *LIBS], "building the runtime library")
+        cache_store(staged, library)
+    return library
+
+
+def build_shared_object(c_module: CModule, key: str, toolchain: Toolchain) -> Path:
+    """A module's C (c-print for embedding) as a shared object, linked with
+    the runtime library and bound to its own symbols (-Bsymbolic: its
+    w_program_* and w_type_* are its own, whatever else is loaded)."""
+    target = cache_dir() / "shared" / f"{key}.so"
+    if cache_hit(target):
+        return target
+    library = runtime_library(toolchain)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=target.parent) as tmp:
+        source, staged = Path(tmp) / "module.c", Path(tmp) / "module.so"
+        source.write_text(str(c_module))
+        _run_cc(
+            [*toolchain.command, *toolchain.cflags, "-fPIC", "-shared", "-Wl,-Bsymbolic", "-I", str(RUNTIME_DIR), str(source), str(library), "-o", str(staged), *LIBS],
+            "compiling the generated C",
+        )
+        cache_store(staged, target)
+    return target
+
+
 def build_program(c_module: CModule | str, key: str, toolchain: Toolchain, progress: Progress | None = None) -> Path:
     """Compile a module's C with the runtime into the cache; returns the program."""
     target = cached_program(key)

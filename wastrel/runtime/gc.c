@@ -513,6 +513,8 @@ static void drain(marker *state) {
   *state = m;
 }
 
+void w_gc_set_stack_top(uintptr_t top) { stack_top = top; }
+
 static uintptr_t thread_stack_top(void) {
   if (!stack_top) {
     pthread_attr_t attr;

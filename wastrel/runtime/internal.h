@@ -46,6 +46,13 @@ W_NORETURN void w_exit(int status);
  * stack whose guard region makes deep recursion a trap; returns its status. */
 int w_run_on_wasm_stack(int (*body)(void *arg), void *arg);
 
+/* ---- gc.c ------------------------------------------------------------ */
+
+/* The top of the stack the collector scans on this thread, for code that
+ * runs Wasm on a stack of its own making (embed.c); by default the
+ * thread's stack. */
+void w_gc_set_stack_top(uintptr_t top);
+
 /* ---- memory.c: the registry of linear memory reservations ------------ */
 
 /* Whether `addr` lies in the reserved region of some linear memory.

@@ -42,6 +42,7 @@ static const char *const trap_messages[] = {
     [W_TRAP_ARRAY_OOB] = "out of bounds array access",
     [W_TRAP_CAST_FAILURE] = "cast failure",
     [W_TRAP_OUT_OF_MEMORY] = "out of memory",
+    [W_TRAP_HOST_FAILED] = "host function failed",
 };
 
 const char *w_trap_message(w_trap_reason reason) {

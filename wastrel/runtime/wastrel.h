@@ -90,6 +90,7 @@ typedef enum w_trap_reason {
   W_TRAP_ARRAY_OOB,             /* "out of bounds array access" */
   W_TRAP_CAST_FAILURE,          /* "cast failure" */
   W_TRAP_OUT_OF_MEMORY,         /* "out of memory" (the GC heap's limit) */
+  W_TRAP_HOST_FAILED,           /* "host function failed" (embedding: it raised) */
 } w_trap_reason;
 
 /* Abandons the running Wasm code: unwinds to the runtime's entry point,
@@ -477,6 +478,19 @@ void w_program_instantiate(void); /* memories, tables, globals, segments, start 
 /* The memory WASI functions read and write: the module's exported
  * "memory", set by w_program_instantiate (NULL when there is none). */
 extern w_memory *w_wasi_memory;
+
+/* ---- embedding (runtime/embed.c, wastrel/api.py) ---------------------
+ * A module compiled as a shared object for a host program calls each
+ * function it imports from the host through w_embed_hosts[k] (set by the
+ * host): the arguments as w_values, the results written back; a non-zero
+ * return is a failure, which traps.  Its exported memories are listed. */
+typedef int (*w_embed_host)(const w_value *args, w_value *results);
+void w_embed_call_host(w_embed_host host, const w_value *args, w_value *results);
+
+typedef struct w_memory_export {
+  const char *name;
+  w_memory *memory;
+} w_memory_export;
 
 #include "wastrel_ops.h"
 #include "wastrel_simd.h"
