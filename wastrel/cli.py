@@ -76,7 +76,7 @@ def _guarded(path: str, action: Callable[[], int]) -> int:
     except OutputError as e:
         return _fail(str(e))
     except WasmError as e:
-        return _fail(f"{path}: {with_text_position(e, Path(path))}")
+        return _fail(f"{path}: {with_text_position(e, _STDIN_COPY[0] if path == '-' and _STDIN_COPY else Path(path))}")
     except (LinkError, BuildError) as e:
         return _fail(f"{path}: {e}")
     except (InternalError, PipelineError) as e:
@@ -127,12 +127,13 @@ def _main(argv: list[str] | None) -> int:
     for flag, text in (("--dir", "preopen a host directory for the guest (as GUEST)"), ("--dir-ro", "the same, read-only")):
         run.add_argument(flag, dest="preopens", action="append", default=[], type=lambda spec, flag=flag: (flag, spec), metavar="HOST[::GUEST]", help=text)
     run.add_argument("--sandbox", choices=["namespace", "beneath"], help="how the filesystem is confined (default: namespace)")
-    run.add_argument("--env", action="append", default=[], metavar="K=V", help="set a guest environment variable")
+    run.add_argument("--env", action="append", default=[], metavar="K[=V]", help="set a guest environment variable (K alone: the host's value)")
+    run.add_argument("--argv0", metavar="NAME", help="the guest's argv[0] (default: the module's file name)")
     run.add_argument("--invoke", metavar="NAME", help="call this export with ARGS and print its results")
     run.add_argument("--bench-time", action="store_true", help="print the time between bench.start and bench.end on stderr")
     _add_build_options(run)
     add_plugin_options(run)
-    run.add_argument("module", help=".wasm or .wat file")
+    run.add_argument("module", help=".wasm or .wat file ('-': read it from standard input)")
     run.add_argument("args", nargs=argparse.REMAINDER, help="arguments for the program")
 
     compile_ = commands.add_parser("compile", help="compile a module to a native program")
@@ -148,7 +149,13 @@ def _main(argv: list[str] | None) -> int:
     wast.add_argument("-j", "--jobs", type=int, help="scripts run at once (default: the number of cores)")
     _add_build_options(wast, jobs=False)
 
-    args = parser.parse_args(argv)
+    cache = commands.add_parser("cache", help="show the build cache, or clean it")
+    cache.add_argument("--clean", action="store_true", help="remove everything in it")
+    cache.add_argument("--max-size", metavar="SIZE", help="remove the least recently used entries until it holds at most SIZE (4G, 500M, ...)")
+
+    args = parser.parse_args(_with_command(sys.argv[1:] if argv is None else argv))
+    if args.command == "cache":
+        return _cache(args)
     if args.command == "wast":
         return _wast(args)
     if (skip := _plugins(args)) is None:
@@ -158,19 +165,37 @@ def _main(argv: list[str] | None) -> int:
     return _guarded(args.module, lambda: _compile(args, skip))
 
 
+COMMANDS = ("run", "compile", "wast", "cache")
+
+
+def _with_command(argv: list[str]) -> list[str]:
+    """`wastrel MODULE ARGS` is `wastrel run MODULE ARGS`, as with wasmtime
+    (also with run's options first: `wastrel --dir . m.wasm`)."""
+    if not argv or argv[0] in COMMANDS or argv[0] in ("-h", "--help", "--version"):
+        return argv
+    return ["run", *argv]
+
+
 def _run(args: argparse.Namespace, skip: frozenset[str]) -> int:
     from wastrel.driver import build
 
-    for pair in args.env:
-        if "=" not in pair:
-            return _fail(f"--env expects K=V, got {pair!r}", 2)
-    program, _ = build(Path(args.module), _toolchain(args), skip)
-    argv = [str(program), "--argv0", os.path.basename(args.module)]
+    environment = []
+    for pair in args.env:  # K=V, or K alone: the host's value, if it has one (wasmtime's --env K)
+        if "=" in pair:
+            environment.append(pair)
+        elif pair and pair in os.environ:
+            environment.append(f"{pair}={os.environ[pair]}")
+        elif not pair:
+            return _fail("--env expects K=V or K, got ''", 2)
+    module = _module_path(args.module)
+    program, _ = build(module, _toolchain(args), skip)
+    argv0 = args.argv0 if args.argv0 is not None else os.path.basename(args.module)
+    argv = [str(program), "--argv0", argv0]
     for flag, spec in args.preopens:  # in order: they become descriptors 3, 4, ...
         argv += [flag, spec]
     if args.sandbox:
         argv.append(f"--sandbox={args.sandbox}")
-    for pair in args.env:
+    for pair in environment:
         argv += ["--env", pair]
     if args.invoke:
         argv += ["--invoke", args.invoke]
@@ -183,20 +208,75 @@ def _run(args: argparse.Namespace, skip: frozenset[str]) -> int:
     return 0  # not reached
 
 
+_STDIN_COPY: list[Path] = []  # where `-` was kept (_module_path)
+
+
+def _cache(args: argparse.Namespace) -> int:
+    """`wastrel cache`: where it is and what it holds; --clean, --max-size."""
+    from wastrel.backend_c.toolchain import CACHE_LIMIT_VARIABLE, cache_dir, cache_entries, cache_limit, parse_size, trim_cache
+
+    if args.clean or args.max_size is not None:
+        try:
+            limit = 0 if args.clean else parse_size(args.max_size)
+        except ValueError as e:
+            return _fail(f"--max-size: {e}", 2)
+        removed, freed = trim_cache(limit)
+        print(f"removed {removed} entries, {_size(freed)}")
+        return 0
+    entries = cache_entries()
+    by_kind: dict[str, list[int]] = {}
+    for path, size, _ in entries:
+        kind = path.relative_to(cache_dir()).parts[0]
+        kind = "runtime" if kind.startswith("runtime-") else kind
+        by_kind.setdefault(kind, []).append(size)
+    print(f"{cache_dir()}: {len(entries)} entries, {_size(sum(size for _, size, _ in entries))} (limit {_size(cache_limit())}, ${CACHE_LIMIT_VARIABLE})")
+    for kind, sizes in sorted(by_kind.items()):
+        print(f"  {kind}: {len(sizes)}, {_size(sum(sizes))}")
+    return 0
+
+
+def _size(n: int) -> str:
+    for unit, scale in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if n >= scale:
+            return f"{n / scale:.1f} {unit}"
+    return f"{n} bytes"
+
+
+def _module_path(name: str) -> Path:
+    """The module's file; `-` is standard input, kept in a file of the cache
+    named after its contents (.wasm or .wat, by its first bytes)."""
+    if name != "-":
+        return Path(name)
+    import hashlib
+
+    from wastrel.backend_c.toolchain import cache_dir
+
+    data = sys.stdin.buffer.read()
+    directory = cache_dir() / "stdin"
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / (hashlib.sha256(data).hexdigest()[:32] + (".wasm" if data[:4] == b"\0asm" else ".wat"))
+    if not path.exists():
+        write_atomically(path, data)
+    _STDIN_COPY[:] = [path]
+    return path
+
+
 def _compile(args: argparse.Namespace, skip: frozenset[str]) -> int:
     from wastrel.driver import build, module_to_c
 
     _check_output("-o", args.output)
     if args.emit_c is not None:
         _check_output("--emit-c", args.emit_c, directory=True)
-    program, c_source = build(Path(args.module), _toolchain(args), skip)
+    module = _module_path(args.module)
+    program, c_source = build(module, _toolchain(args), skip)
     _write_output("-o", args.output, program.read_bytes(), 0o755)
     if args.emit_c is not None:
         if c_source is None:
-            c_source = module_to_c(Path(args.module), skip=skip)
+            c_source = module_to_c(module, skip=skip)
         c_source = str(c_source)
         out = Path(args.emit_c)
-        _write_output("--emit-c", str(out / (Path(args.module).stem + ".c")), c_source.encode())
+        stem = "stdin" if args.module == "-" else Path(args.module).stem
+        _write_output("--emit-c", str(out / (stem + ".c")), c_source.encode())
         for header in _contract_headers():
             _write_output("--emit-c", str(out / header), (RUNTIME_DIR / header).read_bytes())
     return 0

@@ -71,12 +71,14 @@ class Toolchain:
     cc: str = field(default_factory=lambda: os.environ.get("CC") or "cc")
     opt: str = "-O2"
     jobs: int = field(default_factory=lambda: os.cpu_count() or 1)  # units compiled at once
+    # The user's own flags, last so that they win (CFLAGS="-O3 -march=native"), as build tools take them.
+    extra: tuple[str, ...] = field(default_factory=lambda: tuple(shlex.split(os.environ.get("CFLAGS", ""))))
 
     @property
     def cflags(self) -> list[str]:
         if _is_clang(self.cc):
-            return [self.opt, *(flag for flag in BASE_CFLAGS if flag != "-fno-optimize-sibling-calls")]
-        return [self.opt, *BASE_CFLAGS]
+            return [self.opt, *(flag for flag in BASE_CFLAGS if flag != "-fno-optimize-sibling-calls"), *self.extra]
+        return [self.opt, *BASE_CFLAGS, *self.extra]
 
     @property
     def command(self) -> list[str]:
@@ -207,6 +209,7 @@ def cache_hit(path: Path) -> bool:
     summary = path.with_name(path.name + ".sum")
     try:
         if summary.read_text().strip() == _file_digest(path):
+            os.utime(path)  # (its last use: the cache's size limit drops the least recently used)
             return True
         print(f"wastrel: cache entry {path} is damaged; building it again", file=sys.stderr)
     except OSError:
@@ -215,6 +218,67 @@ def cache_hit(path: Path) -> bool:
         with contextlib.suppress(OSError):
             stale.unlink()
     return False
+
+
+# -- the cache's size -----------------------------------------------------------------
+
+#: The cache's size limit by default, and the variable that sets another.
+CACHE_LIMIT = 4 << 30
+CACHE_LIMIT_VARIABLE = "WASTREL_CACHE_MAX_SIZE"
+
+
+def parse_size(text: str) -> int:
+    """`4G`, `500M`, `64K` or a number of bytes; ValueError otherwise."""
+    text = text.strip().upper().removesuffix("B")
+    scale = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40}.get(text[-1:], 1)
+    number = text[:-1] if scale > 1 else text
+    if not number.isdigit():
+        raise ValueError(f"not a size: {text!r} (bytes, or a number with K, M, G or T)")
+    return int(number) * scale
+
+
+def cache_limit() -> int:
+    value = os.environ.get(CACHE_LIMIT_VARIABLE, "")
+    try:
+        return parse_size(value) if value else CACHE_LIMIT
+    except ValueError:
+        return CACHE_LIMIT
+
+
+def cache_entries() -> list[tuple[Path, int, float]]:
+    """Every entry of the cache (a file, its checksum counted with it):
+    (path, bytes, last use), least recently used first."""
+    root = cache_dir()
+    entries = []
+    if not root.is_dir():
+        return entries
+    for path in root.rglob("*"):
+        if path.is_file() and not path.name.endswith(".sum") and not any(part.startswith("tmp") for part in path.relative_to(root).parts[:-1]):
+            summary = path.with_name(path.name + ".sum")
+            try:
+                size = path.stat().st_size + (summary.stat().st_size if summary.exists() else 0)
+                entries.append((path, size, path.stat().st_mtime))
+            except OSError:
+                continue
+    return sorted(entries, key=lambda e: e[2])
+
+
+def trim_cache(limit: int) -> tuple[int, int]:
+    """Removes the least recently used entries until the cache holds at
+    most `limit` bytes; (entries removed, bytes freed)."""
+    entries = cache_entries()
+    total = sum(size for _, size, _ in entries)
+    removed = freed = 0
+    for path, size, _ in entries:
+        if total <= limit:
+            break
+        for victim in (path, path.with_name(path.name + ".sum")):
+            with contextlib.suppress(OSError):
+                victim.unlink()
+        total -= size
+        removed += 1
+        freed += size
+    return removed, freed
 
 
 def cache_store(staged: Path, path: Path) -> None:
@@ -309,6 +373,7 @@ def build_program(c_module: CModule | str, key: str, toolchain: Toolchain, progr
                 progress.show("linking")
             _run_cc([*toolchain.command, *map(str, objects), str(archive), "-o", str(staged), *LIBS], "linking the program")
         cache_store(staged, target)
+    trim_cache(cache_limit())
     return target
 
 
