@@ -6,18 +6,26 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from wastrel.backend_c.c_print import CModule
+from typing import TYPE_CHECKING
+
 from wastrel.backend_c.toolchain import Toolchain, build_program, cache_hit, cached_program, program_key
 from wastrel.frontend.load import load_module, read_module
-from wastrel.passes.manager import RunOptions, run_pipeline
 from wastrel.plugins import cache_identity
 from wastrel.progress import Progress
+
+if TYPE_CHECKING:
+    from wastrel.backend_c.c_print import CModule
+
+# (the passes are imported when a module is compiled: a cached program's
+# run needs only its key)
 
 
 def module_to_c(path: Path, progress: Progress | None = None, skip: frozenset[str] = frozenset()) -> CModule:
     """The C of the module at `path` (a text module starts the pipeline
     after `decode`, so that errors point into the text), without the
     optional passes in `skip`."""
+    from wastrel.passes.manager import RunOptions, run_pipeline
+
     options = RunOptions(on_progress=progress.show if progress else None, skip=skip)
     return run_pipeline(load_module(path), options, start_after="decode")
 

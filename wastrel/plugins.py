@@ -46,13 +46,16 @@ from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
 from typing import Callable
 
-from wastrel.passes.framework import PASSES, PassDeclarationError
-from wastrel.passes.manager import PipelineError, build_pipeline
+# (the pass framework and manager are imported when a plug-in is used:
+# a command without plug-ins starts without them, see cli.py)
 
 ENTRY_POINT_GROUP = "wastrel.passes"
 AUTOLOAD_OFF = "WASTREL_DISABLE_PLUGIN_AUTOLOAD"
 #: Frames in these directories are not where a plug-in went wrong.
 NOT_PLUGINS = (Path(__file__).resolve().parent, Path(sysconfig.get_paths()["stdlib"]).resolve())
+
+
+_LOADED: list[str] = []  # the plug-ins loaded, as their labels
 
 
 class PluginError(Exception):
@@ -68,9 +71,13 @@ def configure(args: argparse.Namespace) -> frozenset[str]:
     """Loads the installed plug-ins and `args.plugin`, checks that the
     pipeline they make without `args.skip` holds together, and returns the
     passes to skip.  Raises PluginError."""
-    if not os.environ.get(AUTOLOAD_OFF):
-        for entry_point in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: (e.name, e.value)):
-            load_entry_point(entry_point)
+    installed = [] if os.environ.get(AUTOLOAD_OFF) else sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: (e.name, e.value))
+    if not installed and not args.plugin and not args.skip:
+        return frozenset()  # the built-in pipeline, whose passes need not be loaded yet
+    from wastrel.passes.manager import PipelineError, build_pipeline
+
+    for entry_point in installed:
+        load_entry_point(entry_point)
     for name in args.plugin:
         load_file(Path(name))
     skip = frozenset(args.skip)
@@ -106,6 +113,9 @@ def load_entry_point(entry_point: EntryPoint) -> None:
 def _declaring(label: str, load: Callable[[], object], origin: Callable[[], str] | None = None) -> None:
     """Runs `load`; the passes it declares get its origin; any failure is
     a PluginError naming the file and line."""
+    from wastrel.passes.framework import PASSES
+
+    _LOADED.append(label)
     before = set(PASSES)
     try:
         load()
@@ -132,6 +142,8 @@ def _foreign(filename: str) -> bool:
 def _reason(error: Exception) -> str:
     if isinstance(error, SyntaxError):
         return f"SyntaxError: {error.msg}"
+    from wastrel.passes.framework import PassDeclarationError
+
     text = (str(error).splitlines() or [""])[0]
     return text if isinstance(error, PassDeclarationError) else f"cannot load plugin: {type(error).__name__}: {text}"
 
@@ -140,6 +152,10 @@ def cache_identity(skip: frozenset[str]) -> str:
     """What the generated C depends on besides the module and wastrel's own
     sources: the pipeline's passes in order, each plug-in's source (not
     its path), the skipped passes.  Empty for the built-in pipeline."""
+    if not skip and not _LOADED:
+        return ""
+    from wastrel.passes.manager import build_pipeline
+
     pipeline = build_pipeline(skip=skip)
     origins = list(dict.fromkeys(p.origin for p in pipeline if p.origin is not None))
     if not origins and not skip:

@@ -39,9 +39,13 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 from wastrel import __version__
-from wastrel.backend_c.c_print import UNIT_BYTES, CModule
 from wastrel.progress import Progress
+
+if TYPE_CHECKING:
+    from wastrel.backend_c.c_print import CModule
 
 RUNTIME_DIR = Path(__file__).resolve().parent.parent / "runtime"
 # -ffp-contract=off: no fused multiply-add; Wasm rounds every operation.
@@ -185,6 +189,8 @@ def _run_cc(args: list[str], what: str) -> None:
 def unit_bytes() -> int:
     """How much C goes into one translation unit: $WASTREL_UNIT_BYTES, for
     tuning a build farm (smaller units, more parallel work), else UNIT_BYTES."""
+    from wastrel.backend_c.c_print import UNIT_BYTES
+
     value = os.environ.get("WASTREL_UNIT_BYTES", "")
     return int(value) if value.isdigit() and int(value) > 0 else UNIT_BYTES
 

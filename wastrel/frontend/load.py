@@ -14,12 +14,15 @@ text.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from wastrel.frontend.decode import decode_module
-from wastrel.frontend.encode import encode_module
 from wastrel.frontend.errors import WasmError
-from wastrel.frontend.text import position, read_module_text
-from wastrel.ir.wasm import Module
+
+if TYPE_CHECKING:
+    from wastrel.ir.wasm import Module
+
+# (the decoder, encoder and text reader are imported when needed: a cached
+# binary module's run reads its bytes only)
 
 
 def _is_text(path: Path, data: bytes) -> bool:
@@ -27,13 +30,21 @@ def _is_text(path: Path, data: bytes) -> bool:
 
 
 def load_module(path: Path) -> Module:
+    from wastrel.frontend.decode import decode_module
+    from wastrel.frontend.text import read_module_text
+
     data = path.read_bytes()
     return read_module_text(data) if _is_text(path, data) else decode_module(data)
 
 
 def read_module(path: Path) -> bytes:
     data = path.read_bytes()
-    return encode_module(read_module_text(data)) if _is_text(path, data) else data
+    if not _is_text(path, data):
+        return data
+    from wastrel.frontend.encode import encode_module
+    from wastrel.frontend.text import read_module_text
+
+    return encode_module(read_module_text(data))
 
 
 def with_text_position(error: WasmError, path: Path) -> WasmError:
@@ -44,5 +55,7 @@ def with_text_position(error: WasmError, path: Path) -> WasmError:
     data = path.read_bytes()
     if not _is_text(path, data):
         return error
+    from wastrel.frontend.text import position
+
     line, column = position(data.decode("utf-8", errors="replace"), error.offset)
     return WasmError(error.kind, error.message, None, line=line, column=column)
