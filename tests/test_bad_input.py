@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.cli_util import wastrel, wastrel_passes
-from wastrel.backend_c.toolchain import cache_dir
+from wastrel.backend_c.toolchain import RUNTIME_DIR, cache_dir
 
 INVALID = Path(__file__).resolve().parent / "invalid"
 EXPECTED: dict[str, dict[str, str]] = json.loads((INVALID / "expected.json").read_text())
@@ -173,8 +173,9 @@ def test_outputs_are_written(outputs: Path) -> None:
     (outputs / "dir" / "prog").write_text("old")
     result = wastrel("compile", outputs / "m.wat", "-o", outputs / "dir" / "prog", "--emit-c", outputs / "dir")
     assert (result.returncode, result.stderr) == (0, "")
-    headers = [Path("bench.h"), Path("wasi.h"), Path("wastrel.h"), Path("wastrel_ops.h"), Path("wastrel_simd.h")]
-    assert listing(outputs / "dir") == sorted([Path("m.c"), Path("prog"), *headers])
+    runtime = [Path("runtime") / f.name for f in RUNTIME_DIR.glob("*.[ch]") if f.name != "main.c"]
+    written = [Path("BUILD"), Path("m.c"), Path("m.h"), Path("prog"), Path("runtime"), Path("runtime/program"), Path("runtime/program/main.c")]
+    assert listing(outputs / "dir") == sorted([*written, *runtime])
     assert (outputs / "dir" / "prog").stat().st_mode & 0o777 == 0o755
     assert wastrel_passes("--emit-wasm", outputs / "m.wasm", outputs / "m.wat").returncode == 0
     assert (outputs / "m.wasm").read_bytes().startswith(b"\0asm")

@@ -113,12 +113,12 @@ def test_compiled_program_takes_bench_time(bench_wat, tmp_path: Path) -> None:
 
 
 def test_emitted_c_compiles_with_the_emitted_headers(bench_wat, tmp_path: Path) -> None:
-    """--emit-c writes every header wastrel.h includes (bench.h among them)."""
+    """--emit-c writes every header wastrel.h includes (bench.h among them), in DIR/runtime."""
     out = tmp_path / "c"
     out.mkdir()
     assert wastrel("compile", bench_wat("se"), "-o", tmp_path / "program", "--emit-c", out).returncode == 0
     c_file = out / "bench_se.c"
-    result = subprocess.run(["cc", "-std=gnu11", "-fsyntax-only", "-I", str(out), str(c_file)], capture_output=True, text=True)
+    result = subprocess.run(["cc", "-std=gnu11", "-fsyntax-only", "-I", str(out / "runtime"), str(c_file)], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
 
 

@@ -152,7 +152,8 @@ def _main(argv: list[str] | None) -> int:
     compile_ = commands.add_parser("compile", help="compile a module to a native program")
     compile_.add_argument("module")
     compile_.add_argument("-o", dest="output", required=True, help="the program to write")
-    compile_.add_argument("--emit-c", metavar="DIR", help="also write the generated C (and runtime headers) here")
+    compile_.add_argument("--emit-c", metavar="DIR", help="also write the module's C, its header and the runtime's sources here (DIR/BUILD says how to build them with cc)")
+    compile_.add_argument("--prefix", metavar="NAME", default="", help="with --emit-c: start the module's C symbols with NAME_, so that several modules link into one program")
     _add_build_options(compile_)
     add_plugin_options(compile_)
 
@@ -275,34 +276,51 @@ def _module_path(name: str) -> Path:
 
 
 def _compile(args: argparse.Namespace, skip: frozenset[str]) -> int:
-    from wastrel.driver import build, module_to_c
+    from wastrel.driver import build
 
     _check_output("-o", args.output)
     if args.emit_c is not None:
         _check_output("--emit-c", args.emit_c, directory=True)
     module = _module_path(args.module)
-    program, c_source = build(module, _toolchain(args), skip)
+    program, _ = build(module, _toolchain(args), skip)
     _write_output("-o", args.output, program.read_bytes(), 0o755)
     if args.emit_c is not None:
-        if c_source is None:
-            c_source = module_to_c(module, skip=skip)
-        c_source = str(c_source)
-        out = Path(args.emit_c)
-        stem = "stdin" if args.module == "-" else Path(args.module).stem
-        _write_output("--emit-c", str(out / (stem + ".c")), c_source.encode())
-        for header in _contract_headers():
-            _write_output("--emit-c", str(out / header), (RUNTIME_DIR / header).read_bytes())
+        _emit_c(args, module, skip)
     return 0
 
 
-def _contract_headers(header: str = "wastrel.h") -> list[str]:
-    """`header` and the runtime headers it includes, transitively: what
-    generated C needs to compile (the C file includes wastrel.h only)."""
-    found = [header]
-    for line in (RUNTIME_DIR / header).read_text().splitlines():
-        if m := re.match(r'\s*#\s*include\s+"([^"]+)"', line):
-            found += [h for h in _contract_headers(m.group(1)) if h not in found]
-    return found
+def _emit_c(args: argparse.Namespace, module: Path, skip: frozenset[str]) -> None:
+    """DIR/<module>.c and .h, the runtime's sources in DIR/runtime (its
+    main() apart, in DIR/runtime/program), and DIR/BUILD: the one command
+    that builds them with cc alone."""
+    from wastrel.backend_c.toolchain import BASE_CFLAGS, LIBS, runtime_sources
+    from wastrel.driver import public_c
+
+    if args.prefix and not re.fullmatch(r"[A-Za-z_]\w*", args.prefix):
+        raise OutputError(f"--prefix: {args.prefix!r} is not a C identifier")
+    prefix = args.prefix + "_" if args.prefix else ""
+    out = Path(args.emit_c)
+    stem = "stdin" if args.module == "-" else Path(args.module).stem
+    c_source, header = public_c(module, prefix, skip)
+    _write_output("--emit-c", str(out / (stem + ".c")), c_source.encode())
+    _write_output("--emit-c", str(out / (stem + ".h")), header.encode())
+    for directory in (out / "runtime", out / "runtime" / "program"):
+        directory.mkdir(exist_ok=True)
+    for source in [*runtime_sources(), *RUNTIME_DIR.glob("*.h")]:
+        target = out / "runtime" / ("program" if source.name == "main.c" else "") / source.name
+        _write_output("--emit-c", str(target), source.read_bytes())
+    flags = " ".join(flag for flag in BASE_CFLAGS)
+    build = [
+        "# Built by wastrel: how to build this C with cc alone (any C11 compiler with GNU extensions: gcc, clang).",
+        "# A program of one module (no --prefix), with the runtime's main() (the options of `wastrel run`):",
+        f"cc -O2 {flags} -I runtime *.c runtime/*.c runtime/program/main.c -o program {' '.join(LIBS)}",
+        "# Modules with --prefix, in a program of your own: your main.c (elsewhere) includes each module's",
+        "# header, calls NAME_instantiate() first, then the exports (NAME_fib(30)); a trap ends the program",
+        "# with `wasm trap: ...` on stderr, as under wastrel run:",
+        f"cc -O2 {flags} -I runtime -I . ../main.c *.c runtime/*.c -o program {' '.join(LIBS)}",
+        "",
+    ]
+    _write_output("--emit-c", str(out / "BUILD"), "\n".join(build).encode())
 
 
 def _wast(args: argparse.Namespace) -> int:

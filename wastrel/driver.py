@@ -53,3 +53,17 @@ def _program_key(module_bytes: bytes, toolchain: Toolchain, skip: frozenset[str]
     if identity := cache_identity(skip):
         key = hashlib.sha256(f"{key}\0{identity}".encode()).hexdigest()[:32]
     return key
+
+
+def public_c(path: Path, prefix: str = "", skip: frozenset[str] = frozenset()) -> tuple[str, str]:
+    """The module's C for other people's programs (`compile --emit-c`), and
+    its header: its symbols prefixed with `prefix`, its instantiation,
+    export table and exported functions public (c_print.ModulePrinter)."""
+    from wastrel.backend_c.c_print import ModulePrinter
+    from wastrel.passes.manager import RunOptions, build_pipeline, run_pipeline
+
+    names = [p.name for p in build_pipeline(skip=skip)]
+    options = RunOptions(stop_after=names[names.index("c-print") - 1], skip=skip)
+    printer = ModulePrinter(run_pipeline(load_module(path), options, start_after="decode"), prefix=prefix, public=True)
+    guard = "WASTREL_" + "".join(c if c.isalnum() else "_" for c in (prefix.rstrip("_") or path.stem)).upper() + "_H"
+    return str(printer.c_module()), printer.header(guard)

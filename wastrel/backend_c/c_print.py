@@ -21,6 +21,7 @@ imports from the others.
 
 from __future__ import annotations
 
+import re
 import zlib
 from dataclasses import dataclass
 
@@ -29,14 +30,16 @@ from wastrel.backend_c.c_literals import c_bytes, c_string, v128_initializer
 from wastrel.backend_c.context import ModuleContext, TypeIds
 from wastrel.backend_c.linking import EmbedLinker, Linker, WasiLinker
 from wastrel.backend_c.names import (
+    C_KEYWORDS,
     C_TYPE_OF,
     TYPE_LETTER,
     VALUE_FIELD,
     c_call,
     c_params,
     c_result,
-    result_struct,
     from_value,
+    result_struct,
+    sanitize,
     spill_prologue,
     spilled,
     to_value,
@@ -128,14 +131,19 @@ class CModule:
 
 class ModulePrinter:
     """One module's C.  With a prefix, its instantiation function and export
-    table are `<prefix>instantiate` and `<prefix>exports`."""
+    table are `<prefix>instantiate` and `<prefix>exports`, static unless
+    `public` (C for other people's programs, `--emit-c`: then each exported
+    function also gets a typed C function, `<prefix><name>` (`wasm_<name>`
+    without a prefix), which `header()` declares)."""
 
-    def __init__(self, program: n.Program, prefix: str = "", linker: Linker | None = None, type_ids: TypeIds | None = None):
+    def __init__(self, program: n.Program, prefix: str = "", linker: Linker | None = None, type_ids: TypeIds | None = None, public: bool = False):
         self.program = program
         self.module = program.wasm
         self.linker = linker or WasiLinker()
         self.ctx = ModuleContext(program, prefix, self.linker, type_ids or TypeIds())
         self.prefix = prefix
+        self.public = public
+        self.storage = "static " if prefix and not public else ""
 
     @property
     def instantiate_name(self) -> str:
@@ -367,7 +375,7 @@ class ModulePrinter:
             for k, item in enumerate(e.init):
                 if self.static_const(item) is None:
                     body.append(f"{ctx.elem(i)}[{k}] = (void *){self.const_expr(item)};")
-        if not self.prefix:
+        if not self.prefix or self.public:
             for export in module.exports:
                 if export.kind == "memory" and export.name == "memory":
                     body.append(f"w_wasi_memory = &{ctx.memories[export.index]};")
@@ -384,9 +392,8 @@ class ModulePrinter:
                 body.append(f"{ctx.data(i)}_len = 0;")
         if module.start is not None:
             body.append(f"{ctx.funcs[module.start]}();")
-        storage = "static " if self.prefix else ""
         inner = "".join(f"  {line}\n" for line in body)
-        return f"{storage}void {self.instantiate_name}(void) {{\n{inner}}}"
+        return f"{self.storage}void {self.instantiate_name}(void) {{\n{inner}}}"
 
     def roots(self, tables: list, imported_globals: int) -> list[str]:
         """The collector's roots among what the module defines: its
@@ -427,12 +434,70 @@ class ModulePrinter:
             params = "".join(TYPE_LETTER[t] for t in ftype.params)
             results = "".join(TYPE_LETTER[t] for t in ftype.results)
             entries.append(f'  {{"{c_string(export.name)}", "{params}", "{results}", {thunk}}},')
-        storage = "static " if self.prefix else ""
-        table = f"{storage}const w_export {self.exports_name}[] = {{\n" + "".join(e + "\n" for e in entries)
+        table = f"{self.storage}const w_export {self.exports_name}[] = {{\n" + "".join(e + "\n" for e in entries)
         table += "  {NULL, NULL, NULL, NULL},\n};"
         if not self.prefix:
             table += f"\nconst uint32_t w_program_num_exports = {len(entries)};"
+        if self.public:
+            table += "\n\n/* The exports as C functions (declared in the module's header). */\n"
+            table += "\n".join(definition for _, definition in self.public_exports())
         return "\n".join(lines + [table])
+
+    # -- C for other people's programs (--emit-c) -------------------------------
+
+    def public_exports(self) -> list[tuple[str, str]]:
+        """Each exported function and memory as a C function of its own:
+        (declaration, definition)."""
+        out = []
+        taken: set[str] = set()
+        for export in self.module.exports:
+            if export.kind not in ("func", "memory"):
+                continue
+            name = _public_name(export.name)
+            while name in taken:
+                name += "_"
+            taken.add(name)
+            name = (self.prefix or "wasm_") + name
+            if export.kind == "memory":
+                out.append((f"w_memory *{name}(void);", f"w_memory *{name}(void) {{ return &{self.ctx.memories[export.index]}; }}"))
+                continue
+            ftype = self.module.func_type(export.index)
+            params = [f"p{i}" for i in range(len(ftype.params))]
+            prototype = f"{c_result(ftype)} {name}({c_params(ftype, params, host=True)})"
+            call = c_call(self.ctx.funcs[export.index], ftype, params, host=export.index in self.ctx.host_funcs)
+            out.append((f"{prototype};", f"{prototype} {{ {'return ' if ftype.results else ''}{call}; }}"))
+        return out
+
+    def header(self, guard: str) -> str:
+        """The module's header: what another C file needs to use it."""
+        lines = [
+            "/* Generated by wastrel: the C interface of one module (runtime/wastrel.h). */",
+            f"#ifndef {guard}",
+            f"#define {guard}",
+            '#include "wastrel.h"',
+            "",
+        ]
+        for results in sorted(self.ctx.result_structs):
+            name = result_struct(results)
+            fields = " ".join(f"{C_TYPE_OF[t]} r{i};" for i, t in enumerate(results))
+            lines += [f"#ifndef {name}_defined", f"#define {name}_defined", f"typedef struct {{ {fields} }} {name};", "#endif"]
+        lines += [
+            f"void {self.instantiate_name}(void); /* memories, tables, globals, segments, start: first */",
+            f"extern const w_export {self.exports_name}[]; /* by name, over w_values; {{NULL}} last */",
+            *(declaration for declaration, _ in self.public_exports()),
+            "",
+            "#endif",
+        ]
+        return "\n".join(lines) + "\n"
+
+
+def _public_name(export: str) -> str:
+    """An export's C name after the module's prefix: itself, made an
+    identifier, unless it could be one of the module's own names (f_...,
+    mem0, instantiate, a C keyword...): then x_ first."""
+    name = sanitize(export)
+    own = name.startswith(("f_", "g_", "w_", "fref_", "adapt_", "export_")) or re.fullmatch(r"(mem|table|data|elem|tag)\d+(_len)?", name)
+    return f"x_{name}" if own or name in ("instantiate", "exports") or name in C_KEYWORDS else name
 
 
 def _may_hold_objects(t: str) -> bool:
