@@ -5,7 +5,9 @@ taken from wasmtime (tests/golden_cases/make_expected.py)."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -99,3 +101,30 @@ def test_of_two_traps_fast_reports_one(tmp_path: Path) -> None:
     run = subprocess.run([program, "--invoke", "two_traps"], capture_output=True, text=True, timeout=60)
     assert (run.stdout, run.returncode) == ("", 134)
     assert run.stderr in ("wasm trap: out of bounds memory access\n", "wasm trap: integer divide by zero\n")
+
+
+BACKTRACE = """(module
+  (func $inner (param i32) (result i32) (i32.div_s (i32.const 1) (local.get 0)))
+  (func $middle (param i32) (result i32)
+    (if (result i32) (local.get 0)
+      (then (i32.add (call $middle (i32.sub (local.get 0) (i32.const 1))) (local.get 0)))
+      (else (call $inner (local.get 0)))))
+  (func (export "run") (param i32) (result i32) (call $middle (local.get 0))))"""
+
+
+def test_a_trap_shows_its_backtrace_when_asked(tmp_path: Path) -> None:
+    """WASTREL_BACKTRACE=1: the Wasm functions on the stack, innermost
+    first, by their names (a function the C compiler inlined is its
+    caller's frame); without it, the trap's one line."""
+    wat = tmp_path / "bt.wat"
+    wat.write_text(BACKTRACE)
+    plain = wastrel("run", "--invoke", "run", wat, "30")
+    assert (plain.returncode, plain.stderr) == (134, "wasm trap: integer divide by zero\n")
+    command = [sys.executable, "-m", "wastrel", "run", "--invoke", "run", str(wat), "30"]
+    traced = subprocess.run(command, capture_output=True, text=True, env={**os.environ, "WASTREL_BACKTRACE": "1"})
+    lines = traced.stderr.splitlines()
+    assert traced.returncode == 134
+    assert lines[:2] == ["wasm trap: integer divide by zero", "wasm backtrace:"]
+    names = [line.split(": ", 1)[1] for line in lines[2:]]
+    assert names[-1] == "run (function 2)"
+    assert "middle (function 1)" in names

@@ -177,6 +177,7 @@ class ModulePrinter:
         tail = instantiate + "\n\n" + exports
         if not self.prefix:  # a program of its own; with a prefix, the program of several modules says it
             tail += "\n" + self.ctx.type_ids.c_table()
+            tail += "\n" + self.function_names()
         prototypes = self.prototypes()
         if isinstance(self.linker, EmbedLinker):
             trampolines = [self.host_trampoline(k, name, ftype) for k, (name, ftype) in enumerate(self.linker.host_imports)]
@@ -185,6 +186,14 @@ class ModulePrinter:
             tail += "\n" + self.embedding_tables()
             head += "\n\nextern w_embed_host w_embed_hosts[]; /* filled by the host (runtime/embed.c) */"
         return CModule(head, prototypes, tuple(shared), functions, tail)
+
+    def function_names(self) -> str:
+        """`w_program_functions`: each function's code and name, for the
+        backtrace of a trap (runtime/trap.c)."""
+        entries = [f'  {{(const void *){self.ctx.funcs[f.index]}, "{c_string(self.ctx.wasm_names[f.index])}", {f.index}}},' for f in self.program.funcs]
+        exported = [e for e in self.module.exports if e.kind == "func"]  # a thunk may hold its function, inlined
+        entries += [f'  {{(const void *){self.prefix}export_{k}, "{c_string(self.ctx.wasm_names[e.index])}", {e.index}}},' for k, e in enumerate(exported)]
+        return "\n".join(["const w_function_name w_program_functions[] = {", *entries, "  {NULL, NULL, 0},", "};"])
 
     # -- embedding (wastrel/api.py) ----------------------------------------------
 

@@ -63,6 +63,10 @@ BASE_CFLAGS = [
     "-std=gnu11", "-ffp-contract=off", "-fsignaling-nans", "-fno-strict-aliasing",
     "-fno-optimize-sibling-calls", "-falign-loops=32", "-w",
 ]  # fmt: skip
+# gcc alone: no hot/cold splitting, which moves a function's unlikely code
+# (its calls of w_trap) out of its extent, where a trap's backtrace could
+# not name it (runtime/trap.c).
+GCC_CFLAGS = ["-fno-reorder-blocks-and-partition"]
 LIBS = ["-lm", "-lpthread"]
 
 
@@ -82,7 +86,7 @@ class Toolchain:
     def cflags(self) -> list[str]:
         if _is_clang(self.cc):
             return [self.opt, *(flag for flag in BASE_CFLAGS if flag != "-fno-optimize-sibling-calls"), *self.extra]
-        return [self.opt, *BASE_CFLAGS, *self.extra]
+        return [self.opt, *BASE_CFLAGS, *GCC_CFLAGS, *self.extra]
 
     @property
     def command(self) -> list[str]:

@@ -13,10 +13,13 @@
  * Only one thread runs Wasm code, so the entry point is a single global.
  */
 #define _GNU_SOURCE
+#include <execinfo.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unwind.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -72,13 +75,57 @@ static void write_stderr(const char *s) {
   }
 }
 
+/* ---- the backtrace of a trap (WASTREL_BACKTRACE=1) ---------------------
+ * The return addresses on the stack when the trap happens, each named by
+ * the program's function that holds it (w_program_functions, and the
+ * unwinder's table of function extents; the C is compiled without gcc's
+ * hot/cold splitting, which would put a trap's call outside its
+ * function): the Wasm functions as the C compiler left them (one it
+ * inlined is its caller's frame; the runtime's frames are left out).  Nothing is done before a trap:
+ * the table is static data, the stack is walked only then. */
+
+#define BACKTRACE_MAX 64
+static void *frames[BACKTRACE_MAX];
+static int nframes;
+
+static void capture_backtrace(void) {
+  const char *wanted = getenv("WASTREL_BACKTRACE");
+  nframes = wanted && *wanted && strcmp(wanted, "0") != 0 ? backtrace(frames, BACKTRACE_MAX) : 0;
+}
+
+/* The program's function whose code holds `address` (the unwinder knows
+ * each function's extent), or NULL: a frame of the runtime. */
+static const w_function_name *function_at(const void *address) {
+  void *start = _Unwind_FindEnclosingFunction((void *)address);
+  for (const w_function_name *f = w_program_functions; start && f->code; f++)
+    if (f->code == start) return f;
+  return NULL;
+}
+
+static void report_backtrace(void) {
+  int shown = 0;
+  const w_function_name *last = NULL;
+  for (int i = 0; i < nframes; i++) {
+    const w_function_name *f = function_at((const char *)frames[i] - 1); /* the call, not what follows it */
+    if (!f || f == last) continue; /* the runtime's own frames; a frame seen twice (the trap's helpers) */
+    char line[512];
+    if (shown == 0) write_stderr("wasm backtrace:\n");
+    snprintf(line, sizeof line, "  %3d: %s (function %u)\n", shown++, f->name, f->index);
+    write_stderr(line);
+    last = f;
+  }
+  nframes = 0;
+}
+
 static void report_trap(w_trap_reason reason) {
   write_stderr("wasm trap: ");
   write_stderr(w_trap_message(reason));
   write_stderr("\n");
+  report_backtrace();
 }
 
 void w_trap(w_trap_reason reason) {
+  capture_backtrace();
   if (!entry) { /* cannot happen: no Wasm code runs outside w_run_guarded */
     report_trap(reason);
     _exit(W_EXIT_TRAP);

@@ -470,6 +470,16 @@ typedef struct w_export {
   void (*thunk)(const w_value *args, w_value *results);
 } w_export;
 
+/* The program's functions, for the backtrace of a trap (WASTREL_BACKTRACE=1):
+ * each one's code and its name; {NULL} last.  A weak empty table serves
+ * C linked without one. */
+typedef struct w_function_name {
+  const void *code;
+  const char *name;
+  uint32_t index;
+} w_function_name;
+extern const w_function_name w_program_functions[];
+
 /* Defined by the generated program (the module compiled for `run`). */
 extern const w_export w_program_exports[];
 extern const uint32_t w_program_num_exports;
