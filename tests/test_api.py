@@ -169,3 +169,27 @@ def test_wasi(capfd: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(wastrel.Exit) as info:
         instance.exports.quit(3)
     assert info.value.status == 3
+
+
+WASMTIME_FIRST = """
+import wasmtime, wastrel
+wat = '(module (memory 1) (func (export "f") (param i32) (result i32) (i32.load (local.get 0))))'
+store = wasmtime.Store()
+theirs = wasmtime.Instance(store, wasmtime.Module(store.engine, wat), []).exports(store)["f"]
+ours = wastrel.load(wat.encode()).instantiate().exports.f
+for call, trap in ((lambda: theirs(store, 70000), wasmtime.Trap), (lambda: ours(70000), wastrel.Trap), (lambda: theirs(store, 70000), wasmtime.Trap)):
+    try:
+        call()
+    except trap:
+        print("trapped")
+"""
+
+
+def test_with_wasmtime_in_the_same_process() -> None:
+    """Each runtime's memory faults are its own traps, whichever set up its
+    signal handlers first (wastrel's hands on the faults it does not know)."""
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-c", WASMTIME_FIRST], capture_output=True, text=True, timeout=300)
+    assert (result.returncode, result.stdout) == (0, "trapped\ntrapped\ntrapped\n"), result.stderr

@@ -182,17 +182,31 @@ static int in_stack_guard(const void *addr) {
          (size_t)((const uint8_t *)addr - stack_guard_lo) < stack_guard_len;
 }
 
+/* The handlers there were before ours (a host process's: Python's
+ * faulthandler, wasmtime's own traps in the same process). */
+static struct sigaction previous[NSIG];
+
 static void on_fault(int sig, siginfo_t *info, void *context) {
-  (void)context;
   if (entry && (sig == SIGSEGV || sig == SIGBUS)) {
     if (w_memory_reserved(info->si_addr)) w_trap(W_TRAP_MEMORY_OOB);
     if (in_stack_guard(info->si_addr)) w_trap(W_TRAP_STACK_EXHAUSTED);
   }
-  if (sig == SIGFPE) /* divisions are checked before they happen */
+  /* Not ours: the previous handler's, if there was one. */
+  const struct sigaction *old = &previous[sig];
+  if (old->sa_flags & SA_SIGINFO) {
+    if (old->sa_sigaction) {
+      old->sa_sigaction(sig, info, context);
+      return;
+    }
+  } else if (old->sa_handler != SIG_DFL && old->sa_handler != SIG_IGN) {
+    old->sa_handler(sig);
+    return;
+  }
+  if (sig == SIGFPE && entry) /* divisions are checked before they happen */
     write_stderr("wastrel: internal error: arithmetic fault (SIGFPE) in compiled code\n");
-  /* Not ours: restore the default action.  Returning re-executes the
-   * faulting instruction, which now kills the process with the original
-   * signal and context; a signal sent by kill() must be sent again. */
+  /* Else the default action.  Returning re-executes the faulting
+   * instruction, which now kills the process with the original signal
+   * and context; a signal sent by kill() must be sent again. */
   signal(sig, SIG_DFL);
   if (info->si_code <= 0) raise(sig);
 }
@@ -205,9 +219,12 @@ void w_trap_init(const void *guard_lo, size_t guard_len) {
   sa.sa_sigaction = on_fault;
   sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
   sigemptyset(&sa.sa_mask);
-  sigaction(SIGSEGV, &sa, NULL);
-  sigaction(SIGBUS, &sa, NULL);
-  sigaction(SIGFPE, &sa, NULL);
+  static int installed; /* (once: a second time, `previous` would be ours) */
+  if (installed) return;
+  installed = 1;
+  sigaction(SIGSEGV, &sa, &previous[SIGSEGV]);
+  sigaction(SIGBUS, &sa, &previous[SIGBUS]);
+  sigaction(SIGFPE, &sa, &previous[SIGFPE]);
 }
 
 void w_trap_init_thread(void) {
