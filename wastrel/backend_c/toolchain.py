@@ -34,6 +34,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from functools import cache
@@ -219,7 +220,7 @@ def cache_hit(path: Path) -> bool:
     summary = path.with_name(path.name + ".sum")
     try:
         if summary.read_text().strip() == _file_digest(path):
-            os.utime(path)  # (its last use: the cache's size limit drops the least recently used)
+            _used(path)
             return True
         print(f"wastrel: cache entry {path} is damaged; building it again", file=sys.stderr)
     except OSError:
@@ -255,6 +256,14 @@ def cache_limit() -> int:
         return CACHE_LIMIT
 
 
+def _used(path: Path) -> None:
+    """Notes a cache entry's use, in its access time (its modification
+    time stays when it was built): the size limit drops the least
+    recently used entries."""
+    with contextlib.suppress(OSError):
+        os.utime(path, ns=(time.time_ns(), path.stat().st_mtime_ns))
+
+
 def cache_entries() -> list[tuple[Path, int, float]]:
     """Every entry of the cache (a file, its checksum counted with it):
     (path, bytes, last use), least recently used first."""
@@ -267,7 +276,8 @@ def cache_entries() -> list[tuple[Path, int, float]]:
             summary = path.with_name(path.name + ".sum")
             try:
                 size = path.stat().st_size + (summary.stat().st_size if summary.exists() else 0)
-                entries.append((path, size, path.stat().st_mtime))
+                status = path.stat()
+                entries.append((path, size, max(status.st_atime, status.st_mtime)))
             except OSError:
                 continue
     return sorted(entries, key=lambda e: e[2])
