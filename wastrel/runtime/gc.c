@@ -423,15 +423,8 @@ static inline size_t slot_size(const block *blocks, uintptr_t off) {
   return blk->kind == B_SMALL ? class_size[blk->cls] : (size_t)blk->run << BLOCK_SHIFT;
 }
 
-/* Marks the slot that the word `w` points into, if it points into a used
- * block, and pushes it.  Whether the slot holds an object (rtt non-NULL)
- * is seen only when it is popped (scan): reading the slot now would wait
- * for memory at every word, while by then it has been prefetched. */
-static inline void mark_word(marker *m, uintptr_t w) {
-  uintptr_t off = w - (uintptr_t)m->base;
-  if (off >= m->extent) return;
-  uintptr_t start = slot_of(m->blocks, off);
-  if (start == NONE_OFFSET) return;
+/* Marks the slot at heap offset `start` and pushes it, unless marked. */
+static inline void mark_slot(marker *m, uintptr_t start) {
   size_t g = start >> GRANULE_SHIFT;
   uint64_t bit = (uint64_t)1 << (g & 63);
   if (m->marks[g >> 6] & bit) return;
@@ -443,21 +436,23 @@ static inline void mark_word(marker *m, uintptr_t w) {
   m->stack[m->sp++] = m->base + start;
 }
 
+/* Marks the slot that the word `w` points into, if it points into a used
+ * block, and pushes it.  Whether the slot holds an object (rtt non-NULL)
+ * is seen only when it is popped (scan): reading the slot now would wait
+ * for memory at every word, while by then it has been prefetched. */
+static inline void mark_word(marker *m, uintptr_t w) {
+  uintptr_t off = w - (uintptr_t)m->base;
+  if (off >= m->extent) return;
+  uintptr_t start = slot_of(m->blocks, off);
+  if (start != NONE_OFFSET) mark_slot(m, start);
+}
+
 /* A word of a precise field (or a global, a table element): a reference,
  * so if it is in the heap it is an object's start -- no slot to look up.
  * i31s (odd), host and function references are not in the heap. */
 static inline void mark_field(marker *m, uintptr_t w) {
   uintptr_t off = w - (uintptr_t)m->base;
-  if (off >= m->extent || (w & 1)) return;
-  size_t g = off >> GRANULE_SHIFT;
-  uint64_t bit = (uint64_t)1 << (g & 63);
-  if (m->marks[g >> 6] & bit) return;
-  m->marks[g >> 6] |= bit;
-  if (W_UNLIKELY(m->sp == m->cap)) {
-    m->stack = grow_mark_stack(m->stack, m->cap);
-    m->cap *= 2;
-  }
-  m->stack[m->sp++] = (void *)w;
+  if (off < m->extent && !(w & 1)) mark_slot(m, off);
 }
 
 static inline void mark_range(marker *m, const void *lo, const void *hi) {
