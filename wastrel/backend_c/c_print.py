@@ -231,8 +231,7 @@ class ModulePrinter:
 
     def types(self) -> str:
         lines = []
-        for results in sorted(self.ctx.result_structs):
-            name = result_struct(results)
+        for name, results in self.result_typedefs():
             fields = " ".join(f"{C_TYPE_OF[t]} r{i};" for i, t in enumerate(results))
             typedef = f"typedef struct {{ {fields} }} {name};"
             if self.prefix:  # modules sharing a C file share these typedefs
@@ -250,6 +249,12 @@ class ModulePrinter:
                 lines.append(f"typedef {c_result(ftype)} (*w_sig_{type_id})({c_params(ftype)});")
                 self.ctx.signatures.discard(type_id)  # once per module
         return "\n".join(lines)
+
+    def result_typedefs(self) -> list[tuple[str, tuple[str, ...]]]:
+        """The structs of multiple results, one per C name: result lists
+        that differ only in their reference types ((i32 funcref), (i32
+        nullfuncref)) share one, as their C does."""
+        return list({result_struct(results): results for results in sorted(self.ctx.result_structs)}.items())
 
     def state(self) -> list[tuple[str, str]]:
         """Memories, tables, globals and tags: (declaration, definition) pairs."""
@@ -486,8 +491,7 @@ class ModulePrinter:
             '#include "wastrel.h"',
             "",
         ]
-        for results in sorted(self.ctx.result_structs):
-            name = result_struct(results)
+        for name, results in self.result_typedefs():
             fields = " ".join(f"{C_TYPE_OF[t]} r{i};" for i, t in enumerate(results))
             lines += [f"#ifndef {name}_defined", f"#define {name}_defined", f"typedef struct {{ {fields} }} {name};", "#endif"]
         lines += [
