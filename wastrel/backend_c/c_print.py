@@ -265,7 +265,8 @@ class ModulePrinter:
         for g, name in zip(module.globals, ctx.globals[imported[2] :]):
             init = self.static_const(g.init)
             qualifier = "const " if not g.type.mutable and init is not None else ""
-            out.append(_shared(f"{qualifier}{C_TYPE_OF[g.type.type]}", name, init or "0"))
+            zero = "{0}" if g.type.type == "v128" else "0"  # (instantiate sets it: it reads a global)
+            out.append(_shared(f"{qualifier}{C_TYPE_OF[g.type.type]}", name, init or zero))
         imported_tags = len(module.imports_of("tag"))
         for k, name in enumerate(ctx.tags[imported_tags:], imported_tags):  # a tag is its address
             out.append(_shared("const w_tag", name, f'{{"{c_string(self.tag_name(k))}"}}'))
