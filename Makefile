@@ -17,8 +17,9 @@ bench-sightglass: setup
 # seeds 0-39), then csmith's C programs against the host build and wasmtime
 # (CI has seeds 0-15; about 3 s a seed on two cores, so thousands by
 # default).  SEEDS=N START=S set both (CSMITH_SEEDS, CSMITH_START: csmith's
-# alone), JOBS=J, KEEP=DIR saves each finding as a case.
-WASM_SMITH_FUZZ = .venv/bin/python tests/fuzz.py --seeds $${SEEDS:-500} --start $${START:-1000} --jobs $${JOBS:-2} --quiet $${KEEP:+--keep "$$KEEP"}
+# alone), JOBS=J, KEEP=DIR saves each finding as a case; GC=1: of the
+# wasm-smith seeds, only the GC ones (about one in eleven).
+WASM_SMITH_FUZZ = .venv/bin/python tests/fuzz.py --seeds $${SEEDS:-500} --start $${START:-1000} --jobs $${JOBS:-2} --quiet $${KEEP:+--keep "$$KEEP"} $${GC:+--gc}
 CSMITH_FUZZ = .venv/bin/python tests/csmith_fuzz.py --seeds $${CSMITH_SEEDS:-$${SEEDS:-3000}} --start $${CSMITH_START:-$${START:-1000}} --jobs $${JOBS:-2} --quiet $${KEEP:+--keep "$$KEEP"}
 fuzz: setup
 	$(WASM_SMITH_FUZZ); smith=$$?; $(CSMITH_FUZZ); csmith=$$?; exit $$((smith | csmith))

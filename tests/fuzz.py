@@ -5,6 +5,7 @@
     python tests/fuzz.py --only 12,345            # just these seeds
     python tests/fuzz.py ... -O 0 | --cc clang    # every seed built so (default: the seed picks)
     python tests/fuzz.py ... --command            # as WASI commands: fast traps, up to the first trap
+    python tests/fuzz.py ... --wasm3 | --gc       # only the seeds with Wasm 3.0 features / with GC
     python tests/fuzz.py --replay CASE.json       # a saved case (tests/fuzz_regressions/)
     python tests/fuzz.py --check M.wasm [--calls CASE.json] [--expect TEXT]
                                                   # exit 0 iff M.wasm gives a finding
@@ -31,16 +32,27 @@ Each seed becomes one module, one list of calls and one way to build:
    modules they always made): for smith, each of tail calls, exceptions
    (try_table, throw, throw_ref, exnref), memory64 (table64 too),
    multi-memory and extended constant expressions with probability 1/2
-   (at least one); never GC, relaxed SIMD, or legacy exceptions (which
-   wasmtime does not have).  smith rarely throws and has no typed function
-   references without GC, so 30% of these seeds get a module of
-   exceptions, tail calls and function references instead
-   (`_Wasm3Module`: functions of one signature calling earlier ones
-   directly, through a table and through references, tail calls among
-   them; conditional throws, try_table with every kind of catch, exnrefs
-   kept and rethrown, branches and returns out of a try; a 32-bit and a
-   64-bit memory).  `wasm-tools validate --features wasm2,FEATURES...` must
-   accept the module (the few it rejects are counted and skipped).
+   (at least one); never relaxed SIMD or legacy exceptions (which
+   wasmtime does not have).  25% of these are GC seeds (`_gc_seed`, a PRNG
+   of its own again): half of them smith's module with GC on besides
+   (struct and array types, rec groups, subtypes, i31, casts, typed
+   references), the other half a module of GC expressions instead
+   (`_GcModule`: struct and array types with subtypes, one rec group or
+   each type alone and some defined twice; every struct, array, i31, cast
+   and conversion instruction; GC references in locals, globals, a table
+   and an exception's payload; loops that build linked lists and arrays of
+   references, with garbage between them, and checksum what they built;
+   exports of every kind of GC reference), since smith's GC modules
+   allocate but seldom read, cast or collect.  Of the other Wasm 3.0
+   seeds, smith rarely throws and has no typed function references
+   without GC, so 30% get a module of exceptions, tail calls and function
+   references instead (`_Wasm3Module`: functions of one signature calling
+   earlier ones directly, through a table and through references, tail
+   calls among them; conditional throws, try_table with every kind of
+   catch, exnrefs kept and rethrown, branches and returns out of a try; a
+   32-bit and a 64-bit memory).  `wasm-tools validate --features
+   wasm2,FEATURES...` must accept the module (the few it rejects are
+   counted and skipped).
 2. The module is adapted (`prepare`): exports `--invoke-lines` cannot name
    (empty, blanks, control characters) are renamed `fzN`; each exported
    function F gets a twin `fuel:F` that refills the fuel first (otherwise
@@ -54,7 +66,8 @@ Each seed becomes one module, one list of calls and one way to build:
    with a non-nullable reference parameter is counted, not called), in a
    seeded order, mostly through its twin, with arguments drawn from the
    seed (0, 1, -1, the integer limits, NaN, the infinities, the zeros,
-   random bits, ...; a reference is null, or an externref a host one; a
+   random bits, ...; a reference is null (GC's too: anyref ... nullref,
+   (ref null $t) of a struct or array type), or an externref a host one; a
    v128 is all zeros, all ones, random bits, or lanes of one shape: integer
    lanes near the limits, f32x4 or f64x2 lanes of special floats, NaNs with
    payloads among them); `fz:state` (v128 globals included, returned as
@@ -79,16 +92,33 @@ Each seed becomes one module, one list of calls and one way to build:
    to look like a NaN, -1 for one, from a float one, so it may hide a
    difference there: the price of not knowing the shape).  Saved cases
    record which rule applies (`canonical_nans`).
-   References (funcref, externref, exnref, typed function references)
-   compare as null or not.  An exception that leaves an export (or the
-   start function) is an outcome of its own, "uncaught exception" (its tag
-   is not compared), which both sides must give; wasmtime, whose Python
-   API has no exnref and whose C API aborts when asked a typed reference's
-   kind, is called through its C API for these.
+   References (funcref, externref, exnref, typed function references,
+   GC's: anyref, eqref, i31ref, structs, arrays ...) compare as null or
+   not.  An exception that leaves an export (or the start function) is an
+   outcome of its own, "uncaught exception" (its tag is not compared),
+   which both sides must give; wasmtime, whose Python API has no exnref and
+   no GC reference and whose C API aborts when asked a typed reference's
+   kind, is called through its C API for these (and for an externref
+   result: the Python API takes a non-null one that extern.convert_any
+   made, holding no host data, for null).  wasmtime has one trap code for
+   every null reference; the instruction at the trap's offset tells which
+   of the spec's messages it is (null structure, array, i31, function,
+   exception reference).  An allocation too large for an engine's GC heap
+   ("allocation size too large" in wasmtime, beyond 4 GiB; "out of memory"
+   in wastrel, whose heap is limited to GC_MAX_HEAP here) is an outcome of
+   its own, and inconclusive when only one side gives it.
    Instantiation traps (start function, segments) must match too.  A
    module that exports `_start` (`--command`, or a saved case's own) is a
    WASI command: built with fast traps, it stops at its first trap, so the
    calls are compared up to wasmtime's first trap.
+5. GC seeds whose module is small (STRESS_MAX_BYTES) run in wastrel a
+   second time under WASTREL_GC_STRESS=1, a collection at every
+   allocation, and must agree with wasmtime then too (a saved case says so
+   with "gc_stress": true).  wastrel's collector reports each collection
+   (WASTREL_GC_VERBOSE; the lines are counted and left out of the
+   outcomes), so that the summary tells how many GC seeds allocated (under
+   stress: a collection per allocation) and collected, besides which kinds
+   of GC instruction their code holds.
 
 Findings: a mismatch; a module wastrel refuses to compile; a program that
 hangs, dies from a signal or exits with a status other than 0 (or 134 after
@@ -111,6 +141,7 @@ import math
 import multiprocessing
 import os
 import random
+import re
 import shutil
 import struct
 import subprocess
@@ -203,14 +234,25 @@ SIMD_EXPRS_SHARE = 0.3  # of the SIMD seeds: SIMD expression modules instead of 
 def seed_kind(seed: int) -> str:
     """"smith" (without SIMD), "smith-simd", "simd-exprs": a module of SIMD
     expressions (`simd_module`) instead of smith's, for a share of the SIMD
-    seeds, or "wasm3-exprs": a module of exceptions, tail calls and typed
+    seeds, "wasm3-exprs": a module of exceptions, tail calls and typed
     function references (`wasm3_module`) for a share of the seeds with Wasm
-    3.0 features (each choice from a PRNG of its own: the other seeds stay
-    as they were)."""
+    3.0 features, or "gc-exprs": a module of GC expressions (`gc_module`)
+    for a share of the GC seeds (each choice from a PRNG of its own: the
+    other seeds stay as they were)."""
     kind = _simd_kind(seed)
-    if kind != "simd-exprs" and _smith_features(seed) and random.Random(f"wastrel-fuzz-wasm3-kind-{seed}").random() < WASM3_EXPRS_SHARE:
+    if kind == "simd-exprs":
+        return kind
+    if _gc_seed(seed):
+        return "gc-exprs" if random.Random(f"wastrel-fuzz-gc-kind-{seed}").random() < GC_EXPRS_SHARE else kind
+    if _smith_features(seed) and random.Random(f"wastrel-fuzz-wasm3-kind-{seed}").random() < WASM3_EXPRS_SHARE:
         return "wasm3-exprs"
     return kind
+
+
+def _gc_seed(seed: int) -> bool:
+    """Is `seed` one of the GC seeds (GC_SHARE of those with Wasm 3.0
+    features, from a PRNG of its own)?"""
+    return bool(_smith_features(seed)) and random.Random(f"wastrel-fuzz-gc-{seed}").random() < GC_SHARE
 
 
 def _simd_kind(seed: int) -> str:
@@ -233,20 +275,32 @@ WASM3_FEATURES = {
     "multi-memory": "--max-memories",
     "extended-const": "--extended-const-enabled",
 }
+# GC: for a share of the seeds with Wasm 3.0 features (`_gc_seed`), smith's
+# module with GC on besides those features, or for a share of these a
+# module of GC expressions (`gc_module`).
+GC_SHARE = 0.25  # of the seeds with Wasm 3.0 features
+GC_EXPRS_SHARE = 0.5  # of those: modules of GC expressions
 # What `wasm-tools validate` accepts of a module from `--check` or a saved
 # case, and wasmtime's engine always: every Wasm 3.0 feature wastrel has
-# but GC and relaxed SIMD (legacy exceptions: wasmtime has none).
-ALL_FEATURES = (*WASM3_FEATURES, "function-references")
+# but relaxed SIMD (legacy exceptions: wasmtime has none).
+ALL_FEATURES = (*WASM3_FEATURES, "function-references", "gc")
 WASM3_EXPRS_FEATURES = ("tail-call", "exceptions", "memory64", "multi-memory", "function-references")
+GC_EXPRS_FEATURES = ("exceptions", "function-references", "gc")
 
 
 def seed_features(seed: int) -> tuple[str, ...]:
     """The Wasm 3.0 features the module of `seed` may use (ALL_FEATURES'
     names): none for most seeds and for the SIMD expression modules; some
     for smith's, from a PRNG of their own (a seed without them makes the
-    module it always made); WASM3_EXPRS_FEATURES for a `wasm3_module`."""
-    if seed_kind(seed) == "wasm3-exprs":
+    module it always made), GC as well for a GC seed; WASM3_EXPRS_FEATURES
+    for a `wasm3_module`, GC_EXPRS_FEATURES for a `gc_module`."""
+    kind = seed_kind(seed)
+    if kind == "wasm3-exprs":
         return WASM3_EXPRS_FEATURES
+    if kind == "gc-exprs":
+        return GC_EXPRS_FEATURES
+    if _gc_seed(seed):
+        return (*_smith_features(seed), "function-references", "gc")
     return _smith_features(seed)
 
 
@@ -279,12 +333,14 @@ def feature_options(seed: int) -> tuple[list[str], list[str]]:
         extra += ["--min-memories", str(rng.choice([1, 2, 2]))]
     if "memory64" in features:  # (smith's default allows memories of terabytes)
         extra += ["--max-memory64-bytes", str(rng.choice([1 << 16, 1 << 18, 1 << 20, 1 << 24]))]
+    if _gc_seed(seed):  # (its own PRNG's draws come last: the options above stay as they were)
+        fixed[fixed.index("--gc-enabled") + 1] = "true"
     return fixed, extra
 
 
 def validate_features(features: tuple[str, ...] | list[str]) -> str:
     """`wasm-tools validate --features` for a module of Wasm 2.0 and these
-    Wasm 3.0 features (never GC)."""
+    Wasm 3.0 features."""
     return ",".join(["wasm2", *features])
 
 
@@ -309,6 +365,9 @@ def generate(seed: int, command: bool = False) -> Generated:
     if kind == "wasm3-exprs":
         wasm = wasm3_module(random.Random(f"wastrel-fuzz-wasm3-module-{seed}"), command)
         return Generated(wasm, None, kind, True, WASM3_EXPRS_FEATURES)
+    if kind == "gc-exprs":
+        wasm = gc_module(random.Random(f"wastrel-fuzz-gc-module-{seed}"), command)
+        return Generated(wasm, None, kind, True, GC_EXPRS_FEATURES)
     canonical = option(options, "--canonicalize-nans") == "true"
     data = rng.randbytes(rng.choice([600, 2000, 6000, 15000]))
     fixed, extra = feature_options(seed)
@@ -899,10 +958,774 @@ def wasm3_module(rng: random.Random, command: bool = False) -> bytes | None:
     return run.stdout if run.returncode == 0 else None
 
 
+# ---------------------------------------------------------------------------
+# Modules of WasmGC expressions.  smith's GC modules allocate (struct.new
+# mostly) but seldom read what they built, cast it, or allocate enough for a
+# collection.  These modules are trees of i32 and i64 expressions over GC
+# values instead: struct and array types (packed fields, references among
+# them, subtypes, final ones, in one recursion group or each alone, some
+# defined twice -- two equal definitions are one type), struct.new/
+# new_default/get/get_s/get_u/set, array.new/new_default/new_fixed/
+# new_data/new_elem/get/get_s/get_u/set/len/fill/copy/init_data/init_elem,
+# ref.test, ref.cast (bare, and guarded by a ref.test), br_on_cast,
+# br_on_cast_fail, ref.i31, i31.get_s/u, ref.eq, ref.is_null,
+# any.convert_extern/extern.convert_any, GC references in globals, locals,
+# a table, an exception's payload; loops that allocate a lot (a linked
+# list, an array of references to structs, i31s and arrays, garbage
+# between them) and fold what they built into a checksum; functions of one
+# signature calling earlier ones (which may allocate, with references held
+# across the call); exports of every kind of GC reference as results, and
+# as nullable and non-nullable parameters.
+
+_GC_ABSTRACT = ("any", "eq", "i31", "struct", "array", "none")
+
+
+class _GcModule:
+    """One module's text, built by `gc_module` (`command`: the PRNG draws
+    the same; nothing differs, GC's traps being explicit tests)."""
+
+    def __init__(self, rng: random.Random, command: bool = False) -> None:
+        self.rng = rng
+        self.command = command
+        self.rec = rng.random() < 0.5  # every type in one recursion group, else each alone
+        self.types: list[dict] = []
+        self.labels = 0
+        self.k = 0
+        self.calls_left = 0
+        self.loops_left = 0
+        self.in_loop = False
+        self.locals: list[tuple[str, tuple]] = []  # (name, reference type) of the function's locals and parameters
+        self.i32_params: list[str] = []
+        self.helpers: list[tuple[list, object]] = []  # (parameters, result) of $h0...: references in and out
+        self.hk = 0  # the helpers the function being made may call
+        self.const_globals: list[int] = []  # the immutable globals defined so far (constants may read them)
+        self._types()
+        self.nfuncs = rng.randint(3, 7)
+        self.globals = self._globals()
+        self.tag = (self.random_heap(), True)  # the payload type of $gtag
+
+    # -- types --
+
+    def _types(self) -> None:
+        rng = self.rng
+        # Fixed roles: $t0 a list node, $t1 a node with more, $t2 an array of anyref, $t3 of i64 (garbage).
+        self.types = [
+            {"kind": "struct", "parent": None, "fields": [("i32", True), ((0, True), True), (("any", True), True)]},
+            {"kind": "struct", "parent": 0, "fields": None, "extra": [("i64", True), ("i8", rng.random() < 0.5)]},
+            {"kind": "array", "parent": None, "elem": (("any", True), True)},
+            {"kind": "array", "parent": None, "elem": ("i64", True)},
+        ]
+        for _ in range(rng.randint(2, 6)):
+            kind = "struct" if rng.random() < 0.6 else "array"
+            parents = [i for i, t in enumerate(self.types) if t["kind"] == kind]
+            parent = rng.choice(parents) if parents and rng.random() < 0.5 else None
+            self.types.append({"kind": kind, "parent": parent, "fields": None, "elem": None})
+        n = len(self.types)
+        for i, t in enumerate(self.types):
+            limit = n if self.rec else i + 1  # alone: references to earlier types and itself only
+            if t["kind"] == "struct":
+                inherited = list(self.types[t["parent"]]["fields"]) if t["parent"] is not None else []
+                if t["fields"] is None:
+                    extra = t.get("extra") or [self.random_field(limit) for _ in range(rng.randint(0 if inherited else 1, 4))]
+                    t["fields"] = inherited + extra
+            elif t["elem"] is None:
+                packed = (rng.choice(["i8", "i16"]), rng.random() < 0.8) if rng.random() < 0.5 else None
+                t["elem"] = self.types[t["parent"]]["elem"] if t["parent"] is not None else packed or self.random_field(limit)
+        children = {t["parent"] for t in self.types}
+        for i, t in enumerate(self.types):
+            t["final"] = i not in children and i not in (0, 2) and rng.random() < 0.3
+            t["sub"] = t["parent"] is not None or not t["final"] or rng.random() < 0.3
+        self.defined = len(self.types)
+        if not self.rec:  # equal definitions: one type, which casts must see
+            for i in rng.sample(range(n), rng.randint(0, 2)):
+                self.types.append({**self.types[i], "dup_of": i})
+
+    def random_field(self, limit: int) -> tuple:
+        rng = self.rng
+        pick = rng.random()
+        if pick < 0.55:
+            storage = rng.choice(["i32", "i32", "i64", "i8", "i16", "f64"])
+        else:
+            storage = (rng.choice([*_GC_ABSTRACT[:5], *(["t"] * 4)]), True)
+            if storage[0] == "t":
+                storage = (rng.randrange(limit), True)
+        return storage, rng.random() < 0.8
+
+    def is_sub(self, a, b) -> bool:
+        """Heap type a <: heap type b (a type index, or an abstract name)."""
+        if a == b or b == "any":
+            return True
+        if a == "none":
+            return True
+        if isinstance(a, int):
+            if b == "eq" or b == self.types[a]["kind"]:
+                return True
+            parent = self.types[a]["parent"]
+            return isinstance(b, int) and parent is not None and self.types[a].get("dup_of") is None and self.is_sub(parent, b)
+        return b == "eq" and a in ("i31", "struct", "array")
+
+    def fits(self, have: tuple, want: tuple) -> bool:
+        return self.is_sub(have[0], want[0]) and (want[1] or not have[1])
+
+    def heap_text(self, heap) -> str:
+        return f"$t{heap}" if isinstance(heap, int) else heap
+
+    def vt(self, ty) -> str:
+        """A value (or storage) type's text."""
+        if isinstance(ty, str):
+            return ty
+        return f"(ref {'null ' if ty[1] else ''}{self.heap_text(ty[0])})"
+
+    def random_heap(self, concrete: float = 0.6):
+        rng = self.rng
+        if rng.random() < concrete:
+            return rng.randrange(len(self.types))
+        return rng.choice(_GC_ABSTRACT[:5])
+
+    def type_text(self, i: int) -> str:
+        t = self.types[i]
+        if t["kind"] == "struct":
+            body = "(struct" + "".join(f" (field {'(mut ' + self.vt(s) + ')' if m else self.vt(s)})" for s, m in t["fields"]) + ")"
+        else:
+            s, m = t["elem"]
+            body = f"(array {'(mut ' + self.vt(s) + ')' if m else self.vt(s)})"
+        if t.get("dup_of") is not None:  # the same text, its references to itself its own
+            body = body.replace(f"$t{t['dup_of']})", f"$t{i})")
+        if t["sub"]:
+            parent = f" $t{t['parent']}" if t["parent"] is not None else ""
+            body = f"(sub {'final ' if t['final'] else ''}{parent.strip() + ' ' if parent else ''}{body})"
+        return f"(type $t{i} {body})"
+
+    # -- constants --
+
+    def const_ref(self, ty: tuple, depth: int = 1) -> str:
+        """A constant expression of reference type `ty`."""
+        rng = self.rng
+        heap, nullable = ty
+        makers = [i for i in range(len(self.types)) if self.is_sub(i, heap)]
+        earlier = [g for g in self.const_globals if self.fits(self.globals[g][0], ty)]
+        if earlier and rng.random() < 0.3:  # (GC lets a constant read an earlier global of the module)
+            return f"(global.get $g{rng.choice(earlier)})"
+        if nullable and (rng.random() < 0.3 or (not makers and not self.is_sub("i31", heap))):
+            return f"(ref.null {self.heap_text(heap)})"
+        if self.is_sub("i31", heap) and (not makers or rng.random() < 0.3):
+            return f"(ref.i31 (i32.const {rng.choice(_I32_LEAVES)}))"
+        k = rng.choice(makers)
+        t = self.types[k]
+        if t["kind"] == "struct":
+            if depth <= 0 or rng.random() < 0.5:
+                return f"(struct.new_default $t{k})"
+            return f"(struct.new $t{k} {' '.join(self.const_value(s, depth - 1) for s, _ in t['fields'])})"
+        if rng.random() < 0.5:
+            return f"(array.new_default $t{k} (i32.const {rng.choice([0, 4, 8, 8, 8])}))"
+        return f"(array.new_fixed $t{k} {(n := rng.choice([0, 4, 5, 6, 6, 6]))} {' '.join(self.const_value(t['elem'][0], depth - 1) for _ in range(n))})"
+
+    def const_value(self, storage, depth: int) -> str:
+        rng = self.rng
+        if isinstance(storage, tuple):
+            return self.const_ref(storage, depth) if depth > 0 else f"(ref.null {self.heap_text(storage[0])})"
+        if storage == "i64":
+            return f"(i64.const {rng.choice([0, 1, -1, 1 << 40, rng.getrandbits(63)])})"
+        if storage == "f64":
+            return f"(f64.const {rng.choice(['0', '-0', '1.5', '-1e300', 'nan', 'inf', '12345'])})"
+        return f"(i32.const {rng.choice(_I32_LEAVES)})"
+
+    def _globals(self) -> list[tuple[tuple, bool]]:
+        """(type, mutable) of $g0...: references, mostly mutable; a
+        non-null immutable one."""
+        rng = self.rng
+        found = [((self.random_heap(), rng.random() < 0.5), False)]  # (which later constants may read)
+        found += [((self.random_heap(), True), True) for _ in range(rng.randint(2, 4))]
+        found.append(((0, True), True))  # a list kept alive (the loops keep some nodes here)
+        found.append(((rng.randrange(len(self.types)), False), False))
+        return found
+
+    # -- references --
+
+    def label(self, prefix: str) -> str:
+        self.labels += 1
+        return f"${prefix}{self.labels}"
+
+    def ref(self, ty: tuple, depth: int, receiver: bool = False) -> str:
+        """An expression whose type is a subtype of `ty` (heap, nullable).
+        `receiver`: the operand of a get, set, length, fill or copy, where
+        null traps: rarely null."""
+        rng = self.rng
+        heap, nullable = ty
+        d = depth - 1
+        makers = [i for i in range(len(self.types)) if self.is_sub(i, heap)]
+        if depth <= 0:  # a leaf: no operand that is a reference
+            return self.ref_leaf(ty, makers, receiver)
+        if receiver and makers and rng.random() < 0.75:  # (where a null traps: mostly a new object)
+            return self.new(rng.choice(makers), d, receiver)
+        choices: list[str] = []
+        if makers:
+            choices += ["new"] * (8 if receiver else 4)
+        if self.is_sub("i31", heap):
+            choices += ["i31"] * 2
+        if nullable and (not receiver or rng.random() < 0.15):
+            choices += ["null"]
+        locals_ = [name for name, t in self.locals if self.fits(t, ty)]
+        if locals_:
+            choices += ["local"] * 3
+        globals_ = [i for i, (t, _) in enumerate(self.globals) if self.fits(t, ty)]
+        if globals_:
+            choices += ["global"] * 2
+        choices += ["cast", "guarded", "br_on_cast", "select", "non_null"]
+        if rng.random() < 0.5:
+            choices.append("as_non_null")
+        if self.helper_callees(ty):
+            choices += ["helper"] * 2
+        if heap == "any" and nullable:
+            choices += ["extern", "table"]
+        fields = [(i, f) for i, t in enumerate(self.types) if t["kind"] == "struct" for f, (s, _) in enumerate(t["fields"]) if isinstance(s, tuple) and self.fits(s, ty)]
+        if fields:
+            choices += ["field"] * 2
+        elems = [i for i, t in enumerate(self.types) if t["kind"] == "array" and isinstance(t["elem"][0], tuple) and self.fits(t["elem"][0], ty)]
+        if elems:
+            choices += ["elem"]
+        if self.fits(self.tag, ty):
+            choices += ["try"]
+        pick = rng.choice(choices)
+        if pick == "new":
+            return self.new(rng.choice(makers), d, receiver)
+        if pick == "i31":
+            return f"(ref.i31 {self.i32(d)})"
+        if pick == "null":
+            return f"(ref.null {self.heap_text(heap) if rng.random() < 0.7 else 'none'})"
+        if pick == "local":
+            return f"(local.get {rng.choice(locals_)})"
+        if pick == "global":
+            return f"(global.get $g{rng.choice(globals_)})"
+        target = self.cast_target(ty)
+
+        def source() -> str:
+            return self.ref((target[0], True), d) if rng.random() < 0.5 else self.ref(("any", True), d)
+
+        if pick == "cast":  # a value of the type, seen as an anyref; or any value (may fail: a trap)
+            if rng.random() < 0.85:
+                return f"(ref.cast {self.vt(target)} {self.launder(self.ref((target[0], True), d, receiver=True))})"
+            source = ("any", True) if rng.random() < 0.5 else self.supertype(target)
+            return f"(ref.cast {self.vt(target)} {self.ref(source, d)})"
+        if pick == "guarded":  # a cast that a test guards: never traps
+            return (f"(if (result {self.vt(ty)}) (ref.test {self.vt(target)} (local.tee $tmp {source()}))"
+                    f" (then (ref.cast {self.vt(target)} (local.get $tmp))) (else {self.ref(ty, d)}))")
+        if pick == "br_on_cast":
+            block = self.label("c")
+            return f"(block {block} (result {self.vt(ty)}) (drop (br_on_cast {block} anyref {self.vt(target)} {source()})) {self.ref(ty, d)})"
+        if pick == "select":
+            if rng.random() < 0.5:
+                return f"(select (result {self.vt(ty)}) {self.ref(ty, d)} {self.ref(ty, d)} {self.i32(d)})"
+            return f"(if (result {self.vt(ty)}) {self.i32(d)} (then {self.ref(ty, d)}) (else {self.ref(ty, d)}))"
+        if pick == "as_non_null":  # (a null: "null reference")
+            return f"(ref.as_non_null {self.ref((heap, True), d, receiver=True)})"
+        if pick == "non_null":
+            block = self.label("n")
+            return f"(block {block} (result {self.vt(ty)}) (br_on_non_null {block} {self.ref((heap, True), d)}) {self.ref(ty, d)})"
+        if pick == "helper":
+            return self.helper_call(ty, d) or self.ref_leaf(ty, makers, receiver)
+        if pick == "extern":
+            return f"(any.convert_extern (extern.convert_any {self.ref(('any', True), d)}))"
+        if pick == "table":
+            return f"(table.get $tab {self.index(8, d)})"
+        if pick == "field":
+            k, f = rng.choice(fields)
+            return f"(struct.get $t{k} {f} {self.ref((k, True), d, True)})"
+        if pick == "elem":
+            k = rng.choice(elems)
+            return f"(array.get $t{k} {self.ref((k, True), d, True)} {self.index(4, d)})"
+        return self.try_ref(ty, d)
+
+    def ref_leaf(self, ty: tuple, makers: list[int], receiver: bool) -> str:
+        """A reference without a reference operand: a local, a global, a
+        null, an i31, a default struct or array."""
+        rng = self.rng
+        heap, nullable = ty
+        choices = [name for name, t in self.locals if self.fits(t, ty)]
+        choices += [f"$g{i}" for i, (t, _) in enumerate(self.globals) if self.fits(t, ty)]
+        pick = rng.random()
+        if choices and pick < (0.2 if receiver else 0.4):
+            name = rng.choice(choices)
+            return f"(global.get {name})" if name.startswith("$g") else f"(local.get {name})"
+        if makers and (pick < 0.85 or not nullable or receiver):
+            k = rng.choice(makers)
+            if self.types[k]["kind"] == "struct":
+                return f"(struct.new_default $t{k})"
+            return f"(array.new_default $t{k} (i32.const {rng.choice([5, 8] if receiver else [0, 5, 8, 8, 8, 8])}))"
+        if self.is_sub("i31", heap) and (pick < 0.95 or not nullable):
+            return f"(ref.i31 {self.i32(0)})"
+        return f"(ref.null {self.heap_text(heap)})"
+
+    def launder(self, text: str) -> str:
+        """The reference `text`, its static type forgotten (an anyref)."""
+        rng = self.rng
+        pick = rng.random()
+        if pick < 0.3:
+            return f"(any.convert_extern (extern.convert_any {text}))"
+        if pick < 0.5:
+            return f"(local.tee $tmp {text})"
+        if pick < 0.7:
+            slot = rng.randrange(8)
+            return f"(block (result anyref) (table.set $tab (i32.const {slot}) {text}) (table.get $tab (i32.const {slot})))"
+        if pick < 0.85:
+            return f"(struct.get $t0 2 (struct.new $t0 (i32.const 0) (ref.null $t0) {text}))"
+        return f"(select (result anyref) {text} (ref.null none) (i32.const 1))"
+
+    def cast_target(self, ty: tuple) -> tuple:
+        """A type for a cast whose result fits `ty`: `ty`'s heap type or a
+        subtype (a concrete one often), nullable only if `ty` is."""
+        rng = self.rng
+        heap, nullable = ty
+        subs = [i for i in range(len(self.types)) if self.is_sub(i, heap)] + [h for h in _GC_ABSTRACT if self.is_sub(h, heap) and h != "none"]
+        return (rng.choice(subs) if subs and rng.random() < 0.7 else heap, nullable and rng.random() < 0.5)
+
+    def supertype(self, ty: tuple) -> tuple:
+        heap = ty[0]
+        if isinstance(heap, int):
+            parent = self.types[heap]["parent"] if self.types[heap].get("dup_of") is None else None
+            return (self.rng.choice([parent, self.types[heap]["kind"], "eq"]) if parent is not None else self.rng.choice([self.types[heap]["kind"], "eq"]), True)
+        return ("eq" if heap in ("i31", "struct", "array") else "any", True)
+
+    def new(self, k: int, depth: int, receiver: bool = False) -> str:
+        """A new struct or array of type k (`receiver`: an array of at
+        least 4 elements, as `index(4)` expects)."""
+        rng = self.rng
+        t = self.types[k]
+        if t["kind"] == "struct":
+            if rng.random() < 0.25:
+                return f"(struct.new_default $t{k})"
+            return f"(struct.new $t{k} {' '.join(self.value(s, depth) for s, _ in t['fields'])})"
+        storage = t["elem"][0]
+        pick = rng.random()
+        if pick < 0.3:
+            return f"(array.new $t{k} {self.value(storage, depth)} {self.length(depth, receiver)})"
+        if pick < 0.5:
+            return f"(array.new_default $t{k} {self.length(depth, receiver)})"
+        if pick < 0.8 or depth <= 0:
+            n = rng.choice([4, 5, 6, 8] if receiver else [0, 2, 4, 5, 6, 6, 8, 8, 8])
+            return f"(array.new_fixed $t{k} {n} {' '.join(self.value(storage, depth - 1) for _ in range(n))})"
+        if isinstance(storage, tuple):
+            if storage in self.segments:
+                where = "(i32.const 0) (i32.const 4)" if receiver else f"{self.index(3, depth)} {self.index(4, depth)}"
+                return f"(array.new_elem $t{k} $e{self.segments.index(storage)} {where})"
+            return f"(array.new_default $t{k} {self.length(depth, receiver)})"
+        where = f"{self.index(32, depth)} (i32.const {rng.randint(4, 8)})" if receiver else f"{self.index(32, depth)} {self.index(9, depth)}"
+        return f"(array.new_data $t{k} $d {where})"
+
+    def length(self, depth: int, receiver: bool = False) -> str:
+        """An array's length: mostly long enough for index(4) (always, for
+        a `receiver`), sometimes 0 or 2."""
+        rng = self.rng
+        if rng.random() < 0.85:
+            return f"(i32.const {rng.choice([4, 5, 8, 8, 16, 100] if receiver else [0, 2, 4, 5, 8, 8, 8, 8, 16, 16, 100, 100])})"
+        return f"(i32.add (i32.const 4) (i32.and {self.i32(depth)} (i32.const {rng.choice([7, 31, 1023])})))"
+
+    def index(self, bound: int, depth: int) -> str:
+        """An index: mostly below `bound`, seldom anything."""
+        rng = self.rng
+        if rng.random() < 0.6:
+            return f"(i32.const {rng.randrange(bound)})"
+        if rng.random() < 0.93:
+            return f"(i32.rem_u {self.i32(depth)} (i32.const {bound}))"
+        return self.i32(depth)
+
+    def value(self, storage, depth: int) -> str:
+        """A value for a field or element of this storage type."""
+        if isinstance(storage, tuple):
+            return self.ref(storage, depth)
+        if storage == "i64":
+            return self.i64(depth)
+        if storage == "f64":
+            return f"(f64.convert_i32_s {self.i32(depth)})" if self.rng.random() < 0.7 else self.const_value("f64", 0)
+        return self.i32(depth)
+
+    def try_ref(self, ty: tuple, depth: int) -> str:
+        """A value of $gtag's payload type: thrown (for some arguments) and
+        caught, else another."""
+        h = self.label("h")
+        body = " ".join(self.statement(depth - 1) for _ in range(self.rng.randint(0, 2)))
+        return (f"(block {h} (result {self.vt(self.tag)}) (try_table (catch $gtag {h}) {body}"
+                f" (if {self.condition(depth)} (then (throw $gtag {self.ref(self.tag, depth)})))) {self.ref(ty if self.fits(ty, self.tag) else self.tag, depth)})")
+
+    # -- numbers --
+
+    def read(self, storage, text_get: str, depth: int, ty: str = "i32") -> str:
+        """A field's or element's value as an i32 (or i64): `text_get` is
+        the get instruction's text but the suffix and its operands."""
+        rng = self.rng
+        if storage in ("i8", "i16"):
+            text = text_get.replace("GET", f"get_{rng.choice('su')}")
+            return text if ty == "i32" else f"(i64.extend_i32_u {text})"
+        text = text_get.replace("GET", "get")
+        if storage == "i32":
+            return text if ty == "i32" else f"(i64.extend_i32_s {text})"
+        if storage == "i64":
+            return f"(i32.wrap_i64 {text})" if ty == "i32" else text
+        if storage == "f64":
+            return f"({ty}.trunc_sat_f64_s {text})"
+        return self.of_ref(text, storage, ty)
+
+    def of_ref(self, text: str, ty_ref: tuple, ty: str = "i32") -> str:
+        """An i32 (or i64) from a reference: null or not, a test, an i31's value, a length."""
+        rng = self.rng
+        heap = ty_ref[0]
+        pick = rng.random()
+        if pick < 0.3 and self.is_sub(heap, "i31") and heap != "none":
+            value = f"(i31.get_{rng.choice('su')} {text})"
+        elif pick < 0.3 and heap in ("any", "eq"):
+            get = f"(i31.get_{rng.choice('su')} (ref.cast (ref i31) (local.get $tmp)))"
+            value = f"(if (result i32) (ref.test (ref i31) (local.tee $tmp {text})) (then {get}) (else (i32.const -1)))"
+        elif pick < 0.5 and self.is_sub(heap, "array") and heap != "none":
+            value = f"(array.len {text})"
+        elif pick < 0.8:
+            value = f"(ref.test {self.vt(self.cast_target((heap, True)))} {text})"
+        else:
+            value = f"(ref.is_null {text})"
+        return value if ty == "i32" else f"(i64.extend_i32_u {value})"
+
+    def i32(self, depth: int) -> str:
+        rng = self.rng
+        if depth <= 0 or rng.random() < 0.15:
+            pick = rng.random()
+            if pick < 0.45 and self.i32_params:
+                return f"(local.get {rng.choice(self.i32_params)})"
+            if pick < 0.55:
+                return "(local.get $x)"
+            return f"(i32.const {rng.choice(_I32_LEAVES)})"
+        d = depth - 1
+        pick = rng.random()
+        if pick < 0.12:
+            op = rng.choice(["add", "sub", "mul", "xor", "and", "or", "shl", "shr_s", "rotl", "eq", "lt_u", "ne"])
+            return f"(i32.{op} {self.i32(d)} {self.i32(d)})"
+        if pick < 0.28:  # a struct's field
+            k = rng.choice([i for i, t in enumerate(self.types) if t["kind"] == "struct"])
+            f = rng.randrange(len(self.types[k]["fields"]))
+            return self.read(self.types[k]["fields"][f][0], f"(struct.GET $t{k} {f} {self.ref((k, True), d, True)})", d)
+        if pick < 0.4:  # an array's element, or its length
+            arrays = [i for i, t in enumerate(self.types) if t["kind"] == "array"]
+            packed = [i for i in arrays if self.types[i]["elem"][0] in ("i8", "i16")]
+            k = rng.choice(packed if packed and rng.random() < 0.5 else arrays)
+            if rng.random() < 0.25:
+                return f"(array.len {self.ref((k, True), d, True)})"
+            return self.read(self.types[k]["elem"][0], f"(array.GET $t{k} {self.ref((k, True), d, True)} {self.index(4, d)})", d)
+        if pick < 0.5:
+            ty = (self.random_heap(0.5), True)
+            return self.of_ref(self.ref(ty, d), ty)
+        if pick < 0.56:
+            a, b = (self.random_heap(0.7), True), (self.random_heap(0.7), True)
+            a, b = ((h if self.is_sub(h, "eq") else "eq", n) for h, n in (a, b))
+            return f"(ref.eq {self.ref(a, d)} {self.ref(b, d)})"
+        if pick < 0.62:
+            return self.cast_fail(d)
+        if pick < 0.7:
+            call = self.helper_call("i32", d) if rng.random() < 0.4 else self.call(d)
+            if call:
+                return call
+        if pick < 0.76 and self.loops_left and not self.in_loop:
+            return f"(i32.wrap_i64 {self.loop(d)})"
+        if pick < 0.82:
+            return f"(block (result i32) {self.statement(d)} {self.i32(d)})"
+        if pick < 0.86:
+            return f"(local.tee $x {self.i32(d)})"
+        if pick < 0.9:
+            return f"(i32.wrap_i64 {self.i64(d)})"
+        if pick < 0.93:
+            return f"(if (result i32) {self.i32(d)} (then {self.i32(d)}) (else {self.i32(d)}))"
+        return self.i32(0)
+
+    def i64(self, depth: int) -> str:
+        rng = self.rng
+        if depth <= 0 or rng.random() < 0.25:
+            if rng.random() < 0.3:
+                return "(local.get $acc)"
+            return f"(i64.const {rng.choice([0, 1, -1, 7, 1 << 32, (1 << 63) - 1]) if rng.random() < 0.6 else rng.getrandbits(63)})"
+        d = depth - 1
+        pick = rng.random()
+        if pick < 0.25:
+            return f"(i64.extend_i32_{rng.choice('su')} {self.i32(d)})"
+        if pick < 0.45:
+            return f"(i64.{rng.choice(['add', 'sub', 'mul', 'xor', 'rotl'])} {self.i64(d)} {self.i64(d)})"
+        if pick < 0.65:
+            fields = [(i, f) for i, t in enumerate(self.types) if t["kind"] == "struct" for f, (s, _) in enumerate(t["fields"]) if s in ("i64", "f64")]
+            if fields:
+                k, f = rng.choice(fields)
+                return self.read(self.types[k]["fields"][f][0], f"(struct.GET $t{k} {f} {self.ref((k, True), d, True)})", d, "i64")
+        if pick < 0.75:
+            return f"(array.get $t3 {self.ref((3, True), d, True)} {self.index(4, d)})"
+        if pick < 0.85 and self.loops_left and not self.in_loop:
+            return self.loop(d)
+        return self.i64(0)
+
+    def helper_callees(self, want) -> list[int]:
+        """The helpers the function may call whose result fits `want` (a
+        reference type, or "i32")."""
+        if self.calls_left <= 0 or self.in_loop:
+            return []
+        return [
+            j for j, (_, result) in enumerate(self.helpers[: self.hk])
+            if (result == "i32") == (want == "i32") and (want == "i32" or self.fits(result, want))
+        ]  # fmt: skip
+
+    def helper_call(self, want, depth: int) -> str | None:
+        callees = self.helper_callees(want)
+        if not callees:
+            return None
+        self.calls_left -= 1
+        j = self.rng.choice(callees)
+        args = " ".join(self.i32(depth) if p == "i32" else self.ref(p, depth) for p in self.helpers[j][0])
+        return f"(call $h{j} {args})"
+
+    def cast_fail(self, depth: int) -> str:
+        """br_on_cast_fail: a field of the value if the cast succeeds, else
+        a constant."""
+        rng = self.rng
+        structs = [i for i, t in enumerate(self.types) if t["kind"] == "struct"]
+        k = rng.choice(structs)
+        f = rng.randrange(len(self.types[k]["fields"]))
+        done, fail = self.label("d"), self.label("f")
+        source = self.launder(self.ref((k, True), depth, True)) if rng.random() < 0.5 else self.ref(("any", True), depth)
+        get = self.read(self.types[k]["fields"][f][0], f"(struct.GET $t{k} {f} (br_on_cast_fail {fail} anyref (ref $t{k}) {source}))", depth)
+        return f"(block {done} (result i32) (drop (block {fail} (result anyref) (br {done} {get}))) (i32.const {rng.choice([-7, 0, 99])}))"
+
+    def condition(self, depth: int) -> str:
+        rng = self.rng
+        if rng.random() < 0.3:
+            return self.i32(depth)
+        return f"(i32.eqz (i32.and {self.i32(depth)} (i32.const {rng.choice([1, 3, 7])})))"
+
+    def call(self, depth: int) -> str | None:
+        if self.k == 0 or self.calls_left <= 0 or self.in_loop:
+            return None
+        self.calls_left -= 1
+        callee = self.rng.randrange(self.k)
+        if self.rng.random() < 0.2:
+            return f"(call_ref $sig {self.i32(depth)} {self.i32(depth)} (ref.func $f{callee}))"
+        return f"(call $f{callee} {self.i32(depth)} {self.i32(depth)})"
+
+    # -- statements --
+
+    def statement(self, depth: int) -> str:
+        rng = self.rng
+        d = max(depth, 0)
+        pick = rng.random()
+        if pick < 0.15:
+            fields = [(i, f) for i, t in enumerate(self.types) if t["kind"] == "struct" for f, (_, m) in enumerate(t["fields"]) if m]
+            k, f = rng.choice(fields)
+            return f"(struct.set $t{k} {f} {self.ref((k, True), d, True)} {self.value(self.types[k]['fields'][f][0], d)})"
+        arrays = [i for i, t in enumerate(self.types) if t["kind"] == "array" and t["elem"][1]]
+        if pick < 0.25:
+            k = rng.choice(arrays)
+            return f"(array.set $t{k} {self.ref((k, True), d, True)} {self.index(4, d)} {self.value(self.types[k]['elem'][0], d)})"
+        if pick < 0.3:
+            k = rng.choice(arrays)
+            return f"(array.fill $t{k} {self.ref((k, True), d, True)} {self.index(3, d)} {self.value(self.types[k]['elem'][0], d)} {self.index(3, d)})"
+        if pick < 0.36:
+            k = rng.choice(arrays)
+            sources = [i for i, t in enumerate(self.types) if t["kind"] == "array" and self.storage_fits(t["elem"][0], self.types[k]["elem"][0])]
+            s = rng.choice(sources)
+            return (f"(array.copy $t{k} $t{s} {self.ref((k, True), d, True)} {self.index(3, d)} {self.ref((s, True), d, True)} {self.index(3, d)} {self.index(3, d)})")
+        if pick < 0.4:
+            k = rng.choice(arrays)
+            storage = self.types[k]["elem"][0]
+            if not isinstance(storage, tuple):
+                return f"(array.init_data $t{k} $d {self.ref((k, True), d, True)} {self.index(3, d)} {self.index(32, d)} {self.index(3, d)})"
+            if storage in self.segments:
+                return f"(array.init_elem $t{k} $e{self.segments.index(storage)} {self.ref((k, True), d, True)} {self.index(3, d)} {self.index(3, d)} {self.index(3, d)})"
+        if pick < 0.55:
+            locals_ = [(name, t) for name, t in self.locals if not name.isdigit()]
+            name, t = rng.choice(locals_)
+            return f"(local.set {name} {self.ref(t, d)})"
+        if pick < 0.65:
+            mutable = [i for i, (_, m) in enumerate(self.globals) if m]
+            g = rng.choice(mutable)
+            return f"(global.set $g{g} {self.ref(self.globals[g][0], d)})"
+        if pick < 0.7:
+            return f"(table.set $tab {self.index(8, d)} {self.ref(('any', True), d)})"
+        if pick < 0.8:
+            return f"(global.set $seen (i64.add (i64.rotl (global.get $seen) (i64.const 7)) {self.i64(d)}))"
+        if pick < 0.82:
+            return f"(if {self.condition(d)} (then (throw $gtag {self.ref(self.tag, d)})))"
+        if pick < 0.9 and self.loops_left and not self.in_loop:
+            return f"(local.set $acc (i64.add (local.get $acc) {self.loop(d)}))"
+        if pick < 0.95:
+            return f"(drop {self.i32(d)})"
+        return f"(local.set $acc (i64.add (local.get $acc) {self.i64(d)}))"
+
+    def storage_fits(self, have, want) -> bool:
+        if isinstance(have, tuple) and isinstance(want, tuple):
+            return self.fits(have, want)
+        return have == want
+
+    # -- loops that allocate --
+
+    def loop(self, depth: int) -> str:
+        """A loop that allocates a lot and folds what it built into an
+        i64: a linked list (nodes of $t0 and $t1, garbage arrays between
+        them, some nodes kept in a global), or an array of references
+        (structs, i31s, arrays) read back through tests and casts."""
+        rng = self.rng
+        self.loops_left -= 1
+        self.in_loop = True
+        params, self.i32_params = self.i32_params, ["$i"]  # (what the loop builds holds the round's number)
+        rounds = rng.choice([3, 10, 100, 1000, 3000])
+        garbage = rng.choice([0, 0, 4, 100, 2000, 10000, 40000])
+        loop, walk, done = self.label("l"), self.label("w"), self.label("e")
+        step = "(local.set $i (i32.add (local.get $i) (i32.const 1)))"
+        more = f"(i32.lt_u (local.get $i) (i32.const {rounds}))"
+        junk = f"(drop (array.new_default $t3 (i32.const {garbage})))" if garbage else ""
+        if rng.random() < 0.5:
+            self.i32_params = params
+            seed = self.i32(min(depth, 2))
+            self.i32_params = ["$i"]
+            keep = f"(if (i32.eqz (i32.and (local.get $i) (i32.const {rng.choice([7, 63, 511])}))) (then (global.set $g{len(self.globals) - 2} (local.get $lst))))"
+            node = (f"(if (i32.and (local.get $i) (i32.const 1)) (then (local.set $lst (struct.new $t1 (i32.add (local.get $i) (local.get $x)) (local.get $lst) {self.ref(('any', True), 1)} (i64.extend_i32_u (local.get $i)) (local.get $i))))"
+                    f" (else (local.set $lst (struct.new $t0 (i32.mul (local.get $i) (local.get $x)) (local.get $lst) (ref.i31 (local.get $i))))))")
+            text = (f"(local.set $x {seed}) (local.set $lst (ref.null $t0)) (local.set $i (i32.const 0))"
+                    f" (loop {loop} {node} {junk} {keep if rng.random() < 0.5 else ''} {step} (br_if {loop} {more}))"
+                    f" (local.set $j (i32.const 0))"
+                    f" (block {done} (loop {walk} (br_if {done} (ref.is_null (local.get $lst)))"
+                    f" (local.set $acc (i64.add (i64.mul (local.get $acc) (i64.const 31)) (i64.extend_i32_u (struct.get $t0 0 (local.get $lst)))))"
+                    f" (if (ref.test (ref $t1) (local.get $lst)) (then (local.set $acc (i64.xor (local.get $acc) (struct.get $t1 3 (ref.cast (ref $t1) (local.get $lst)))))))"
+                    f" (if (ref.test (ref i31) (struct.get $t0 2 (local.get $lst))) (then (local.set $j (i32.add (local.get $j) (i31.get_s (ref.cast (ref i31) (struct.get $t0 2 (local.get $lst))))))))"
+                    f" (local.set $lst (struct.get $t0 1 (local.get $lst))) (br {walk})))"
+                    f" (i64.add (local.get $acc) (i64.extend_i32_u (local.get $j)))")
+        else:
+            size = rng.choice([1, 7, 64, 500])
+            structs = [i for i, t in enumerate(self.types) if t["kind"] == "struct"]
+            k = rng.choice(structs)
+            f = rng.randrange(len(self.types[k]["fields"]))
+            read = self.read(self.types[k]["fields"][f][0], f"(struct.GET $t{k} {f} (ref.cast (ref $t{k}) (local.get $tmp)))", 0, "i64")
+            arrays = [i for i, t in enumerate(self.types) if t["kind"] == "array"]
+            a = rng.choice(arrays)
+            self.i32_params = params
+            seed = self.i32(min(depth, 2))
+            self.i32_params = ["$i"]
+            text = (f"(local.set $x {seed}) (local.set $arr (array.new_default $t2 (i32.const {size}))) (local.set $i (i32.const 0))"
+                    f" (loop {loop} (array.set $t2 (local.get $arr) (i32.rem_u (i32.mul (local.get $i) (i32.const 7)) (i32.const {size}))"
+                    f" (select (result anyref) {self.new(k, 1)} (select (result anyref) (ref.i31 (local.get $i)) {self.new(a, 1)} (i32.and (local.get $i) (i32.const 2))) (i32.and (local.get $i) (i32.const 1))))"
+                    f" {junk} {step} (br_if {loop} {more}))"
+                    f" (local.set $i (i32.const 0))"
+                    f" (loop {walk} (local.set $tmp (array.get $t2 (local.get $arr) (local.get $i)))"
+                    f" (local.set $acc (i64.add (i64.rotl (local.get $acc) (i64.const 3))"
+                    f" (if (result i64) (ref.test (ref $t{k}) (local.get $tmp)) (then {read})"
+                    f" (else (if (result i64) (ref.test (ref i31) (local.get $tmp)) (then (i64.extend_i32_s (i31.get_s (ref.cast (ref i31) (local.get $tmp)))))"
+                    f" (else (i64.extend_i32_u (ref.test (ref $t{a}) (local.get $tmp)))))))))"
+                    f" {step} (br_if {walk} (i32.lt_u (local.get $i) (i32.const {size}))))"
+                    f" (local.get $acc)")
+        self.in_loop, self.i32_params = False, params
+        return f"(block (result i64) {text})"
+
+    # -- functions and the module --
+
+    def function_locals(self) -> str:
+        self.ref_locals = [(f"$r{i}", (self.random_heap(), True)) for i in range(self.rng.randint(1, 3))]
+        self.locals = list(self.ref_locals)
+        fixed = "(local $x i32) (local $i i32) (local $j i32) (local $acc i64) (local $tmp anyref) (local $lst (ref null $t0)) (local $arr (ref null $t2))"
+        return fixed + "".join(f" (local {name} {self.vt(t)})" for name, t in self.ref_locals)
+
+    def function(self, k: int) -> str:
+        rng = self.rng
+        self.k, self.hk, self.calls_left, self.loops_left = k, len(self.helpers), rng.randint(1, 3), rng.choice([0, 1, 1, 2])
+        self.i32_params = ["0", "1"]
+        depth = rng.choice([2, 3, 3, 4, 5])
+        locals_ = self.function_locals()
+        body = [f"(local.set {name} {self.ref(t, 2, True)})" for name, t in self.ref_locals if rng.random() < 0.8]
+        body += [self.statement(depth) for _ in range(rng.randint(1, 5))]
+        body.append(f"(i32.add (i32.wrap_i64 (local.get $acc)) {self.i32(depth)})")
+        return f'  (func $f{k} (export "f{k}") (type $sig) {locals_}\n    ' + "\n    ".join(body) + ")\n"
+
+    def helper(self, j: int) -> str:
+        """$hj: references (and an i32) in, a reference or an i32 out; it
+        may loop and allocate, and call earlier helpers (a caller's
+        references live across the call)."""
+        rng = self.rng
+        params = [(self.random_heap(), True), "i32", *([(self.random_heap(), rng.random() < 0.8)] if rng.random() < 0.5 else [])]
+        result = "i32" if rng.random() < 0.4 else (self.random_heap(), rng.random() < 0.8)
+        self.k, self.hk, self.calls_left, self.loops_left = 0, j, rng.randint(0, 2), rng.choice([0, 1])
+        self.i32_params = [str(i) for i, p in enumerate(params) if p == "i32"]
+        locals_ = self.function_locals()
+        self.locals += [(str(i), p) for i, p in enumerate(params) if p != "i32"]
+        depth = rng.choice([2, 3, 4])
+        body = [f"(local.set {name} {self.ref(t, 2, True)})" for name, t in self.ref_locals if rng.random() < 0.5]
+        body += [self.statement(depth) for _ in range(rng.randint(0, 3))]
+        body.append(self.i32(depth) if result == "i32" else self.ref(result, depth))
+        self.helpers.append((params, result))
+        text = " ".join(self.vt(p) for p in params)
+        return f'  (func $h{j} (export "h{j}") (param {text}) (result {self.vt(result)}) {locals_}\n    ' + "\n    ".join(body) + ")\n"
+
+    def ref_export(self, name: str, params: list, result) -> str:
+        """An export with these parameters (i32s and references) and result
+        (a reference type, or "i32")."""
+        self.k, self.hk, self.calls_left, self.loops_left = self.nfuncs, len(self.helpers), 1, 0
+        self.i32_params = [str(i) for i, p in enumerate(params) if p == "i32"]
+        locals_ = self.function_locals()
+        self.locals += [(str(i), p) for i, p in enumerate(params) if p != "i32"]
+        depth = self.rng.choice([1, 2, 3])
+        value = self.i32(depth) if result == "i32" else self.ref(result, depth)
+        text = " ".join(self.vt(p) for p in params)
+        return f'  (func (export "{name}") (param {text}) (result {self.vt(result)}) {locals_}\n    {value})\n'
+
+    def module(self) -> str:
+        rng = self.rng
+        parts = ["(module\n"]
+        types = [self.type_text(i) for i in range(self.defined)]
+        if self.rec:
+            parts.append("  (rec\n    " + "\n    ".join(types) + ")\n")
+        else:
+            parts += [f"  {t}\n" for t in types]
+        parts += [f"  {self.type_text(i)}\n" for i in range(self.defined, len(self.types))]
+        parts.append("  (type $sig (func (param i32 i32) (result i32)))\n")
+        parts.append(f"  (tag $gtag (param {self.vt(self.tag)}))\n")
+        for i, (t, mutable) in enumerate(self.globals):
+            parts.append(f"  (global $g{i} {'(mut ' + self.vt(t) + ')' if mutable else self.vt(t)} {self.const_ref(t, 2)})\n")
+            if not mutable:
+                self.const_globals.append(i)
+        parts.append("  (global $seen (mut i64) (i64.const 0))\n")
+        parts.append("  (table $tab 8 anyref)\n")
+        data = "".join(f"\\{b:02x}" for b in rng.randbytes(128))
+        parts.append(f'  (data $d "{data}")\n')
+        # Element segments for the arrays of references (array.new_elem, array.init_elem).
+        self.segments = []
+        for t in self.types[: self.defined]:
+            if t["kind"] == "array" and isinstance(t["elem"][0], tuple) and t["elem"][0] not in self.segments:
+                self.segments.append(t["elem"][0])
+        for i, ty in enumerate(self.segments):
+            items = " ".join(f"(item {self.const_ref(ty, 1)})" for _ in range(rng.randint(4, 7)))
+            parts.append(f"  (elem $e{i} {self.vt(ty)} {items})\n")
+        parts.append(f"  (elem declare func {' '.join(f'$f{i}' for i in range(self.nfuncs))})\n")
+        parts += [self.helper(j) for j in range(rng.randint(1, 3))]
+        parts += [self.function(k) for k in range(self.nfuncs)]
+        exports = [
+            ("new", ["i32", "i32"], (rng.randrange(len(self.types)), True)),
+            ("any", ["i32", "i32"], ("any", True)),
+            ("eq", ["i32", "i32"], ("eq", True)),
+            ("i31", ["i32", "i32"], ("i31", True)),
+            ("struct", ["i32"], ("struct", rng.random() < 0.5)),
+            ("array", ["i32"], ("array", True)),
+            ("none", ["i32"], ("none", True)),
+            ("nonnull", ["i32"], (rng.randrange(len(self.types)), False)),
+            ("take", [(self.random_heap(), True), ("any", True), "i32"], "i32"),
+            ("nn", [(rng.randrange(len(self.types)), False), "i32"], "i32"),
+        ]
+        parts += [self.ref_export(name, params, result) for name, params, result in exports]
+        parts.append('  (func (export "ext") (param externref i32) (result i32)\n'
+                     '    (i32.add (ref.test (ref i31) (any.convert_extern (local.get 0))) (ref.is_null (extern.convert_any (any.convert_extern (local.get 0))))))\n')
+        parts.append(f'  (func (export "extern") (param i32) (result externref) (extern.convert_any (global.get $g{rng.randrange(len(self.globals))})))\n')
+        return "".join(parts) + ")\n"
+
+
+def gc_module(rng: random.Random, command: bool = False) -> bytes | None:
+    """A module of WasmGC expressions (see above), or None if wasm-tools
+    will not parse it (a bug here)."""
+    text = _GcModule(rng, command).module()
+    run = subprocess.run([WASM_TOOLS, "parse", "-"], input=text.encode(), capture_output=True, timeout=60)
+    return run.stdout if run.returncode == 0 else None
+
+
 def validate(wasm: bytes, features: tuple[str, ...] | list[str] = ()) -> str | None:
     """None if wasm-tools accepts the module as Wasm 2.0 (SIMD included,
-    relaxed SIMD not) with these Wasm 3.0 features (ALL_FEATURES' names;
-    never GC), else why not."""
+    relaxed SIMD not) with these Wasm 3.0 features (ALL_FEATURES' names),
+    else why not."""
     with tempfile.NamedTemporaryFile(suffix=".wasm") as f:
         f.write(wasm)
         f.flush()
@@ -1031,6 +1854,14 @@ def _const_expr(body: bytes, pos: int) -> int:
             pos = _leb_u32(body, pos)[1] + 16
         elif op in (0x6A, 0x6B, 0x6C, 0x7C, 0x7D, 0x7E):  # extended-const: i32/i64 add, sub, mul
             pass
+        elif op == 0xFB:  # GC's constant instructions
+            sub, pos = _leb_u32(body, pos)
+            if sub in (0, 1, 6, 7):  # struct.new, struct.new_default, array.new, array.new_default: a type
+                pos = _leb_u32(body, pos)[1]
+            elif sub == 8:  # array.new_fixed: a type, a count
+                pos = _leb_u32(body, _leb_u32(body, pos)[1])[1]
+            elif sub not in (0x1A, 0x1B, 0x1C):  # any.convert_extern, extern.convert_any, ref.i31
+                raise ValueError(f"constant expression opcode 0xfb {sub:#x}")
         else:
             raise ValueError(f"constant expression opcode {op:#x}")
     return pos + 1
@@ -1109,7 +1940,7 @@ def prepare(wasm: bytes, fuel: int | None, observe: bool = True, command: bool =
         renamed.append((name, kind, index))
     exports = renamed
     globals_ = _vector(body_of(6), _global) if body_of(6) is not None else []
-    types = _vector(body_of(1), _functype_raw) if body_of(1) is not None else []
+    types = _vector(body_of(1), _type_entry) if body_of(1) is not None else []  # (entry's bytes, types defined)
     func_types = _vector(body_of(3), _leb_u32) if body_of(3) is not None else []
     tables64 = _vector(body_of(4), _table) if body_of(4) is not None else []
     memories64 = _vector(body_of(5), _limits) if body_of(5) is not None else []
@@ -1121,17 +1952,20 @@ def prepare(wasm: bytes, fuel: int | None, observe: bool = True, command: bool =
             new_funcs.append((type_index, body, name))
 
     def add_type(params: list[bytes], results: list[bytes]) -> int:
+        """The index of a function type (final, alone in its group, as
+        `(type (func ...))` defines one): an equal entry's, or a new one's."""
         raw = b"\x60" + _enc_u32(len(params)) + b"".join(params) + _enc_u32(len(results)) + b"".join(results)
-        if raw not in types:
-            types.append(raw)
-        return types.index(raw)
+        if all(entry != raw for entry, _ in types):
+            types.append((raw, [("func", raw)]))
+        k = next(k for k, (entry, _) in enumerate(types) if entry == raw)
+        return len(_defined_types(types[:k]))
 
     if fuel is not None and globals_ and globals_[-1] == (b"\x7f", 1, b"\x41" + _enc_s(fuel)):
         fuel_global = len(globals_) - 1
         for name, kind, index in list(exports):
             if kind != 0 or len(name) > 190:
                 continue
-            nparams = _leb_u32(types[func_types[index]], 1)[0]
+            nparams = _leb_u32(_defined_types(types)[func_types[index]][1], 1)[0]
             body = b"\x00\x41" + _enc_s(fuel) + b"\x24" + _enc_u32(fuel_global)
             body += b"".join(b"\x20" + _enc_u32(i) for i in range(nparams))
             body += b"\x10" + _enc_u32(index) + b"\x0b"
@@ -1160,7 +1994,7 @@ def prepare(wasm: bytes, fuel: int | None, observe: bool = True, command: bool =
         func_types += [t for t, _, _ in new_funcs]
         exports += [(name, 0, first + k) for k, (_, _, name) in enumerate(new_funcs)]
         bodies = b"".join(_enc_u32(len(b)) + b for _, b, _ in new_funcs)
-        _set_section(sections, 1, _enc_u32(len(types)) + b"".join(types))
+        _set_section(sections, 1, _enc_u32(len(types)) + b"".join(entry for entry, _ in types))
         _set_section(sections, 3, _enc_u32(len(func_types)) + b"".join(map(_enc_u32, func_types)))
         _set_section(sections, 10, _enc_u32(count + len(new_funcs)) + code_body[code_pos:] + bodies)
     if exports:
@@ -1227,16 +2061,47 @@ def _set_section(sections: list[tuple[int, bytes]], section_id: int, body: bytes
     sections.insert(at, (section_id, body))
 
 
-def _functype_raw(body: bytes, pos: int) -> tuple[bytes, int]:
-    """A function type's bytes (no GC: no recursion groups, no subtypes)."""
-    if body[pos] != 0x60:
-        raise ValueError(f"type form {body[pos]:#x}")
-    p = pos + 1
-    for _ in range(2):  # parameters, results
-        count, p = _leb_u32(body, p)
+def _subtype(body: bytes, pos: int) -> tuple[tuple[str, bytes], int]:
+    """One defined type: (its form, "func", "struct" or "array", and its
+    composite type's bytes), after `sub`/`sub final` and their supertypes."""
+    if body[pos] in (0x50, 0x4F):  # sub, sub final: supertype indices
+        count, pos = _leb_u32(body, pos + 1)
         for _ in range(count):
-            p = _valtype(body, p)[1]
-    return body[pos:p], p
+            pos = _leb_u32(body, pos)[1]
+    start, form = pos, body[pos]
+    pos += 1
+    if form == 0x60:  # func: parameters, results
+        for _ in range(2):
+            count, pos = _leb_u32(body, pos)
+            for _ in range(count):
+                pos = _valtype(body, pos)[1]
+    elif form in (0x5F, 0x5E):  # struct: fields; array: one field (storage type, mutability)
+        count, pos = _leb_u32(body, pos) if form == 0x5F else (1, pos)
+        for _ in range(count):
+            pos = _valtype(body, pos)[1] + 1
+    else:
+        raise ValueError(f"type form {form:#x}")
+    return ({0x60: "func", 0x5F: "struct", 0x5E: "array"}[form], body[start:pos]), pos
+
+
+def _type_entry(body: bytes, pos: int) -> tuple[tuple[bytes, list[tuple[str, bytes]]], int]:
+    """One entry of the type section: (its bytes, the types it defines),
+    several for a recursion group (rec), one for the others."""
+    start = pos
+    if body[pos] == 0x4E:  # rec
+        count, pos = _leb_u32(body, pos + 1)
+    else:
+        count = 1
+    defined = []
+    for _ in range(count):
+        subtype, pos = _subtype(body, pos)
+        defined.append(subtype)
+    return (body[start:pos], defined), pos
+
+
+def _defined_types(entries: list[tuple[bytes, list[tuple[str, bytes]]]]) -> list[tuple[str, bytes]]:
+    """Every defined type by its index: (form, composite type's bytes)."""
+    return [subtype for _, defined in entries for subtype in defined]
 
 
 def opcode_at(wasm: bytes, offset: int | None) -> int | None:
@@ -1368,28 +2233,46 @@ class Call:
 VALUE_TYPES = {
     0x7F: "i32", 0x7E: "i64", 0x7D: "f32", 0x7C: "f64", 0x7B: "v128", 0x70: "funcref", 0x6F: "externref",
     0x69: "exnref", 0x73: "nullfuncref", 0x72: "nullexternref", 0x74: "nullexnref",
+    0x6E: "anyref", 0x6D: "eqref", 0x6C: "i31ref", 0x6B: "structref", 0x6A: "arrayref", 0x71: "nullref",
 }  # fmt: skip
-_HEAP_TYPES = {0x70: "func", 0x6F: "extern", 0x69: "exn", 0x73: "nofunc", 0x72: "noextern", 0x74: "noexn"}
-# Each reference type's hierarchy (a concrete heap type is a function type: no GC).
-_REF_HIERARCHY = {"func": "func", "nofunc": "func", "extern": "extern", "noextern": "extern", "exn": "exn", "noexn": "exn"}
+_HEAP_TYPES = {
+    0x70: "func", 0x6F: "extern", 0x69: "exn", 0x73: "nofunc", 0x72: "noextern", 0x74: "noexn",
+    0x6E: "any", 0x6D: "eq", 0x6C: "i31", 0x6B: "struct", 0x6A: "array", 0x71: "none",
+}  # fmt: skip
+# Each heap type's hierarchy: func, extern, exn, or any (GC's: eq, i31,
+# struct, array, none, and the struct and array types).
+_REF_HIERARCHY = {
+    "func": "func", "nofunc": "func", "extern": "extern", "noextern": "extern", "exn": "exn", "noexn": "exn",
+    "any": "any", "eq": "any", "i31": "any", "struct": "any", "array": "any", "none": "any",
+}  # fmt: skip
 
 
-def type_name(valtype: bytes) -> str:
+def type_name(valtype: bytes, forms: list[str] | None = None) -> str:
     """A value type's bytes as the text format writes it: i32 ... exnref,
-    (ref null? HEAP) for typed references (HEAP abstract or a type index)."""
+    anyref ... nullref, (ref null? HEAP) for typed references (HEAP
+    abstract, or a type index, followed by `:struct` or `:array` when
+    `forms`, each defined type's form, says it is one)."""
     if len(valtype) == 1:
         return VALUE_TYPES.get(valtype[0], f"type {valtype[0]:#x}")
     heap = _leb_s(valtype, 1)[0]
-    name = _HEAP_TYPES.get(heap & 0x7F, f"type {heap}") if heap < 0 else str(heap)
+    if heap < 0:
+        name = _HEAP_TYPES.get(heap & 0x7F, f"type {heap}")
+    else:
+        form = forms[heap] if forms is not None and heap < len(forms) else "func"
+        name = str(heap) if form == "func" else f"{heap}:{form}"
     return f"(ref {'null ' if valtype[0] == 0x63 else ''}{name})"
 
 
 def ref_kind(ty: str) -> tuple[str, bool] | None:
-    """A reference type's hierarchy ("func", "extern" or "exn") and whether
-    it is nullable; None for the other types."""
+    """A reference type's hierarchy ("func", "extern", "exn" or "any") and
+    whether it is nullable; None for the other types."""
     if ty.startswith("(ref "):
         words = ty[5:-1].split()
-        return _REF_HIERARCHY.get(words[-1], "func"), words[0] == "null"
+        heap = words[-1]
+        hierarchy = _REF_HIERARCHY.get(heap) or ("any" if heap.endswith((":struct", ":array")) else "func")
+        return hierarchy, words[0] == "null"
+    if ty == "nullref":
+        return "any", True
     if ty.endswith("ref") and ty[:-3].removeprefix("null") in _REF_HIERARCHY:
         return _REF_HIERARCHY[ty[:-3].removeprefix("null")], True
     return None
@@ -1411,18 +2294,24 @@ def func_exports(wasm: bytes) -> dict[str, tuple[list[str], list[str]]]:
     def body_of(section_id: int) -> bytes | None:
         return next((b for i, b in sections if i == section_id), None)
 
+    defined = _defined_types(_vector(body_of(1), _type_entry)) if body_of(1) is not None else []
+    forms = [form for form, _ in defined]
+
     def names(raw: bytes, pos: int) -> tuple[list[str], int]:
         count, pos = _leb_u32(raw, pos)
         types = []
         for _ in range(count):
             valtype, pos = _valtype(raw, pos)
-            types.append(type_name(valtype))
+            types.append(type_name(valtype, forms))
         return types, pos
 
-    signatures = []
-    for raw in _vector(body_of(1), _functype_raw) if body_of(1) is not None else []:
-        params, pos = names(raw, 1)
-        signatures.append((params, names(raw, pos)[0]))
+    signatures: list = []
+    for form, raw in defined:
+        if form == "func":
+            params, pos = names(raw, 1)
+            signatures.append((params, names(raw, pos)[0]))
+        else:
+            signatures.append(None)
     func_types = [i for i, kind in _vector(body_of(2), _import) if kind == 0] if body_of(2) is not None else []
     func_types += _vector(body_of(3), _leb_u32) if body_of(3) is not None else []
     exports = _vector(body_of(7), _export) if body_of(7) is not None else []
@@ -1477,7 +2366,9 @@ def plan_calls(rng: random.Random, exports: dict[str, tuple[list[str], list[str]
 # `--invoke-lines` prints it (normalised), ("trap", {spec messages}) (several
 # when wasmtime's report fits more than one), ("exception",) (an exception
 # thrown and never caught: it leaves the export, as a trap does; its tag is
-# not compared), or ("stack",) / ("timeout",) / ("error", text).
+# not compared), or ("stack",) / ("oom",) (an allocation too large for the
+# engine's GC heap: wasmtime's "allocation size too large", wastrel's "out
+# of memory"; its limits are each engine's own) / ("timeout",) / ("error", text).
 
 _libc = ctypes.CDLL(ctypes.util.find_library("c"))
 _libc.strtof.restype = ctypes.c_float
@@ -1526,6 +2417,8 @@ def describe(outcome: tuple) -> str:
         return "trap: " + " | ".join(sorted(outcome[1]))
     if kind == "stack":
         return "trap: call stack exhausted"
+    if kind == "oom":
+        return "trap: out of memory (allocation size too large)"
     if kind == "exception":
         return "uncaught exception"
     return " ".join(map(str, outcome))
@@ -1585,17 +2478,17 @@ def _arg_value(ty: str, text: str, hosts: dict):
     kind = ref_kind(ty)
     if kind and kind[0] == "extern":
         return wasmtime.Val.externref(None)
-    if kind and kind[0] == "exn":
-        return None  # a null exnref, which the Python API cannot make: see _call_raw
+    if kind and kind[0] in ("exn", "any"):
+        return None  # a null exnref or anyref, which the Python API cannot make: see _call_raw
     return wasmtime.Val.funcref(None)
 
 
 def _needs_raw(ty: str) -> bool:
     """Must a call with a value of this type go through the C API
     (`_call_raw`)?  All but numbers, funcref and externref: wasmtime-py
-    knows no v128 and no exnref, and the C API aborts the process when asked
-    the kind of a typed reference ("`support for non-externref and
-    non-funcref references` is not implemented")."""
+    knows no v128, no exnref and no GC reference, and the C API aborts the
+    process when asked the kind of a typed reference ("`support for
+    non-externref and non-funcref references` is not implemented")."""
     return ty == "v128" or (ref_kind(ty) is not None and ty not in ("funcref", "externref"))
 
 
@@ -1617,15 +2510,19 @@ def _trap_outcome(exc, wasm: bytes) -> tuple:
         T.INTEGER_DIVISION_BY_ZERO: "integer divide by zero",
         T.BAD_CONVERSION_TO_INTEGER: "invalid conversion to integer",
         T.UNREACHABLE: "unreachable",
+        T.CAST_FAILURE: "cast failure",
     }
     if code in simple:
         return ("trap", {simple[code]})
-    if code == T.NULL_REFERENCE:
-        # One code for three spec messages: the instruction that trapped tells.
+    if code == T.ARRAY_OUT_OF_BOUNDS:
         frames = exc.frames or []
-        op = opcode_at(wasm, frames[0].module_offset) if frames else None
-        by_op = {0x14: "null function reference", 0x15: "null function reference", 0x0A: "null exception reference", 0xD4: "null reference"}
-        return ("trap", {by_op[op]} if op in by_op else set(by_op.values()))
+        return ("trap", _array_trap(wasm, frames[0].module_offset if frames else None))
+    if code == T.ALLOCATION_TOO_LARGE:
+        return ("oom",)
+    if code == T.NULL_REFERENCE:
+        # One code for six spec messages: the instruction that trapped tells.
+        frames = exc.frames or []
+        return ("trap", _null_trap(wasm, frames[0].module_offset if frames else None))
     if code == T.STACK_OVERFLOW:
         return ("stack",)
     if code == T.INTERRUPT:
@@ -1644,15 +2541,80 @@ def _trap_outcome(exc, wasm: bytes) -> tuple:
     return ("error", f"wasmtime: {exc}")
 
 
-_WASMTIME_EXNREF = 8  # wasmtime_valkind_t of an exnref (wasmtime 50's C API; wasmtime-py has no name for it)
+_NULL_TRAPS = {0x14: "null function reference", 0x15: "null function reference", 0x0A: "null exception reference", 0xD4: "null reference"}
+_GC_NULL_TRAPS = {
+    **dict.fromkeys(range(0x02, 0x06), "null structure reference"),  # struct.get/get_s/get_u/set
+    **dict.fromkeys(range(0x0B, 0x14), "null array reference"),  # array.get ... array.len, fill, copy, init_data/elem
+    0x1D: "null i31 reference", 0x1E: "null i31 reference",  # i31.get_s/u
+}  # fmt: skip
+
+
+def _null_trap(wasm: bytes, offset: int | None) -> set[str]:
+    """The spec's message for wasmtime's NULL_REFERENCE at `offset` (the
+    instruction's), or all of them if that does not tell."""
+    op = opcode_at(wasm, offset)
+    if op == 0xFB and offset is not None:
+        sub = _leb_u32(wasm, offset + 1)[0]
+        if sub in _GC_NULL_TRAPS:
+            return {_GC_NULL_TRAPS[sub]}
+    if op in _NULL_TRAPS:
+        return {_NULL_TRAPS[op]}
+    return {*_NULL_TRAPS.values(), *_GC_NULL_TRAPS.values()}
+
+
+def _array_trap(wasm: bytes, offset: int | None) -> set[str]:
+    """The spec's message for wasmtime's ARRAY_OUT_OF_BOUNDS at `offset`.
+    wasmtime 50's array.copy checks the destination's bounds before the
+    source's nullness (the spec, and wastrel, test both references first:
+    "null array reference"), so there it may be either."""
+    if opcode_at(wasm, offset) == 0xFB and offset is not None and _leb_u32(wasm, offset + 1)[0] == 0x11:
+        return {"out of bounds array access", "null array reference"}
+    return {"out of bounds array access"}
+
+
+# wasmtime 50 reports some traps (GC's, mostly) as an error, not a Trap:
+# "error while executing at wasm backtrace: ... wasm trap: MESSAGE".
+_ERROR_TRAPS = {"out of bounds array access", "cast failure", "out of bounds memory access", "integer divide by zero",
+                "integer overflow", "invalid conversion to integer", "out of bounds table access", "indirect call type mismatch"}
+
+
+def _error_outcome(exc, wasm: bytes) -> tuple:
+    """The outcome of a WasmtimeError out of a call or an instantiation."""
+    import re
+
+    text = str(exc)
+    if _UNCAUGHT_WASMTIME in text:
+        return ("exception",)
+    m = re.search(r"wasm trap: (.*)", text)
+    if m:
+        message = m[1].strip()
+        frame = re.search(r"^\s*0:\s+(0x[0-9a-f]+)", text, re.M)
+        offset = int(frame[1], 16) if frame else None
+        if message == "out of bounds array access":
+            return ("trap", _array_trap(wasm, offset))
+        if message in _ERROR_TRAPS:
+            return ("trap", {message})
+        if message == "allocation size too large":
+            return ("oom",)
+        if message == "null reference":
+            return ("trap", _null_trap(wasm, offset))
+    return ("error", f"wasmtime: {exc}")
+
+
+# wasmtime_valkind_t of an anyref (every reference of GC's hierarchy: eqref,
+# i31ref, structs, arrays ...) and of an exnref (wasmtime 50's C API;
+# wasmtime-py has no name for them).
+_WASMTIME_ANYREF = 7
+_WASMTIME_EXNREF = 8
 
 
 def _call_raw(store, func, params: list[str], results: list[str], args: list) -> list:
     """Calls `func` through wasmtime's C API, as `Func.__call__` does, for a
-    signature with a v128 (an int: lane 0 the low bits) or an exnref (None
-    for a null one, as an argument; as a result, None or True), which the
-    Python API cannot pass or return (wasmtime-py 50: "unimplemented v128
-    type", "Unkown `ffi.wasmtime_valkind_t`: 8")."""
+    signature with a v128 (an int: lane 0 the low bits), an exnref or a GC
+    reference (None for a null one, as an argument; as a result, None or
+    True), which the Python API cannot pass or return (wasmtime-py 50:
+    "unimplemented v128 type", "Unkown `ffi.wasmtime_valkind_t`: 8"); an
+    externref result is None or True too."""
     import wasmtime
     from wasmtime import _ffi as ffi
     from wasmtime._func import enter_wasm
@@ -1666,8 +2628,8 @@ def _call_raw(store, func, params: list[str], results: list[str], args: list) ->
             if ty == "v128":
                 raw_params[i] = ffi.wasmtime_val_t(kind=ffi.WASMTIME_V128.value)
                 raw_params[i].of.v128 = ffi.wasmtime_v128(*arg.to_bytes(16, "little"))
-            elif arg is None:  # a null exnref: store_id 0
-                raw_params[i] = ffi.wasmtime_val_t(kind=_WASMTIME_EXNREF)
+            elif arg is None:  # a null exnref or anyref: store_id 0
+                raw_params[i] = ffi.wasmtime_val_t(kind=_WASMTIME_EXNREF if ref_kind(ty)[0] == "exn" else _WASMTIME_ANYREF)
             else:  # (no Val._convert_to_raw: it asks the kind of the function's types)
                 raw_params[i] = (getattr(Val, ty)(arg) if isinstance(arg, int) else arg)._new_raw(store)
             made += 1
@@ -1682,7 +2644,7 @@ def _call_raw(store, func, params: list[str], results: list[str], args: list) ->
     for ty, raw in zip(results, raw_results):
         if ty == "v128":
             values.append(int.from_bytes(bytes(raw.of.v128), "little"))
-        elif raw.kind == _WASMTIME_EXNREF:
+        elif raw.kind in (_WASMTIME_EXNREF, _WASMTIME_ANYREF, ffi.WASMTIME_EXTERNREF.value):  # (the same layout)
             values.append(True if raw.of.exnref.store_id else None)
             ffi.wasmtime_val_unroot(ctypes.byref(raw))
         else:
@@ -1695,11 +2657,12 @@ class Run:
     instantiation: tuple | None = None  # an outcome if instantiating did not succeed
     calls: list[tuple] = field(default_factory=list)
     status: str = ""  # wastrel: how the program ended
+    collections: int = 0  # wastrel: how many times the collector ran
 
 
 def wasmtime_config():
     """wasmtime's configuration: every Wasm 3.0 feature wastrel has
-    (ALL_FEATURES) on, GC off (the module's features are what
+    (ALL_FEATURES, GC included) on (the module's features are what
     `validate` let through)."""
     import wasmtime
 
@@ -1709,7 +2672,7 @@ def wasmtime_config():
     config.wasm_memory64 = True
     config.wasm_multi_memory = True
     config.wasm_function_references = True
-    config.wasm_gc = False
+    config.wasm_gc = True
     return config
 
 
@@ -1747,8 +2710,8 @@ def run_wasmtime(wasm: bytes, calls: list[Call], timeout: float = RUN_TIMEOUT, c
         except wasmtime.Trap as exc:
             run.instantiation = _trap_outcome(exc, wasm)
             return run
-        except wasmtime.WasmtimeError as exc:  # (an exception from the start function comes so)
-            run.instantiation = ("exception",) if _UNCAUGHT_WASMTIME in str(exc) else ("error", f"wasmtime: {exc}")
+        except wasmtime.WasmtimeError as exc:  # (an exception from the start function comes so, and some traps)
+            run.instantiation = _error_outcome(exc, wasm)
             return run
         exports = instance.exports(store)
         started = time.monotonic()
@@ -1761,7 +2724,9 @@ def run_wasmtime(wasm: bytes, calls: list[Call], timeout: float = RUN_TIMEOUT, c
                 break
             store.set_epoch_deadline(max(1, int(left / 0.05)))
             try:
-                if any(map(_needs_raw, params + results)):
+                # (An externref result too: the Python API gives None for a
+                # non-null one that extern.convert_any made, which holds no host data.)
+                if any(map(_needs_raw, params + results)) or "externref" in results:
                     got = _call_raw(store, exports[c.export], params, results, args)
                     got = None if not results else got[0] if len(results) == 1 else got
                 else:
@@ -1772,7 +2737,7 @@ def run_wasmtime(wasm: bytes, calls: list[Call], timeout: float = RUN_TIMEOUT, c
                     break
                 continue
             except wasmtime.WasmtimeError as exc:
-                run.calls.append(("exception",) if _UNCAUGHT_WASMTIME in str(exc) else ("error", f"wasmtime: {exc}"))
+                run.calls.append(_error_outcome(exc, wasm))
                 continue
             values = [] if not results else [got] if len(results) == 1 else list(got)
             run.calls.append(("ok", [norm_value(t, v) for t, v in zip(results, values)]))
@@ -1819,14 +2784,31 @@ def compile_wastrel(wasm_path: Path, program: Path, cache_dir: Path | None, buil
     return None
 
 
-def run_wastrel(program: Path, calls: list[Call], types: dict, timeout: float | None = None) -> Run:
+GC_STRESS_ENV = {"WASTREL_GC_STRESS": "1"}  # a collection at every allocation
+# wastrel's GC heap limit in the fuzzer's runs (its default, 3/4 of the
+# memory, would let an array.new of a random length fill gigabytes: wasmtime
+# refuses beyond 4 GiB, "allocation size too large"; a side out of memory
+# alone is inconclusive).
+GC_MAX_HEAP = "1G"
+STRESS_PREFIX = "under WASTREL_GC_STRESS=1: "  # a finding's detail, when the stress run gave it
+STRESS_TIMEOUT = 2 * RUN_TIMEOUT  # for all of the calls, under stress
+STRESS_MAX_BYTES = 64 << 10  # GC seeds whose module is at most this big run under stress too
+_GC_LINE = re.compile(rb"^wastrel gc [0-9]+: .*\n", re.M)  # WASTREL_GC_VERBOSE's line per collection
+
+
+def run_wastrel(program: Path, calls: list[Call], types: dict, timeout: float | None = None, env: dict | None = None) -> Run:
     """Makes the calls through `--invoke-lines`, stdout and stderr on one pipe
-    so that each trap message sits before its call's `--`."""
+    so that each trap message sits before its call's `--`.  `env`: more
+    environment variables (GC_STRESS_ENV).  The collector says a line per
+    collection (WASTREL_GC_VERBOSE), counted in `collections` and left out."""
     script = "".join(c.line() + "\n" for c in calls)
     timeout = timeout or RUN_TIMEOUT
     run = Run()
+    environment = {**os.environ, "WASTREL_GC_VERBOSE": "1", "WASTREL_GC_MAX_HEAP": GC_MAX_HEAP, **(env or {})}
     try:
-        proc = subprocess.run([str(program), "--invoke-lines"], input=script.encode(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=timeout)
+        proc = subprocess.run(
+            [str(program), "--invoke-lines"], input=script.encode(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=timeout, env=environment
+        )  # fmt: skip
     except subprocess.TimeoutExpired as exc:
         run.status = "hang"
         out = exc.stdout or b""
@@ -1838,6 +2820,7 @@ def run_wastrel(program: Path, calls: list[Call], types: dict, timeout: float | 
             run.status = f"exit status {proc.returncode}"
         else:
             run.status = str(proc.returncode)
+    out, run.collections = _GC_LINE.subn(b"", out)
     text = out.decode("utf-8", "replace")
     blocks = text.split("--\n")
     tail = blocks.pop()  # after the last `--`: empty unless the program stopped early
@@ -1845,7 +2828,7 @@ def run_wastrel(program: Path, calls: list[Call], types: dict, timeout: float | 
         run.calls.append(_wastrel_outcome(block, types[c.export][1]))
     if tail:
         outcome = _wastrel_outcome(tail, None)
-        if not blocks and run.status == "134" and outcome[0] in ("trap", "stack", "exception"):
+        if not blocks and run.status == "134" and outcome[0] in ("trap", "stack", "oom", "exception"):
             run.instantiation = outcome
         else:
             run.calls.append(("error", f"output after the last `--`: {tail.strip()!r}"))
@@ -1863,7 +2846,7 @@ def _wastrel_outcome(block: str, results: list[str] | None) -> tuple:
         if traps[0].startswith(UNCAUGHT):  # "... (TAG)": tags' names differ between engines
             return ("exception",)
         message = traps[0][len("wasm trap: ") :]
-        return ("stack",) if message == "call stack exhausted" else ("trap", {message})
+        return ("stack",) if message == "call stack exhausted" else ("oom",) if message == "out of memory" else ("trap", {message})
     if results is None or traps or len(lines) != len(results) or not all(map(_printed_as, results, lines)):
         return ("error", f"unexpected output {block!r}")
     return ("ok", [norm_value(t, line) for t, line in zip(results, lines)])
@@ -1905,6 +2888,10 @@ class Result:
     features: tuple[str, ...] = ()  # Wasm 3.0 features smith could use (seed_features)
     exceptions: int = 0  # calls compared that ended in an uncaught exception
     skipped: int = 0  # exported functions not called: a parameter no call can write (a non-nullable reference)
+    stress: bool = False  # the calls ran a second time in wastrel under WASTREL_GC_STRESS=1 (GC seeds)
+    collections: int = 0  # wastrel's collections in the calls compared (the first run)
+    allocations: int = 0  # wastrel's collections under stress: its allocations in the GC heap
+    gc_ops: dict = field(default_factory=dict)  # GC seeds: how often the module's code has each kind of GC instruction
 
 
 def compare(
@@ -1928,8 +2915,10 @@ def compare(
     if expected.instantiation or got.instantiation:
         if expected.instantiation and got.instantiation and same(expected.instantiation, got.instantiation):
             return "ok", "both trap at instantiation", 0, None
-        if "stack" in (expected.instantiation or ("",))[0] + (got.instantiation or ("",))[0]:
-            return "inconclusive", "call stack exhausted on one side only (instantiation)", 0, None
+        kinds = ((expected.instantiation or ("",))[0], (got.instantiation or ("",))[0])
+        if "stack" in kinds or "oom" in kinds:
+            what = "call stack exhausted" if "stack" in kinds else "out of memory"
+            return "inconclusive", f"{what} on one side only (instantiation)", 0, None
         return (
             "finding",
             f"instantiation: wasmtime {describe(expected.instantiation) if expected.instantiation else 'succeeds'}, "
@@ -1951,15 +2940,20 @@ def compare(
             continue
         if "stack" in (a[0], b[0]):
             return "inconclusive", f"call {i}: call stack exhausted on one side only", i, None
+        if "oom" in (a[0], b[0]):  # (the engines' GC heaps have limits of their own)
+            return "inconclusive", f"call {i}: out of memory on one side only", i, None
         return "finding", f"call {i} `{c.line()}`:\n  wasmtime: {describe(a)}\n  wastrel:  {describe(b)}", i, i
     return "ok", "", len(calls), None
 
 
 def signature(result: Result) -> str:
     """A finding's kind, for grouping: the same bug usually gives the same one."""
-    import re
+    if result.detail.startswith(STRESS_PREFIX):
+        return _signature(result.detail[len(STRESS_PREFIX) :], result.status) + " (under WASTREL_GC_STRESS=1)"
+    return _signature(result.detail, result.status)
 
-    text = result.detail
+
+def _signature(text: str, status: str) -> str:
     m = re.search(r"internal error in pass ([\w-]+): ([^(\n]*)", text)
     if m:
         return f"internal error in pass {m[1]}: {m[2].strip()}"
@@ -1978,7 +2972,7 @@ def signature(result: Result) -> str:
         if b.startswith("error unexpected output"):
             return "wastrel: " + re.sub(r" \S+\\n.*", "", b[len("error unexpected output '") :])
         return f"wasmtime {a.split(' [')[0]} / wastrel {b.split(' [')[0]}"
-    return text.splitlines()[0][:120] if text else result.status
+    return text.splitlines()[0][:120] if text else status
 
 
 def check_module(
@@ -1992,6 +2986,7 @@ def check_module(
     timeout: float | None = None,
     command: bool = False,
     canonical_nans: bool = False,
+    stress: bool = False,
 ) -> Result:
     """Runs one module both ways and compares.  `calls` None: planned from
     `seed`; `fit`: leave out the calls that do not fit the module's exports;
@@ -2000,7 +2995,12 @@ def check_module(
     wastrel stops at its first trap, and the calls are compared up to
     wasmtime's first trap;
     `canonical_nans`: smith canonicalised the module's NaNs, so v128 results
-    compare bit for bit (else NaN lanes may differ in payload)."""
+    compare bit for bit (else NaN lanes may differ in payload);
+    `stress`: if the calls agree, wastrel's program makes them again under
+    WASTREL_GC_STRESS=1 (a collection at every allocation), compared with
+    wasmtime's outcomes too; it must finish in STRESS_TIMEOUT (no GC seed
+    has come near: the stress runs that hung had lost objects, a mutant
+    collector's, and looped around a list made a cycle)."""
     import wasmtime
 
     result = Result(seed, "ok", wasm=wasm, build=list(build or []), canonical_nans=canonical_nans)
@@ -2029,16 +3029,25 @@ def check_module(
         calls = result.plan = calls[: len(expected.calls) - 1]
         expected.calls.pop()
     if command:
-        trapped = [i for i, outcome in enumerate(expected.calls) if outcome[0] in ("trap", "stack", "exception")]
+        trapped = [i for i, outcome in enumerate(expected.calls) if outcome[0] in ("trap", "stack", "oom", "exception")]
         if trapped:
             calls = result.plan = calls[: trapped[0] + 1]
             del expected.calls[trapped[0] + 1 :]
     got = run_wastrel(program, calls, types, timeout)
-    if command and got.status == "exit status 134 after some calls" and got.calls[-1][0] in ("trap", "stack", "exception"):
+    if command and got.status == "exit status 134 after some calls" and got.calls[-1][0] in ("trap", "stack", "oom", "exception"):
         got.status = "134"  # a command stops at its first trap (or uncaught exception)
     result.status, result.detail, result.calls, result.mismatch_call = compare(
         wasm, calls, expected, got, fast=command, v128_nans=not canonical_nans
     )
+    result.collections = got.collections
+    if stress and result.status == "ok" and calls:
+        stressed = run_wastrel(program, calls, types, STRESS_TIMEOUT, env=GC_STRESS_ENV)
+        if command and stressed.status == "exit status 134 after some calls" and stressed.calls[-1][0] in ("trap", "stack", "oom", "exception"):
+            stressed.status = "134"
+        result.stress, result.allocations = True, stressed.collections
+        status, detail, _, mismatch = compare(wasm, calls, expected, stressed, fast=command, v128_nans=not canonical_nans)
+        if status != "ok":
+            result.status, result.detail, result.mismatch_call = status, STRESS_PREFIX + detail, mismatch
     result.returned = sum(1 for outcome in expected.calls[: result.calls] if outcome[0] == "ok")
     result.exceptions = sum(1 for outcome in expected.calls[: result.calls] if outcome[0] == "exception")
     result.skipped = sum(1 for n, (params, _) in types.items() if not n.startswith((FUEL_PREFIX, "fz:")) and not all(map(writable_param, params)))
@@ -2059,11 +3068,15 @@ def run_seed(seed: int, cache_dir: str | None, cc: str | None = None, opt: str |
         if problem:
             return Result(seed, "invalid", problem.splitlines()[0], wasm=wasm, features=generated.features)
         wasm = prepare(wasm, fuel, command=command)
+        gc = "gc" in generated.features
         with tempfile.TemporaryDirectory(prefix="wastrel-fuzz-") as work:
             build = build_options(seed, cc, opt)
             result = check_module(
-                seed, wasm, None, Path(cache_dir) if cache_dir else None, Path(work), build=build, command=command, canonical_nans=canonical_nans
-            )
+                seed, wasm, None, Path(cache_dir) if cache_dir else None, Path(work), build=build, command=command,
+                canonical_nans=canonical_nans, stress=gc and len(wasm) <= STRESS_MAX_BYTES,
+            )  # fmt: skip
+        if gc:
+            result.gc_ops = gc_op_counts(wasm)
         result.simd = generated.kind in ("smith-simd", "simd-exprs")
         result.kind = generated.kind
         result.features = generated.features
@@ -2073,6 +3086,22 @@ def run_seed(seed: int, cache_dir: str | None, cc: str | None = None, opt: str |
         result = Result(seed, "harness-error", traceback.format_exc() or str(exc))
     result.seconds = time.monotonic() - started
     return result
+
+
+_GC_OPS = {
+    "alloc": r"(?:struct|array)\.new\w*",
+    "cast": r"ref\.test|ref\.cast|br_on_cast(?:_fail)?",
+    "access": r"(?:struct|array)\.(?:get|set|len|fill|copy|init)\w*",
+    "i31": r"ref\.i31|i31\.get_[su]",
+    "convert": r"any\.convert_extern|extern\.convert_any",
+}
+
+
+def gc_op_counts(wasm: bytes) -> dict[str, int]:
+    """How many GC instructions of each kind (_GC_OPS) the module has, in
+    code and constant expressions."""
+    text = wasm_text(wasm)
+    return {kind: len(re.findall(rf"(?<![\w.$])(?:{pattern})(?![\w.])", text)) for kind, pattern in _GC_OPS.items()}
 
 
 # ---------------------------------------------------------------------------
@@ -2087,6 +3116,7 @@ def save_case(directory: Path, name: str, result: Result) -> Path:
         "finding": result.detail,
         "build": result.build,
         "canonical_nans": result.canonical_nans,
+        **({"gc_stress": True} if result.stress else {}),
         "calls": [c.line() for c in result.plan],
     }
     path = directory / f"{name}.json"
@@ -2096,14 +3126,15 @@ def save_case(directory: Path, name: str, result: Result) -> Path:
 
 def replay_case(json_path: Path, cache_dir: Path | None, work: Path, build: list[str] | None = None) -> Result:
     """Runs a saved case, built as it says (`build`: these options instead),
-    with its own time limit for wastrel's program if it has one."""
+    with its own time limit for wastrel's program if it has one, and again
+    under WASTREL_GC_STRESS=1 if it says "gc_stress"."""
     case = json.loads(json_path.read_text())
     wasm = json_path.with_suffix(".wasm").read_bytes()
     build = case.get("build", []) if build is None else build
     calls = parse_calls(case["calls"])
     return check_module(
         case.get("seed", 0), wasm, calls, cache_dir, work, build=build, timeout=case.get("timeout"),
-        canonical_nans=case.get("canonical_nans", False),
+        canonical_nans=case.get("canonical_nans", False), stress=case.get("gc_stress", False),
     )  # fmt: skip
 
 
@@ -2162,6 +3193,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--start", type=int, default=0, help="first seed (default 0)")
     p.add_argument("--only", help="comma-separated seeds to run instead")
     p.add_argument("--wasm3", action="store_true", help="of the seeds, only those with Wasm 3.0 features (seed_features)")
+    p.add_argument("--gc", action="store_true", help="of the seeds, only the GC seeds (smith's with GC, and GC expression modules)")
     p.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="parallel seeds (default: the CPU count)")
     p.add_argument("--keep", type=Path, metavar="DIR", help="save each finding's module and calls here")
     p.add_argument("--verbose", action="store_true", help="a line per seed")
@@ -2189,7 +3221,8 @@ def main(argv: list[str] | None = None) -> int:
                     case = json.loads(args.calls.read_text()) if args.calls else {}
                     calls = parse_calls(case["calls"]) if args.calls else None
                     canonical = case.get("canonical_nans", False)
-                    result = check_module(args.start, wasm, calls, cache, Path(work), fit=True, build=override, canonical_nans=canonical)
+                    stress = case.get("gc_stress", False)
+                    result = check_module(args.start, wasm, calls, cache, Path(work), fit=True, build=override, canonical_nans=canonical, stress=stress)
             if args.check:
                 found = result.status == "finding" and (args.expect is None or args.expect in result.detail)
                 return 0 if found else 1
@@ -2201,6 +3234,8 @@ def main(argv: list[str] | None = None) -> int:
         seeds = [int(s) for s in args.only.split(",")] if args.only else list(range(args.start, args.start + args.seeds))
         if args.wasm3:
             seeds = [s for s in seeds if seed_features(s)]
+        if args.gc:
+            seeds = [s for s in seeds if "gc" in seed_features(s)]
         return fuzz(seeds, args.jobs, cache, args.keep, args.verbose, args.quiet, args.cc, args.opt, args.command)
     finally:
         shutil.rmtree(cache, ignore_errors=True)
@@ -2213,6 +3248,7 @@ def fuzz(seeds: list[int], jobs: int, cache: Path, keep: Path | None, verbose: b
     calls = returned = simd = exprs = v128s = exceptions = skipped = wasm3 = 0
     features: dict[str, int] = dict.fromkeys(ALL_FEATURES, 0)
     wasm3_exprs = 0
+    gc: list[Result] = []  # the GC seeds' results (those that ran)
     started = time.monotonic()
     context = multiprocessing.get_context("spawn")
     with concurrent.futures.ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
@@ -2231,6 +3267,8 @@ def fuzz(seeds: list[int], jobs: int, cache: Path, keep: Path | None, verbose: b
             wasm3_exprs += result.kind == "wasm3-exprs"
             for feature in result.features:
                 features[feature] += 1
+            if result.gc_ops:
+                gc.append(result)
             if result.status in ("finding", "harness-error"):
                 findings.append(result)
                 kinds.setdefault(signature(result), []).append(result.seed)
@@ -2244,6 +3282,10 @@ def fuzz(seeds: list[int], jobs: int, cache: Path, keep: Path | None, verbose: b
                 built = " ".join(result.build) or "-O 2"
                 built += f", {result.kind}, {result.v128s} v128 results" if result.simd else ""
                 built += f", {'+'.join(result.features)}" if result.features else ""
+                if result.gc_ops:
+                    ops = " ".join(f"{n} {k}" for k, n in result.gc_ops.items() if n)
+                    built += f", {result.kind}: {ops or 'no GC instructions'}; {result.collections} collections"
+                    built += f", {result.allocations} allocations under stress" if result.stress else ", no stress run"
                 print(f"seed {result.seed}: {result.status} ({result.calls} calls, {built}, {result.seconds:.1f} s) {result.detail}", flush=True)
             if not quiet and not verbose and done % 50 == 0:
                 print(f"[{done}/{len(seeds)} seeds, {len(findings)} findings, {time.monotonic() - started:.0f} s]", flush=True)
@@ -2254,11 +3296,34 @@ def fuzz(seeds: list[int], jobs: int, cache: Path, keep: Path | None, verbose: b
           f"{wasm3} seeds with Wasm 3.0 features ({', '.join(f'{n} {f}' for f, n in features.items())}; "
           f"{wasm3_exprs} modules of exceptions, tail calls and function references)"
           + (f"; {skipped} exports not called (a non-nullable reference parameter)" if skipped else ""))
+    if gc:
+        print(gc_summary(gc))
     if findings:
         print("findings by kind:")
         for kind, found in sorted(kinds.items(), key=lambda item: -len(item[1])):
             print(f"  {len(found):4}  {kind}   (seeds {', '.join(map(str, sorted(found)[:12]))}{', ...' if len(found) > 12 else ''})")
     return 1 if findings else 0
+
+
+def gc_summary(results: list[Result]) -> str:
+    """A line on the GC seeds that ran: how many allocate or cast, in their
+    code and when run."""
+    stressed = [r for r in results if r.stress]
+    exprs = sum(r.kind == "gc-exprs" for r in results)
+
+    def share(n: int, of: int) -> str:
+        return f"{n}/{of}" + (f" ({100 * n / of:.0f}%)" if of else "")
+
+    static = {kind: sum(1 for r in results if r.gc_ops.get(kind)) for kind in _GC_OPS}
+    return (
+        f"GC seeds: {len(results)} ({exprs} GC expression modules, {len(results) - exprs} smith's); "
+        f"code with {', '.join(f'{kind} {share(n, len(results))}' for kind, n in static.items())}; "
+        f"run under WASTREL_GC_STRESS=1 too: {share(len(stressed), len(results))}, of which allocated: "
+        f"{share(sum(1 for r in stressed if r.allocations), len(stressed))} "
+        f"(smith's {share(sum(1 for r in stressed if r.allocations and r.kind != 'gc-exprs'), sum(1 for r in stressed if r.kind != 'gc-exprs'))}), "
+        f"{sum(r.allocations for r in stressed)} allocations in all; "
+        f"collected without stress: {share(sum(1 for r in results if r.collections), len(results))}"
+    )
 
 
 if __name__ == "__main__":

@@ -6,12 +6,15 @@ Each seed is one module from `wasm-tools smith` (about half of them with
 module of SIMD expressions that fuzz.py makes instead, whose SIMD code runs;
 40% with Wasm 3.0 features: tail calls, exceptions, memory64, multi-memory,
 extended constants, and for a share of those a module of exceptions, tail
-calls and typed function references that fuzz.py makes instead) and a few
+calls and typed function references that fuzz.py makes instead; a quarter
+of those GC seeds: smith's with GC, or a module of GC expressions that
+fuzz.py makes, the small ones run a second time under
+WASTREL_GC_STRESS=1) and a few
 calls of its exports, made in wasmtime and in the program wastrel compiles
 (with the C compiler and -O level the seed picks; mostly cc -O2); results,
 traps, uncaught exceptions and the state left behind (globals, memories)
-must agree; the first 20 seeds, and the SIMD expression seeds and the Wasm
-3.0 expression seeds, also run as WASI commands (fast traps).  A seed that shows a known, not yet fixed bug is marked
+must agree; the first 20 seeds, and the SIMD, Wasm 3.0 and GC expression
+seeds, also run as WASI commands (fast traps).  A seed that shows a known, not yet fixed bug is marked
 xfail(strict=True) with the bug's name: when the bug is fixed, the seed
 passes, the test fails, and the mark must go.  The seeds depend on the
 wasm-tools version (smith's output for a seed changes between versions).
@@ -20,7 +23,8 @@ Regression cases: NAME.wasm (built from NAME.wat, which says what went
 wrong), NAME.json: {"finding": ..., "calls": ["EXPORT ARG...", ...],
 optionally "build": [wastrel compile options], "canonical_nans": true (smith
 canonicalised the module's NaNs: v128 results compare bit for bit, NaN lanes
-included) and "xfail": REASON}.  A module that exports `_start` is a WASI
+included), "gc_stress": true (the calls run again under WASTREL_GC_STRESS=1)
+and "xfail": REASON}.  A module that exports `_start` is a WASI
 command (fast traps): its calls are compared up to wasmtime's first trap,
 so a case has at most one call that traps, its last.  Add one from a fuzzing run with
 `python tests/fuzz.py --only SEED --keep tests/fuzz_regressions`, better
@@ -38,12 +42,18 @@ import pytest
 
 from tests import fuzz
 
-# Seeds 0-39, and smith modules with Wasm 3.0 features beyond them: 119
-# (throw, try_table, memory64, two memories), 263 (throw, return_call,
-# table64), 327 (return_call, memory64, multi-memory, table64).  (Of 0-39,
-# 2, 14, 17, 24, 30, 33, 36 and 37 are smith's with Wasm 3.0 features; 0, 7,
-# 13, 21 and 35 modules of exceptions, tail calls and function references.)
-SEEDS = [*range(40), 119, 263, 327]
+# Seeds 0-39, and beyond them: smith modules with Wasm 3.0 features, 263
+# (throw, return_call, table64), 327 (return_call, memory64, multi-memory,
+# table64), 1374 (try_table, throw, memory64, two memories); GC seeds, 88
+# and 119 (GC expression modules, 88 by clang -O3, collecting without
+# stress too) and 151 (smith's with GC, SIMD and memory64, at -O0).  (Of
+# 0-39, 14, 24, 30, 36 and 37 are smith's with Wasm 3.0 features; 0, 7, 13
+# and 35 modules of exceptions, tail calls and function references; the
+# GC seeds are 2, 17 and 33, smith's, and 21, a GC expression module.  Seed
+# 119 was a smith module with Wasm 3.0 features before GC seeds came.)
+SEEDS = [*range(40), 88, 119, 151, 263, 327, 1374]
+# smith's GC seeds of SEEDS that allocate when run (smith's seldom do).
+GC_SMITH_SEEDS = [2, 151]
 
 # Seeds of SEEDS that show a known bug (see tests/fuzz_regressions/ for each),
 # marked xfail(strict=True) with the bug's name.
@@ -64,7 +74,7 @@ def test_seed_agrees_with_wasmtime(seed: int) -> None:
     assert result.status not in ("finding", "harness-error"), fuzz.format_report(result)
 
 
-COMMAND_SEEDS = [*range(20), *(s for s in SEEDS if s >= 20 and fuzz.seed_kind(s) in ("simd-exprs", "wasm3-exprs"))]
+COMMAND_SEEDS = [*range(20), *(s for s in SEEDS if s >= 20 and fuzz.seed_kind(s) in ("simd-exprs", "wasm3-exprs", "gc-exprs"))]
 # The same for COMMAND_SEEDS run as commands.
 KNOWN_COMMAND: dict[int, str] = {}
 
@@ -252,9 +262,10 @@ def test_simd_expression_modules_are_valid_and_use_all_of_simd() -> None:
 
 def test_wasm3_features_for_some_seeds_only() -> None:
     """40% of the seeds have Wasm 3.0 features (a PRNG of their own decides):
-    the others give smith exactly the options they always gave it; GC,
-    relaxed SIMD and custom page sizes stay off for all; CI's seeds have
-    both kinds of Wasm 3.0 module, the expression ones run as commands too."""
+    the others give smith exactly the options they always gave it; relaxed
+    SIMD and custom page sizes stay off for all, GC for all but the GC
+    seeds; CI's seeds have both kinds of Wasm 3.0 module, the expression
+    ones run as commands too."""
     seeds = range(300)
     with_features = [s for s in seeds if fuzz.seed_features(s)]
     assert 0.3 * len(seeds) < len(with_features) < 0.5 * len(seeds)
@@ -262,14 +273,40 @@ def test_wasm3_features_for_some_seeds_only() -> None:
         fixed, extra = fuzz.feature_options(s)
         if not fuzz.seed_features(s) or fuzz.seed_kind(s) == "wasm3-exprs":
             assert fuzz.seed_kind(s) == "wasm3-exprs" or (fixed, extra) == (fuzz.SMITH_FIXED, [])
-        for flag in ("--gc-enabled", "--relaxed-simd-enabled", "--custom-page-sizes-enabled", "--threads-enabled"):
+        for flag in ("--relaxed-simd-enabled", "--custom-page-sizes-enabled", "--threads-enabled"):
             assert fuzz.option(fixed, flag) == "false"
+        assert fuzz.option(fixed, "--gc-enabled") == ("true" if "gc" in fuzz.seed_features(s) else "false")
         assert set(fuzz.seed_features(s)) <= set(fuzz.ALL_FEATURES)
     assert all(not fuzz.seed_features(s) for s in seeds if fuzz.seed_kind(s) == "simd-exprs")
     exprs = [s for s in SEEDS if fuzz.seed_kind(s) == "wasm3-exprs"]
-    smith = [s for s in SEEDS if fuzz.seed_features(s) and s not in exprs]
+    smith = [s for s in SEEDS if fuzz.seed_features(s) and s not in exprs and "gc" not in fuzz.seed_features(s)]
     assert len(exprs) >= 3 and len(smith) >= 5 and set(exprs) <= set(COMMAND_SEEDS)
     assert {f for s in smith for f in fuzz.seed_features(s)} == set(fuzz.WASM3_FEATURES)
+
+
+def test_gc_for_a_quarter_of_the_wasm3_seeds() -> None:
+    """A quarter of the seeds with Wasm 3.0 features are GC seeds (a PRNG of
+    their own decides: the others make the modules they made before GC
+    came), half of them smith's module with GC besides its other features,
+    half a module of GC expressions; CI has both kinds, the small ones run
+    under WASTREL_GC_STRESS=1 too, and smith's kind with GC code."""
+    seeds = range(2000)
+    wasm3 = [s for s in seeds if fuzz._smith_features(s)]
+    gc = [s for s in seeds if "gc" in fuzz.seed_features(s)]
+    assert set(gc) <= set(wasm3) and 0.2 * len(wasm3) < len(gc) < 0.3 * len(wasm3)
+    exprs = [s for s in gc if fuzz.seed_kind(s) == "gc-exprs"]
+    assert 0.4 * len(gc) < len(exprs) < 0.6 * len(gc)
+    for s in gc:
+        if s in exprs:
+            assert fuzz.seed_features(s) == fuzz.GC_EXPRS_FEATURES
+        else:
+            assert fuzz.seed_features(s) == (*fuzz._smith_features(s), "function-references", "gc")
+            assert fuzz.seed_kind(s) in ("smith", "smith-simd")
+    assert not any(fuzz.seed_kind(s) == "wasm3-exprs" for s in gc)
+    ci = [s for s in SEEDS if "gc" in fuzz.seed_features(s)]
+    assert len([s for s in ci if fuzz.seed_kind(s) == "gc-exprs"]) >= 2 and set(GC_SMITH_SEEDS) <= set(ci)
+    assert all(len(fuzz.prepare(fuzz.generate(s).wasm, None)) <= fuzz.STRESS_MAX_BYTES for s in ci)
+    assert all(fuzz.gc_op_counts(fuzz.generate(s).wasm)["alloc"] for s in GC_SMITH_SEEDS)
 
 
 def test_wasm3_expression_modules_are_valid_and_use_the_features() -> None:
@@ -414,3 +451,128 @@ def test_uncaught_exception_at_instantiation(tmp_path: Path) -> None:
     wat.write_text(trap)
     wasm = fuzz.prepare(subprocess.run([fuzz.WASM_TOOLS, "parse", str(wat)], capture_output=True, check=True).stdout, None)
     assert not fuzz.same(fuzz.run_wasmtime(wasm, calls).instantiation, ("exception",))
+
+
+def test_gc_expression_modules_are_valid_and_use_gc() -> None:
+    """The modules of GC expressions validate with their features (and not
+    without GC), and between them use every GC instruction and shape of
+    type they are made for; as commands, the PRNG draws the same."""
+    import random
+    import re
+
+    seen: set[str] = set()
+    for k in range(20):
+        text = fuzz._GcModule(random.Random(k)).module()
+        seen |= set(re.findall(r"\((\w+(?:\.\w+)?)", text))
+        wasm = fuzz.gc_module(random.Random(k))
+        assert wasm is not None and fuzz.validate(wasm, fuzz.GC_EXPRS_FEATURES) is None
+        assert fuzz.validate(wasm, ("exceptions", "function-references")) is not None
+        assert fuzz._GcModule(random.Random(k), command=True).module() == text
+    wanted = {
+        "struct.new", "struct.new_default", "struct.get", "struct.get_s", "struct.get_u", "struct.set",
+        "array.new", "array.new_default", "array.new_fixed", "array.new_data", "array.new_elem", "array.get",
+        "array.get_s", "array.get_u", "array.set", "array.len", "array.fill", "array.copy", "array.init_data",
+        "array.init_elem", "ref.test", "ref.cast", "br_on_cast", "br_on_cast_fail", "ref.i31", "i31.get_s",
+        "i31.get_u", "ref.eq", "ref.is_null", "ref.as_non_null", "br_on_non_null", "any.convert_extern",
+        "extern.convert_any", "rec", "sub", "table.get", "table.set", "throw", "try_table", "call_ref", "loop",
+    }  # fmt: skip
+    assert wanted <= seen, sorted(wanted - seen)
+
+
+# GC references of every kind as arguments and results, GC's traps, an
+# allocation too large for either engine, references kept in globals
+# (fz:state), a loop that allocates (run again under WASTREL_GC_STRESS=1),
+# types in a rec group before the ones prepare adds.
+GC_MODULE = """(module
+  (rec
+    (type $s (sub (struct (field (mut i32)))))
+    (type $s2 (sub $s (struct (field (mut i32)) (field i64) (field (mut (ref null $node))))))
+    (type $node (struct (field i32) (field (ref null $node)))))
+  (type $a (array (mut i8)))
+  (data $d "abcdef")
+  (global $keep (mut anyref) (ref.null any))
+  (global $list (mut (ref null $node)) (ref.null $node))
+  (global $fuel (mut i32) (i32.const 9))
+  (func (export "mk") (param i32) (result (ref null $s))
+    (if (result (ref null $s)) (local.get 0) (then (struct.new $s (local.get 0))) (else (ref.null $s))))
+  (func (export "get") (param (ref null $s)) (result i32) (struct.get $s 0 (local.get 0)))
+  (func (export "refs") (param anyref eqref i31ref structref arrayref nullref)
+    (result anyref eqref i31ref structref arrayref nullref i32)
+    (local.get 0) (local.get 1) (local.get 2) (local.get 3) (local.get 4) (local.get 5) (i32.const 3))
+  (func (export "i31") (param i32) (result i31ref) (ref.i31 (local.get 0)))
+  (func (export "arr") (param i32) (result (ref $a)) (array.new_default $a (local.get 0)))
+  (func (export "keep") (param i32) (global.set $keep (struct.new_default $s2)))
+  (func (export "extern") (param i32) (result externref)
+    (extern.convert_any (select (result anyref) (ref.i31 (i32.const 1)) (ref.null none) (local.get 0))))
+  (func (export "ext") (param externref) (result i32) (ref.test (ref i31) (any.convert_extern (local.get 0))))
+  (func (export "cast") (param i32) (result i64)
+    (struct.get $s2 1 (ref.cast (ref $s2)
+      (select (result (ref $s)) (struct.new $s2 (i32.const 1) (i64.const 2) (ref.null $node)) (struct.new $s (i32.const 3)) (local.get 0)))))
+  (func (export "null_i31") (result i32) (i31.get_u (ref.null i31)))
+  (func (export "null_array") (result i32) (array.len (ref.null $a)))
+  (func (export "copy") (param i32) (result i32)
+    (array.copy $a $a (array.new_default $a (i32.const 1)) (i32.const 0) (ref.null $a) (i32.const 0) (local.get 0))
+    (i32.const 0))
+  (func (export "aget") (param i32) (result i32)
+    (array.get_u $a (array.new_data $a $d (i32.const 0) (i32.const 6)) (local.get 0)))
+  (func (export "list") (param i32) (result i32)
+    (local $i i32) (local $sum i32) (local $l (ref null $node))
+    (loop $build
+      (local.set $l (struct.new $node (local.get $i) (local.get $l)))
+      (drop (array.new_default $a (i32.const 1000)))
+      (br_if $build (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get 0))))
+    (global.set $list (local.get $l))
+    (block $done (loop $walk
+      (br_if $done (ref.is_null (local.get $l)))
+      (local.set $sum (i32.add (local.get $sum) (struct.get $node 0 (local.get $l))))
+      (local.set $l (struct.get $node 1 (local.get $l)))
+      (br $walk)))
+    (local.get $sum))
+  (func (export "nonnull") (param (ref $s)) (result i32) (i32.const 0))
+)"""
+
+
+def test_gc_references_traps_and_stress(tmp_path: Path) -> None:
+    """GC references go both ways, as null (arguments) and null or not
+    (results: wasmtime through its C API; an externref that
+    extern.convert_any made is not null); each null reference trap gets
+    its own message, as does a failed cast or an array index out of
+    bounds (wasmtime's array.copy tests the destination's bounds before
+    the source's nullness: either message); an allocation too large is an
+    outcome of its own on both sides (inconclusive on one side only); the
+    calls run again under WASTREL_GC_STRESS=1, whose collections (one per
+    allocation) are counted."""
+    import subprocess
+
+    wasm = subprocess.run([fuzz.WASM_TOOLS, "parse", "-"], input=GC_MODULE.encode(), capture_output=True, check=True).stdout
+    wasm = fuzz.prepare(wasm, 9)
+    assert fuzz.validate(wasm, fuzz.ALL_FEATURES) is None
+    types = fuzz.func_exports(wasm)
+    assert types["fuel:mk"] == (["i32"], ["(ref null 0:struct)"])
+    assert types["arr"] == (["i32"], ["(ref 3:array)"])
+    assert types["refs"][0] == ["anyref", "eqref", "i31ref", "structref", "arrayref", "nullref"]
+    assert types[fuzz.STATE_EXPORT] == ([], ["anyref", "(ref null 2:struct)", "i32"])
+    assert [fuzz.ref_kind(t) for t in ("(ref null 0:struct)", "(ref 3:array)", "nullref", "i31ref")] == [("any", True), ("any", False), ("any", True), ("any", True)]
+    assert not fuzz.writable_param("(ref 0:struct)") and fuzz.writable_param("structref")
+    lines = [
+        "mk 0", "fuel:mk 5", "get null", "refs null null null null null null", "i31 7", "arr 3", "arr -1", "fz:state",
+        "keep 0", "fz:state", "extern 1", "extern 0", "ext null", "ext 1", "cast 1", "cast 0", "null_i31",
+        "null_array", "copy 4", "copy 0", "aget 5", "aget 6", "list 3000", "fz:state",
+    ]  # fmt: skip
+    calls = fuzz.parse_calls(lines)
+    expected = fuzz.run_wasmtime(wasm, calls)
+    assert expected.calls == [
+        ("ok", ["null"]), ("ok", ["ref"]), ("trap", {"null structure reference"}), ("ok", ["null"] * 6 + ["3"]),
+        ("ok", ["ref"]), ("ok", ["ref"]), ("oom",), ("ok", ["null", "null", "9"]), ("ok", []), ("ok", ["ref", "null", "9"]),
+        ("ok", ["ref"]), ("ok", ["null"]), ("ok", ["0"]), ("ok", ["0"]), ("ok", ["2"]), ("trap", {"cast failure"}),
+        ("trap", {"null i31 reference"}), ("trap", {"null array reference"}),
+        ("trap", {"null array reference", "out of bounds array access"}), ("trap", {"null array reference"}),
+        ("ok", ["102"]), ("trap", {"out of bounds array access"}), ("ok", [str(sum(range(3000)))]), ("ok", ["ref", "ref", "9"]),
+    ]  # fmt: skip
+    result = fuzz.check_module(0, wasm, calls, None, tmp_path, stress=True)
+    assert result.status == "ok" and result.calls == len(calls), fuzz.format_report(result)
+    assert result.stress and result.allocations > 6000 and result.skipped == 1
+    # 2 GiB, say: wasmtime's GC heap has room, wastrel's (GC_MAX_HEAP here) has not.
+    one = fuzz.parse_calls(["arr 2147483647"])
+    status, detail, _, _ = fuzz.compare(wasm, one, fuzz.Run(calls=[("ok", ["ref"])]), fuzz.Run(calls=[("oom",)], status="134"))
+    assert status == "inconclusive" and "out of memory on one side only" in detail
