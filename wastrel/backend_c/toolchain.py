@@ -269,17 +269,21 @@ def cache_entries() -> list[tuple[Path, int, float]]:
     (path, bytes, last use), least recently used first."""
     root = cache_dir()
     entries = []
-    if not root.is_dir():
-        return entries
-    for path in root.rglob("*"):
-        if path.is_file() and not path.name.endswith(".sum") and not any(part.startswith("tmp") for part in path.relative_to(root).parts[:-1]):
-            summary = path.with_name(path.name + ".sum")
+    # (os.walk ignores what vanishes as it goes: other processes' staging
+    # directories come and go while it walks)
+    for directory, subdirectories, files in os.walk(root):
+        subdirectories[:] = [d for d in subdirectories if not d.startswith("tmp")]  # staging, not entries
+        for name in files:
+            if name.endswith(".sum"):
+                continue
+            path = Path(directory) / name
             try:
-                size = path.stat().st_size + (summary.stat().st_size if summary.exists() else 0)
                 status = path.stat()
-                entries.append((path, size, max(status.st_atime, status.st_mtime)))
+                summary = path.with_name(name + ".sum")
+                size = status.st_size + (summary.stat().st_size if summary.exists() else 0)
             except OSError:
                 continue
+            entries.append((path, size, max(status.st_atime, status.st_mtime)))
     return sorted(entries, key=lambda e: e[2])
 
 
