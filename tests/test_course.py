@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import importlib.util
 import itertools
+import os
 import re
 import shlex
 import shutil
@@ -186,7 +187,7 @@ def in_wastrel(wat: Path, calls: list[Call], plugins: list[Path], program: Path)
     built = run_in_root("wastrel", "compile", *[a for p in plugins for a in ("--plugin", p)], wat, "-o", program)
     assert built.returncode == 0, built.stderr
     script = "".join(" ".join([name, *map(str, args)]) + "\n" for name, args in calls)
-    run = subprocess.run([program, "--invoke-lines"], input=script, capture_output=True, text=True, timeout=120)
+    run = subprocess.run([program], env={**os.environ, "WASTREL_OPTIONS": "--invoke-lines"}, input=script, capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr
     outputs = run.stdout.split("--\n")
     assert len(outputs) == len(calls) + 1

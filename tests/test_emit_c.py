@@ -64,6 +64,16 @@ def test_one_module_builds_into_a_program_with_cc_alone(tmp_path: Path) -> None:
     assert (result.returncode, result.stdout) == (0, "hello, C\n")
 
 
+def test_options_compiled_in_are_emitted_too(tmp_path: Path) -> None:
+    out = tmp_path / "c"
+    out.mkdir()
+    emit(tmp_path, "adder", ADDER, out, "--invoke", "add")
+    assert '"--invoke",' in (out / "settings.c").read_text()
+    subprocess.run(build_line(out, 0), cwd=out, check=True, shell=True, capture_output=True)
+    result = subprocess.run(["./program", "20", "22"], cwd=out, capture_output=True, text=True, env={})
+    assert (result.returncode, result.stdout) == (0, "42\n")
+
+
 def test_two_modules_link_into_one_program(tmp_path: Path) -> None:
     out = tmp_path / "c"
     out.mkdir()

@@ -12,6 +12,7 @@ libc++abi-16-dev-wasm32 has no exception support (no __cxa_throw).
 
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path
 
@@ -111,7 +112,7 @@ def test_an_uncaught_exception_ends_the_program_like_a_trap(tmp_path: Path) -> N
     assert (invoked.returncode, invoked.stdout.strip()) == (0, "5")
     program = tmp_path / "uncaught"
     assert wastrel("compile", "-o", program, module).returncode == 0
-    lines = subprocess.run([program, "--invoke-lines"], input="f 0\nf 3\nf 0\n", capture_output=True, text=True)
+    lines = subprocess.run([program], env={**os.environ, "WASTREL_OPTIONS": "--invoke-lines"}, input="f 0\nf 3\nf 0\n", capture_output=True, text=True)
     assert lines.stdout.split() == ["5", "--", "--"]  # a command stops at the first, as at a trap
     assert lines.returncode == 134 and "uncaught exception (oops)" in lines.stderr
 

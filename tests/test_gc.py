@@ -36,8 +36,8 @@ def compile_program(tmp_path: Path, source: Path | str, name: str = "m") -> Path
 
 def invoke(binary: Path, export: str, *args: object, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [binary, "--invoke", export, *map(str, args)],
-        capture_output=True, text=True, timeout=300, env={**os.environ, **(env or {})},
+        [binary, *map(str, args)],
+        capture_output=True, text=True, timeout=300, env={**os.environ, **(env or {}), "WASTREL_OPTIONS": f"--invoke {export}"},
     )  # fmt: skip
 
 
@@ -176,8 +176,8 @@ def test_a_program_that_allocates_forever_stays_in_bounded_memory(tmp_path: Path
     """20,000 rounds of 140 KB: 2.8 GB allocated under a 32 MiB limit."""
     binary = compile_program(tmp_path, FOREVER)
     result = subprocess.run(
-        ["/usr/bin/time", "-f", "%M", binary, "--invoke", "churn", "20000"],
-        capture_output=True, text=True, timeout=300, env={**os.environ, "WASTREL_GC_MAX_HEAP": "32M"},
+        ["/usr/bin/time", "-f", "%M", binary, "20000"],
+        capture_output=True, text=True, timeout=300, env={**os.environ, "WASTREL_GC_MAX_HEAP": "32M", "WASTREL_OPTIONS": "--invoke churn"},
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "1"

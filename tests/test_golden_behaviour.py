@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import struct
 import subprocess
 from pathlib import Path
@@ -70,7 +71,7 @@ def check_calls(program: Path, case: str) -> None:
     and checks results and traps against wasmtime's (golden_cases/expected.json)."""
     calls = [c for c in EXPECTED[case] if expressible(c)]
     script = "".join(" ".join([c["export"], *map(argument_text, c["args"])]) + "\n" for c in calls)  # type: ignore[arg-type]
-    run = subprocess.run([program, "--invoke-lines"], input=script, capture_output=True, text=True, timeout=60)
+    run = subprocess.run([program], env={**os.environ, "WASTREL_OPTIONS": "--invoke-lines"}, input=script, capture_output=True, text=True, timeout=60)
     assert run.returncode == 0, run.stderr
     outputs = run.stdout.split("--\n")
     traps = iter(run.stderr.splitlines())

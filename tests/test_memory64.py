@@ -11,6 +11,7 @@ its own base and bounds; copies between a 32-bit and a 64-bit memory).
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -107,7 +108,7 @@ def wastrel_outcomes(wat: str, calls: list[tuple[str, list[int]]], tmp_path: Pat
     compiled = subprocess.run([sys.executable, "-m", "wastrel", "compile", str(module), "-o", str(program)], capture_output=True, text=True)
     assert compiled.returncode == 0, compiled.stderr
     lines = "".join(" ".join([name, *map(str, args)]) + "\n" for name, args in calls)
-    result = subprocess.run([program, "--invoke-lines"], input=lines, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=600)
+    result = subprocess.run([program], env={**os.environ, "WASTREL_OPTIONS": "--invoke-lines"}, input=lines, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=600)
     assert result.returncode == 0, result.stdout
     blocks = result.stdout.split("--\n")[:-1]
     assert len(blocks) == len(calls), result.stdout

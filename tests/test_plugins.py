@@ -229,7 +229,7 @@ def test_the_example_plugin_folds_and_the_program_agrees(tmp_path: Path) -> None
     result = wastrel("compile", "--plugin", FOLD, module, "-o", tmp_path / "prog", "--emit-c", out)
     assert result.returncode == 0, result.stderr
     assert "return (uint32_t)-2147483646;" in (out / "add.c").read_text()
-    assert subprocess.run([tmp_path / "prog", "--invoke", "f"], capture_output=True, text=True).stdout == "-2147483646\n"
+    assert subprocess.run([tmp_path / "prog"], capture_output=True, text=True, env={**os.environ, "WASTREL_OPTIONS": "--invoke f"}).stdout == "-2147483646\n"
 
 
 SWAP = """from wastrel.ir.nodes import Op
@@ -259,11 +259,12 @@ def test_a_plugin_changes_what_run_runs_and_the_cache_follows(tmp_path: Path) ->
     assert run() == "5\n"
 
 
-def test_skipped_passes_and_plugins_are_in_the_cache_key(tmp_path: Path) -> None:
+def test_skipped_passes_plugins_and_compiled_options_are_in_the_cache_key(tmp_path: Path) -> None:
     toolchain = Toolchain()
     built_in = _program_key(ADD.encode(), toolchain, frozenset())
     assert _program_key(ADD.encode(), toolchain, frozenset({"recognize-helpers"})) != built_in
     assert _program_key(ADD.encode(), toolchain, frozenset()) == built_in
+    assert _program_key(ADD.encode(), toolchain, frozenset(), ["--dir", "."]) not in (built_in, _program_key(ADD.encode(), toolchain, frozenset(), ["--dir", ".."]))
 
 
 # -- installed plug-ins: the entry-point group ----------------------------------------------

@@ -18,6 +18,7 @@ import platform
 import re
 import resource
 import shutil
+import shlex
 import signal
 import struct
 import subprocess
@@ -80,17 +81,24 @@ def no_core_dumps() -> None:
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
 
-def run(exe: Path, *args: str, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, env=None, input=None):
+def run(exe: Path, *args: str, options=(), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, env=None, input=None):
+    """Runs the program with the guest's `args` and the program's own
+    `options` (in WASTREL_OPTIONS), in the environment `env` alone."""
     kwargs = {"input": input} if input is not None else {"stdin": stdin}
     return subprocess.run(
         [str(exe), *args],
         stdout=stdout,
         stderr=subprocess.PIPE,
-        env=env if env is not None else {},
+        env={**(env or {}), **({"WASTREL_OPTIONS": shlex.join(options)} if options else {})},
         preexec_fn=no_core_dumps,
         timeout=60,
         **kwargs,
     )
+
+
+def invoke(exe: Path, export: str, *args: str, **kwargs):
+    """Runs the program's export `export` with `args` (--invoke)."""
+    return run(exe, *args, options=["--invoke", export], **kwargs)
 
 
 class Trap(str):
@@ -104,7 +112,7 @@ class Error(str):
 def check(exe: Path, export: str, args: list[str], expected) -> None:
     """Invokes `export` with `args`: expected is a trap, an error, or the
     result lines (a string for a single one)."""
-    proc = run(exe, "--invoke", export, "--", *args)
+    proc = invoke(exe, export, *args)
     stdout, stderr = proc.stdout.decode(), proc.stderr.decode()
     if isinstance(expected, Trap):
         assert (proc.returncode, stdout, stderr) == (TRAP_STATUS, "", f"wasm trap: {expected}\n")
@@ -207,13 +215,13 @@ def test_trap(build, case):
 
 
 def test_a_real_crash_is_not_a_trap(build):
-    proc = run(build("traps"), "--invoke", "crash", "16")
+    proc = invoke(build("traps"), "crash", "16")
     assert proc.returncode == -signal.SIGSEGV
     assert b"wasm trap" not in proc.stderr
 
 
 def test_an_unchecked_division_is_reported_as_a_bug(build):
-    proc = run(build("traps"), "--invoke", "unchecked_div", "1", "0")
+    proc = invoke(build("traps"), "unchecked_div", "1", "0")
     assert proc.returncode == -signal.SIGFPE
     assert b"internal error" in proc.stderr and b"wasm trap" not in proc.stderr
 
@@ -517,24 +525,45 @@ def test_invoke(build, case):
 
 
 def test_invoke_unknown_export(build):
-    proc = run(build("numeric"), "--invoke", "nope")
+    proc = invoke(build("numeric"), "nope")
     assert (proc.returncode, proc.stdout, proc.stderr) == (1, b"", b"unknown export nope\n")
 
 
 def test_invoke_option_with_equals(build):
-    proc = run(build("numeric"), "--invoke=i32_clz", "1")
+    proc = run(build("numeric"), "1", options=["--invoke=i32_clz"])
     assert (proc.returncode, proc.stdout) == (0, b"31\n")
 
 
 def test_without_invoke_or_start_does_nothing(build):
-    proc = run(build("numeric"), "-1", "--frob")
+    proc = run(build("numeric"), "-1", "--frob", "--help")
     assert (proc.returncode, proc.stdout, proc.stderr) == (0, b"", b"")
 
 
-@pytest.mark.parametrize("args", [["--frob"], ["--invoke"], ["--env=A=1", "--x", "a"]])
-def test_bad_command_line(build, args):
-    proc = run(build("numeric"), *args)
-    assert proc.returncode == 2 and b"usage:" in proc.stderr
+@pytest.mark.parametrize(
+    "options, message",
+    [
+        ("--frob", "unknown option --frob"),
+        ("--invoke", "missing value for --invoke"),
+        ("--env=A=1 --x a", "unknown option --x"),
+        ("--dir . a", "not an option (the program's arguments are all the guest's): a"),
+        ("--argv0 'guest", "unterminated quote '"),
+        ('--argv0 "guest', 'unterminated quote "'),
+        ("--argv0 guest\\", "a backslash ends the text"),
+        ("--env ''", "--env expects K=V or K"),
+        ("--sandbox=chroot", "--sandbox must be namespace or beneath, not chroot"),
+    ],
+)
+def test_bad_options(build, options, message):
+    proc = run(build("numeric"), env={"WASTREL_OPTIONS": options})
+    assert (proc.returncode, proc.stdout) == (2, b"")
+    assert proc.stderr.decode() == f"numeric: WASTREL_OPTIONS: {message} (WASTREL_OPTIONS=--help lists the options)\n"
+
+
+def test_options_help(build):
+    proc = run(build("numeric"), "x", env={"WASTREL_OPTIONS": "--help"})
+    assert proc.returncode == 0 and proc.stdout.decode().startswith("usage: WASTREL_OPTIONS='[OPTION]...' numeric [ARGS...]\n")
+    for option in ("--dir HOST[::GUEST]", "--dir-ro", "--sandbox", "--env K[=V]", "--argv0", "--invoke NAME", "--invoke-lines", "--bench-time"):
+        assert f"  {option}" in proc.stdout.decode()
 
 
 # ---- linear memory ----------------------------------------------------------
@@ -614,29 +643,35 @@ def test_table(build, case):
 
 def test_args_and_env(build):
     proc = run(
-        build("wasi"),
-        "--env", "A=1", "--env=B=x=y", "--env", "FOO", "--env", "UNSET",
-        "--argv0", "guest", "--", "a", "--env", "",
+        build("wasi"), "--", "a", "--env", "", "--help",
+        options=["--env", "A=1", "--env=B=x=y", "--env", "FOO", "--env", "UNSET", "--argv0", "guest"],
         env={"FOO": "bar", "HOST": "secret"},
-    )
+    )  # fmt: skip
     assert (proc.returncode, proc.stderr) == (0, b"")
-    assert proc.stdout.decode().split("\n") == ["guest", "a", "--env", "", "A=1", "B=x=y", "FOO=bar", ""]
+    assert proc.stdout.decode().split("\n") == ["guest", "--", "a", "--env", "", "--help", "A=1", "B=x=y", "FOO=bar", ""]
 
 
-def test_default_argv0_and_options_after_arguments(build):
-    proc = run(build("wasi"), "x", "--env", "A=1", env={"HOST": "secret"})
-    assert proc.stdout.decode().split("\n") == ["wasi", "x", "--env", "A=1", ""]
+def test_default_argv0_and_every_argument_the_guests(build):
+    proc = run(build("wasi"), "--dir", ".", "--env", "A=1", env={"HOST": "secret"})
+    assert proc.stdout.decode().split("\n") == ["wasi", "--dir", ".", "--env", "A=1", ""]
+
+
+def test_options_are_split_as_a_shell_splits_words(build):
+    written = shlex.join(["--argv0", "a b'c\"d\\e $f", "--env", "K= x\ty "])
+    proc = run(build("wasi"), "1", env={"WASTREL_OPTIONS": written + " \t\n--env  'Q'=\"\\\"\\\\\"\\ z"})
+    assert (proc.returncode, proc.stderr) == (0, b"")
+    assert proc.stdout.decode().split("\n") == ["a b'c\"d\\e $f", "1", "K= x\ty ", 'Q="\\ z', ""]
 
 
 @pytest.mark.parametrize("code", [0, 3, 125])
 def test_proc_exit(build, code):
-    proc = run(build("wasi"), "--invoke", "exit", str(code))
+    proc = invoke(build("wasi"), "exit", str(code))
     assert (proc.returncode, proc.stdout, proc.stderr) == (code, b"", b"")
 
 
 @pytest.mark.parametrize("code", ["126", "255", "256", "-1"])
 def test_proc_exit_out_of_range_fails_like_wasmtime(build, code):
-    proc = run(build("wasi"), "--invoke", "exit", code)
+    proc = invoke(build("wasi"), "exit", code)
     assert proc.returncode == 1 and b"invalid exit status" in proc.stderr
 
 
@@ -654,13 +689,13 @@ STDIN_UNWANTED = RIGHTS_WRITE | (1 << 0) | (1 << 8) | (1 << 22)
 
 
 def test_read_stdin_write_stdout(build):
-    proc = run(build("wasi"), "--invoke", "cat", input=b"hello, world\n")
+    proc = invoke(build("wasi"), "cat", input=b"hello, world\n")
     assert (proc.returncode, proc.stdout) == (0, b"hello, world\n13\n")
 
 
 @pytest.mark.parametrize("fd, errno", [(1, 0), (2, 0), (0, 8), (3, 8)])
 def test_write_needs_a_writable_descriptor(build, fd, errno):
-    proc = run(build("wasi"), "--invoke", "hello", str(fd))
+    proc = invoke(build("wasi"), "hello", str(fd))
     out = b"hello\n" if fd == 1 else b""
     assert proc.stdout == out + f"{errno}\n{6 if errno == 0 else 0}\n".encode()
     assert proc.stderr == (b"hello\n" if fd == 2 else b"")
@@ -668,21 +703,21 @@ def test_write_needs_a_writable_descriptor(build, fd, errno):
 
 def test_write_buffer_bounds(build):
     exe = build("wasi")
-    assert run(exe, "--invoke", "write_buf", "65530", "6").stdout == b"\0" * 6 + b"0\n6\n"
-    assert run(exe, "--invoke", "write_buf", "65530", "7").stdout == b"21\n0\n"
-    assert run(exe, "--invoke", "write_buf", "65536", "0").stdout == b"0\n0\n"
-    assert run(exe, "--invoke", "write_buf", "65537", "0").stdout == b"21\n0\n"
+    assert invoke(exe, "write_buf", "65530", "6").stdout == b"\0" * 6 + b"0\n6\n"
+    assert invoke(exe, "write_buf", "65530", "7").stdout == b"21\n0\n"
+    assert invoke(exe, "write_buf", "65536", "0").stdout == b"0\n0\n"
+    assert invoke(exe, "write_buf", "65537", "0").stdout == b"21\n0\n"
 
 
 def test_seek_and_tell_on_a_pipe(build):
-    proc = run(build("wasi"), "--invoke", "tell")
+    proc = invoke(build("wasi"), "tell")
     assert proc.stdout == b"hello\n70\n0\n70\n0\n"  # ESPIPE
 
 
 def test_seek_and_tell_on_a_redirected_file(build, tmp_path):
     out = tmp_path / "out"
     with out.open("wb") as f:
-        proc = run(build("wasi"), "--invoke", "tell", stdout=f)
+        proc = invoke(build("wasi"), "tell", stdout=f)
     assert proc.returncode == 0
     # tell after "hello\n" is 6; the seek to 2 makes the results overwrite "llo\n"
     assert out.read_bytes() == b"he0\n6\n0\n2\n"
@@ -703,7 +738,7 @@ def test_seek_redirected_stdin(build, tmp_path, args, expected):
     data = tmp_path / "in"
     data.write_bytes(b"0123456789")
     with data.open("rb") as f:
-        proc = run(build("wasi"), "--invoke", "seek", *args, stdin=f)
+        proc = invoke(build("wasi"), "seek", *args, stdin=f)
     assert proc.stdout.decode().splitlines() == expected
 
 
@@ -711,12 +746,12 @@ def test_fdstat(build, tmp_path):
     exe = build("wasi")
 
     def fdstat(fd, **kwargs):
-        return run(exe, "--invoke", "fdstat", str(fd), **kwargs).stdout.decode().splitlines()
+        return invoke(exe, "fdstat", str(fd), **kwargs).stdout.decode().splitlines()
 
     write_rights = str(RIGHTS_STREAM & ~RIGHTS_READ)
     assert fdstat(2) == ["0", "0", "0", write_rights, write_rights]  # a pipe: unknown
     with (tmp_path / "out").open("ab") as f:
-        run(exe, "--invoke", "fdstat", "1", stdout=f)
+        invoke(exe, "fdstat", "1", stdout=f)
     seekable = str(RIGHTS_FILE & ~RIGHTS_READ)
     lines = (tmp_path / "out").read_text().splitlines()
     assert lines == ["0", "4", "1", seekable, seekable]  # regular file, append
@@ -727,8 +762,8 @@ def test_fdstat(build, tmp_path):
 
 def test_close(build):
     exe = build("wasi")
-    assert run(exe, "--invoke", "close_write", "1").stdout == b"0\n8\n"
-    assert run(exe, "--invoke", "close_write", "7").stdout == b"8\n8\n"
+    assert invoke(exe, "close_write", "1").stdout == b"0\n8\n"
+    assert invoke(exe, "close_write", "7").stdout == b"8\n8\n"
 
 
 # ---- WASI: clocks, randomness ------------------------------------------------
@@ -736,22 +771,22 @@ def test_close(build):
 
 @pytest.mark.parametrize("clock", ["0", "1", "2", "3"])
 def test_clocks(build, clock):
-    assert run(build("wasi"), "--invoke", "clock", clock).stdout == b"0\n0\n1\n0\n1\n"
+    assert invoke(build("wasi"), "clock", clock).stdout == b"0\n0\n1\n0\n1\n"
 
 
 def test_unknown_clock(build):
-    assert run(build("wasi"), "--invoke", "clock", "4").stdout == b"28\n28\n0\n28\n0\n"
+    assert invoke(build("wasi"), "clock", "4").stdout == b"28\n28\n0\n28\n0\n"
 
 
 def test_realtime_clock_is_now(build):
-    now = int(run(build("wasi"), "--invoke", "now").stdout)
+    now = int(invoke(build("wasi"), "now").stdout)
     assert abs(now - time.time()) < 60
 
 
 def test_random_and_sched_yield(build):
     exe = build("wasi")
-    assert run(exe, "--invoke", "random").stdout == b"0\n1\n"
-    assert run(exe, "--invoke", "sched_yield").stdout == b"0\n"
+    assert invoke(exe, "random").stdout == b"0\n1\n"
+    assert invoke(exe, "sched_yield").stdout == b"0\n"
 
 
 # ---- WASI: every guest pointer is checked -------------------------------------
@@ -929,7 +964,7 @@ GC_LIMIT_MIB = 64
 
 
 def gc_run(build, export: str, *args: str, **env: str):
-    proc = run(build("gc_heap"), "--invoke", export, "--", *args,
+    proc = invoke(build("gc_heap"), export, *args,
                env={"WASTREL_GC_MAX_HEAP": f"{GC_LIMIT_MIB}M", **env})
     return proc.returncode, proc.stdout.decode().split(), proc.stderr.decode()
 
@@ -1000,7 +1035,7 @@ def test_gc_stress(build, case):
 
 
 def test_gc_stress_out_of_memory(build):
-    proc = run(build("gc_heap"), "--invoke", "oom", "--", "0",
+    proc = invoke(build("gc_heap"), "oom", "0",
                env={"WASTREL_GC_STRESS": "1", "WASTREL_GC_MAX_HEAP": "256K"})
     assert (proc.returncode, proc.stdout, proc.stderr) == (TRAP_STATUS, b"", b"wasm trap: out of memory\n")
 
@@ -1014,6 +1049,6 @@ def test_gc_verbose_reports_each_collection(build):
 
 
 def test_gc_malformed_heap_limit_is_ignored(build):
-    proc = run(build("gc_heap"), "--invoke", "list", "--", "1000", "0", env={"WASTREL_GC_MAX_HEAP": "lots"})
+    proc = invoke(build("gc_heap"), "list", "1000", "0", env={"WASTREL_GC_MAX_HEAP": "lots"})
     assert proc.returncode == 0 and proc.stdout.split()[0] == b"1"
     assert proc.stderr.decode() == "wastrel: ignoring WASTREL_GC_MAX_HEAP=lots (not a size such as 512M)\n"

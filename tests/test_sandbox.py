@@ -35,6 +35,7 @@ from tests.wasi_util import (
     user_prefix,
     users,
     wasm_module,
+    with_options,
 )
 
 MODES = ["namespace", "beneath"]
@@ -139,7 +140,8 @@ def test_namespace_root_holds_only_the_preopens(user):
         leaked = os.open(base, os.O_RDONLY | os.O_DIRECTORY)  # the program must not keep it
         options = ["--dir", f"{sandbox}::/sandbox", "--dir-ro", f"{other}::/data/other"]
         proc = subprocess.Popen(
-            [*user_prefix(user), program("wasi_escape"), *options, "--", "wait"],
+            [*user_prefix(user), program("wasi_escape"), "wait"],
+            env=with_options(options),
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
@@ -176,10 +178,11 @@ def test_refuses_without_namespaces_unless_beneath(user):
     deny = helper("deny_unshare")
     with shared_tmp() as base:
         sandbox = make_layout(base)
-        command = [*user_prefix(user), str(deny), str(program("wasi_preopens")), "--dir", f"{sandbox}::/"]
-        refused = subprocess.run(command, capture_output=True, text=True, timeout=60)
-        beneath = subprocess.run([*command, "--sandbox=beneath"], capture_output=True, text=True, timeout=60)
-        without_preopens = subprocess.run(command[:-2], capture_output=True, text=True, timeout=60)
+        command = [*user_prefix(user), str(deny), str(program("wasi_preopens"))]
+        preopen = ["--dir", f"{sandbox}::/"]
+        refused = subprocess.run(command, capture_output=True, text=True, timeout=60, env=with_options(preopen))
+        beneath = subprocess.run(command, capture_output=True, text=True, timeout=60, env=with_options([*preopen, "--sandbox=beneath"]))
+        without_preopens = subprocess.run(command, capture_output=True, text=True, timeout=60, env=with_options([]))
     assert (refused.returncode, refused.stdout) == (1, "")
     assert len(refused.stderr.splitlines()) == 1
     assert REFUSAL in refused.stderr and "Operation not permitted" in refused.stderr

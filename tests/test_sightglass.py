@@ -108,7 +108,7 @@ def test_compiled_program_takes_bench_time(bench_wat, tmp_path: Path) -> None:
     assert wastrel("compile", bench_wat("se"), "-o", program).returncode == 0
     quiet = subprocess.run([program], capture_output=True, text=True, timeout=60)
     assert (quiet.returncode, quiet.stdout, quiet.stderr) == (0, "hi\n", "")
-    timed = subprocess.run([program, "--bench-time"], capture_output=True, text=True, timeout=60)
+    timed = subprocess.run([program], capture_output=True, text=True, timeout=60, env={**os.environ, "WASTREL_OPTIONS": "--bench-time"})
     assert (timed.returncode, timed.stdout) == (0, "hi\n") and BENCH_LINE.fullmatch(timed.stderr)
 
 

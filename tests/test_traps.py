@@ -67,14 +67,14 @@ def _compile(tmp_path: Path, source: str) -> tuple[Path, str]:
 def test_a_module_that_is_no_command_has_precise_traps(tmp_path: Path) -> None:
     program, c = _compile(tmp_path, CALLS_AFTER_A_TRAP.format(start=""))
     assert "W_PRECISE_TRAPS" not in c  # the default: precise
-    run = subprocess.run([program, "--invoke-lines"], input=CALLS, capture_output=True, text=True, timeout=60)
+    run = subprocess.run([program], env={**os.environ, "WASTREL_OPTIONS": "--invoke-lines"}, input=CALLS, capture_output=True, text=True, timeout=60)
     assert (run.stdout, run.stderr, run.returncode) == ("--\n--\n7\n--\n", "wasm trap: out of bounds memory access\n", 0)
 
 
 def test_a_command_has_fast_traps_and_stops_at_its_first_trap(tmp_path: Path) -> None:
     program, c = _compile(tmp_path, CALLS_AFTER_A_TRAP.format(start='(func (export "_start"))'))
     assert c.startswith("#define W_PRECISE_TRAPS 0")
-    run = subprocess.run([program, "--invoke-lines"], input=CALLS, capture_output=True, text=True, timeout=60)
+    run = subprocess.run([program], env={**os.environ, "WASTREL_OPTIONS": "--invoke-lines"}, input=CALLS, capture_output=True, text=True, timeout=60)
     assert (run.stdout, run.stderr, run.returncode) == ("--\n--\n", "wasm trap: out of bounds memory access\n", 134)
 
 
@@ -90,7 +90,7 @@ TWO_TRAPS = """(module
 
 def test_of_two_traps_precise_reports_the_first(tmp_path: Path) -> None:
     program, _ = _compile(tmp_path, TWO_TRAPS.format(start=""))
-    run = subprocess.run([program, "--invoke-lines"], input="two_traps\n", capture_output=True, text=True, timeout=60)
+    run = subprocess.run([program], env={**os.environ, "WASTREL_OPTIONS": "--invoke-lines"}, input="two_traps\n", capture_output=True, text=True, timeout=60)
     assert run.stderr == "wasm trap: out of bounds memory access\n"
 
 
@@ -98,7 +98,7 @@ def test_of_two_traps_fast_reports_one(tmp_path: Path) -> None:
     """With fast traps the load, whose value only the trapping addition
     would use, may go: the program still traps, maybe with the other reason."""
     program, _ = _compile(tmp_path, TWO_TRAPS.format(start='(func (export "_start"))'))
-    run = subprocess.run([program, "--invoke", "two_traps"], capture_output=True, text=True, timeout=60)
+    run = subprocess.run([program], env={**os.environ, "WASTREL_OPTIONS": "--invoke two_traps"}, capture_output=True, text=True, timeout=60)
     assert (run.stdout, run.returncode) == ("", 134)
     assert run.stderr in ("wasm trap: out of bounds memory access\n", "wasm trap: integer divide by zero\n")
 

@@ -267,7 +267,7 @@ def converse(peer: socket.socket) -> bytes:
 
 def test_sockets_connected_stdin():
     peer, theirs = socket.socketpair()
-    proc = subprocess.Popen([program("wasi_sockets"), "--", "talk"], stdin=theirs, stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen([program("wasi_sockets"), "talk"], stdin=theirs, stdout=subprocess.PIPE, text=True)
     theirs.close()
     try:
         answer = converse(peer)
@@ -286,7 +286,7 @@ def test_sockets_connected_stdin():
 
 def test_sockets_accept_on_listening_stdin():
     listener = socket.create_server(("127.0.0.1", 0))
-    proc = subprocess.Popen([program("wasi_sockets"), "--", "accept"], stdin=listener, stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen([program("wasi_sockets"), "accept"], stdin=listener, stdout=subprocess.PIPE, text=True)
     listener_address = listener.getsockname()
     listener.close()
     try:

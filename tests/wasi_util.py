@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shlex
 import shutil
 import subprocess
 import tempfile
@@ -82,6 +83,12 @@ def users() -> list[str]:
     return ["self", "nobody"] if IS_ROOT else ["self"]
 
 
+def with_options(options: Sequence[str], env: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment `env` (default: this process's) with a compiled
+    program's options in WASTREL_OPTIONS (runtime/main.c)."""
+    return {**(os.environ if env is None else env), "WASTREL_OPTIONS": shlex.join(options)}
+
+
 def run(
     prog: Path,
     options: Sequence[str] = (),
@@ -91,9 +98,11 @@ def run(
     stdin=subprocess.DEVNULL,
     **kwargs,
 ) -> subprocess.CompletedProcess[str]:
-    """Runs a compiled program: `prog OPTIONS... -- ARGS...`, as `user`."""
+    """Runs a compiled program with the guest's ARGS and the program's
+    OPTIONS (in WASTREL_OPTIONS), as `user`."""
     return subprocess.run(
-        [*user_prefix(user), str(prog), *options, "--", *args],
+        [*user_prefix(user), str(prog), *args],
+        env=with_options(options, kwargs.pop("env", None)),
         stdin=stdin,
         capture_output=True,
         text=True,

@@ -137,19 +137,20 @@ def _main(argv: list[str] | None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
 
     run = commands.add_parser("run", help="compile (cached) and run a module")
-    for flag, text in (("--dir", "preopen a host directory for the guest (as GUEST)"), ("--dir-ro", "the same, read-only")):
-        run.add_argument(flag, dest="preopens", action="append", default=[], type=lambda spec, flag=flag: (flag, spec), metavar="HOST[::GUEST]", help=text)
-    run.add_argument("--sandbox", choices=["namespace", "beneath"], help="how the filesystem is confined (default: namespace)")
-    run.add_argument("--env", action="append", default=[], metavar="K[=V]", help="set a guest environment variable (K alone: the host's value)")
-    run.add_argument("--argv0", metavar="NAME", help="the guest's argv[0] (default: the module's file name)")
-    run.add_argument("--invoke", metavar="NAME", help="call this export with ARGS and print its results")
-    run.add_argument("--bench-time", action="store_true", help="print the time between bench.start and bench.end on stderr")
+    _add_program_options(run, argv0="the module's file name")
     _add_build_options(run)
     add_plugin_options(run)
     run.add_argument("module", help=".wasm or .wat file ('-': read it from standard input)")
     run.add_argument("args", nargs=argparse.REMAINDER, help="arguments for the program")
 
-    compile_ = commands.add_parser("compile", help="compile a module to a native program")
+    compile_ = commands.add_parser(
+        "compile",
+        help="compile a module to a native program",
+        description="Compile a module to a native program.  The program passes all its arguments to the guest; "
+        "the options below are compiled into it, and more come from the environment variable WASTREL_OPTIONS "
+        "(the same options, in shell syntax) when it runs.",
+    )
+    _add_program_options(compile_, argv0="the program's file name")
     compile_.add_argument("module")
     compile_.add_argument("-o", dest="output", required=True, help="the program to write")
     compile_.add_argument("--emit-c", metavar="DIR", help="also write the module's C, its header and the runtime's sources here (DIR/BUILD says how to build them with cc)")
@@ -190,35 +191,59 @@ def _with_command(argv: list[str]) -> list[str]:
     return ["run", *argv]
 
 
+def _add_program_options(parser: argparse.ArgumentParser, argv0: str) -> None:
+    """The options of a compiled program's main (runtime/main.c)."""
+    for flag, text in (("--dir", "preopen a host directory for the guest (as GUEST)"), ("--dir-ro", "the same, read-only")):
+        parser.add_argument(flag, dest="preopens", action="append", default=[], type=lambda spec, flag=flag: (flag, spec), metavar="HOST[::GUEST]", help=text)
+    parser.add_argument("--sandbox", choices=["namespace", "beneath"], help="how the filesystem is confined (default: namespace)")
+    parser.add_argument("--env", action="append", default=[], metavar="K[=V]", help="set a guest environment variable (K alone: the host's value)")
+    parser.add_argument("--argv0", metavar="NAME", help=f"the guest's argv[0] (default: {argv0})")
+    parser.add_argument("--invoke", metavar="NAME", help="call this export with ARGS and print its results")
+    parser.add_argument("--bench-time", action="store_true", help="print the time between bench.start and bench.end on stderr")
+
+
+class _BadOption(Exception):
+    pass
+
+
+def _program_settings(args: argparse.Namespace) -> list[str]:
+    """The program options in `args`, as words for the program's main
+    (compiled in, or in WASTREL_OPTIONS)."""
+    settings = [] if args.argv0 is None else ["--argv0", args.argv0]
+    for flag, spec in args.preopens:  # in order: they become descriptors 3, 4, ...
+        settings += [flag, spec]
+    if args.sandbox:
+        settings.append(f"--sandbox={args.sandbox}")
+    for pair in args.env:  # K=V, or K alone: the host's value, if it has one (wasmtime's --env K)
+        if not pair or pair.startswith("="):
+            raise _BadOption(f"--env expects K=V or K, got {pair!r}")
+        settings += ["--env", pair]
+    if args.invoke:
+        settings += ["--invoke", args.invoke]
+    if args.bench_time:
+        settings.append("--bench-time")
+    return settings
+
+
 def _run(args: argparse.Namespace, skip: frozenset[str]) -> int:
+    """Builds the program (cached) and becomes it: the options reach it in
+    WASTREL_OPTIONS (replacing any the caller had), the arguments are the
+    guest's."""
+    import shlex
+
     from wastrel.driver import build
 
-    environment = []
-    for pair in args.env:  # K=V, or K alone: the host's value, if it has one (wasmtime's --env K)
-        if "=" in pair:
-            environment.append(pair)
-        elif pair and pair in os.environ:
-            environment.append(f"{pair}={os.environ[pair]}")
-        elif not pair:
-            return _fail("--env expects K=V or K, got ''", 2)
+    if args.argv0 is None:
+        args.argv0 = os.path.basename(args.module)
+    try:
+        settings = _program_settings(args)
+    except _BadOption as e:
+        return _fail(str(e), 2)
     module = _module_path(args.module)
     program, _ = build(module, _toolchain(args), skip)
-    argv0 = args.argv0 if args.argv0 is not None else os.path.basename(args.module)
-    argv = [str(program), "--argv0", argv0]
-    for flag, spec in args.preopens:  # in order: they become descriptors 3, 4, ...
-        argv += [flag, spec]
-    if args.sandbox:
-        argv.append(f"--sandbox={args.sandbox}")
-    for pair in environment:
-        argv += ["--env", pair]
-    if args.invoke:
-        argv += ["--invoke", args.invoke]
-    if args.bench_time:
-        argv.append("--bench-time")
     guest_args = args.args[1:] if args.args[:1] == ["--"] else args.args
-    argv += ["--", *guest_args]
     sys.stdout.flush()
-    os.execv(str(program), argv)
+    os.execve(str(program), [str(program), *guest_args], {**os.environ, "WASTREL_OPTIONS": shlex.join(settings)})
     return 0  # not reached
 
 
@@ -281,19 +306,24 @@ def _compile(args: argparse.Namespace, skip: frozenset[str]) -> int:
     _check_output("-o", args.output)
     if args.emit_c is not None:
         _check_output("--emit-c", args.emit_c, directory=True)
+    try:
+        settings = _program_settings(args)
+    except _BadOption as e:
+        return _fail(str(e), 2)
     module = _module_path(args.module)
-    program, _ = build(module, _toolchain(args), skip)
+    program, _ = build(module, _toolchain(args), skip, settings)
     _write_output("-o", args.output, program.read_bytes(), 0o755)
     if args.emit_c is not None:
-        _emit_c(args, module, skip)
+        _emit_c(args, module, skip, settings)
     return 0
 
 
-def _emit_c(args: argparse.Namespace, module: Path, skip: frozenset[str]) -> None:
+def _emit_c(args: argparse.Namespace, module: Path, skip: frozenset[str], settings: list[str]) -> None:
     """DIR/<module>.c and .h, the runtime's sources in DIR/runtime (its
-    main() apart, in DIR/runtime/program), and DIR/BUILD: the one command
-    that builds them with cc alone."""
-    from wastrel.backend_c.toolchain import BASE_CFLAGS, LIBS, runtime_sources
+    main() apart, in DIR/runtime/program), the options compiled in (if
+    any) in DIR/settings.c, and DIR/BUILD: the one command that builds them
+    with cc alone."""
+    from wastrel.backend_c.toolchain import BASE_CFLAGS, LIBS, runtime_sources, settings_source
     from wastrel.driver import public_c
 
     if args.prefix and not re.fullmatch(r"[A-Za-z_]\w*", args.prefix):
@@ -304,6 +334,8 @@ def _emit_c(args: argparse.Namespace, module: Path, skip: frozenset[str]) -> Non
     c_source, header = public_c(module, prefix, skip)
     _write_output("--emit-c", str(out / (stem + ".c")), c_source.encode())
     _write_output("--emit-c", str(out / (stem + ".h")), header.encode())
+    if settings:
+        _write_output("--emit-c", str(out / "settings.c"), settings_source(settings).encode())
     for directory in (out / "runtime", out / "runtime" / "program"):
         directory.mkdir(exist_ok=True)
     for source in [*runtime_sources(), *RUNTIME_DIR.glob("*.h")]:
@@ -312,7 +344,7 @@ def _emit_c(args: argparse.Namespace, module: Path, skip: frozenset[str]) -> Non
     flags = " ".join(flag for flag in BASE_CFLAGS)
     build = [
         "# Built by wastrel: how to build this C with cc alone (any C11 compiler with GNU extensions: gcc, clang).",
-        "# A program of one module (no --prefix), with the runtime's main() (the options of `wastrel run`):",
+        "# A program of one module (no --prefix), with the runtime's main() (its options in $WASTREL_OPTIONS):",
         f"cc -O2 {flags} -I runtime *.c runtime/*.c runtime/program/main.c -o program {' '.join(LIBS)}",
         "# Modules with --prefix, in a program of your own: your main.c (elsewhere) includes each module's",
         "# header, calls NAME_instantiate() first, then the exports (NAME_fib(30)); a trap ends the program",

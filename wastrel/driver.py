@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Sequence
 
 from wastrel.backend_c.toolchain import Toolchain, build_program, cache_hit, cached_program, program_key
 from wastrel.frontend.load import load_module, read_module
@@ -30,28 +30,31 @@ def module_to_c(path: Path, progress: Progress | None = None, skip: frozenset[st
     return run_pipeline(load_module(path), options, start_after="decode")
 
 
-def build(path: Path, toolchain: Toolchain, skip: frozenset[str] = frozenset()) -> tuple[Path, CModule | None]:
-    """The native program for the module at `path`, and its C when it had
-    to be generated (None when the program came from the cache)."""
-    key = _program_key(read_module(path), toolchain, skip)
+def build(path: Path, toolchain: Toolchain, skip: frozenset[str] = frozenset(), settings: Sequence[str] = ()) -> tuple[Path, CModule | None]:
+    """The native program for the module at `path`, with the options
+    `settings` compiled in, and its C when it had to be generated (None
+    when the program came from the cache)."""
+    key = _program_key(read_module(path), toolchain, skip, settings)
     program = cached_program(key)
     if cache_hit(program):
         return program, None
     progress = Progress()
     try:
         c_module = module_to_c(path, progress, skip)
-        return build_program(c_module, key, toolchain, progress), c_module
+        return build_program(c_module, key, toolchain, progress, settings), c_module
     finally:
         progress.done()
 
 
-def _program_key(module_bytes: bytes, toolchain: Toolchain, skip: frozenset[str]) -> str:
+def _program_key(module_bytes: bytes, toolchain: Toolchain, skip: frozenset[str], settings: Sequence[str] = ()) -> str:
     """The cache key: the module, wastrel's sources and the toolchain, and,
-    when the pipeline is not the built-in one (plug-ins, skipped passes),
-    what makes it different."""
+    when the pipeline is not the built-in one (plug-ins, skipped passes) or
+    the program has options compiled in, what makes it different."""
     key = program_key(module_bytes, toolchain)
     if identity := cache_identity(skip):
         key = hashlib.sha256(f"{key}\0{identity}".encode()).hexdigest()[:32]
+    if settings:
+        key = hashlib.sha256("\0".join([key, *settings]).encode("utf-8", "surrogateescape")).hexdigest()[:32]
     return key
 
 

@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Sequence
 
 from wastrel import __version__
 from wastrel.progress import Progress
@@ -372,8 +372,11 @@ def build_shared_object(c_module: CModule, key: str, toolchain: Toolchain) -> Pa
     return target
 
 
-def build_program(c_module: CModule | str, key: str, toolchain: Toolchain, progress: Progress | None = None) -> Path:
-    """Compile a module's C with the runtime into the cache; returns the program."""
+def build_program(
+    c_module: CModule | str, key: str, toolchain: Toolchain, progress: Progress | None = None, settings: Sequence[str] = ()
+) -> Path:
+    """Compile a module's C with the runtime into the cache; returns the
+    program.  `settings` are options compiled into it (settings_source)."""
     target = cached_program(key)
     if cache_hit(target):
         return target
@@ -382,23 +385,40 @@ def build_program(c_module: CModule | str, key: str, toolchain: Toolchain, progr
     header, units = ("", [c_module]) if isinstance(c_module, str) else c_module.units(unit_bytes())
     with tempfile.TemporaryDirectory(dir=target.parent) as tmp:
         staged = Path(tmp) / "program"
+        extra: list[str] = []
+        if settings:
+            extra.append(str(Path(tmp) / "settings.c"))
+            Path(extra[0]).write_text(settings_source(settings))
         if len(units) == 1:
             source = Path(tmp) / "module.c"
             source.write_text(units[0])
             if progress:
                 progress.show("compiling the C")
             _run_cc(
-                [*toolchain.command, *toolchain.cflags, "-I", str(RUNTIME_DIR), str(source), str(archive), "-o", str(staged), *LIBS],
+                [*toolchain.command, *toolchain.cflags, "-I", str(RUNTIME_DIR), str(source), *extra, str(archive), "-o", str(staged), *LIBS],
                 "compiling the generated C",
             )
         else:
             objects = compile_units(header, units, toolchain, Path(tmp), progress)
             if progress:
                 progress.show("linking")
-            _run_cc([*toolchain.command, *map(str, objects), str(archive), "-o", str(staged), *LIBS], "linking the program")
+            _run_cc([*toolchain.command, *toolchain.cflags, *map(str, objects), *extra, str(archive), "-o", str(staged), *LIBS], "linking the program")
         cache_store(staged, target)
     trim_cache(cache_limit())
     return target
+
+
+def settings_source(settings: Sequence[str]) -> str:
+    """The C that compiles `settings` (options of the program's main,
+    runtime/main.c) into a program: they are read before WASTREL_OPTIONS."""
+    from wastrel.backend_c.c_literals import c_bytes
+
+    words = "".join(f"    {c_bytes(os.fsencode(word))},\n" for word in settings)
+    return (
+        "/* The options compiled into this program (`wastrel compile`), read\n"
+        " * before those of WASTREL_OPTIONS (runtime/main.c). */\n"
+        f"const char *const w_program_settings[] = {{\n{words}    0,\n}};\n"
+    )
 
 
 def compile_units(header: str, units: list[str], toolchain: Toolchain, tmp: Path, progress: Progress | None) -> list[Path]:

@@ -1,42 +1,61 @@
 /* main.c -- the main function of a compiled program.
  *
- *   PROGRAM [--dir HOST[::GUEST]]... [--dir-ro HOST[::GUEST]]... [--sandbox=namespace|beneath]
- *           [--env K[=V]]... [--argv0 NAME] [--invoke NAME | --invoke-lines] [--bench-time]
- *           [--] [ARGS...]
+ *   PROGRAM [ARGS...]
  *
- * --dir preopens the host directory HOST for the guest under the name
- * GUEST (default: HOST as written), as wasmtime does; the preopens are the
- * guest's descriptors 3, 4, ... in order.  --dir-ro does the same,
- * read-only.  The program sees no other file: sandbox.c builds it a root
- * that holds only these directories, in a mount namespace, or, with
- * --sandbox=beneath (for hosts without namespaces), confines its paths
- * with openat2(RESOLVE_BENEATH) alone.
+ * Every argument is the guest's: a compiled program is its guest's command
+ * (`./tool --help` asks the tool for help).  The program's own settings are
+ * options, taken first from those compiled in (`wastrel compile M -o P
+ * --dir . ...` defines w_program_settings) and then from the environment
+ * variable WASTREL_OPTIONS, which the guest never sees (its environment
+ * holds only the --env variables):
  *
- * --invoke-lines reads calls from stdin, one a line (`NAME ARG...`), and
- * makes them one after the other on the same instance; after each it
- * prints the results (or the trap), then a line `--`.  Tests use it to
- * check a sequence of calls whose state carries over.  A command (a module
- * exporting `_start`) stops at its first trap (see invoke_lines).
+ *   WASTREL_OPTIONS='--dir data --env HOME --invoke fib' ./fib 30
  *
- * --bench-time makes the `bench` host module (bench.c) print, on stderr,
- * the wall and CPU time between each bench.start and bench.end.
+ * WASTREL_OPTIONS is split into words as a shell splits them: blanks
+ * separate, '...' quotes everything, "..." everything but \" and \\, and a
+ * backslash outside quotes escapes the next character (Python's
+ * shlex.join writes it so).  The options:
  *
- * Options are recognized only before the first other argument or `--`;
- * there are only long ones, so "-1" or "-" is an argument.
- * The guest's argv is NAME (default: the basename of PROGRAM) followed by
- * ARGS; its environment holds exactly the --env variables (`--env K` passes
- * the host's value of K), as in wasmtime.  With --invoke, ARGS are also
- * the export's arguments, and its results are printed one per line;
- * without, the export `_start` runs if there is one.
+ *   --dir HOST[::GUEST]    preopens the host directory HOST for the guest
+ *                          under the name GUEST (default: HOST as written),
+ *                          as wasmtime does; the preopens are the guest's
+ *                          descriptors 3, 4, ... in order
+ *   --dir-ro HOST[::GUEST] the same, read-only
+ *   --sandbox=namespace|beneath
+ *                          the program sees no other file: sandbox.c builds
+ *                          it a root that holds only these directories, in a
+ *                          mount namespace, or, with `beneath` (for hosts
+ *                          without namespaces), confines its paths with
+ *                          openat2(RESOLVE_BENEATH) alone
+ *   --env K[=V]            a variable of the guest's environment (`--env K`:
+ *                          the host's value of K, if it has one)
+ *   --argv0 NAME           the guest's argv[0] (default: the basename of
+ *                          PROGRAM)
+ *   --invoke NAME          calls the export NAME with ARGS as its arguments
+ *                          and prints its results, one per line (without,
+ *                          the export `_start` runs if there is one)
+ *   --invoke-lines         reads calls from stdin, one a line (`NAME
+ *                          ARG...`), and makes them one after the other on
+ *                          the same instance; after each it prints the
+ *                          results (or the trap), then a line `--`.  A
+ *                          command (a module exporting `_start`) stops at
+ *                          its first trap (see invoke_lines)
+ *   --bench-time           the `bench` host module (bench.c) prints, on
+ *                          stderr, the wall and CPU time between each
+ *                          bench.start and bench.end
+ *   --help                 prints these options and exits
  *
- * Wasm code runs on a thread of its own whose stack has a guard region
- * below it, so that runaway recursion faults there and becomes the trap
- * "call stack exhausted" (trap.c).
+ * An option's value follows it as the next word or after `=`.
+ *
+ * Wasm code runs on a stack of its own whose guard region below it makes
+ * runaway recursion fault there and become the trap "call stack exhausted"
+ * (trap.c).  The generated C uses more stack per call than a JIT, so it is
+ * larger than wasmtime's default 512 KiB of Wasm stack.
  *
  * Exit status: the guest's proc_exit status; 0 after a normal return; 134
  * after a trap; 1 when the program cannot run as asked (unknown export,
  * wrong arguments, a preopen that is no directory, a sandbox the kernel
- * will not build); 2 for a malformed command line.
+ * will not build); 2 for malformed options.
  */
 #define _GNU_SOURCE
 #include <ctype.h>
@@ -50,71 +69,132 @@
 
 #include "internal.h"
 
-/* The Wasm stack: generated C uses more stack per call than a JIT, so it is
- * larger than wasmtime's default 512 KiB of Wasm stack.  The guard is large
- * so that even a big frame's first access lands inside it. */
-
 typedef struct options {
   const char *program;    /* basename of argv[0] */
+  const char *source;     /* where the options being read come from */
   const char *invoke;     /* --invoke NAME, or NULL */
   int invoke_lines;       /* --invoke-lines */
   int nargs;
   char **args;            /* the guest's argv[1..] */
   w_preopen *preopens;    /* --dir and --dir-ro, in order */
   int npreopens;
+  char **env;             /* --env, as K=V */
+  int nenv;
+  const char *argv0;      /* --argv0 */
   w_sandbox sandbox;      /* --sandbox */
 } options;
 
-/* ---- command line ---------------------------------------------------- */
+/* The options compiled into the program (`wastrel compile` with run's
+ * options), NULL-terminated; defined only in a program that has some (a
+ * weak reference: its address is NULL elsewhere). */
+extern const char *const w_program_settings[] __attribute__((weak));
 
-static _Noreturn void usage_error(const char *program, const char *what, const char *arg) {
-  fprintf(stderr, "%s: %s%s\n", program, what, arg);
-  fprintf(stderr,
-          "usage: %s [--dir HOST[::GUEST]]... [--dir-ro HOST[::GUEST]]... [--sandbox=namespace|beneath]\n"
-          "       [--env K[=V]]... [--argv0 NAME] [--invoke NAME | --invoke-lines] [--bench-time]\n"
-          "       [--] [ARGS...]\n",
-          program);
+/* ---- options --------------------------------------------------------- */
+
+#define OPTIONS_VARIABLE "WASTREL_OPTIONS"
+
+static const char usage[] =
+    "usage: " OPTIONS_VARIABLE "='[OPTION]...' %s [ARGS...]\n"
+    "Every argument is the guest's; the program's options come from " OPTIONS_VARIABLE ":\n"
+    "  --dir HOST[::GUEST]     preopen a host directory for the guest (as GUEST)\n"
+    "  --dir-ro HOST[::GUEST]  the same, read-only\n"
+    "  --sandbox=namespace|beneath\n"
+    "                          how the filesystem is confined (default: namespace)\n"
+    "  --env K[=V]             set a guest environment variable (K alone: the host's value)\n"
+    "  --argv0 NAME            the guest's argv[0] (default: the program's name)\n"
+    "  --invoke NAME           call this export with ARGS and print its results\n"
+    "  --invoke-lines          read calls from stdin, one a line: NAME ARG...\n"
+    "  --bench-time            print the time between bench.start and bench.end on stderr\n"
+    "  --help                  print this and exit\n";
+
+static _Noreturn void out_of_memory(void) {
+  fputs("wastrel: out of memory\n", stderr);
+  exit(1);
+}
+
+static _Noreturn void usage_error(const options *o, const char *what, const char *arg) {
+  fprintf(stderr, "%s: %s: %s%s (" OPTIONS_VARIABLE "=--help lists the options)\n", o->program, o->source, what, arg);
   exit(2);
+}
+
+/* The words of `text`, split as a shell splits them (see the top of this
+ * file), NULL-terminated; *n is their number. */
+static char **split_words(const options *o, const char *text, int *n) {
+  size_t length = strlen(text);
+  char **words = calloc(length / 2 + 2, sizeof *words);
+  char *out = malloc(length + 1); /* the words, one after another */
+  if (!words || !out) out_of_memory();
+  const char *p = text;
+  *n = 0;
+  for (;;) {
+    while (*p == ' ' || *p == '\t' || *p == '\n') p++;
+    if (!*p) break;
+    words[(*n)++] = out;
+    while (*p && *p != ' ' && *p != '\t' && *p != '\n') {
+      if (*p == '\'') {
+        const char *close = strchr(p + 1, '\'');
+        if (!close) usage_error(o, "unterminated quote ", "'");
+        memcpy(out, p + 1, (size_t)(close - p - 1));
+        out += close - p - 1;
+        p = close + 1;
+      } else if (*p == '"') {
+        for (p++; *p != '"'; p++) {
+          if (!*p) usage_error(o, "unterminated quote ", "\"");
+          if (*p == '\\' && (p[1] == '"' || p[1] == '\\')) p++;
+          *out++ = *p;
+        }
+        p++;
+      } else if (*p == '\\') {
+        if (!p[1]) usage_error(o, "a backslash ends the text", "");
+        *out++ = p[1];
+        p += 2;
+      } else {
+        *out++ = *p++;
+      }
+    }
+    *out++ = '\0';
+  }
+  words[*n] = NULL;
+  return words;
 }
 
 /* The "K=V" string for --env K=V, or for --env K with the host's value
  * (NULL when the host has no K). */
-static char *env_entry(char *spec) {
+static char *env_entry(const options *o, char *spec) {
+  if (!*spec) usage_error(o, "--env expects K=V or K", "");
   if (strchr(spec, '=')) return spec;
   const char *value = getenv(spec);
   if (!value) return NULL;
   char *entry = malloc(strlen(spec) + strlen(value) + 2);
-  if (!entry) return NULL;
+  if (!entry) out_of_memory();
   sprintf(entry, "%s=%s", spec, value);
   return entry;
 }
 
-/* Whether argv[*i] is the option `name`, written `NAME VALUE` or
- * `NAME=VALUE`.  If so, sets *value and leaves *i on the last argument the
+/* Whether words[*i] is the option `name`, written `NAME VALUE` or
+ * `NAME=VALUE`.  If so, sets *value and leaves *i on the last word the
  * option used. */
-static int option(const options *o, int argc, char **argv, int *i, const char *name,
-                  char **value) {
+static int option(const options *o, char **words, int *i, const char *name, char **value) {
   size_t n = strlen(name);
-  char *arg = argv[*i];
-  if (strncmp(arg, name, n) != 0) return 0;
-  if (arg[n] == '=') {
-    *value = arg + n + 1;
+  char *word = words[*i];
+  if (strncmp(word, name, n) != 0) return 0;
+  if (word[n] == '=') {
+    *value = word + n + 1;
     return 1;
   }
-  if (arg[n] != '\0') return 0;
-  if (*i + 1 >= argc) usage_error(o->program, "missing value for ", name);
-  *value = argv[++*i];
+  if (word[n] != '\0') return 0;
+  if (!words[*i + 1]) usage_error(o, "missing value for ", name);
+  *value = words[++*i];
   return 1;
 }
 
 /* Adds the preopen `spec` (HOST[::GUEST]) of option `name` to `o`. */
 static void add_preopen(options *o, const char *name, char *spec) {
   char *option_text = malloc(strlen(name) + strlen(spec) + 2);
-  if (!option_text) {
-    fputs("wastrel: out of memory\n", stderr);
-    exit(1);
-  }
+  w_preopen *grown = realloc(o->preopens, ((size_t)o->npreopens + 1) * sizeof *grown);
+  if (!option_text || !grown) out_of_memory();
   sprintf(option_text, "%s %s", name, spec);
+  o->preopens = grown;
   char *sep = strstr(spec, "::");
   const char *guest = spec;
   if (sep) {
@@ -125,58 +205,70 @@ static void add_preopen(options *o, const char *name, char *spec) {
       .host = spec, .guest = guest, .readonly = strcmp(name, "--dir-ro") == 0, .option = option_text};
 }
 
-/* Parses the command line into `o`, and hands the guest's argv and
- * environment to WASI. */
-static void parse_command_line(int argc, char **argv, options *o) {
-  char *slash = strrchr(argv[0], '/');
-  char *argv0 = slash ? slash + 1 : argv[0];
-  o->program = argv0;
-  char **env = calloc((size_t)argc, sizeof *env);
-  int nenv = 0;
-  o->preopens = calloc((size_t)argc, sizeof *o->preopens);
-  int i = 1;
-  for (; i < argc; i++) {
+/* Reads the options in `words` (NULL-terminated) into `o`. */
+static void read_options(options *o, char **words) {
+  for (int i = 0; words[i]; i++) {
     char *value;
-    if (strcmp(argv[i], "--") == 0) {
-      i++;
-      break;
-    }
-    if (strncmp(argv[i], "--", 2) != 0) break;
-    if (option(o, argc, argv, &i, "--env", &value)) {
-      char *entry = env_entry(value);
-      if (entry) env[nenv++] = entry;
-    } else if (option(o, argc, argv, &i, "--dir", &value)) {
+    if (option(o, words, &i, "--env", &value)) {
+      char *entry = env_entry(o, value);
+      char **grown = realloc(o->env, ((size_t)o->nenv + 1) * sizeof *grown);
+      if (!grown) out_of_memory();
+      o->env = grown;
+      if (entry) o->env[o->nenv++] = entry;
+    } else if (option(o, words, &i, "--dir", &value)) {
       add_preopen(o, "--dir", value);
-    } else if (option(o, argc, argv, &i, "--dir-ro", &value)) {
+    } else if (option(o, words, &i, "--dir-ro", &value)) {
       add_preopen(o, "--dir-ro", value);
-    } else if (option(o, argc, argv, &i, "--sandbox", &value)) {
+    } else if (option(o, words, &i, "--sandbox", &value)) {
       if (strcmp(value, "namespace") == 0) o->sandbox = W_SANDBOX_NAMESPACE;
       else if (strcmp(value, "beneath") == 0) o->sandbox = W_SANDBOX_BENEATH;
-      else usage_error(o->program, "--sandbox must be namespace or beneath, not ", value);
-    } else if (option(o, argc, argv, &i, "--argv0", &value)) {
-      argv0 = value;
-    } else if (strcmp(argv[i], "--invoke-lines") == 0) {
+      else usage_error(o, "--sandbox must be namespace or beneath, not ", value);
+    } else if (option(o, words, &i, "--argv0", &value)) {
+      o->argv0 = value;
+    } else if (strcmp(words[i], "--invoke-lines") == 0) {
       o->invoke_lines = 1;
-    } else if (strcmp(argv[i], "--bench-time") == 0) {
+    } else if (strcmp(words[i], "--bench-time") == 0) {
       w_bench_set_timing(1);
-    } else if (option(o, argc, argv, &i, "--invoke", &value)) {
+    } else if (option(o, words, &i, "--invoke", &value)) {
       o->invoke = value;
+    } else if (strcmp(words[i], "--help") == 0) {
+      printf(usage, o->program);
+      exit(0);
+    } else if (strncmp(words[i], "--", 2) == 0) {
+      usage_error(o, "unknown option ", words[i]);
     } else {
-      usage_error(o->program, "unknown option ", argv[i]);
+      usage_error(o, "not an option (the program's arguments are all the guest's): ", words[i]);
     }
   }
-  o->nargs = argc - i;
-  o->args = argv + i;
+}
 
-  char **guest_argv = malloc(((size_t)o->nargs + 1) * sizeof *guest_argv);
-  if (!env || !guest_argv || !o->preopens) {
-    fputs("wastrel: out of memory\n", stderr);
-    exit(1);
+/* Reads the program's options (compiled in, then WASTREL_OPTIONS) into
+ * `o`, and hands the guest's argv and environment to WASI. */
+static void parse_command_line(int argc, char **argv, options *o) {
+  char *slash = strrchr(argv[0], '/');
+  o->program = o->argv0 = slash ? slash + 1 : argv[0];
+  o->source = "compiled-in options";
+  size_t n_settings = 0;
+  while (w_program_settings && w_program_settings[n_settings]) n_settings++;
+  char **settings = calloc(n_settings + 1, sizeof *settings); /* writable copies: add_preopen cuts them */
+  if (!settings) out_of_memory();
+  for (size_t i = 0; i < n_settings; i++)
+    if (!(settings[i] = strdup(w_program_settings[i]))) out_of_memory();
+  read_options(o, settings);
+  const char *text = getenv(OPTIONS_VARIABLE);
+  if (text) {
+    int n;
+    o->source = OPTIONS_VARIABLE;
+    read_options(o, split_words(o, text, &n));
   }
-  guest_argv[0] = argv0;
+  o->nargs = argc - 1;
+  o->args = argv + 1;
+  char **guest_argv = malloc(((size_t)argc + 1) * sizeof *guest_argv);
+  if (!guest_argv) out_of_memory();
+  guest_argv[0] = (char *)o->argv0;
   memcpy(guest_argv + 1, o->args, (size_t)o->nargs * sizeof *guest_argv);
   w_wasi_set_args(o->nargs + 1, guest_argv);
-  w_wasi_set_env(nenv, env);
+  w_wasi_set_env(o->nenv, o->env);
 }
 
 /* ---- --invoke -------------------------------------------------------- */
@@ -413,10 +505,7 @@ int main(int argc, char **argv) {
   signal(SIGPIPE, SIG_IGN);
   w_wasi_init_fds();
   int *host_fds = calloc((size_t)o.npreopens + 1, sizeof *host_fds);
-  if (!host_fds) {
-    fputs("wastrel: out of memory\n", stderr);
-    return 1;
-  }
+  if (!host_fds) out_of_memory();
   w_sandbox_enter(o.sandbox, o.preopens, o.npreopens, host_fds);
   for (int i = 0; i < o.npreopens; i++)
     w_wasi_add_preopen(host_fds[i], o.preopens[i].guest, o.preopens[i].readonly);
