@@ -171,6 +171,43 @@ def test_wasi(capfd: pytest.CaptureFixture[str]) -> None:
     assert info.value.status == 3
 
 
+WASI_STATE = """
+(module
+  (import "wasi_snapshot_preview1" "args_sizes_get" (func $args_sizes (param i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "environ_sizes_get" (func $env_sizes (param i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_prestat_get" (func $prestat (param i32 i32) (result i32)))
+  (import "host" "other" (func $other (result i32)))
+  (memory (export "memory") 1)
+  (func $argc (export "argc") (result i32)
+    (drop (call $args_sizes (i32.const 100) (i32.const 104)))
+    (i32.load (i32.const 100)))
+  (func (export "envc") (result i32)
+    (drop (call $env_sizes (i32.const 100) (i32.const 104)))
+    (i32.load (i32.const 100)))
+  (func (export "prestat") (param i32) (result i32) (call $prestat (local.get 0) (i32.const 200)))
+  ;; the other instance's answer, then this one's argc (after the other ran)
+  (func (export "both") (result i32 i32) (call $other) (call $argc)))
+"""
+
+
+def test_each_wasi_instance_has_its_own_state(tmp_path: Path) -> None:
+    """argv, environment and preopens per instance, also across a call from
+    one into the other (through a host function)."""
+    module = wastrel.load(WASI_STATE.encode())
+    inner: list = []
+    first = module.instantiate(
+        imports={"host": {"other": lambda: inner[0].exports.argc()}},
+        wasi=wastrel.WasiConfig(argv=["a", "b", "c"], env={"K": "v"}, dirs={"/data": str(tmp_path)}),
+    )
+    second = module.instantiate(imports={"host": {"other": lambda: 0}}, wasi=wastrel.WasiConfig(argv=["one"]))
+    inner.append(second)
+    assert (first.exports.argc(), second.exports.argc()) == (3, 1)
+    assert (first.exports.envc(), second.exports.envc()) == (1, 0)
+    assert (first.exports.prestat(3), second.exports.prestat(3)) == (0, 8)  # 8: ERRNO_BADF
+    assert first.exports.both() == (1, 3)
+    assert (first.exports.argc(), second.exports.argc()) == (3, 1)
+
+
 WASMTIME_FIRST = """
 import wasmtime, wastrel
 wat = '(module (memory 1) (func (export "f") (param i32) (result i32) (i32.load (local.get 0))))'

@@ -148,8 +148,12 @@ def _runtime_library(toolchain: Toolchain) -> ctypes.CDLL:
     with _runtime_lock:
         if _runtime is None:
             lib = ctypes.CDLL(str(runtime_library(toolchain)), mode=ctypes.RTLD_GLOBAL)
-            lib.w_embed_call.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_char_p, ctypes.c_size_t, ctypes.POINTER(ctypes.c_int)]
-            lib.w_embed_instantiate.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_size_t, ctypes.POINTER(ctypes.c_int)]
+            status = ctypes.POINTER(ctypes.c_int)
+            lib.w_embed_call.argtypes = [*[ctypes.c_void_p] * 5, ctypes.c_char_p, ctypes.c_size_t, status]
+            lib.w_embed_instantiate.argtypes = [*[ctypes.c_void_p] * 3, ctypes.c_char_p, ctypes.c_size_t, status]
+            strings, ints = ctypes.POINTER(ctypes.c_char_p), ctypes.POINTER(ctypes.c_int)
+            lib.w_embed_wasi_new.argtypes = [ctypes.c_int, strings, ctypes.c_int, strings, ctypes.c_int, ints, strings, ints]
+            lib.w_embed_wasi_new.restype = ctypes.c_void_p
             lib.w_memory_grow.argtypes = [ctypes.c_void_p, ctypes.c_uint32]
             lib.w_memory_grow.restype = ctypes.c_uint32
             lib.w_embed_hold.argtypes = [ctypes.c_void_p]
@@ -261,17 +265,18 @@ class Instance:
             callback = _HOST(self._host_function(function, ftype))
             self._callbacks.append(callback)
             hosts[k] = ctypes.cast(callback, ctypes.c_void_p)
-        if any(i.module == "wasi_snapshot_preview1" for i in module._wasm.imports):
-            _configure_wasi(runtime, wasi or WasiConfig())
-        self._wasi_memory = None
-        message = ctypes.create_string_buffer(128)
-        status = ctypes.c_int(0)
-        instantiate = ctypes.cast(self._lib.w_program_instantiate, ctypes.c_void_p)
-        result = runtime.w_embed_instantiate(instantiate, message, len(message), ctypes.byref(status))
         self._memories = {}
         for entry in _table(self._lib, "w_program_memories", _MemoryExport):
             self._memories[entry.name.decode()] = Memory(entry.memory, runtime)
-        self._wasi_memory = self._memories.get("memory")
+        self._wasi, self._wasi_memory = None, None
+        if any(i.module == "wasi_snapshot_preview1" for i in module._wasm.imports):
+            self._wasi, self._wasi_strings = _wasi_state(runtime, wasi or WasiConfig())
+            memory = self._memories.get("memory")
+            self._wasi_memory = memory._address if memory else None
+        message = ctypes.create_string_buffer(128)
+        status = ctypes.c_int(0)
+        instantiate = ctypes.cast(self._lib.w_program_instantiate, ctypes.c_void_p)
+        result = runtime.w_embed_instantiate(instantiate, self._wasi, self._wasi_memory, message, len(message), ctypes.byref(status))
         self._raise(result, message, status)
         functions = {entry.name.decode(): Function(self, entry) for entry in _table(self._lib, "w_program_exports", _Export)}
         self.exports = Exports({**functions, **self._memories})
@@ -322,18 +327,25 @@ def _table(lib: ctypes.CDLL, name: str, entry_type: type) -> list:
         entries.append(entry)
 
 
-def _configure_wasi(runtime: ctypes.CDLL, config: WasiConfig) -> None:
-    argv = [a.encode() for a in config.argv]
+def _wasi_state(runtime: ctypes.CDLL, config: WasiConfig) -> tuple[int, tuple[ctypes.Array, ...]]:
+    """A WASI state of its own for an instance (runtime/embed.c), and the
+    strings it refers to (to be kept alive with the instance)."""
+    argv = [os.fsencode(a) for a in config.argv]
     env_items = config.env.items() if isinstance(config.env, Mapping) else (item.split("=", 1) for item in config.env)
-    env = [f"{k}={v}".encode() for k, v in env_items]
-    # (kept alive for the process: the runtime keeps the pointers)
-    _configure_wasi.keep = (ctypes.c_char_p * (len(argv) + 1))(*argv), (ctypes.c_char_p * (len(env) + 1))(*env)  # type: ignore[attr-defined]
-    runtime.w_wasi_set_args(len(argv), _configure_wasi.keep[0])  # type: ignore[attr-defined]
-    runtime.w_wasi_set_env(len(env), _configure_wasi.keep[1])  # type: ignore[attr-defined]
-    dirs = config.dirs.items() if isinstance(config.dirs, Mapping) else ((d, d) for d in config.dirs)
-    for guest, host in dirs:
-        fd = os.open(host, os.O_RDONLY | os.O_DIRECTORY)
-        runtime.w_wasi_add_preopen(fd, guest.encode(), 0)
+    env = [os.fsencode(f"{k}={v}") for k, v in env_items]
+    dirs = list(config.dirs.items() if isinstance(config.dirs, Mapping) else ((d, d) for d in config.dirs))
+    descriptors = [os.open(host, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC) for _, host in dirs]
+    strings = (
+        (ctypes.c_char_p * (len(argv) + 1))(*argv),
+        (ctypes.c_char_p * (len(env) + 1))(*env),
+        (ctypes.c_char_p * (len(dirs) + 1))(*(os.fsencode(guest) for guest, _ in dirs)),
+    )
+    fds = (ctypes.c_int * (len(dirs) + 1))(*descriptors)
+    readonly = (ctypes.c_int * (len(dirs) + 1))()
+    state = runtime.w_embed_wasi_new(len(argv), strings[0], len(env), strings[1], len(dirs), fds, strings[2], readonly)
+    if not state:
+        raise MemoryError("no memory for a WASI instance")
+    return state, strings
 
 
 class Exports:
@@ -381,8 +393,10 @@ class Function:
         for i, (letter, value) in enumerate(zip(self.params, args)):
             _to_value(letter, value, self._args[i])
         instance = self._instance
-        memory = instance._wasi_memory._address if instance._wasi_memory else None
-        result = instance._runtime.w_embed_call(self._thunk, ctypes.addressof(self._args), ctypes.addressof(self._out), memory, self._message, len(self._message), ctypes.byref(self._status))
+        result = instance._runtime.w_embed_call(
+            self._thunk, ctypes.addressof(self._args), ctypes.addressof(self._out), instance._wasi, instance._wasi_memory,
+            self._message, len(self._message), ctypes.byref(self._status),
+        )  # fmt: skip
         instance._raise(result, self._message, self._status)
         values = [_from_value(letter, self._out[i]) for i, letter in enumerate(self.results)]
         if not values:

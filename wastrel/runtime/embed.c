@@ -12,7 +12,9 @@
  * back, which costs a microsecond where handing the call to another thread
  * cost tens.  A host function called by Wasm code runs on that stack too
  * and may call Wasm again (then no switch: it is already there).  One call
- * at a time in the process (a lock): the runtime's state is global.
+ * at a time in the process (a lock): the runtime's state is global, but
+ * for WASI's: each WASI instance has its own (argv, environment,
+ * descriptors, memory: w_wasi_state), current during its calls only.
  *
  * References the host keeps (a struct returned to Python) are in no
  * global, table or Wasm frame: the host holds them in w_embed_held, a
@@ -40,6 +42,7 @@ typedef struct job {
   void (*thunk)(const w_value *args, w_value *results);
   const w_value *args;
   w_value *results;
+  w_wasi_state *wasi; /* the instance's WASI state, or NULL: it has no WASI */
   w_memory *wasi_memory;
   int status; /* W_EMBED_* */
   int exit_status;
@@ -64,7 +67,9 @@ static int body(void *arg) {
 }
 
 static void run(job *j) {
+  w_wasi_state *outer = j->wasi ? w_wasi_state_switch(j->wasi) : NULL;
   int status = w_try(body, j, &j->trap);
+  if (j->wasi) w_wasi_state_switch(outer); /* a host function's call of another instance ends here */
   if (j->trap != (w_trap_reason)-1) {
     j->status = W_EMBED_TRAP;
   } else if (status != 0) {
@@ -96,9 +101,10 @@ static void start(void) {
   w_wasi_init_fds();
 }
 
+static pthread_once_t started = PTHREAD_ONCE_INIT;
+
 static void submit(job *j) {
-  static pthread_once_t once = PTHREAD_ONCE_INIT;
-  pthread_once(&once, start);
+  pthread_once(&started, start);
   pthread_mutex_lock(&lock);
   if (on_wasm_stack) { /* from a host function: already there */
     run(j);
@@ -122,8 +128,9 @@ static void submit(job *j) {
 
 /* Instantiates a module (its w_program_instantiate); returns W_EMBED_*,
  * a trap's message in `message`, proc_exit's status in `exit_status`. */
-int w_embed_instantiate(void (*instantiate)(void), char *message, size_t size, int *exit_status) {
-  job j = {.instantiate = instantiate};
+int w_embed_instantiate(void (*instantiate)(void), w_wasi_state *wasi, w_memory *wasi_memory, char *message,
+                        size_t size, int *exit_status) {
+  job j = {.instantiate = instantiate, .wasi = wasi, .wasi_memory = wasi_memory};
   submit(&j);
   if (j.status == W_EMBED_TRAP) snprintf(message, size, "%s", w_trap_message(j.trap));
   *exit_status = j.exit_status;
@@ -131,14 +138,34 @@ int w_embed_instantiate(void (*instantiate)(void), char *message, size_t size, i
 }
 
 /* Calls an export's thunk with `args`, its results into `results`, WASI
- * looking at `wasi_memory` (the instance's, if it has one). */
+ * acting on the instance's state `wasi` and memory `wasi_memory` (NULL
+ * for an instance without WASI). */
 int w_embed_call(void (*thunk)(const w_value *, w_value *), const w_value *args, w_value *results,
-                 w_memory *wasi_memory, char *message, size_t size, int *exit_status) {
-  job j = {.thunk = thunk, .args = args, .results = results, .wasi_memory = wasi_memory};
+                 w_wasi_state *wasi, w_memory *wasi_memory, char *message, size_t size, int *exit_status) {
+  job j = {.thunk = thunk, .args = args, .results = results, .wasi = wasi, .wasi_memory = wasi_memory};
   submit(&j);
   if (j.status == W_EMBED_TRAP) snprintf(message, size, "%s", w_trap_message(j.trap));
   *exit_status = j.exit_status;
   return j.status;
+}
+
+/* A new WASI state for an instance: argv, environment ("K=V"; both kept
+ * by reference) and the directories `dirs` (host descriptors, which it
+ * then owns) preopened as `names`, read-only where `readonly` says so. */
+w_wasi_state *w_embed_wasi_new(int argc, char *const *argv, int envc, char *const *env, int ndirs, const int *dirs,
+                               const char *const *names, const int *readonly) {
+  pthread_once(&started, start);
+  pthread_mutex_lock(&lock);
+  w_wasi_state *state = w_wasi_state_new();
+  if (state) {
+    w_wasi_state *outer = w_wasi_state_switch(state);
+    w_wasi_set_args(argc, argv);
+    w_wasi_set_env(envc, env);
+    for (int i = 0; i < ndirs; i++) w_wasi_add_preopen(dirs[i], names[i], readonly[i]);
+    w_wasi_state_switch(outer);
+  }
+  pthread_mutex_unlock(&lock);
+  return state;
 }
 
 /* A host function's call from Wasm code (the trampolines c-print writes):

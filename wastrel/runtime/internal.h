@@ -95,6 +95,23 @@ void w_wasi_set_env(int envc, char *const *env);
 /* Opens the guest's descriptors 0, 1 and 2 on the host's stdio. */
 void w_wasi_init_fds(void);
 
+/* Exchanges the descriptor table with the one in *table, *count (opaque
+ * to others: a table of fd_entry; NULL, 0 is an empty one). */
+void w_wasi_exchange_fds(void **table, uint32_t *count);
+
+/* One WASI instance's state -- argv, environment, descriptors, memory --
+ * for a process that holds several (embed.c).  A program has one, the
+ * process's; a host switches to an instance's around each call into it. */
+typedef struct w_wasi_state w_wasi_state;
+
+/* A new state: no arguments or environment, descriptors 0, 1, 2 only. */
+w_wasi_state *w_wasi_state_new(void);
+
+/* Makes `next` the current state (the other WASI functions act on it);
+ * returns the one that was current (NULL: the process's own, before any
+ * switch). */
+w_wasi_state *w_wasi_state_switch(w_wasi_state *next);
+
 /* Gives the guest the next descriptor on the directory `host_fd` (which it
  * then owns), as a preopen named `guest_name`; a read-only one has no right
  * to change anything beneath it. */

@@ -30,6 +30,46 @@ static string_list args, env;
 void w_wasi_set_args(int argc, char *const *argv) { args = (string_list){argc, argv}; }
 void w_wasi_set_env(int envc, char *const *envp) { env = (string_list){envc, envp}; }
 
+/* ---- several instances' states (embed.c) ----------------------------- */
+
+/* The state that is not current; the current one is in the globals. */
+struct w_wasi_state {
+  string_list args, env;
+  void *fds;
+  uint32_t nfds;
+  w_memory *memory;
+};
+
+static w_wasi_state *current_state; /* NULL: the process's own */
+static w_wasi_state process_state;   /* the process's own, while another is current */
+
+/* Exchanges the globals with *s. */
+static void exchange(w_wasi_state *s) {
+  string_list a = args, e = env;
+  w_memory *m = w_wasi_memory;
+  args = s->args, env = s->env, w_wasi_memory = s->memory;
+  s->args = a, s->env = e, s->memory = m;
+  w_wasi_exchange_fds(&s->fds, &s->nfds);
+}
+
+w_wasi_state *w_wasi_state_switch(w_wasi_state *next) {
+  w_wasi_state *previous = current_state;
+  if (next == previous) return previous;
+  exchange(previous ? previous : &process_state); /* the globals saved there... */
+  exchange(next ? next : &process_state);         /* ...and next's loaded */
+  current_state = next;
+  return previous;
+}
+
+w_wasi_state *w_wasi_state_new(void) {
+  w_wasi_state *s = calloc(1, sizeof *s);
+  if (!s) return NULL;
+  w_wasi_state *previous = w_wasi_state_switch(s);
+  w_wasi_init_fds();
+  w_wasi_state_switch(previous);
+  return s;
+}
+
 /* The size of the strings, each with its terminating NUL. */
 static uint64_t list_bytes(const string_list *l) {
   uint64_t size = 0;

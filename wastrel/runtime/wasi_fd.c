@@ -27,6 +27,15 @@
 static fd_entry *fds;
 static uint32_t nfds;
 
+void w_wasi_exchange_fds(void **table, uint32_t *count) {
+  fd_entry *other = *table;
+  uint32_t n = *count;
+  *table = fds;
+  *count = nfds;
+  fds = other;
+  nfds = n;
+}
+
 static fd_entry *fd_lookup(guest_fd fd) {
   return fd.index < nfds && fds[fd.index].host_fd >= 0 ? &fds[fd.index] : NULL;
 }
