@@ -317,7 +317,8 @@ class Outcome:
         if self.status == "exit":
             return f"exit {self.code}"
         if self.status == "trap":
-            return f"trap ({self.stderr.strip().splitlines()[-1] if self.stderr.strip() else '?'})"
+            traps = [line for line in self.stderr.splitlines() if line.startswith("wasm trap:")]  # (not its backtrace)
+            return f"trap ({traps[-1] if traps else '?'})"
         return self.status + (f" ({self.stderr.strip()[-300:]})" if self.stderr.strip() else "")
 
 

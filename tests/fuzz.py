@@ -2841,6 +2841,8 @@ def run_wastrel(program: Path, calls: list[Call], types: dict, timeout: float | 
 
 def _wastrel_outcome(block: str, results: list[str] | None) -> tuple:
     lines = block.splitlines()
+    if "wasm backtrace:" in lines:  # after a trap that ends the program: not compared
+        lines = lines[: lines.index("wasm backtrace:")]
     traps = [line for line in lines if line.startswith(("wasm trap: ", UNCAUGHT))]
     if traps and len(lines) == 1:
         if traps[0].startswith(UNCAUGHT):  # "... (TAG)": tags' names differ between engines

@@ -218,7 +218,7 @@ def test_the_golden_cases_built_with_all_four_solutions_give_wasmtimes_answers(c
 def test_wastrel_run_loads_a_solution_and_a_constant_division_by_zero_still_traps() -> None:
     wat = INPUTS / "fold_constants.wat"
     ran = run_in_root("wastrel", "run", "--plugin", solution("fold_constants"), "--invoke", "overflow", wat)
-    assert (ran.returncode, ran.stdout, ran.stderr) == (134, "", "wasm trap: integer overflow\n")
+    assert (ran.returncode, ran.stdout, ran.stderr.splitlines()[0]) == (134, "", "wasm trap: integer overflow")
     ran = run_in_root("wastrel", "run", "--plugin", solution("fold_constants"), "--invoke", "guarded", wat, "0")
     assert (ran.returncode, ran.stdout) == (0, "7\n"), ran.stderr
 

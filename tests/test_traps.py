@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -22,7 +23,11 @@ EXPECTED: dict[str, str] = json.loads((TRAPS / "expected.json").read_text())
 @pytest.mark.parametrize("name", sorted(EXPECTED), ids=lambda n: n.removesuffix(".wat"))
 def test_trap(name: str) -> None:
     result = wastrel("run", wat_to_wasm(TRAPS / name), timeout=120)
-    assert result.stderr == f"wasm trap: {EXPECTED[name]}\n"
+    trap, *backtrace = result.stderr.splitlines()
+    assert trap == f"wasm trap: {EXPECTED[name]}"
+    assert backtrace[0] == "wasm backtrace:" and len(backtrace) > 1
+    for k, frame in enumerate(backtrace[1:]):
+        assert re.fullmatch(rf" +{k}: \S+ \(function \d+, code at 0x[0-9a-f]+\)", frame), frame
     assert result.returncode == 134
     assert result.stdout == ""
 
@@ -100,7 +105,7 @@ def test_of_two_traps_fast_reports_one(tmp_path: Path) -> None:
     program, _ = _compile(tmp_path, TWO_TRAPS.format(start='(func (export "_start"))'))
     run = subprocess.run([program], env={**os.environ, "WASTREL_OPTIONS": "--invoke two_traps"}, capture_output=True, text=True, timeout=60)
     assert (run.stdout, run.returncode) == ("", 134)
-    assert run.stderr in ("wasm trap: out of bounds memory access\n", "wasm trap: integer divide by zero\n")
+    assert run.stderr.splitlines()[0] in ("wasm trap: out of bounds memory access", "wasm trap: integer divide by zero")
 
 
 BACKTRACE = """(module
@@ -112,19 +117,35 @@ BACKTRACE = """(module
   (func (export "run") (param i32) (result i32) (call $middle (local.get 0))))"""
 
 
-def test_a_trap_shows_its_backtrace_when_asked(tmp_path: Path) -> None:
-    """WASTREL_BACKTRACE=1: the Wasm functions on the stack, innermost
-    first, by their names (a function the C compiler inlined is its
-    caller's frame); without it, the trap's one line."""
-    wat = tmp_path / "bt.wat"
-    wat.write_text(BACKTRACE)
-    plain = wastrel("run", "--invoke", "run", wat, "30")
-    assert (plain.returncode, plain.stderr) == (134, "wasm trap: integer divide by zero\n")
-    command = [sys.executable, "-m", "wastrel", "run", "--invoke", "run", str(wat), "30"]
-    traced = subprocess.run(command, capture_output=True, text=True, env={**os.environ, "WASTREL_BACKTRACE": "1"})
+def test_a_trap_shows_its_backtrace(tmp_path: Path) -> None:
+    """After the trap's line, the Wasm functions on the stack, innermost
+    first, by their names, with where each one's code starts in the module:
+    the offsets wasmtime gives its frames' functions (a function the C
+    compiler inlined is its caller's frame).  WASTREL_BACKTRACE=0: the
+    trap's one line.  A module read from text has the offsets of its
+    binary encoding."""
+    import wasmtime
+
+    wasm = tmp_path / "bt.wasm"
+    wasm.write_bytes(wasmtime.wat2wasm(BACKTRACE))
+    store = wasmtime.Store()
+    run = wasmtime.Instance(store, wasmtime.Module(store.engine, wasm.read_bytes()), []).exports(store)["run"]
+    with pytest.raises(wasmtime.Trap) as trap:
+        run(store, 3)  # (wasmtime's Python API gives 20 frames at most)
+    starts = {f"(function {f.func_index}, code at {f.module_offset - f.func_offset:#x})" for f in trap.value.frames}
+    traced = wastrel("run", "--invoke", "run", wasm, "30")
     lines = traced.stderr.splitlines()
     assert traced.returncode == 134
     assert lines[:2] == ["wasm trap: integer divide by zero", "wasm backtrace:"]
-    names = [line.split(": ", 1)[1] for line in lines[2:]]
-    assert names[-1] == "run (function 2)"
-    assert "middle (function 1)" in names
+    frames = [line.split(": ", 1)[1] for line in lines[2:]]
+    assert frames[-1] == "run (function 2, code at 0x42)" and "middle (function 1, code at 0x2b)" in frames
+    assert {frame.split(" ", 1)[1] for frame in frames} <= starts
+    quiet = subprocess.run([sys.executable, "-m", "wastrel", "run", "--invoke", "run", str(wasm), "30"],
+                           capture_output=True, text=True, env={**os.environ, "WASTREL_BACKTRACE": "0"})  # fmt: skip
+    assert (quiet.returncode, quiet.stderr) == (134, "wasm trap: integer divide by zero\n")
+    text = tmp_path / "bt.wat"
+    text.write_text(BACKTRACE)
+    with_cache_of_its_own = {"WASTREL_CACHE_DIR": str(tmp_path / "cache")}  # (else it is the .wasm's program)
+    from_text = subprocess.run([sys.executable, "-m", "wastrel", "run", "--invoke", "run", str(text), "30"],
+                               capture_output=True, text=True, env={**os.environ, **with_cache_of_its_own}).stderr.splitlines()  # fmt: skip
+    assert from_text == lines  # the offsets of its binary encoding

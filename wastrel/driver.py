@@ -27,7 +27,14 @@ def module_to_c(path: Path, progress: Progress | None = None, skip: frozenset[st
     from wastrel.passes.manager import RunOptions, run_pipeline
 
     options = RunOptions(on_progress=progress.show if progress else None, skip=skip)
-    return run_pipeline(load_module(path), options, start_after="decode")
+    module = load_module(path)
+    if module.from_text:  # the program is the same as its binary's (the cache says so): offsets too
+        from dataclasses import replace
+
+        from wastrel.frontend.decode import function_offsets
+
+        module = replace(module, binary_offsets=function_offsets(read_module(path)))
+    return run_pipeline(module, options, start_after="decode")
 
 
 def build(path: Path, toolchain: Toolchain, skip: frozenset[str] = frozenset(), settings: Sequence[str] = ()) -> tuple[Path, CModule | None]:

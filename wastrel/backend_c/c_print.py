@@ -188,12 +188,21 @@ class ModulePrinter:
         return CModule(head, prototypes, tuple(shared), functions, tail)
 
     def function_names(self) -> str:
-        """`w_program_functions`: each function's code and name, for the
+        """`w_program_functions`: each function's code, name, index and
+        where its code starts in the module's binary (0: unknown), for the
         backtrace of a trap (runtime/trap.c)."""
-        entries = [f'  {{(const void *){self.ctx.funcs[f.index]}, "{c_string(self.ctx.wasm_names[f.index])}", {f.index}}},' for f in self.program.funcs]
-        exported = [e for e in self.module.exports if e.kind == "func"]  # a thunk may hold its function, inlined
-        entries += [f'  {{(const void *){self.prefix}export_{k}, "{c_string(self.ctx.wasm_names[e.index])}", {e.index}}},' for k, e in enumerate(exported)]
-        return "\n".join(["const w_function_name w_program_functions[] = {", *entries, "  {NULL, NULL, 0},", "};"])
+        module, imported = self.module, self.module.num_imported_funcs
+        offsets = module.binary_offsets if module.from_text else tuple(f.offset for f in module.funcs)
+
+        def entry(code: str, index: int) -> str:
+            defined = index - imported
+            offset = offsets[defined] if 0 <= defined < len(offsets) else 0
+            return f'  {{(const void *){code}, "{c_string(self.ctx.wasm_names[index])}", {index}, {offset:#x}}},'
+
+        entries = [entry(self.ctx.funcs[f.index], f.index) for f in self.program.funcs]
+        exported = [e for e in module.exports if e.kind == "func"]  # a thunk may hold its function, inlined
+        entries += [entry(f"{self.prefix}export_{k}", e.index) for k, e in enumerate(exported)]
+        return "\n".join(["const w_function_name w_program_functions[] = {", *entries, "  {NULL, NULL, 0, 0},", "};"])
 
     # -- embedding (wastrel/api.py) ----------------------------------------------
 

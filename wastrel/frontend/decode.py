@@ -12,8 +12,9 @@ count is validation.
 The `name` custom section becomes `Module.names` (ignored if malformed, as
 engines do); other custom sections are kept whole in `Module.customs`.
 
-Offsets: an `Instr` has the offset of its opcode; a `Func` that of its code
-entry (the body size); `Import`, `Export`, `Global`, `Elem` and `Data` that of
+Offsets: an `Instr` has the offset of its opcode; a `Func` that of its body
+(its locals, after the body's size: where wasmtime and wasm-objdump say a
+function starts); `Import`, `Export`, `Global`, `Elem` and `Data` that of
 their first byte.
 
 Memories and tables (Wasm 3.0's memory64 and multi-memory included): limits
@@ -833,8 +834,8 @@ def _locals(r: _Reader) -> tuple[str, ...]:
 
 
 def _code_entry(r: _Reader) -> tuple[tuple[str, ...], tuple[Instr, ...], int]:
-    start = r.pos
     body = r.sized()
+    start = body.pos
     local_types = _locals(body)
     instrs = body.expr()
     if not body.at_end():
@@ -946,6 +947,22 @@ def decode_module(data: bytes | bytearray | memoryview) -> Module:
     """Decode a binary module; raises WasmError if it is malformed."""
     with collector_paused():  # hundreds of thousands of small acyclic objects
         return _decode(bytes(data))
+
+
+def function_offsets(data: bytes) -> tuple[int, ...]:
+    """Where each function's body starts (as Func.offset) in a well-formed
+    binary module, found without decoding the rest."""
+    r = _Reader(data, len(MAGIC) + len(VERSION), len(data))
+    while not r.at_end():
+        sid = r.byte()
+        body = r.sized()
+        if sid == 10:
+            offsets = []
+            for _ in range(body.u32()):
+                entry = body.sized()
+                offsets.append(entry.pos)
+            return tuple(offsets)
+    return ()
 
 
 def _decode(data: bytes) -> Module:

@@ -261,6 +261,9 @@ class Module:
     data_count: int | None = None
     names: Names = field(default_factory=Names)
     customs: tuple[tuple[str, bytes], ...] = ()  # other custom sections
+    from_text: bool = field(default=False, compare=False)  # read by the text reader: offsets are positions in the text, not bytes
+    # (of a module from text) each function's body offset in its binary encoding, if known (backtraces)
+    binary_offsets: tuple[int, ...] = field(default=(), compare=False)
 
     # -- index spaces: imports come first, then definitions --------------
 

@@ -75,14 +75,16 @@ static void write_stderr(const char *s) {
   }
 }
 
-/* ---- the backtrace of a trap (WASTREL_BACKTRACE=1) ---------------------
+/* ---- the backtrace of a trap ------------------------------------------
  * The return addresses on the stack when the trap happens, each named by
  * the program's function that holds it (w_program_functions, and the
  * unwinder's table of function extents; the C is compiled without gcc's
  * hot/cold splitting, which would put a trap's call outside its
  * function): the Wasm functions as the C compiler left them (one it
- * inlined is its caller's frame; the runtime's frames are left out).  Nothing is done before a trap:
- * the table is static data, the stack is walked only then. */
+ * inlined is its caller's frame; the runtime's frames are left out), with
+ * where each one's code starts in the module.  Nothing is done before a
+ * trap: the table is static data, the stack is walked only then.
+ * WASTREL_BACKTRACE=0 leaves it out (the trap's one line only). */
 
 #define BACKTRACE_MAX 64
 static void *frames[BACKTRACE_MAX];
@@ -90,7 +92,7 @@ static int nframes;
 
 static void capture_backtrace(void) {
   const char *wanted = getenv("WASTREL_BACKTRACE");
-  nframes = wanted && *wanted && strcmp(wanted, "0") != 0 ? backtrace(frames, BACKTRACE_MAX) : 0;
+  nframes = wanted && strcmp(wanted, "0") == 0 ? 0 : backtrace(frames, BACKTRACE_MAX);
 }
 
 /* The program's function whose code holds `address` (the unwinder knows
@@ -110,7 +112,10 @@ static void report_backtrace(void) {
     if (!f || f == last) continue; /* the runtime's own frames; a frame seen twice (the trap's helpers) */
     char line[512];
     if (shown == 0) write_stderr("wasm backtrace:\n");
-    snprintf(line, sizeof line, "  %3d: %s (function %u)\n", shown++, f->name, f->index);
+    if (f->offset)
+      snprintf(line, sizeof line, "  %3d: %s (function %u, code at 0x%x)\n", shown++, f->name, f->index, f->offset);
+    else
+      snprintf(line, sizeof line, "  %3d: %s (function %u)\n", shown++, f->name, f->index);
     write_stderr(line);
     last = f;
   }

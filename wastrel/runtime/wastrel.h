@@ -470,13 +470,14 @@ typedef struct w_export {
   void (*thunk)(const w_value *args, w_value *results);
 } w_export;
 
-/* The program's functions, for the backtrace of a trap (WASTREL_BACKTRACE=1):
+/* The program's functions, for the backtrace of a trap (runtime/trap.c):
  * each one's code and its name; {NULL} last.  A weak empty table serves
  * C linked without one. */
 typedef struct w_function_name {
   const void *code;
   const char *name;
   uint32_t index;
+  uint32_t offset; /* of its code in the module's binary, 0 if unknown (a text module) */
 } w_function_name;
 extern const w_function_name w_program_functions[];
 

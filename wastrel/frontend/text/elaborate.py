@@ -164,6 +164,7 @@ class _Elaborator:
             datas=tuple(out.datas),
             data_count=len(out.datas) if ctx.needs_data_count else None,
             names=names,
+            from_text=True,
         )
         customs = list(self.customs)
         if out.hints:
