@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Installs what wastrel and its tests need, when missing: Debian packages
 # (the C compiler, clang/lld/wasi-libc to build wasm32-wasi test programs,
-# csmith and creduce for the C fuzzer, graphviz for wastrel-passes --graph's
+# csmith and creduce for the C fuzzer, distcc and ccache for CC with arguments, graphviz for wastrel-passes --graph's
 # pictures), then the project's own environment in .venv/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-packages=(gcc libc6-dev make clang lld wasi-libc libclang-rt-dev-wasm32 python3-venv csmith libcsmith-dev creduce distcc graphviz)
+packages=(gcc libc6-dev make clang lld wasi-libc libclang-rt-dev-wasm32 python3-venv csmith libcsmith-dev creduce distcc ccache graphviz)
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

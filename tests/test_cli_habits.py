@@ -5,6 +5,7 @@ from standard input, CFLAGS, `wastrel cache`."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -94,6 +95,21 @@ def test_cflags_are_the_compilers_last_word(monkeypatch: pytest.MonkeyPatch, pri
     result = wastrel("run", printer, env={"CFLAGS": "-fno-such-flag-anywhere"})
     assert result.returncode == 1
     assert b"-fno-such-flag-anywhere" in result.stderr
+
+
+def test_cc_may_be_a_command_with_arguments(printer: Path, tmp_path: Path) -> None:
+    """CC="ccache gcc", as build tools take it: the second build (wastrel's
+    cache emptied) is ccache's hit."""
+    ccache = shutil.which("ccache")
+    assert ccache, "ccache is not installed (scripts/setup.sh installs it)"
+    env = {"CC": f"{ccache} gcc", "CCACHE_DIR": str(tmp_path / "ccache"), "WASTREL_CACHE_DIR": str(tmp_path / "cache")}
+    first = wastrel(printer, "x", env=env)
+    assert (first.returncode, strings(first.stdout)) == (0, ["printer.wat", "x"]), first.stderr
+    assert wastrel("cache", "--clean", env=env).returncode == 0
+    assert wastrel(printer, "x", env=env).returncode == 0
+    stats = subprocess.run([ccache, "--print-stats"], capture_output=True, text=True, env={**os.environ, **env}).stdout
+    hits = sum(int(line.split()[1]) for line in stats.splitlines() if line.startswith(("direct_cache_hit", "preprocessed_cache_hit")))
+    assert hits >= 2, stats  # the runtime's files and the module's
 
 
 def test_cache_shows_trims_and_cleans(printer: Path, tmp_path: Path) -> None:
