@@ -109,7 +109,10 @@ static void report_backtrace(void) {
   const w_function_name *last = NULL;
   for (int i = 0; i < nframes; i++) {
     const w_function_name *f = function_at((const char *)frames[i] - 1); /* the call, not what follows it */
-    if (!f || f == last) continue; /* the runtime's own frames; a frame seen twice (the trap's helpers) */
+    /* Left out: the runtime's own frames, and a function's frame seen again
+     * at once -- the trap's helpers, an export's thunk around it (the
+     * table names both), a recursion's repeated frames. */
+    if (!f || (last && f->index == last->index)) continue;
     char line[512];
     if (shown == 0) write_stderr("wasm backtrace:\n");
     if (f->offset)
