@@ -219,15 +219,11 @@ def _compile(data: bytes) -> tuple[WasmModule, list[tuple[str, str, Any]], Any]:
     program = run_pipeline(wasm, RunOptions(stop_after=names[names.index("c-print") - 1]), start_after="decode")
     linker = EmbedLinker()
     c_module = ModulePrinter(program, linker=linker).c_module()  # (LinkError: an import a host cannot give)
-    functions = [i for i in wasm.imports if i.kind == "func" and (i.module, i.name) not in _runtime_imports()]
+    from wastrel.backend_c.host import HOST_FUNCTIONS  # (the runtime's: WASI, bench)
+
+    functions = [i for i in wasm.imports if i.kind == "func" and (i.module, i.name) not in HOST_FUNCTIONS]
     host = [(i.module, i.name, ftype) for i, (_, ftype) in zip(functions, linker.host_imports)]
     return wasm, host, c_module
-
-
-def _runtime_imports() -> set[tuple[str, str]]:
-    from wastrel.backend_c.host import HOST_FUNCTIONS
-
-    return set(HOST_FUNCTIONS)
 
 
 # -- instances -------------------------------------------------------------------------

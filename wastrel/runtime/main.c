@@ -118,18 +118,18 @@ static _Noreturn void usage_error(const options *o, const char *what, const char
 }
 
 /* The words of `text`, split as a shell splits them (see the top of this
- * file), NULL-terminated; *n is their number. */
-static char **split_words(const options *o, const char *text, int *n) {
+ * file), NULL-terminated. */
+static char **split_words(const options *o, const char *text) {
   size_t length = strlen(text);
   char **words = calloc(length / 2 + 2, sizeof *words);
   char *out = malloc(length + 1); /* the words, one after another */
   if (!words || !out) out_of_memory();
   const char *p = text;
-  *n = 0;
+  int n = 0;
   for (;;) {
     while (*p == ' ' || *p == '\t' || *p == '\n') p++;
     if (!*p) break;
-    words[(*n)++] = out;
+    words[n++] = out;
     while (*p && *p != ' ' && *p != '\t' && *p != '\n') {
       if (*p == '\'') {
         const char *close = strchr(p + 1, '\'');
@@ -154,7 +154,7 @@ static char **split_words(const options *o, const char *text, int *n) {
     }
     *out++ = '\0';
   }
-  words[*n] = NULL;
+  words[n] = NULL;
   return words;
 }
 
@@ -257,9 +257,8 @@ static void parse_command_line(int argc, char **argv, options *o) {
   read_options(o, settings);
   const char *text = getenv(OPTIONS_VARIABLE);
   if (text) {
-    int n;
     o->source = OPTIONS_VARIABLE;
-    read_options(o, split_words(o, text, &n));
+    read_options(o, split_words(o, text));
   }
   o->nargs = argc - 1;
   o->args = argv + 1;
