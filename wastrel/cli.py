@@ -147,8 +147,8 @@ def _main(argv: list[str] | None) -> int:
         "compile",
         help="compile a module to a native program",
         description="Compile a module to a native program.  The program passes all its arguments to the guest; "
-        "the options below are compiled into it, and more come from the environment variable WASTREL_OPTIONS "
-        "(the same options, in shell syntax) when it runs.",
+        "its own options (--dir to --bench-time) are compiled into it, and more come from the environment "
+        "variable WASTREL_OPTIONS (the same options, in shell syntax) when it runs.",
     )
     _add_program_options(compile_, argv0="the program's file name")
     compile_.add_argument("module")
