@@ -149,10 +149,10 @@ def _runtime_library(toolchain: Toolchain) -> ctypes.CDLL:
         if _runtime is None:
             lib = ctypes.CDLL(str(runtime_library(toolchain)), mode=ctypes.RTLD_GLOBAL)
             status = ctypes.POINTER(ctypes.c_int)
-            lib.w_embed_call.argtypes = [*[ctypes.c_void_p] * 5, ctypes.c_char_p, ctypes.c_size_t, status]
-            lib.w_embed_instantiate.argtypes = [*[ctypes.c_void_p] * 3, ctypes.c_char_p, ctypes.c_size_t, status]
+            lib.w_embed_call.argtypes = [*[ctypes.c_void_p] * 4, ctypes.c_char_p, ctypes.c_size_t, status]
+            lib.w_embed_instantiate.argtypes = [*[ctypes.c_void_p] * 2, ctypes.c_char_p, ctypes.c_size_t, status]
             strings, ints = ctypes.POINTER(ctypes.c_char_p), ctypes.POINTER(ctypes.c_int)
-            lib.w_embed_wasi_new.argtypes = [ctypes.c_int, strings, ctypes.c_int, strings, ctypes.c_int, ints, strings, ints]
+            lib.w_embed_wasi_new.argtypes = [ctypes.c_int, strings, ctypes.c_int, strings, ctypes.c_int, ints, strings]
             lib.w_embed_wasi_new.restype = ctypes.c_void_p
             lib.w_memory_grow.argtypes = [ctypes.c_void_p, ctypes.c_uint32]
             lib.w_memory_grow.restype = ctypes.c_uint32
@@ -261,18 +261,16 @@ class Instance:
             callback = _HOST(self._host_function(function, ftype))
             self._callbacks.append(callback)
             hosts[k] = ctypes.cast(callback, ctypes.c_void_p)
-        self._memories = {}
-        for entry in _table(self._lib, "w_program_memories", _MemoryExport):
-            self._memories[entry.name.decode()] = Memory(entry.memory, runtime)
-        self._wasi, self._wasi_memory = None, None
+        self._wasi = None
         if any(i.module == "wasi_snapshot_preview1" for i in module._wasm.imports):
             self._wasi, self._wasi_strings = _wasi_state(runtime, wasi or WasiConfig())
-            memory = self._memories.get("memory")
-            self._wasi_memory = memory._address if memory else None
         message = ctypes.create_string_buffer(128)
         status = ctypes.c_int(0)
         instantiate = ctypes.cast(self._lib.w_program_instantiate, ctypes.c_void_p)
-        result = runtime.w_embed_instantiate(instantiate, self._wasi, self._wasi_memory, message, len(message), ctypes.byref(status))
+        result = runtime.w_embed_instantiate(instantiate, self._wasi, message, len(message), ctypes.byref(status))
+        self._memories = {}
+        for entry in _table(self._lib, "w_program_memories", _MemoryExport):
+            self._memories[entry.name.decode()] = Memory(entry.memory, runtime)
         self._raise(result, message, status)
         functions = {entry.name.decode(): Function(self, entry) for entry in _table(self._lib, "w_program_exports", _Export)}
         self.exports = Exports({**functions, **self._memories})
@@ -337,8 +335,7 @@ def _wasi_state(runtime: ctypes.CDLL, config: WasiConfig) -> tuple[int, tuple[ct
         (ctypes.c_char_p * (len(dirs) + 1))(*(os.fsencode(guest) for guest, _ in dirs)),
     )
     fds = (ctypes.c_int * (len(dirs) + 1))(*descriptors)
-    readonly = (ctypes.c_int * (len(dirs) + 1))()
-    state = runtime.w_embed_wasi_new(len(argv), strings[0], len(env), strings[1], len(dirs), fds, strings[2], readonly)
+    state = runtime.w_embed_wasi_new(len(argv), strings[0], len(env), strings[1], len(dirs), fds, strings[2])
     if not state:
         raise MemoryError("no memory for a WASI instance")
     return state, strings
@@ -390,7 +387,7 @@ class Function:
             _to_value(letter, value, self._args[i])
         instance = self._instance
         result = instance._runtime.w_embed_call(
-            self._thunk, ctypes.addressof(self._args), ctypes.addressof(self._out), instance._wasi, instance._wasi_memory,
+            self._thunk, ctypes.addressof(self._args), ctypes.addressof(self._out), instance._wasi,
             self._message, len(self._message), ctypes.byref(self._status),
         )  # fmt: skip
         instance._raise(result, self._message, self._status)

@@ -20,20 +20,22 @@ if TYPE_CHECKING:
 # run needs only its key)
 
 
-def module_to_c(path: Path, progress: Progress | None = None, skip: frozenset[str] = frozenset()) -> CModule:
-    """The C of the module at `path` (a text module starts the pipeline
-    after `decode`, so that errors point into the text), without the
-    optional passes in `skip`."""
+def module_to_c(path: Path, binary: bytes, progress: Progress | None = None, skip: frozenset[str] = frozenset()) -> CModule:
+    """The C of the module at `path`, whose binary is `binary` (a text
+    module starts the pipeline after `decode`, so that errors point into
+    the text, and takes its functions' offsets from the binary: its
+    program is the binary's, by the cache key), without the optional
+    passes in `skip`."""
     from wastrel.passes.manager import RunOptions, run_pipeline
 
     options = RunOptions(on_progress=progress.show if progress else None, skip=skip)
     module = load_module(path)
-    if module.from_text:  # the program is the same as its binary's (the cache says so): offsets too
+    if module.from_text:
         from dataclasses import replace
 
         from wastrel.frontend.decode import function_offsets
 
-        module = replace(module, binary_offsets=function_offsets(read_module(path)))
+        module = replace(module, binary_offsets=function_offsets(binary))
     return run_pipeline(module, options, start_after="decode")
 
 
@@ -41,13 +43,14 @@ def build(path: Path, toolchain: Toolchain, skip: frozenset[str] = frozenset(), 
     """The native program for the module at `path`, with the options
     `settings` compiled in, and its C when it had to be generated (None
     when the program came from the cache)."""
-    key = _program_key(read_module(path), toolchain, skip, settings)
+    binary = read_module(path)
+    key = _program_key(binary, toolchain, skip, settings)
     program = cached_program(key)
     if cache_hit(program):
         return program, None
     progress = Progress()
     try:
-        c_module = module_to_c(path, progress, skip)
+        c_module = module_to_c(path, binary, progress, skip)
         return build_program(c_module, key, toolchain, progress, settings), c_module
     finally:
         progress.done()

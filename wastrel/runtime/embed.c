@@ -43,7 +43,6 @@ typedef struct job {
   const w_value *args;
   w_value *results;
   w_wasi_state *wasi; /* the instance's WASI state, or NULL: it has no WASI */
-  w_memory *wasi_memory;
   int status; /* W_EMBED_* */
   int exit_status;
   w_trap_reason trap;
@@ -58,7 +57,6 @@ static __thread int thread_ready;
 
 static int body(void *arg) {
   job *j = arg;
-  if (j->wasi_memory) w_wasi_memory = j->wasi_memory;
   if (j->instantiate)
     j->instantiate();
   else
@@ -128,9 +126,8 @@ static void submit(job *j) {
 
 /* Instantiates a module (its w_program_instantiate); returns W_EMBED_*,
  * a trap's message in `message`, proc_exit's status in `exit_status`. */
-int w_embed_instantiate(void (*instantiate)(void), w_wasi_state *wasi, w_memory *wasi_memory, char *message,
-                        size_t size, int *exit_status) {
-  job j = {.instantiate = instantiate, .wasi = wasi, .wasi_memory = wasi_memory};
+int w_embed_instantiate(void (*instantiate)(void), w_wasi_state *wasi, char *message, size_t size, int *exit_status) {
+  job j = {.instantiate = instantiate, .wasi = wasi};
   submit(&j);
   if (j.status == W_EMBED_TRAP) snprintf(message, size, "%s", w_trap_message(j.trap));
   *exit_status = j.exit_status;
@@ -138,11 +135,11 @@ int w_embed_instantiate(void (*instantiate)(void), w_wasi_state *wasi, w_memory 
 }
 
 /* Calls an export's thunk with `args`, its results into `results`, WASI
- * acting on the instance's state `wasi` and memory `wasi_memory` (NULL
- * for an instance without WASI). */
+ * acting on the instance's state `wasi` (NULL for an instance without
+ * WASI). */
 int w_embed_call(void (*thunk)(const w_value *, w_value *), const w_value *args, w_value *results,
-                 w_wasi_state *wasi, w_memory *wasi_memory, char *message, size_t size, int *exit_status) {
-  job j = {.thunk = thunk, .args = args, .results = results, .wasi = wasi, .wasi_memory = wasi_memory};
+                 w_wasi_state *wasi, char *message, size_t size, int *exit_status) {
+  job j = {.thunk = thunk, .args = args, .results = results, .wasi = wasi};
   submit(&j);
   if (j.status == W_EMBED_TRAP) snprintf(message, size, "%s", w_trap_message(j.trap));
   *exit_status = j.exit_status;
@@ -151,9 +148,10 @@ int w_embed_call(void (*thunk)(const w_value *, w_value *), const w_value *args,
 
 /* A new WASI state for an instance: argv, environment ("K=V"; both kept
  * by reference) and the directories `dirs` (host descriptors, which it
- * then owns) preopened as `names`, read-only where `readonly` says so. */
+ * then owns) preopened as `names`.  Its memory is the one the instance's
+ * instantiation names (w_wasi_memory), which runs with the state current. */
 w_wasi_state *w_embed_wasi_new(int argc, char *const *argv, int envc, char *const *env, int ndirs, const int *dirs,
-                               const char *const *names, const int *readonly) {
+                               const char *const *names) {
   pthread_once(&started, start);
   pthread_mutex_lock(&lock);
   w_wasi_state *state = w_wasi_state_new();
@@ -161,7 +159,7 @@ w_wasi_state *w_embed_wasi_new(int argc, char *const *argv, int envc, char *cons
     w_wasi_state *outer = w_wasi_state_switch(state);
     w_wasi_set_args(argc, argv);
     w_wasi_set_env(envc, env);
-    for (int i = 0; i < ndirs; i++) w_wasi_add_preopen(dirs[i], names[i], readonly[i]);
+    for (int i = 0; i < ndirs; i++) w_wasi_add_preopen(dirs[i], names[i], 0);
     w_wasi_state_switch(outer);
   }
   pthread_mutex_unlock(&lock);

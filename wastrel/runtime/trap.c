@@ -57,6 +57,7 @@ const char *w_trap_message(w_trap_reason reason) {
 /* ---- the entry point ------------------------------------------------- */
 
 static sigjmp_buf *entry;  /* NULL while no Wasm code runs */
+static int entry_reports;  /* its run reports a trap (w_run_guarded), not hands it back (w_try) */
 static struct {
   int trapped;             /* a trap, else w_exit */
   w_trap_reason reason;
@@ -90,9 +91,11 @@ static void write_stderr(const char *s) {
 static void *frames[BACKTRACE_MAX];
 static int nframes;
 
+/* The stack, if the trap will be reported: a trap handed back to the
+ * caller (w_try: the spec harness, --invoke-lines, embedding) shows none. */
 static void capture_backtrace(void) {
   const char *wanted = getenv("WASTREL_BACKTRACE");
-  nframes = wanted && strcmp(wanted, "0") == 0 ? 0 : backtrace(frames, BACKTRACE_MAX);
+  nframes = !entry_reports || (wanted && strcmp(wanted, "0") == 0) ? 0 : backtrace(frames, BACKTRACE_MAX);
 }
 
 /* The program's function whose code holds `address` (the unwinder knows
@@ -155,10 +158,12 @@ void w_exit(int status) {
 static int run_guarded(int (*body)(void *arg), void *arg, w_trap_reason *trap) {
   sigjmp_buf env;
   sigjmp_buf *const outer = entry; /* guarded runs nest (--invoke-lines, harness) */
+  const int outer_reports = entry_reports;
   int status;
   /* savemask=1: unwinding out of the signal handler restores the mask. */
   if (sigsetjmp(env, 1) == 0) {
     entry = &env;
+    entry_reports = trap == NULL;
     status = body(arg);
   } else if (unwinding.trapped) {
     if (trap)
@@ -170,6 +175,7 @@ static int run_guarded(int (*body)(void *arg), void *arg, w_trap_reason *trap) {
     status = unwinding.status;
   }
   entry = outer;
+  entry_reports = outer_reports;
   return status;
 }
 

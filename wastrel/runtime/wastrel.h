@@ -477,7 +477,7 @@ typedef struct w_function_name {
   const void *code;
   const char *name;
   uint32_t index;
-  uint32_t offset; /* of its code in the module's binary, 0 if unknown (a text module) */
+  uint32_t offset; /* where its body starts in the module's binary (a text module: its encoding's); 0 if unknown */
 } w_function_name;
 extern const w_function_name w_program_functions[];
 
