@@ -100,6 +100,73 @@ def test_a_big_module_compiles_in_units_and_rebuilds_only_what_changed(tmp_path:
     assert len(objects(cache) - first) == 1  # one unit compiled again, the rest reused
 
 
+PROBE = """import sys
+from wastrel.passes.framework import declare_pass
+
+@declare_pass("count-functions", takes="c", gives="c", local={local})
+def count(program):
+    print("count-functions saw", len(program.funcs), file=sys.stderr)
+    return program
+"""
+
+
+@pytest.mark.parametrize("local", [True, False])
+def test_a_big_module_is_translated_in_parts_unless_a_pass_looks_across_functions(tmp_path: Path, cache: Path, local: bool) -> None:
+    source = tmp_path / "big.wat"
+    source.write_text(big_module())
+    plugin = tmp_path / "probe.py"
+    plugin.write_text(PROBE.format(local=local))
+    result = wastrel("run", "-O", "0", "--plugin", plugin, "--invoke", "f", source, "12345")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == str(expected(12345))
+    seen = [int(line.split()[-1]) for line in result.stderr.splitlines() if line.startswith("count-functions saw")]
+    assert sum(seen) == FUNCTIONS + 1
+    assert len(seen) >= 3 if local else seen == [FUNCTIONS + 1]
+    assert len(objects(cache)) >= 3  # units either way
+
+
+def test_parts_are_translated_one_at_a_time_and_make_the_same_program(tmp_path: Path) -> None:
+    from wastrel.frontend.load import load_module
+    from wastrel.deep import run_deep
+    from wastrel.passes.manager import RunOptions, build_pipeline, run_in_parts, run_pipeline
+
+    source = tmp_path / "big.wat"
+    source.write_text(big_module())
+    module = load_module(source)
+    events: list[tuple[str, int]] = []
+
+    def parts(program):  # type: ignore[no-untyped-def]
+        for k in range(0, len(program.funcs), 100):
+            events.append(("cut", k))
+            yield program.funcs[k : k + 100]
+
+    def translate() -> list:
+        translated = run_in_parts(module, parts, start_after="decode")
+        assert translated is not None
+        funcs = []
+        for part in translated:
+            events.append(("got", len(funcs)))
+            funcs += part.funcs
+        return funcs
+
+    funcs = run_deep(translate)  # f's 400 nested calls
+    assert events == [(kind, k) for k in range(0, FUNCTIONS + 1, 100) for kind in ("cut", "got")]
+    before_c = build_pipeline()[-2].name
+    assert tuple(funcs) == run_deep(lambda: run_pipeline(module, RunOptions(stop_after=before_c), start_after="decode").funcs)
+
+
+def test_a_unit_compiles_as_soon_as_it_comes(cache: Path) -> None:
+    from wastrel.backend_c.toolchain import Toolchain, UnitBuild
+
+    with UnitBuild("0" * 32, Toolchain(opt="-O0", jobs=2), None, ()) as build:
+        build.start('#include "wastrel.h"\n')
+        build.add('#include "module.h"\nint w_unit_one(void) { return 1; }\n')
+        deadline = time.monotonic() + 120
+        while not objects(cache):  # compiled before `finish`: while the caller translates
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+
+
 @pytest.mark.parametrize("damage", ["truncate", "empty", "garbage"])
 def test_a_damaged_cache_entry_is_rebuilt(tmp_path: Path, cache: Path, damage: str) -> None:
     source = tmp_path / "add.wat"
@@ -153,8 +220,10 @@ def test_progress_shows_on_a_terminal_only(tmp_path: Path, cache: Path) -> None:
         seen += chunk
     assert process.wait() == 0
     text = seen.decode()
-    for phase in ("wastrel: stack-to-tree", "wastrel: c-print", "functions", "wastrel: compiling the C: 1/", "units"):
+    for phase in ("wastrel: stack-to-tree", "wastrel: translating: ", "compiling the C: 1/", "units", "wastrel: linking"):
         assert phase in text
+    # the last part translated while the earlier ones compile
+    assert f"wastrel: translating: {FUNCTIONS + 1}/{FUNCTIONS + 1} functions, compiling the C: " in text
     assert text.endswith("\r")  # the line is erased at the end
 
 

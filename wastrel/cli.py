@@ -240,7 +240,7 @@ def _run(args: argparse.Namespace, skip: frozenset[str]) -> int:
     except _BadOption as e:
         return _fail(str(e), 2)
     module = _module_path(args.module)
-    program, _ = build(module, _toolchain(args), skip)
+    program = build(module, _toolchain(args), skip)
     guest_args = args.args[1:] if args.args[:1] == ["--"] else args.args
     sys.stdout.flush()
     os.execve(str(program), [str(program), *guest_args], {**os.environ, "WASTREL_OPTIONS": shlex.join(settings)})
@@ -311,7 +311,7 @@ def _compile(args: argparse.Namespace, skip: frozenset[str]) -> int:
     except _BadOption as e:
         return _fail(str(e), 2)
     module = _module_path(args.module)
-    program, _ = build(module, _toolchain(args), skip, settings)
+    program = build(module, _toolchain(args), skip, settings)
     _write_output("-o", args.output, program.read_bytes(), 0o755)
     if args.emit_c is not None:
         _emit_c(args, module, skip, settings)

@@ -4,9 +4,11 @@ with the build cache in front so that a module already built costs nothing."""
 from __future__ import annotations
 
 import hashlib
+import zlib
+from dataclasses import replace
 from pathlib import Path
 
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Iterator, Sequence
 
 from wastrel.backend_c.toolchain import Toolchain, build_program, cache_hit, cached_program, program_key
 from wastrel.frontend.load import load_module, read_module
@@ -15,45 +17,102 @@ from wastrel.progress import Progress
 
 if TYPE_CHECKING:
     from wastrel.backend_c.c_print import CModule
+    from wastrel.ir.nodes import Function, Program
+    from wastrel.ir.wasm import Module
 
 # (the passes are imported when a module is compiled: a cached program's
 # run needs only its key)
 
 
 def module_to_c(path: Path, binary: bytes, progress: Progress | None = None, skip: frozenset[str] = frozenset()) -> CModule:
-    """The C of the module at `path`, whose binary is `binary` (a text
-    module starts the pipeline after `decode`, so that errors point into
-    the text, and takes its functions' offsets from the binary: its
-    program is the binary's, by the cache key), without the optional
-    passes in `skip`."""
+    """The C of the module at `path`, whose binary is `binary`, without
+    the optional passes in `skip`."""
     from wastrel.passes.manager import RunOptions, run_pipeline
 
     options = RunOptions(on_progress=progress.show if progress else None, skip=skip)
+    return run_pipeline(_load(path, binary), options, start_after="decode")
+
+
+def _load(path: Path, binary: bytes) -> Module:
+    """The module at `path` for the pipeline after `decode` (a text module
+    is read as text, so that errors point into it, and takes its
+    functions' offsets from `binary`: its program is the binary's, by the
+    cache key)."""
     module = load_module(path)
     if module.from_text:
-        from dataclasses import replace
-
         from wastrel.frontend.decode import function_offsets
 
         module = replace(module, binary_offsets=function_offsets(binary))
-    return run_pipeline(module, options, start_after="decode")
+    return module
 
 
-def build(path: Path, toolchain: Toolchain, skip: frozenset[str] = frozenset(), settings: Sequence[str] = ()) -> tuple[Path, CModule | None]:
+def build(path: Path, toolchain: Toolchain, skip: frozenset[str] = frozenset(), settings: Sequence[str] = ()) -> Path:
     """The native program for the module at `path`, with the options
-    `settings` compiled in, and its C when it had to be generated (None
-    when the program came from the cache)."""
+    `settings` compiled in: from the cache, or built.  A big module is
+    translated and compiled part by part (`build_in_parts`)."""
     binary = read_module(path)
     key = _program_key(binary, toolchain, skip, settings)
     program = cached_program(key)
     if cache_hit(program):
-        return program, None
+        return program
     progress = Progress()
     try:
-        c_module = module_to_c(path, binary, progress, skip)
-        return build_program(c_module, key, toolchain, progress, settings), c_module
+        built = build_in_parts(path, binary, key, toolchain, progress, skip, settings)
+        if built is not None:
+            return built
+        return build_program(module_to_c(path, binary, progress, skip), key, toolchain, progress, settings)
     finally:
         progress.done()
+
+
+#: About how many bytes of C one Wasm instruction becomes (graphviz: 11.7, ed25519: 6.9).
+C_BYTES_PER_INSTRUCTION = 10
+
+
+def build_in_parts(
+    path: Path, binary: bytes, key: str, toolchain: Toolchain, progress: Progress, skip: frozenset[str], settings: Sequence[str]
+) -> Path | None:
+    """The program of a big module, its functions translated a part at a
+    time, each part's C compiled (as a unit) while the next part is
+    translated; None for a module of one unit's size, or when a pass
+    between the tree and C is not local (`manager.run_in_parts`).  Parts
+    end after a function that hashes to a mark (as `CModule.units` does),
+    so that a change to one function leaves the other units as they were
+    (and cached)."""
+    from wastrel.backend_c.c_print import ModulePrinter
+    from wastrel.backend_c.toolchain import UnitBuild, unit_bytes
+    from wastrel.passes.manager import RunOptions, run_in_parts
+
+    module = _load(path, binary)
+    per_unit = max(1, unit_bytes() // C_BYTES_PER_INSTRUCTION)  # instructions
+    if sum(len(f.body) for f in module.funcs) <= per_unit:
+        return None
+    with UnitBuild(key, toolchain, progress, settings) as unit_build:
+
+        def parts(program: Program) -> Iterator[tuple[Function, ...]]:
+            part: list[Function] = []
+            size = 0
+            for func, code in zip(program.funcs, module.funcs):
+                part.append(func)
+                size += len(code.body)
+                mark = zlib.crc32(f"{len(code.body)} {code.type_index} {code.locals}".encode()) % 8 == 0
+                if size >= per_unit * 2 or (size >= per_unit // 2 and mark):
+                    yield tuple(part)
+                    part, size = [], 0
+            if part:
+                yield tuple(part)
+
+        translated = run_in_parts(module, parts, RunOptions(on_progress=unit_build.translated, skip=skip), start_after="decode")
+        if translated is None:
+            return None
+        printer: ModulePrinter | None = None
+        for program in translated:
+            if printer is None:
+                printer = ModulePrinter(replace(program, funcs=()))
+                unit_build.start(printer.unit_header())
+            unit_build.add(printer.function_unit(program.funcs))
+        assert printer is not None
+        return unit_build.finish(printer.instance_unit())
 
 
 def _program_key(module_bytes: bytes, toolchain: Toolchain, skip: frozenset[str], settings: Sequence[str] = ()) -> str:

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from wastrel.backend_c.c_function import FunctionPrinter
 from wastrel.backend_c.c_literals import c_bytes, c_string, v128_initializer
@@ -163,11 +163,21 @@ class ModulePrinter:
 
     def layout(self) -> CModule:
         functions = tuple(FunctionPrinter(self.ctx, f).text().removeprefix("static ") for f in self.program.funcs)
+        module = self.layout_without_functions()
+        head = "\n\n".join(s for s in [self.ctx.defines(), PRELUDE, self.types(), module.head] if s)  # types: after all code, which registers them
+        return replace(module, head=head, functions=(*module.functions, *functions))
+
+    def layout_without_functions(self) -> CModule:
+        """The module's C but for its functions (a host's trampolines are
+        there), its head without the prelude and typedefs."""
         instantiate = self.instantiate()
         exports = self.exports()
         state = self.state()  # registers the function references globals use
         refs = self.refs()
-        head = "\n\n".join(s for s in [self.ctx.defines(), PRELUDE, self.types()] if s)  # types: after the functions, which register them
+        for type_index, t in enumerate(self.module.types):  # every signature has its id before the rtts and the id table
+            if isinstance(t, FuncType):
+                self.ctx.type_id(type_index)
+        head = ""
         shared = [
             *_titled("Types at run time (casts, the collector).", self.rtts()),
             *_titled("Function references.", refs),
@@ -179,13 +189,47 @@ class ModulePrinter:
             tail += "\n" + self.ctx.type_ids.c_table()
             tail += "\n" + self.function_names()
         prototypes = self.prototypes()
+        functions: tuple[str, ...] = ()
         if isinstance(self.linker, EmbedLinker):
             trampolines = [self.host_trampoline(k, name, ftype) for k, (name, ftype) in enumerate(self.linker.host_imports)]
-            functions = (*(definition for _, definition in trampolines), *functions)
+            functions = tuple(definition for _, definition in trampolines)
             prototypes = (*(prototype for prototype, _ in trampolines), *prototypes)
             tail += "\n" + self.embedding_tables()
-            head += "\n\nextern w_embed_host w_embed_hosts[]; /* filled by the host (runtime/embed.c) */"
+            head = "extern w_embed_host w_embed_hosts[]; /* filled by the host (runtime/embed.c) */"
         return CModule(head, prototypes, tuple(shared), functions, tail)
+
+    # -- a big module part by part (driver.build, manager.run_in_parts) ----------
+
+    def unit_header(self) -> str:
+        """`module.h` of a module printed part by part, written before any
+        function is: what the module alone decides (typedefs of results and
+        GC structs, the functions' prototypes, declarations of the run-time
+        types, instance state and segments).  What a unit's code calls
+        through and refers to comes with the unit (`function_unit`)."""
+        with defined_kinds(self.module.types):
+            head = "\n\n".join(s for s in [self.ctx.defines(), PRELUDE, "\n".join(self.value_typedefs())] if s)
+            declarations = [d for d, _ in [*self.rtts(), *self.state(), *self.segments()]]
+            return "\n\n".join(s for s in [head, "\n".join(self.prototypes()), "\n".join(declarations)] if s) + "\n"
+
+    def function_unit(self, funcs: tuple[n.Function, ...]) -> str:
+        """A unit of these functions (to follow `unit_header`), with the
+        function-pointer typedefs and function references their code uses."""
+        with defined_kinds(self.module.types):
+            refs, self.ctx.func_refs = self.ctx.func_refs, set()
+            texts = [FunctionPrinter(self.ctx, f).text().removeprefix("static ") for f in funcs]
+            used, self.ctx.func_refs = self.ctx.func_refs, refs | self.ctx.func_refs
+            own = [*self.signature_typedefs(), *(f"extern const w_func {self.ctx.func_ref(index)};" for index in sorted(used))]
+        return "\n\n".join(['#include "module.h"', "\n".join(own), *texts]).replace("\n\n\n\n", "\n\n") + "\n"
+
+    def instance_unit(self) -> str:
+        """The unit that defines the instance (state, function references,
+        run-time types, segments), its instantiation and export table, to
+        follow `unit_header` once every `function_unit` is printed."""
+        with defined_kinds(self.module.types):
+            module = self.layout_without_functions()
+            typedefs = "\n".join(self.signature_typedefs())
+        definitions = "\n".join(d for _, d in module.shared).lstrip("\n")
+        return "\n\n".join(s for s in ['#include "module.h"', typedefs, module.head, definitions, module.tail] if s) + "\n"
 
     def function_names(self) -> str:
         """`w_program_functions`: each function's code, name, index and
@@ -199,7 +243,7 @@ class ModulePrinter:
             offset = offsets[defined] if 0 <= defined < len(offsets) else 0
             return f'  {{(const void *){code}, "{c_string(self.ctx.wasm_names[index])}", {index}, {offset:#x}}},'
 
-        entries = [entry(self.ctx.funcs[f.index], f.index) for f in self.program.funcs]
+        entries = [entry(self.ctx.funcs[index], index) for index in range(imported, imported + len(module.funcs))]
         exported = [e for e in module.exports if e.kind == "func"]  # a thunk may hold its function, inlined
         entries += [entry(f"{self.prefix}export_{k}", e.index) for k, e in enumerate(exported)]
         return "\n".join(["const w_function_name w_program_functions[] = {", *entries, "  {NULL, NULL, 0, 0},", "};"])
@@ -239,6 +283,10 @@ class ModulePrinter:
     # -- declarations ------------------------------------------------------------
 
     def types(self) -> str:
+        return "\n".join([*self.value_typedefs(), *self.signature_typedefs()])
+
+    def value_typedefs(self) -> list[str]:
+        """The structs of multiple results and of GC struct types."""
         lines = []
         for name, results in self.result_typedefs():
             fields = " ".join(f"{C_TYPE_OF[t]} r{i};" for i, t in enumerate(results))
@@ -250,14 +298,20 @@ class ModulePrinter:
         for type_index, t in enumerate(self.module.types):
             if isinstance(t, StructType):
                 lines.append(struct_typedef(self.ctx, type_index))
+        return lines
+
+    def signature_typedefs(self) -> list[str]:
+        """The function-pointer types the code printed so far calls through
+        (each once: printed, they are forgotten)."""
+        lines = []
         for type_index, ftype in enumerate(self.module.types):
             if not isinstance(ftype, FuncType):
                 continue
             type_id = self.ctx.type_id(type_index)
             if type_id in self.ctx.signatures:
                 lines.append(f"typedef {c_result(ftype)} (*w_sig_{type_id})({c_params(ftype)});")
-                self.ctx.signatures.discard(type_id)  # once per module
-        return "\n".join(lines)
+                self.ctx.signatures.discard(type_id)  # once per module (or unit)
+        return lines
 
     def result_typedefs(self) -> list[tuple[str, tuple[str, ...]]]:
         """The structs of multiple results, one per C name: result lists
@@ -294,7 +348,13 @@ class ModulePrinter:
         return names[0] if names else f"tag {index}"
 
     def prototypes(self) -> tuple[str, ...]:
-        return tuple(f"{c_result(func.type)} {self.ctx.funcs[func.index]}({c_params(func.type)});" for func in self.program.funcs)
+        module = self.module
+        first = module.num_imported_funcs
+        return tuple(
+            f"{c_result(ftype)} {self.ctx.funcs[index]}({c_params(ftype)});"
+            for index in range(first, first + len(module.funcs))
+            if (ftype := module.func_type(index))
+        )
 
     def refs(self) -> list[tuple[str, str]]:
         for e in self.module.elems:

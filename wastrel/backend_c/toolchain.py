@@ -35,7 +35,7 @@ import sys
 import tempfile
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -380,29 +380,25 @@ def build_program(
     target = cached_program(key)
     if cache_hit(target):
         return target
+    header, units = ("", [c_module]) if isinstance(c_module, str) else c_module.units(unit_bytes())
+    if len(units) > 1:
+        with UnitBuild(key, toolchain, progress, settings) as build:
+            build.start(header)
+            for unit in units[1:]:
+                build.add(unit)
+            return build.finish(units[0])
     archive = runtime_archive(toolchain)
     target.parent.mkdir(parents=True, exist_ok=True)
-    header, units = ("", [c_module]) if isinstance(c_module, str) else c_module.units(unit_bytes())
     with tempfile.TemporaryDirectory(dir=target.parent) as tmp:
         staged = Path(tmp) / "program"
-        extra: list[str] = []
-        if settings:
-            extra.append(str(Path(tmp) / "settings.c"))
-            Path(extra[0]).write_text(settings_source(settings))
-        if len(units) == 1:
-            source = Path(tmp) / "module.c"
-            source.write_text(units[0])
-            if progress:
-                progress.show("compiling the C")
-            _run_cc(
-                [*toolchain.command, *toolchain.cflags, "-I", str(RUNTIME_DIR), str(source), *extra, str(archive), "-o", str(staged), *LIBS],
-                "compiling the generated C",
-            )
-        else:
-            objects = compile_units(header, units, toolchain, Path(tmp), progress)
-            if progress:
-                progress.show("linking")
-            _run_cc([*toolchain.command, *toolchain.cflags, *map(str, objects), *extra, str(archive), "-o", str(staged), *LIBS], "linking the program")
+        source = Path(tmp) / "module.c"
+        source.write_text(units[0])
+        if progress:
+            progress.show("compiling the C")
+        _run_cc(
+            [*toolchain.command, *toolchain.cflags, "-I", str(RUNTIME_DIR), str(source), *_settings_file(Path(tmp), settings), str(archive), "-o", str(staged), *LIBS],
+            "compiling the generated C",
+        )
         cache_store(staged, target)
     trim_cache(cache_limit())
     return target
@@ -421,34 +417,102 @@ def settings_source(settings: Sequence[str]) -> str:
     )
 
 
-def compile_units(header: str, units: list[str], toolchain: Toolchain, tmp: Path, progress: Progress | None) -> list[Path]:
-    """Each unit's object, from the cache or compiled (`toolchain.jobs` at once)."""
-    directory = cache_dir() / "objects"
-    directory.mkdir(parents=True, exist_ok=True)
-    (tmp / "module.h").write_text(header)
-    identity = toolchain.identity()
-    objects = [directory / f"{_digest(identity, header, unit)}.o" for unit in units]
-    missing = [i for i, obj in enumerate(objects) if not cache_hit(obj)]
-    done = len(units) - len(missing)
+def _settings_file(directory: Path, settings: Sequence[str]) -> list[str]:
+    """The source file of `settings` (none without), written into `directory`."""
+    if not settings:
+        return []
+    path = directory / "settings.c"
+    path.write_text(settings_source(settings))
+    return [str(path)]
 
-    def compile_one(i: int) -> None:
-        source = tmp / f"unit{i}.c"
-        source.write_text(units[i])
-        staged = tmp / f"unit{i}.o"
-        _run_cc(
-            [*toolchain.command, *toolchain.cflags, "-I", str(RUNTIME_DIR), "-I", str(tmp), "-c", str(source), "-o", str(staged)],
-            f"compiling unit {i} of the generated C",
-        )
-        cache_store(staged, objects[i])
 
-    with ThreadPoolExecutor(max_workers=max(1, toolchain.jobs)) as pool:
-        futures = [pool.submit(compile_one, i) for i in missing]
-        for future in as_completed(futures):
-            future.result()
-            done += 1
-            if progress:
-                progress.show(f"compiling the C: {done}/{len(units)} units")
-    return objects
+class UnitBuild:
+    """A program built from translation units as they come: `start` with
+    the header they share (`module.h`), `add` each unit (it compiles at
+    once, or comes from the cache), `finish` with the last one, then link.
+    While units are still coming, the caller is translating the next ones
+    on a core of its own, so one unit fewer than `toolchain.jobs` compiles
+    at a time until `finish`.  Used as a context manager: on an error the
+    units still waiting are dropped and the temporary files removed."""
+
+    def __init__(self, key: str, toolchain: Toolchain, progress: Progress | None, settings: Sequence[str]):
+        self.target = cached_program(key)
+        self.toolchain = toolchain
+        self.progress = progress
+        self.settings = settings
+        self.archive = runtime_archive(toolchain)
+        self.target.parent.mkdir(parents=True, exist_ok=True)
+        self.tmp = Path(tempfile.mkdtemp(dir=self.target.parent))
+        self.objects = cache_dir() / "objects"
+        self.objects.mkdir(parents=True, exist_ok=True)
+        jobs = max(1, toolchain.jobs)
+        self.pool = ThreadPoolExecutor(max_workers=jobs)
+        self.slots = threading.Semaphore(max(1, jobs - 1))  # one more at `finish`
+        self.pending: list[Future[Path]] = []
+        self.header = ""
+        self.translating = ""
+        self.compiled = 0
+        self.lock = threading.Lock()
+
+    def __enter__(self) -> UnitBuild:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def start(self, header: str) -> None:
+        self.header = header
+        (self.tmp / "module.h").write_text(header)
+
+    def add(self, unit: str) -> None:
+        self.pending.append(self.pool.submit(self._object, len(self.pending), unit))
+
+    def translated(self, text: str) -> None:
+        """How far the caller's translation is, for the status line."""
+        self.translating = text
+        self._show()
+
+    def finish(self, last: str) -> Path:
+        """Compile `last` (the unit that defines the instance) too, wait for
+        every unit and link the program into the cache."""
+        self.translating = ""
+        self.slots.release()
+        self.add(last)
+        objects = [future.result() for future in self.pending]
+        if self.progress:
+            self.progress.show("linking")
+        staged = self.tmp / "program"
+        toolchain = self.toolchain
+        extra = _settings_file(self.tmp, self.settings)
+        _run_cc([*toolchain.command, *toolchain.cflags, *map(str, objects), *extra, str(self.archive), "-o", str(staged), *LIBS], "linking the program")
+        cache_store(staged, self.target)
+        trim_cache(cache_limit())
+        return self.target
+
+    def _object(self, index: int, unit: str) -> Path:
+        """The unit's object: from the cache, or compiled into it."""
+        toolchain = self.toolchain
+        cached = self.objects / f"{_digest(toolchain.identity(), self.header, unit)}.o"
+        if not cache_hit(cached):
+            with self.slots:
+                source = self.tmp / f"unit{index}.c"
+                source.write_text(unit)
+                staged = self.tmp / f"unit{index}.o"
+                _run_cc(
+                    [*toolchain.command, *toolchain.cflags, "-I", str(RUNTIME_DIR), "-I", str(self.tmp), "-c", str(source), "-o", str(staged)],
+                    f"compiling unit {index} of the generated C",
+                )
+                cache_store(staged, cached)
+        with self.lock:
+            self.compiled += 1
+        self._show()
+        return cached
+
+    def _show(self) -> None:
+        if self.progress:
+            units = f"compiling the C: {self.compiled}/{len(self.pending)} units" if self.pending else ""
+            self.progress.show(", ".join(s for s in [self.translating, units] if s))
 
 
 def write_atomically(path: Path, data: bytes, mode: int = 0o644) -> None:

@@ -35,7 +35,7 @@ from wastrel.ir.ops import CALL_EFFECT, op_effect
 from wastrel.passes.framework import Rewriter, declare_pass, map_functions
 
 
-@declare_pass("annotate-effects", takes="tree", gives="effects")
+@declare_pass("annotate-effects", takes="tree", gives="effects", local=True)
 def annotate_effects(program: n.Program) -> n.Program:
     return map_functions(program, lambda f: _Annotator().rewrite(f))
 

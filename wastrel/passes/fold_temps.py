@@ -39,7 +39,7 @@ from wastrel.passes.framework import Rewriter, declare_pass, map_functions
 from wastrel.passes.helpers import local_set
 
 
-@declare_pass("fold-temps", takes="effects", gives="flushed")
+@declare_pass("fold-temps", takes="effects", gives="flushed", local=True)
 def fold_temps(program: n.Program) -> n.Program:
     return map_functions(program, lambda f: _Folder(f).rewrite(f))
 

@@ -6,12 +6,18 @@ group: see `wastrel.plugins`).
 
 A pass is a function from one language to the next, declared with
 
-    @declare_pass(name, takes=..., gives=..., requires=(...), before=(...), optional=False)
+    @declare_pass(name, takes=..., gives=..., requires=(...), before=(...), optional=False, local=False)
 
 `takes` and `gives` name languages (`bytes`, `wasm`, `tree`, `effects`,
 `flushed`, `c`, `C`); `requires` names the passes that must have run
 before it, `before` the passes it must run before; an `optional` pass
-(one that keeps its language) may be turned off with `--skip`.  The pass
+(one that keeps its language) may be turned off with `--skip`.  A `local`
+pass rewrites each function on its own (`map_functions`), seeing nothing
+of the others but `program.wasm`: run on a part of a program's functions,
+it gives those functions as it would within the whole.  When every pass
+between the tree and C is local, a big module is compiled part by part,
+its first C units compiling while later functions are translated
+(`manager.run_in_parts`).  The pass
 manager (`wastrel.passes.manager`) places every pass from these
 declarations alone.  Its module's docstring (or its own, where a module
 holds several) is its header: what it takes and gives, its rewrite rules,
@@ -51,6 +57,7 @@ class PassInfo:
     doc: str
     before: tuple[str, ...] = ()  # passes this one must run before
     optional: bool = False  # may be turned off (`--skip`)
+    local: bool = False  # rewrites each function on its own (see the module docstring)
     origin: str | None = None  # the plugin's file; None for a built-in pass
 
 
@@ -70,6 +77,7 @@ def declare_pass(
     requires: tuple[str, ...] | str = (),
     before: tuple[str, ...] | str = (),
     optional: bool = False,
+    local: bool = False,
 ) -> Callable:
     """Registers the decorated function as the pass `name` (see the module
     docstring).  A single pass name may be given as a string."""
@@ -81,7 +89,7 @@ def declare_pass(
         if optional and takes != gives:
             raise PassDeclarationError(f"pass {name} ({takes} -> {gives}) cannot be optional: only a pass that keeps its language can be skipped")
         doc = (run.__doc__ or "").strip() or _module_doc(run)
-        PASSES[name] = PassInfo(name, takes, gives, _names(requires), run, doc, _names(before), optional)
+        PASSES[name] = PassInfo(name, takes, gives, _names(requires), run, doc, _names(before), optional, local)
         return run
 
     return register
@@ -91,7 +99,8 @@ def declare_rewrite(
     name: str, language: str, *, requires: tuple[str, ...] | str = (), before: tuple[str, ...] | str = (), optional: bool = False
 ) -> Callable[[type[Rewriter]], type[Rewriter]]:
     """Declares a Rewriter subclass as the pass `name`, `language ->
-    language`, which rewrites every function with a fresh instance."""
+    language`, which rewrites every function with a fresh instance (so
+    it is `local`)."""
     if language not in LANGUAGES:
         raise PassDeclarationError(f"pass {name}: a Rewriter works on the tree languages ({', '.join(LANGUAGES)}), not {language!r}")
 
@@ -100,7 +109,7 @@ def declare_rewrite(
             return map_functions(program, cls)
 
         run.__doc__, run.__module__, run.__qualname__ = cls.__doc__, cls.__module__, cls.__qualname__
-        declare_pass(name, takes=language, gives=language, requires=requires, before=before, optional=optional)(run)
+        declare_pass(name, takes=language, gives=language, requires=requires, before=before, optional=optional, local=True)(run)
         return cls
 
     return register

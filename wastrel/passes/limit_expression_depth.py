@@ -26,7 +26,7 @@ from wastrel.passes.helpers import LocalAllocator, local_get, local_set, type_of
 MAX_DEPTH = 100
 
 
-@declare_pass("limit-expression-depth", takes="flushed", gives="flushed", requires="sequence-operands")
+@declare_pass("limit-expression-depth", takes="flushed", gives="flushed", requires="sequence-operands", local=True)
 def limit_expression_depth(program: n.Program) -> n.Program:
     return map_functions(program, lambda f: _Limiter(f, program.wasm).run())
 

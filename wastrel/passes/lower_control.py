@@ -29,7 +29,7 @@ from wastrel.passes.framework import Rewriter, declare_pass, map_functions
 from wastrel.passes.helpers import LocalAllocator, local_get, local_set
 
 
-@declare_pass("lower-control", takes="flushed", gives="c")
+@declare_pass("lower-control", takes="flushed", gives="c", local=True)
 def lower_control(program: n.Program) -> n.Program:
     return map_functions(program, lambda f: _Lowerer(f).run())
 

@@ -44,8 +44,8 @@ from __future__ import annotations
 import heapq
 import os
 import time
-from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable
+from dataclasses import dataclass, field, replace
+from typing import Any, Callable, Iterable, Iterator
 
 import networkx as nx
 
@@ -53,6 +53,7 @@ import networkx as nx
 from wastrel.backend_c import c_print  # noqa: F401
 from wastrel.frontend import passes as frontend_passes  # noqa: F401
 from wastrel.ir.languages import LANGUAGES, LanguageError
+from wastrel.ir import nodes as n
 from wastrel.ir.nodes import Program
 from wastrel.ir.printer import format_program
 from wastrel.ir.wasm import Module
@@ -276,6 +277,55 @@ def run_pipeline(data: Any, options: RunOptions | None = None, start_after: str 
         if info.name == options.stop_after:
             break
     return value
+
+
+def local_stretch(pipeline: list[PassInfo]) -> tuple[list[PassInfo], list[PassInfo]] | None:
+    """The pipeline cut where a program can be taken apart: the passes up to
+    the one that gives the tree language (they see the whole module), and
+    the passes after it up to the last before C, all `local` -- or None
+    when one of those is not (a plug-in that looks across functions)."""
+    names = [p.gives for p in pipeline]
+    if "tree" not in names or pipeline[-1].gives != "C":
+        return None
+    start = names.index("tree") + 1
+    stretch = pipeline[start:-1]
+    return (pipeline[:start], stretch) if all(p.local for p in stretch) else None
+
+
+def run_in_parts(data: Any, parts: Callable[[Program], list[tuple[n.Function, ...]]], options: RunOptions | None = None, start_after: str | None = None) -> Iterator[Program] | None:
+    """The pipeline without its last pass (the C printer), run part by part:
+    the passes that see the whole module run once, then the local ones on
+    each part of the functions that `parts` makes of the tree program, in
+    turn; yields each part's program in the language before C.  None when
+    the passes between the tree and C are not all local (`local_stretch`):
+    then only `run_pipeline` can run them.  Progress, checking and
+    `skip` are as in `run_pipeline`; dumps, stops and timings are not."""
+    options = options or RunOptions()
+    pipeline = build_pipeline(skip=options.skip)
+    if start_after is not None:
+        pipeline = pipeline[[p.name for p in pipeline].index(start_after) + 1 :]
+    cut = local_stretch(pipeline)
+    if cut is None:
+        return None
+    whole, stretch = cut
+    whole_options = RunOptions(stop_after=whole[-1].name, check=options.check, on_progress=options.on_progress, skip=options.skip)
+    check = options.check or os.environ.get("WASTREL_CHECK_IR") == "1"
+
+    def run() -> Iterator[Program]:
+        program = run_pipeline(data, whole_options, start_after=start_after)
+        total, done = len(program.funcs), 0
+        for funcs in parts(program):
+            part = replace(program, funcs=funcs)
+            for info in stretch:
+                part = _run_one(info, part)
+                if check:
+                    check_ir(info, part)
+            done += len(funcs)
+            if options.on_progress:
+                options.on_progress(f"translating: {done}/{total} functions")
+            yield part
+
+    return run()
 
 
 class InternalError(Exception):

@@ -25,7 +25,7 @@ from wastrel.ir import nodes as n
 from wastrel.passes.framework import Rewriter, declare_pass, map_functions
 
 
-@declare_pass("remove-dead-stores", takes="c", gives="c", requires="lower-control", before="shape-loops")
+@declare_pass("remove-dead-stores", takes="c", gives="c", requires="lower-control", before="shape-loops", local=True)
 def remove_dead_stores(program: n.Program) -> n.Program:
     return map_functions(program, _remove_dead_stores)
 

@@ -15,7 +15,7 @@ from wastrel.ir import nodes as n
 from wastrel.passes.framework import Rewriter, declare_pass, map_functions
 
 
-@declare_pass("remove-unused-labels", takes="c", gives="c", requires="tidy-c")
+@declare_pass("remove-unused-labels", takes="c", gives="c", requires="tidy-c", local=True)
 def remove_unused_labels(program: n.Program) -> n.Program:
     return map_functions(program, _remove_unused_labels)
 

@@ -33,7 +33,7 @@ from wastrel.passes.framework import Rewriter, declare_pass, map_functions
 from wastrel.passes.helpers import LocalAllocator, local_get, local_set, type_of
 
 
-@declare_pass("sequence-operands", takes="flushed", gives="flushed", requires="fold-temps")
+@declare_pass("sequence-operands", takes="flushed", gives="flushed", requires="fold-temps", local=True)
 def sequence_operands(program: n.Program) -> n.Program:
     return map_functions(program, lambda f: _Sequencer(f, program.wasm).run())
 

@@ -27,7 +27,7 @@ from wastrel.passes.framework import Rewriter, declare_pass, map_functions
 _JUMPS = (n.CGoto, n.CContinue, n.CBreak, n.Return, n.ReturnCall, n.Unreachable)
 
 
-@declare_pass("shape-loops", takes="c", gives="c", requires="lower-control")
+@declare_pass("shape-loops", takes="c", gives="c", requires="lower-control", local=True)
 def shape_loops(program: n.Program) -> n.Program:
     return map_functions(program, lambda f: _LoopShaper(f).rewrite(f))
 

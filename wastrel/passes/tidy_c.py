@@ -34,7 +34,7 @@ from wastrel.ir import nodes as n
 from wastrel.passes.framework import declare_pass, map_functions
 
 
-@declare_pass("tidy-c", takes="c", gives="c", requires="shape-loops")
+@declare_pass("tidy-c", takes="c", gives="c", requires="shape-loops", local=True)
 def tidy_c(program: n.Program) -> n.Program:
     return map_functions(program, lambda f: replace(f, body=_tidy(f.body, set())))
 
