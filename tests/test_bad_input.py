@@ -5,6 +5,8 @@ never a traceback."""
 from __future__ import annotations
 
 import json
+import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -181,3 +183,20 @@ def test_outputs_are_written(outputs: Path) -> None:
     assert (outputs / "m.wasm").read_bytes().startswith(b"\0asm")
     result = wastrel("wast", "--json", outputs / "r.json", outputs / "m.wast")
     assert result.returncode == 0 and json.loads((outputs / "r.json").read_text())
+
+
+def test_an_output_that_is_not_a_file_is_written_into_not_replaced(outputs: Path) -> None:
+    """`-o /dev/null` (as root, renaming over it made /dev/null a file) or a
+    pipe: the program is written into it, and it stays what it was."""
+    import threading
+
+    fifo = outputs / "pipe"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    result = wastrel("compile", outputs / "m.wat", "-o", fifo)
+    reader.join(timeout=60)
+    assert (result.returncode, result.stderr) == (0, "")
+    assert received and received[0].startswith(b"\x7fELF")
+    assert stat.S_ISFIFO(fifo.lstat().st_mode)

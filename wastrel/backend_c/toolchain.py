@@ -30,6 +30,7 @@ import os
 import resource
 import shlex
 import shutil
+import stat
 import subprocess
 import sys
 import tempfile
@@ -518,7 +519,20 @@ class UnitBuild:
 def write_atomically(path: Path, data: bytes, mode: int = 0o644) -> None:
     """Replace the file `path` with `data` in one step (never a half-written
     file).  Its directory must exist: none is created.  An OSError names
-    `path`, never the temporary file next to it (which is removed)."""
+    `path`, never the temporary file next to it (which is removed).  A
+    path that is not a regular file (`-o /dev/null`, a pipe) is written
+    into, never replaced: renaming over /dev/null would make it a file."""
+    try:
+        kind = os.stat(path).st_mode
+    except OSError:
+        kind = stat.S_IFREG  # none yet (or unreadable: the rename says why)
+    if not stat.S_ISREG(kind) and not stat.S_ISDIR(kind):
+        try:
+            with open(path, "wb") as f:
+                f.write(data)
+        except OSError as e:
+            raise OSError(e.errno, e.strerror, str(path)) from None
+        return
     try:
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     except OSError as e:
