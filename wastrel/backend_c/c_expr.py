@@ -118,7 +118,7 @@ class ExprPrinter:
         if op in SIMD:
             return self.simd(e), PRIMARY
         if is_load(op):
-            return f"w_{prefix}_{name}({self.memory_base(e)}, {self.address(e)})", PRIMARY
+            return f"w_{prefix}_{name}({self.access(e)})", PRIMARY
         if op in _CASTS:
             return _CASTS[op].format(self(args[0], UNARY)), UNARY
         if prefix in ("i32", "i64", "f32", "f64"):
@@ -232,7 +232,7 @@ class ExprPrinter:
         info = SIMD[e.op]
         args = [self(a) for a in e.args]
         if info.access_bytes:
-            args = [self.memory_base(e), self.address(e), *args[1:]]
+            args = [self.access(e), *args[1:]]
         if info.immediate in ("lane", "memarg_lane"):
             args.append(str(e.imm[-1]))
         elif info.immediate == "shuffle":
@@ -244,14 +244,23 @@ class ExprPrinter:
     def memory_base(self, e: n.Op | n.Perform) -> str:
         return self.memory_base_names[e.imm[2]]
 
-    def address(self, e: n.Op | n.Perform) -> str:
-        """The effective address `(uint64_t)addr + offset`, as a uint64_t:
-        unchecked in a 32-bit memory (its guard region faults), checked by
-        w_ea64 in a memory64."""
+    def access(self, e: n.Op | n.Perform) -> str:
+        """A memory access's first two arguments: a base pointer and an
+        effective address (a uint64_t) from it.  In a 32-bit memory the
+        address is unchecked (the guard region faults) and an offset stays
+        apart from the Wasm address, `m0 + addr, offset`: accesses to the
+        fields of one struct then share the pointer `m0 + addr` and reach
+        each field as [register + offset], where `m0, addr + offset` had gcc
+        keep (and spill) a pointer per field in a loop.  In a memory64,
+        w_ea64 checks the address."""
+        base = self.memory_base(e)
         _align, offset, memory = e.imm[:3]
         if self.memory_types[memory].address_type == "i64":
             size = SIMD[e.op].access_bytes if e.op in SIMD else MEMORY_ACCESS[e.op][1]
-            return f"w_ea64(&{self.ctx.memories[memory]}, {self(e.args[0])}, {offset}ull, {size})"
+            return f"{base}, w_ea64(&{self.ctx.memories[memory]}, {self(e.args[0])}, {offset}ull, {size})"
+        address = e.args[0]
+        if isinstance(address, n.Const):  # a static address: one number
+            return f"{base}, {(address.value or 0) % (1 << 32) + offset}ull"
         if offset == 0:
-            return self(e.args[0])
-        return f"{self(e.args[0], ADD)} + {offset}ull"
+            return f"{base}, {self(address)}"
+        return f"{base} + {self(address, MUL)}, {offset}ull"

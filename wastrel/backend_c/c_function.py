@@ -230,7 +230,7 @@ class FunctionPrinter:
             return gc_statement(ctx, op, imm, [e(a) for a in args], ordered)
         if ".store" in op:
             prefix, _, name = op.partition(".")
-            return f"w_{prefix}_{name}({e.memory_base(s)}, {e.address(s)}, {e(args[1])})"
+            return f"w_{prefix}_{name}({e.access(s)}, {e(args[1])})"
         match op:
             case "memory.fill":
                 return f"w_memory_fill(&{ctx.memories[imm[0]]}, {e.args(args)})"
