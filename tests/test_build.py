@@ -100,6 +100,23 @@ def test_a_big_module_compiles_in_units_and_rebuilds_only_what_changed(tmp_path:
     assert len(objects(cache) - first) == 1  # one unit compiled again, the rest reused
 
 
+MULTI3 = Path(__file__).resolve().parent / "golden_cases" / "multi3.wat"
+
+
+def test_an_inline_helper_is_called_across_units(tmp_path: Path, cache: Path) -> None:
+    """recognize-helpers' `inline` hint is for one file: in units, a helper
+    called from other units is an ordinary external function."""
+    helpers = MULTI3.read_text().split("(module", 1)[1].rsplit(")", 1)[0]
+    calls = "".join(f"(call $multi3_rust (i32.const {16 * k}) (i64.extend_i32_u (local.get $x)) (i64.const 0) (i64.const {k + 3}) (i64.const 0))" for k in range(3))
+    source = tmp_path / "big.wat"
+    source.write_text(big_module().rsplit(")", 1)[0].replace("(module\n", "(module\n" + helpers.replace("(memory 1)", "(memory (export \"mem\") 1)"), 1)
+                      + f'(func (export "products") (param $x i32) (result i64) {calls} (i64.load (i32.const 32))))\n')
+    result = wastrel("run", "-O", "0", "--invoke", "products", source, "1000")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == str(1000 * 5)
+    assert len(objects(cache)) >= 3
+
+
 PROBE = """import sys
 from wastrel.passes.framework import declare_pass
 
