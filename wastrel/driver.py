@@ -77,10 +77,10 @@ def build_in_parts(
     translated; None for a module that may still fit one file (one file
     compiles to faster code: gcc inlines across all of it, ed25519's
     1,285 calls of __multi3 among them), or when a pass between the tree
-    and C is not local (`manager.run_in_parts`).  Parts
-    end after a function that hashes to a mark (as `CModule.units` does),
-    so that a change to one function leaves the other units as they were
-    (and cached)."""
+    and C is not local (`manager.run_in_parts`).  Parts end after a
+    function whose shape hashes to a mark (as `CModule.units` does with
+    C text), so that a change to one function leaves the other units as
+    they were (and cached)."""
     from wastrel.backend_c.c_print import ModulePrinter
     from wastrel.backend_c.toolchain import UnitBuild, unit_bytes
     from wastrel.passes.manager import RunOptions, run_in_parts

@@ -3,9 +3,10 @@
 The runtime (`wastrel/runtime/*.c`) is compiled once per configuration (C
 compiler, flags, runtime sources) into a static archive; a module's C is
 compiled and linked against it.  A big module's C comes in translation
-units (`CModule.units`), compiled in parallel (`jobs`, default: every core)
-and cached one by one, so that rebuilding it after a change to wastrel
-costs only the units whose C changed.  All of it lives under the cache
+units (`CModule.units`, or part by part as it is translated:
+driver.build_in_parts), compiled in parallel as they come (`UnitBuild`;
+`jobs`, default: every core) and cached one by one, so that rebuilding it
+after a change to wastrel costs only the units whose C changed.  All of it lives under the cache
 directory:
 
     $WASTREL_CACHE_DIR, else $XDG_CACHE_HOME/wastrel, else ~/.cache/wastrel

@@ -292,7 +292,9 @@ def local_stretch(pipeline: list[PassInfo]) -> tuple[list[PassInfo], list[PassIn
     return (pipeline[:start], stretch) if all(p.local for p in stretch) else None
 
 
-def run_in_parts(data: Any, parts: Callable[[Program], list[tuple[n.Function, ...]]], options: RunOptions | None = None, start_after: str | None = None) -> Iterator[Program] | None:
+def run_in_parts(
+    data: Any, parts: Callable[[Program], Iterable[tuple[n.Function, ...]]], options: RunOptions | None = None, start_after: str | None = None
+) -> Iterator[Program] | None:
     """The pipeline without its last pass (the C printer), run part by part:
     the passes that see the whole module run once, then the local ones on
     each part of the functions that `parts` makes of the tree program, in
