@@ -103,9 +103,8 @@ def test_a_big_module_compiles_in_units_and_rebuilds_only_what_changed(tmp_path:
 MULTI3 = Path(__file__).resolve().parent / "golden_cases" / "multi3.wat"
 
 
-def test_an_inline_helper_is_called_across_units(tmp_path: Path, cache: Path) -> None:
-    """recognize-helpers' `inline` hint is for one file: in units, a helper
-    called from other units is an ordinary external function."""
+def test_a_recognized_helper_is_called_across_units(tmp_path: Path, cache: Path) -> None:
+    """A helper recognize-helpers rewrote, in one unit, called from another."""
     helpers = MULTI3.read_text().split("(module", 1)[1].rsplit(")", 1)[0]
     calls = "".join(f"(call $multi3_rust (i32.const {16 * k}) (i64.extend_i32_u (local.get $x)) (i64.const 0) (i64.const {k + 3}) (i64.const 0))" for k in range(3))
     source = tmp_path / "big.wat"

@@ -24,13 +24,13 @@ if TYPE_CHECKING:
 # run needs only its key)
 
 
-def module_to_c(path: Path, binary: bytes, progress: Progress | None = None, skip: frozenset[str] = frozenset()) -> CModule:
-    """The C of the module at `path`, whose binary is `binary`, without
-    the optional passes in `skip`."""
+def module_to_c(module: Module, progress: Progress | None = None, skip: frozenset[str] = frozenset()) -> CModule:
+    """The C of `module` (as `_load` gives it), without the optional
+    passes in `skip`."""
     from wastrel.passes.manager import RunOptions, run_pipeline
 
     options = RunOptions(on_progress=progress.show if progress else None, skip=skip)
-    return run_pipeline(_load(path, binary), options, start_after="decode")
+    return run_pipeline(module, options, start_after="decode")
 
 
 def _load(path: Path, binary: bytes) -> Module:
@@ -57,10 +57,11 @@ def build(path: Path, toolchain: Toolchain, skip: frozenset[str] = frozenset(), 
         return program
     progress = Progress()
     try:
-        built = build_in_parts(path, binary, key, toolchain, progress, skip, settings)
+        module = _load(path, binary)
+        built = build_in_parts(module, key, toolchain, progress, skip, settings)
         if built is not None:
             return built
-        return build_program(module_to_c(path, binary, progress, skip), key, toolchain, progress, settings)
+        return build_program(module_to_c(module, progress, skip), key, toolchain, progress, settings)
     finally:
         progress.done()
 
@@ -69,9 +70,7 @@ def build(path: Path, toolchain: Toolchain, skip: frozenset[str] = frozenset(), 
 C_BYTES_PER_INSTRUCTION = 10
 
 
-def build_in_parts(
-    path: Path, binary: bytes, key: str, toolchain: Toolchain, progress: Progress, skip: frozenset[str], settings: Sequence[str]
-) -> Path | None:
+def build_in_parts(module: Module, key: str, toolchain: Toolchain, progress: Progress, skip: frozenset[str], settings: Sequence[str]) -> Path | None:
     """The program of a big module, its functions translated a part at a
     time, each part's C compiled (as a unit) while the next part is
     translated; None for a module that may still fit one file (one file
@@ -85,28 +84,29 @@ def build_in_parts(
     from wastrel.backend_c.toolchain import UnitBuild, unit_bytes
     from wastrel.passes.manager import RunOptions, run_in_parts
 
-    module = _load(path, binary)
     per_unit = max(1, unit_bytes() // C_BYTES_PER_INSTRUCTION)  # instructions
     if sum(len(f.body) for f in module.funcs) <= 2 * per_unit:  # maybe one file (CModule.units decides)
         return None
-    with UnitBuild(key, toolchain, progress, settings) as unit_build:
 
-        def parts(program: Program) -> Iterator[tuple[Function, ...]]:
-            part: list[Function] = []
-            size = 0
-            for func, code in zip(program.funcs, module.funcs):
-                part.append(func)
-                size += len(code.body)
-                mark = zlib.crc32(f"{len(code.body)} {code.type_index} {code.locals}".encode()) % 8 == 0
-                if size >= per_unit * 2 or (size >= per_unit // 2 and mark):
-                    yield tuple(part)
-                    part, size = [], 0
-            if part:
+    def parts(program: Program) -> Iterator[tuple[Function, ...]]:
+        part: list[Function] = []
+        size = 0
+        for func, code in zip(program.funcs, module.funcs):
+            part.append(func)
+            size += len(code.body)
+            mark = zlib.crc32(f"{len(code.body)} {code.type_index} {code.locals}".encode()) % 8 == 0
+            if size >= per_unit * 2 or (size >= per_unit // 2 and mark):
                 yield tuple(part)
+                part, size = [], 0
+        if part:
+            yield tuple(part)
 
-        translated = run_in_parts(module, parts, RunOptions(on_progress=unit_build.translated, skip=skip), start_after="decode")
-        if translated is None:
-            return None
+    # (the progress callback is the UnitBuild's, made below: nothing runs before the loop)
+    options = RunOptions(on_progress=lambda text: unit_build.translated(text), skip=skip)
+    translated = run_in_parts(module, parts, options, start_after="decode")
+    if translated is None:
+        return None
+    with UnitBuild(key, toolchain, progress, settings) as unit_build:
         printer: ModulePrinter | None = None
         for program in translated:
             if printer is None:

@@ -55,9 +55,7 @@ class FunctionPrinter:
         for s in func.body:
             self.stmt(s, 1)
         tail_calls = "W_TAIL_CALLS " if self.has_tail_calls else "W_NO_TAIL_CALLS "
-        module = self.ctx.module
-        inline = "inline " if module.funcs[func.index - module.num_imported_funcs].inline else ""
-        header = f"static {inline}{tail_calls}{c_result(func.type)} {self.ctx.funcs[func.index]}({c_params(func.type, self.names)}) {{"
+        header = f"static {tail_calls}{c_result(func.type)} {self.ctx.funcs[func.index]}({c_params(func.type, self.names)}) {{"
         decls = []
         by_type: dict[str, list[str]] = {}
         for i in range(func.num_params, len(func.local_types)):

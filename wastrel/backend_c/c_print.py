@@ -76,8 +76,8 @@ class CModule:
     types, the instance state, function references and segments as
     (extern declaration, definition) pairs; `functions` each function's
     definition (and `prototypes` their declarations) without a storage
-    class (an `inline` hint may start one): one file makes them all
-    `static`, units give them external linkage (without the hint)."""
+    class: one file makes them all `static`, units give them external
+    linkage."""
 
     head: str  # prelude and typedefs
     prototypes: tuple[str, ...]
@@ -117,7 +117,7 @@ class CModule:
         units = ['#include "module.h"\n\n' + state + "\n\n" + self.tail + "\n"]
         current: list[str] = []
         size = 0
-        for f in map(_external, self.functions):
+        for f in self.functions:
             current.append(f)
             size += len(f)
             mark = zlib.crc32(f.encode()) % 8 == 0
@@ -216,10 +216,10 @@ class ModulePrinter:
         function-pointer typedefs and function references their code uses."""
         with defined_kinds(self.module.types):
             refs, self.ctx.func_refs = self.ctx.func_refs, set()
-            texts = [_external(FunctionPrinter(self.ctx, f).text()) for f in funcs]
+            texts = [FunctionPrinter(self.ctx, f).text().removeprefix("static ") for f in funcs]
             used, self.ctx.func_refs = self.ctx.func_refs, refs | self.ctx.func_refs
             own = [*self.signature_typedefs(), *(f"extern const w_func {self.ctx.func_ref(index)};" for index in sorted(used))]
-        return "\n\n".join(['#include "module.h"', "\n".join(own), *texts]).replace("\n\n\n\n", "\n\n") + "\n"
+        return "\n\n".join(s for s in ['#include "module.h"', "\n".join(own), *texts] if s) + "\n"
 
     def instance_unit(self) -> str:
         """The unit that defines the instance (state, function references,
@@ -348,13 +348,9 @@ class ModulePrinter:
         return names[0] if names else f"tag {index}"
 
     def prototypes(self) -> tuple[str, ...]:
-        module = self.module
-        first = module.num_imported_funcs
-        return tuple(
-            f"{c_result(ftype)} {self.ctx.funcs[index]}({c_params(ftype)});"
-            for index in range(first, first + len(module.funcs))
-            if (ftype := module.func_type(index))
-        )
+        first = self.module.num_imported_funcs
+        indices = range(first, first + len(self.module.funcs))
+        return tuple(f"{c_result(t)} {self.ctx.funcs[i]}({c_params(t)});" for i, t in zip(indices, map(self.module.func_type, indices)))
 
     def refs(self) -> list[tuple[str, str]]:
         for e in self.module.elems:
@@ -616,13 +612,6 @@ def _titled(title: str, pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
         return []
     comment = f"\n/* {title} */"
     return [(comment, comment), *pairs]
-
-
-def _external(function: str) -> str:
-    """A function's definition with external linkage, for a unit: without
-    `static`, and without an `inline` hint (callers in other units cannot
-    inline it; an external definition says what it is plainly)."""
-    return function.removeprefix("static ").removeprefix("inline ")
 
 
 def _static(definition: str) -> str:

@@ -189,7 +189,6 @@ class Func:
     locals: tuple[str, ...]  # declared locals, parameters not included
     body: tuple[Instr, ...]  # flat, ends with the function's final `end`
     offset: int = 0
-    inline: bool = False  # a hint for the C compiler: inline it where it is called (recognize-helpers)
 
 
 @dataclass(frozen=True, slots=True)

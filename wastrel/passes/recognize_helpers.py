@@ -50,10 +50,7 @@ flat code is the compiler's own output, which the references were taken
 from, and no later pass has reshaped it.  The new body keeps the original
 stores, with their order, offsets and alignment, so a store that traps
 traps as before, after the same earlier store; only the arithmetic is
-replaced.  The function is marked `inline` (`Func.inline`, which c-print
-makes a C `inline`): a product is a few instructions, and gcc, left to
-itself, kept the 1,285 calls of shootout-ed25519 calls (a fifth of its
-time).  The other 128-bit helpers (`__ashlti3`, `__lshrti3`,
+replaced.  The other 128-bit helpers (`__ashlti3`, `__lshrti3`,
 `__udivti3`, ...) are left alone: shifts branch on the shift count (not
 straight-line), and no sightglass module divides 128-bit numbers.  The
 pass is optional (`--skip recognize-helpers`): it is an optimisation, and
@@ -86,7 +83,7 @@ def recognize_helpers(module: Module) -> Module:
     changed = False
     for i, func in enumerate(funcs):
         if module.types[func.type_index] == MULTI3_TYPE and (body := _native_multi3(func)) is not None:
-            funcs[i] = replace(func, body=body, inline=True)
+            funcs[i] = replace(func, body=body)
             changed = True
     return replace(module, funcs=tuple(funcs)) if changed else module
 
