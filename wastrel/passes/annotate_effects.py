@@ -43,10 +43,10 @@ def annotate_effects(program: n.Program) -> n.Program:
 MAY_NOT_END = Effect(traps=fx.TRAP_DIVERGE)
 
 
-def union(nodes: tuple[n.Node, ...] | list[n.Node]) -> Effect:
-    """The union of the nodes' effects (field by field: this is the hot loop)."""
-    reads = writes = traps = 0
-    escapes: frozenset[str] = frozenset()
+def union(nodes: tuple[n.Node, ...] | list[n.Node], own: Effect = fx.PURE) -> Effect:
+    """The union of the nodes' effects and `own` (field by field: this is
+    the hot loop)."""
+    reads, writes, traps, escapes = own.reads, own.writes, own.traps, own.escapes
     for node in nodes:
         e = node.effect
         if e is not None:
@@ -78,10 +78,12 @@ class _Annotator(Rewriter):
         new = self.rewrite_children(node)
         if isinstance(new, n.Function):
             return new
-        return new.with_effect(union(new.children()) | self.own_effect(new))
+        return new.with_effect(union(new.children(), self.own_effect(new)))
 
     def own_effect(self, node: n.Node) -> Effect:
         match node:
+            case n.Const():
+                return fx.PURE
             case n.LocalGet(index=i) | n.TempRef(id=i):
                 return Effect(reads=local_bit(i))
             case n.LocalTee(index=i) | n.LocalSet(index=i):

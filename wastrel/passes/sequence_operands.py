@@ -57,8 +57,8 @@ class _Sequencer(Rewriter):
     def sequence(self, node: n.Node) -> tuple[list[n.Stmt], n.Node]:
         """Hoist operands until the operands of every node commute pairwise."""
         old = node.operands()
-        if not old:
-            return [], node
+        if not old or (node.effect is not None and node.effect.is_pure):
+            return [], node  # nothing in a pure expression conflicts, not even a select's arms
         prelude: list[n.Stmt] = []
         done: list[n.Expr] = []
         is_select = isinstance(node, n.Op) and node.op == "select"
