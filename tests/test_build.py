@@ -141,20 +141,30 @@ def test_a_big_module_is_translated_in_parts_unless_a_pass_looks_across_function
     assert len(objects(cache)) >= 3  # units either way
 
 
-def test_parts_are_translated_one_at_a_time_and_make_the_same_program(tmp_path: Path) -> None:
+def test_parts_are_translated_one_at_a_time_and_make_the_same_program(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from wastrel.frontend.load import load_module
     from wastrel.deep import run_deep
+    from wastrel.passes import stack_to_tree
     from wastrel.passes.manager import RunOptions, build_pipeline, run_in_parts, run_pipeline
 
     source = tmp_path / "big.wat"
     source.write_text(big_module())
     module = load_module(source)
     events: list[tuple[str, int]] = []
+    trees = 0  # functions stack-to-tree has made trees of: a part's, when its turn comes
+    build = stack_to_tree._FunctionBuilder.build
 
-    def parts(program):  # type: ignore[no-untyped-def]
-        for k in range(0, len(program.funcs), 100):
+    def counted(*args):  # type: ignore[no-untyped-def]
+        nonlocal trees
+        trees += 1
+        return build(*args)
+
+    monkeypatch.setattr(stack_to_tree._FunctionBuilder, "build", counted)
+
+    def parts(wasm):  # type: ignore[no-untyped-def]
+        for k in range(0, len(wasm.funcs), 100):
             events.append(("cut", k))
-            yield program.funcs[k : k + 100]
+            yield range(k, min(k + 100, len(wasm.funcs)))
 
     def translate() -> list:
         translated = run_in_parts(module, parts, start_after="decode")
@@ -163,6 +173,7 @@ def test_parts_are_translated_one_at_a_time_and_make_the_same_program(tmp_path: 
         for part in translated:
             events.append(("got", len(funcs)))
             funcs += part.funcs
+            assert trees == len(funcs)
         return funcs
 
     funcs = run_deep(translate)  # f's 400 nested calls
@@ -236,7 +247,7 @@ def test_progress_shows_on_a_terminal_only(tmp_path: Path, cache: Path) -> None:
         seen += chunk
     assert process.wait() == 0
     text = seen.decode()
-    for phase in ("wastrel: stack-to-tree", "wastrel: translating: ", "compiling the C: 1/", "units", "wastrel: linking"):
+    for phase in ("wastrel: validate", "wastrel: translating: ", "compiling the C: 1/", "units", "wastrel: linking"):
         assert phase in text
     # the last part translated while the earlier ones compile
     assert f"wastrel: translating: {FUNCTIONS + 1}/{FUNCTIONS + 1} functions, compiling the C: " in text

@@ -17,7 +17,6 @@ from wastrel.progress import Progress
 
 if TYPE_CHECKING:
     from wastrel.backend_c.c_print import CModule
-    from wastrel.ir.nodes import Function, Program
     from wastrel.ir.wasm import Module
 
 # (the passes are imported when a module is compiled: a cached program's
@@ -88,18 +87,16 @@ def build_in_parts(module: Module, key: str, toolchain: Toolchain, progress: Pro
     if sum(len(f.body) for f in module.funcs) <= 2 * per_unit:  # maybe one file (CModule.units decides)
         return None
 
-    def parts(program: Program) -> Iterator[tuple[Function, ...]]:
-        part: list[Function] = []
-        size = 0
-        for func, code in zip(program.funcs, module.funcs):
-            part.append(func)
+    def parts(module: Module) -> Iterator[range]:
+        start = size = 0
+        for k, code in enumerate(module.funcs):
             size += len(code.body)
             mark = zlib.crc32(f"{len(code.body)} {code.type_index} {code.locals}".encode()) % 8 == 0
             if size >= per_unit * 2 or (size >= per_unit // 2 and mark):
-                yield tuple(part)
-                part, size = [], 0
-        if part:
-            yield tuple(part)
+                yield range(start, k + 1)
+                start, size = k + 1, 0
+        if start < len(module.funcs):
+            yield range(start, len(module.funcs))
 
     # (the progress callback is the UnitBuild's, made below: nothing runs before the loop)
     options = RunOptions(on_progress=lambda text: unit_build.translated(text), skip=skip)

@@ -14,10 +14,13 @@ before it, `before` the passes it must run before; an `optional` pass
 (one that keeps its language) may be turned off with `--skip`.  A `local`
 pass rewrites each function on its own (`map_functions`), seeing nothing
 of the others but `program.wasm`: run on a part of a program's functions,
-it gives those functions as it would within the whole.  When every pass
-between the tree and C is local, a big module is compiled part by part,
-its first C units compiling while later functions are translated
-(`manager.run_in_parts`).  The pass
+it gives those functions as it would within the whole.  The pass that
+makes trees of a Wasm module (`wasm` -> `tree`) is local when it also
+takes a part, a range of positions among the module's defined
+functions, and then gives a program of those functions alone
+(stack-to-tree).  When every pass between the tree and C is local, a big
+module is compiled part by part, its first C units compiling while later
+functions are translated (`manager.run_in_parts`).  The pass
 manager (`wastrel.passes.manager`) places every pass from these
 declarations alone.  Its module's docstring (or its own, where a module
 holds several) is its header: what it takes and gives, its rewrite rules,

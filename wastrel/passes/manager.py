@@ -280,28 +280,33 @@ def run_pipeline(data: Any, options: RunOptions | None = None, start_after: str 
 
 
 def local_stretch(pipeline: list[PassInfo]) -> tuple[list[PassInfo], list[PassInfo]] | None:
-    """The pipeline cut where a program can be taken apart: the passes up to
-    the one that gives the tree language (they see the whole module), and
-    the passes after it up to the last before C, all `local` -- or None
-    when one of those is not (a plug-in that looks across functions)."""
+    """The pipeline cut where a program can be taken apart: the passes that
+    see the whole module, then the local ones up to the last before C --
+    from the pass that makes trees of the Wasm module when it is local (it
+    then translates one part of the functions at a time), else from the
+    pass after it.  None when one of those is not local (a plug-in that
+    looks across functions)."""
     names = [p.gives for p in pipeline]
     if "tree" not in names or pipeline[-1].gives != "C":
         return None
-    start = names.index("tree") + 1
+    start = names.index("tree")
+    if not (pipeline[start].local and pipeline[start].takes == "wasm"):
+        start += 1
     stretch = pipeline[start:-1]
     return (pipeline[:start], stretch) if all(p.local for p in stretch) else None
 
 
-def run_in_parts(
-    data: Any, parts: Callable[[Program], Iterable[tuple[n.Function, ...]]], options: RunOptions | None = None, start_after: str | None = None
-) -> Iterator[Program] | None:
+def run_in_parts(data: Any, parts: Callable[[Module], Iterable[range]], options: RunOptions | None = None, start_after: str | None = None) -> Iterator[Program] | None:
     """The pipeline without its last pass (the C printer), run part by part:
     the passes that see the whole module run once, then the local ones on
-    each part of the functions that `parts` makes of the tree program, in
-    turn; yields each part's program in the language before C.  None when
-    the passes between the tree and C are not all local (`local_stretch`):
-    then only `run_pipeline` can run them.  Progress, checking and
-    `skip` are as in `run_pipeline`; dumps, stops and timings are not."""
+    each part of the functions, in turn; `parts` cuts the Wasm module's
+    defined functions into ranges of positions.  Yields each part's
+    program in the language before C.  The trees of a part are made when
+    its turn comes, if the pass that makes them is local (`local_stretch`),
+    so that the first part is ready before the others are translated at all.
+    None when the passes between the tree and C are not all local: then
+    only `run_pipeline` can run them.  Progress, checking and `skip` are
+    as in `run_pipeline`; dumps, stops and timings are not."""
     options = options or RunOptions()
     pipeline = build_pipeline(skip=options.skip)
     if start_after is not None:
@@ -310,19 +315,28 @@ def run_in_parts(
     if cut is None:
         return None
     whole, stretch = cut
-    whole_options = RunOptions(stop_after=whole[-1].name, check=options.check, on_progress=options.on_progress, skip=options.skip)
+    tree_maker = stretch[0] if stretch and stretch[0].takes == "wasm" else None
     check = options.check or os.environ.get("WASTREL_CHECK_IR") == "1"
 
     def run() -> Iterator[Program]:
-        program = run_pipeline(data, whole_options, start_after=start_after)
-        total, done = len(program.funcs), 0
-        for funcs in parts(program):
-            part = replace(program, funcs=funcs)
-            for info in stretch:
+        value = data
+        if whole:
+            whole_options = RunOptions(stop_after=whole[-1].name, check=options.check, on_progress=options.on_progress, skip=options.skip)
+            value = run_pipeline(data, whole_options, start_after=start_after)
+        module = value if tree_maker else value.wasm
+        total, done = len(module.funcs), 0
+        for positions in parts(module):
+            if tree_maker:
+                part = _run_one(tree_maker, module, positions)
+                if check:
+                    check_ir(tree_maker, part)
+            else:
+                part = replace(value, funcs=value.funcs[positions.start : positions.stop])
+            for info in stretch[1:] if tree_maker else stretch:
                 part = _run_one(info, part)
                 if check:
                     check_ir(info, part)
-            done += len(funcs)
+            done += len(positions)
             if options.on_progress:
                 options.on_progress(f"translating: {done}/{total} functions")
             yield part
@@ -348,14 +362,15 @@ def _first_line(cause: BaseException) -> str:
 BUILTIN_FAULTS = (RecursionError, KeyError, TypeError, ValueError, AttributeError, AssertionError, IndexError)
 
 
-def _run_one(info: PassInfo, value: Any) -> Any:
-    """The pass's output; a crash becomes an InternalError.  A plug-in's
-    output is checked against its language (a built-in's, under --check)."""
+def _run_one(info: PassInfo, value: Any, *part: range) -> Any:
+    """The pass's output (for `part` alone, of a local pass that makes
+    trees); a crash becomes an InternalError.  A plug-in's output is
+    checked against its language (a built-in's, under --check)."""
     from wastrel.frontend.errors import WasmError
 
     faults = BUILTIN_FAULTS if info.origin is None else Exception
     try:
-        output = info.run(value)
+        output = info.run(value, *part)
         if info.origin is not None:
             _check_plugin_output(info, output)
         return output

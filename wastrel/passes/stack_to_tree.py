@@ -75,14 +75,17 @@ from wastrel.passes.framework import declare_pass
 from wastrel.ir.throws import Throws
 
 
-@declare_pass("stack-to-tree", takes="wasm", gives="tree", requires=("validate",))
-def stack_to_tree(module: Module) -> n.Program:
+@declare_pass("stack-to-tree", takes="wasm", gives="tree", requires=("validate",), local=True)
+def stack_to_tree(module: Module, part: range | None = None) -> n.Program:
+    # With `part` (positions among the defined functions), only those: a big
+    # module is translated part by part (`manager.run_in_parts`).  (No
+    # docstring: the module's is the pass's.)
     names = function_names(module)
     base = module.num_imported_funcs
     throws = Throws(module)
     funcs = tuple(
-        _FunctionBuilder(module, base + i, names[base + i], throws).build(func.locals, func.body)
-        for i, func in enumerate(module.funcs)
+        _FunctionBuilder(module, base + i, names[base + i], throws).build(module.funcs[i].locals, module.funcs[i].body)
+        for i in (range(len(module.funcs)) if part is None else part)
     )
     return n.Program(wasm=module, funcs=funcs)
 
