@@ -1,5 +1,5 @@
 # Shortcuts for the scripts in scripts/ (which need nothing but bash).
-.PHONY: setup example test bench bench-sightglass fuzz wasm-smith-fuzz csmith-fuzz clean
+.PHONY: setup example test bench bench-sightglass bench-compile fuzz wasm-smith-fuzz csmith-fuzz clean
 setup:
 	scripts/setup.sh
 example:
@@ -11,6 +11,9 @@ bench: setup
 # sightglass' programs (../shared/sightglass): wastrel, native and wasmtime.
 bench-sightglass: setup
 	.venv/bin/python bench/sightglass.py --repeat 5
+# A big module's compile time (graphviz.wasm, downloaded), next to wasm2c + gcc -O2.
+bench-compile: setup
+	.venv/bin/python bench/compile_speed.py --repeat 2
 # Differential fuzzing, longer than CI's runs; a finding is printed in full
 # and makes the target fail.  `fuzz` runs both fuzzers (the second even when
 # the first finds something): wasm-smith modules against wasmtime (CI has

