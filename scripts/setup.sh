@@ -2,10 +2,10 @@
 # Installs what wastrel and its tests need, when missing: Debian packages
 # (the C compiler, clang/lld/wasi-libc to build wasm32-wasi test programs,
 # csmith and creduce for the C fuzzer, distcc and ccache for CC with arguments, graphviz for wastrel-passes --graph's
-# pictures), then the project's own environment in .venv/.
+# pictures, wabt for wasm2c, the reference of bench/compile_speed.py), then the project's own environment in .venv/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-packages=(gcc libc6-dev make clang lld wasi-libc libclang-rt-dev-wasm32 python3-venv csmith libcsmith-dev creduce distcc ccache graphviz)
+packages=(gcc libc6-dev make clang lld wasi-libc libclang-rt-dev-wasm32 python3-venv csmith libcsmith-dev creduce distcc ccache graphviz wabt)
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
