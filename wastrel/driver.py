@@ -87,16 +87,16 @@ def build_in_parts(module: Module, key: str, toolchain: Toolchain, progress: Pro
     if sum(len(f.body) for f in module.funcs) <= 2 * per_unit:  # maybe one file (CModule.units decides)
         return None
 
-    def parts(module: Module) -> Iterator[range]:
+    def parts(wasm: Module) -> Iterator[range]:  # the module as the whole-module passes leave it
         start = size = 0
-        for k, code in enumerate(module.funcs):
+        for k, code in enumerate(wasm.funcs):
             size += len(code.body)
             mark = zlib.crc32(f"{len(code.body)} {code.type_index} {code.locals}".encode()) % 8 == 0
             if size >= per_unit * 2 or (size >= per_unit // 2 and mark):
                 yield range(start, k + 1)
                 start, size = k + 1, 0
-        if start < len(module.funcs):
-            yield range(start, len(module.funcs))
+        if start < len(wasm.funcs):
+            yield range(start, len(wasm.funcs))
 
     # (the progress callback is the UnitBuild's, made below: nothing runs before the loop)
     options = RunOptions(on_progress=lambda text: unit_build.translated(text), skip=skip)
