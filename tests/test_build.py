@@ -194,6 +194,33 @@ def test_a_unit_compiles_as_soon_as_it_comes(cache: Path) -> None:
             time.sleep(0.05)
 
 
+def test_a_translation_leaves_nothing_alive(tmp_path: Path) -> None:
+    # The compiler runs with the cyclic collector paused (collector.py):
+    # a reference cycle would keep a module and all its trees alive.
+    import weakref
+
+    from wastrel.deep import run_deep
+    from wastrel.driver import module_to_c
+    from wastrel.frontend.load import load_module
+
+    source = tmp_path / "m.wat"  # a command (fast traps: the printer decides which values to keep)
+    source.write_text(
+        '(module (memory 1) (func (export "_start") (local i32 i32)\n'
+        "  (local.set 1 (i32.load (local.get 0)))\n"
+        "  (local.set 0 (i32.div_u (local.get 0) (local.get 1)))\n"
+        "  (i32.store (local.get 0) (local.get 1))))"
+    )
+
+    def translate() -> bool:
+        module = load_module(source)
+        alive = weakref.ref(module)
+        assert "W_KEEP" in str(module_to_c(module))
+        del module
+        return alive() is None
+
+    assert run_deep(translate)
+
+
 @pytest.mark.parametrize("damage", ["truncate", "empty", "garbage"])
 def test_a_damaged_cache_entry_is_rebuilt(tmp_path: Path, cache: Path, damage: str) -> None:
     source = tmp_path / "add.wat"

@@ -79,6 +79,10 @@ class KeptAssignments:
         self.budget = 0
         self._index(body)
         self._decide(body)
+        # Asked while deciding only.  Dropped, so that the printer whose
+        # method it calls is not kept alive by a cycle through this object:
+        # the compiler runs with the cyclic collector paused (collector.py).
+        del self.eval_kept
 
     def __contains__(self, s: n.Stmt) -> bool:
         return id(s) in self.kept

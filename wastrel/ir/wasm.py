@@ -41,6 +41,7 @@ typed function references written as the text format writes them
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass, field
 
 NUMTYPES = ("i32", "i64", "f32", "f64")
@@ -240,10 +241,12 @@ def rec_group_ranges(sizes: tuple[int, ...], count: int) -> list[range]:
     return out
 
 
-_last_func_types: list = [None, []]  # Module.func_type's cache: [module, types]
+# Module.func_type's cache: [a weak reference to the module, its types]
+# (weak: a compilation's module is not kept alive after it)
+_last_func_types: list = [lambda: None, []]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, weakref_slot=True)
 class Module:
     types: tuple[CompositeType, ...] = ()
     rec_groups: tuple[int, ...] = ()  # the sizes of the recursive type groups, in order; () if each type is alone
@@ -287,9 +290,9 @@ class Module:
 
     def func_type(self, funcidx: int) -> FuncType:
         module, types = _last_func_types
-        if module is not self:  # the passes ask about one module many times
+        if module() is not self:  # the passes ask about one module many times
             types = [self.types[t] for t in self.func_type_indices()]
-            _last_func_types[:] = [self, types]
+            _last_func_types[:] = [weakref.ref(self), types]
         return types[funcidx]  # (the validator has checked it is one)
 
     def table_types(self) -> list[TableType]:
