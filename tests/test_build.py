@@ -194,6 +194,42 @@ def test_a_unit_compiles_as_soon_as_it_comes(cache: Path) -> None:
             time.sleep(0.05)
 
 
+def test_the_last_unit_compiles_at_once_not_behind_the_queue(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The unit that defines the instance comes when translation ends; it
+    # compiles then, on the translator's core, while the queue waits for
+    # the other one: waiting its turn, it would end the build alone.
+    import threading
+
+    from wastrel.backend_c import toolchain
+    from wastrel.backend_c.toolchain import Toolchain, UnitBuild
+
+    started: list[str] = []
+    last_started = threading.Event()
+
+    def fake_cc(args: list[str], what: str) -> None:
+        Path(args[args.index("-o") + 1]).write_bytes(b"object")  # a unit's, or the program
+        if "-c" not in args:
+            return
+        name = Path(args[args.index("-c") + 1]).read_text().split()[-2]
+        started.append(name)
+        if name == "last":
+            last_started.set()
+        elif len(started) == 1:  # the first to start holds the queue's one slot
+            last_started.wait(timeout=10)
+
+    monkeypatch.setattr(toolchain, "_run_cc", fake_cc)
+    monkeypatch.setattr(toolchain, "runtime_archive", lambda toolchain: cache / "libwastrel.a")
+    with UnitBuild("0" * 32, Toolchain(jobs=2), None, ()) as build:
+        build.start("")
+        for name in ("first", "second", "third"):
+            build.add(f"/* {name} */")
+        while not started:
+            time.sleep(0.01)
+        build.finish("/* last */")
+    assert started[1] == "last"
+    assert sorted(started) == ["first", "last", "second", "third"]
+
+
 def test_a_translation_leaves_nothing_alive(tmp_path: Path) -> None:
     # The compiler runs with the cyclic collector paused (collector.py):
     # a reference cycle would keep a module and all its trees alive.

@@ -451,6 +451,7 @@ class UnitBuild:
         self.pool = ThreadPoolExecutor(max_workers=jobs)
         self.slots = threading.Semaphore(max(1, jobs - 1))  # one more at `finish`
         self.pending: list[Future[Path]] = []
+        self.units = 0  # added so far, `last` included
         self.header = ""
         self.translating = ""
         self.compiled = 0
@@ -468,7 +469,8 @@ class UnitBuild:
         (self.tmp / "module.h").write_text(header)
 
     def add(self, unit: str) -> None:
-        self.pending.append(self.pool.submit(self._object, len(self.pending), unit))
+        self.pending.append(self.pool.submit(self._object, self.units, unit))
+        self.units += 1
 
     def translated(self, text: str) -> None:
         """How far the caller's translation is, for the status line."""
@@ -477,11 +479,14 @@ class UnitBuild:
 
     def finish(self, last: str) -> Path:
         """Compile `last` (the unit that defines the instance) too, wait for
-        every unit and link the program into the cache."""
+        every unit and link the program into the cache.  `last` compiles at
+        once, on the core the translation had, and only then is that core
+        given to the queue: behind the queue, it would end the build alone."""
         self.translating = ""
+        self.units += 1
+        last_object = self._object(self.units - 1, last, own_core=True)
         self.slots.release()
-        self.add(last)
-        objects = [future.result() for future in self.pending]
+        objects = [future.result() for future in self.pending] + [last_object]
         if self.progress:
             self.progress.show("linking")
         staged = self.tmp / "program"
@@ -492,12 +497,13 @@ class UnitBuild:
         trim_cache(cache_limit())
         return self.target
 
-    def _object(self, index: int, unit: str) -> Path:
-        """The unit's object: from the cache, or compiled into it."""
+    def _object(self, index: int, unit: str, own_core: bool = False) -> Path:
+        """The unit's object: from the cache, or compiled into it (taking
+        one of the queue's slots, unless on the caller's `own_core`)."""
         toolchain = self.toolchain
         cached = self.objects / f"{_digest(toolchain.identity(), self.header, unit)}.o"
         if not cache_hit(cached):
-            with self.slots:
+            with contextlib.nullcontext() if own_core else self.slots:
                 source = self.tmp / f"unit{index}.c"
                 source.write_text(unit)
                 staged = self.tmp / f"unit{index}.o"
@@ -513,7 +519,7 @@ class UnitBuild:
 
     def _show(self) -> None:
         if self.progress:
-            units = f"compiling the C: {self.compiled}/{len(self.pending)} units" if self.pending else ""
+            units = f"compiling the C: {self.compiled}/{self.units} units" if self.units else ""
             self.progress.show(", ".join(s for s in [self.translating, units] if s))
 
 
