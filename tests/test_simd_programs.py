@@ -81,3 +81,41 @@ def test_intrinsics_program_matches_wasmtime(program: str, opt: str, tmp_path: P
     module = _build(SIMD_PROGRAMS_DIR / f"{program}.c", opt)
     assert _uses_simd(module)
     _case(module, tmp_path)
+
+
+# ---- the SIMD header only where v128 is -------------------------------------
+# A module's C includes wastrel_simd.h unless v128 appears nowhere in the
+# module (W_SIMD 0): each way v128 can appear must bring the header in.
+
+V128_SOMEWHERE = {
+    "instruction only": '(func (export "f") (result i32) (i32x4.extract_lane 2 (i32x4.splat (i32.const 7))))',
+    "global": '(global $g v128 (v128.const i32x4 1 2 7 4))\n'
+    '(func (export "f") (result i32) (i32x4.extract_lane 2 (global.get $g)))',
+    "local": '(func (export "f") (result i32) (local $v v128)\n'
+    "  (local.set $v (i32x4.splat (i32.const 7))) (i32x4.extract_lane 0 (local.get $v)))",
+    "parameter": '(func $id (param v128) (result v128) (local.get 0))\n'
+    '(func (export "f") (result i32) (i32x4.extract_lane 3 (call $id (v128.const i32x4 0 0 0 7))))',
+}
+
+
+@pytest.mark.parametrize("where", sorted(V128_SOMEWHERE))
+def test_the_simd_header_comes_with_any_v128(where: str, tmp_path: Path) -> None:
+    from tests.cli_util import wastrel
+    from wastrel.driver import public_c
+
+    source = tmp_path / "m.wat"
+    source.write_text(f"(module {V128_SOMEWHERE[where]})")
+    assert "W_SIMD 0" not in public_c(source)[0]
+    result = wastrel("run", "--invoke", "f", source)
+    assert (result.returncode, result.stdout) == (0, "7\n"), result.stderr
+
+
+def test_a_module_without_v128_leaves_the_simd_header_out(tmp_path: Path) -> None:
+    from tests.cli_util import wastrel
+    from wastrel.driver import public_c
+
+    source = tmp_path / "m.wat"
+    source.write_text('(module (func (export "f") (result i32) (i32.const 7)))')
+    assert "#define W_SIMD 0" in public_c(source)[0]
+    result = wastrel("run", "--invoke", "f", source)
+    assert (result.returncode, result.stdout) == (0, "7\n"), result.stderr

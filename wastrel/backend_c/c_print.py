@@ -155,7 +155,8 @@ class ModulePrinter:
 
     def text(self) -> str:
         """The module's C for a file it shares with others (`prefix`)."""
-        return str(self.c_module())[len(PRELUDE) + 2 :]
+        text = str(self.c_module())
+        return text[text.index(PRELUDE) + len(PRELUDE) + 2 :]  # the file's own prelude (and defaults) serve
 
     def c_module(self) -> CModule:
         with defined_kinds(self.module.types):  # (ref $t) is a struct's, an array's or a function's

@@ -5,7 +5,8 @@ one module; `m3_` and so on when a spec script puts several modules in one C
 file).  Imports take the names the linker gives them.  Signature ids are
 canonical across all modules of one C program (`TypeIds`), so that a
 function reference made by one module passes `call_indirect` in another.
-`precise_traps` is the linker's answer for the module (runtime/wastrel_ops.h).
+`precise_traps` is the linker's answer for the module (runtime/wastrel_ops.h);
+`uses_simd` says whether its C needs the SIMD instructions' header.
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ from wastrel.backend_c.c_literals import constant
 from wastrel.backend_c.linking import Linker
 from wastrel.backend_c.names import distinct, local_names, result_struct
 from wastrel.ir import nodes as n
+from wastrel.ir.simd import BY_NAME as SIMD
 from wastrel.ir.types import canonical, canonical_func_type, canonical_ids, kind, supertype
-from wastrel.ir.wasm import FuncType, GlobalType, StructType, TableType
+from wastrel.ir.wasm import ArrayType, FuncType, GlobalType, Module, StructType, TableType
 from wastrel.ir.wasm_names import function_names
 
 
@@ -72,13 +74,20 @@ class ModuleContext:
         self.func_refs: set[int] = set()
         self.result_structs: set[tuple[str, ...]] = {t.results for t in module.types if isinstance(t, FuncType) and len(t.results) > 1}
         self.precise_traps = linker.precise_traps(module)
+        self.uses_simd = uses_simd(module)
         self.type_names = distinct(prefix, [module.names.types.get(i, str(i)) for i in range(len(module.types))])
         self.field_names: dict[int, list[str]] = {}
 
     def defines(self) -> str:
         """What the C defines before it includes wastrel.h: fast traps for a
-        module whose instance does not outlive a trap (wastrel_ops.h)."""
-        return "" if self.precise_traps else "#define W_PRECISE_TRAPS 0 /* a command: nothing outlives a trap */"
+        module whose instance does not outlive a trap (wastrel_ops.h), and
+        no SIMD header for a module without v128 (wastrel.h)."""
+        defines = []
+        if not self.precise_traps:
+            defines.append("#define W_PRECISE_TRAPS 0 /* a command: nothing outlives a trap */")
+        if not self.uses_simd:
+            defines.append("#define W_SIMD 0 /* no v128 anywhere in the module */")
+        return "\n".join(defines)
 
     # -- types comparable with other modules' (ir/types.canonical) ----------------
 
@@ -149,3 +158,20 @@ class ModuleContext:
 
     def result_struct(self, results: tuple[str, ...]) -> str:
         return result_struct(results)
+
+
+def uses_simd(module: Module) -> bool:
+    """Does v128 appear anywhere in the module: in a type, a local, a
+    global, or an instruction (which may make and consume v128s that no
+    type mentions)?"""
+    for t in module.types:
+        if isinstance(t, FuncType) and ("v128" in t.params or "v128" in t.results):
+            return True
+        fields = t.fields if isinstance(t, StructType) else (t.element,) if isinstance(t, ArrayType) else ()
+        if any(f.storage == "v128" for f in fields):
+            return True
+    globals_ = [*(i.desc for i in module.imports_of("global")), *(g.type for g in module.globals)]
+    if any(g.type == "v128" for g in globals_):  # type: ignore[union-attr]
+        return True
+    codes = [*(f.body for f in module.funcs), *(g.init for g in module.globals)]
+    return any("v128" in f.locals for f in module.funcs) or any(i.op in SIMD for code in codes for i in code)

@@ -504,7 +504,16 @@ typedef struct w_memory_export {
 } w_memory_export;
 
 #include "wastrel_ops.h"
+
+/* The SIMD instructions, unless the C printer says that the module has no
+ * v128 anywhere (W_SIMD 0): their header is half of what each unit of a
+ * module's C parses before its own code. */
+#ifndef W_SIMD
+#define W_SIMD 1
+#endif
+#if W_SIMD
 #include "wastrel_simd.h"
+#endif
 
 /* The WASI preview 1 functions, w_wasi_<name>, for the imports from
  * wasi_snapshot_preview1 (listed for the compiler in backend_c/host.py). */
