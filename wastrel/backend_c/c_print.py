@@ -156,7 +156,9 @@ class ModulePrinter:
     def text(self) -> str:
         """The module's C for a file it shares with others (`prefix`)."""
         text = str(self.c_module())
-        return text[text.index(PRELUDE) + len(PRELUDE) + 2 :]  # the file's own prelude (and defaults) serve
+        # without this module's defines and prelude: the shared file has its
+        # own, and leaves wastrel.h's defaults (all of it included) in force
+        return text[text.index(PRELUDE) + len(PRELUDE) + 2 :]
 
     def c_module(self) -> CModule:
         with defined_kinds(self.module.types):  # (ref $t) is a struct's, an array's or a function's
