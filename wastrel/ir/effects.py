@@ -16,6 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
+from wastrel.ir.fast_init import fast_init
+
 GLOBAL = 1  # bit 0 of `reads`/`writes`; local i is bit i + 1
 
 
@@ -54,6 +56,7 @@ TRAP_NAMES = {
 }
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Effect:
     reads: int = 0

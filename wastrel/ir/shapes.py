@@ -31,6 +31,8 @@ from dataclasses import fields
 from operator import is_
 from typing import Any
 
+from wastrel.ir.fast_init import fast_init, slot_setters
+
 NODE, NODES, BODY, CASES, DATA = "node", "nodes", "body", "cases", "data"
 
 KEEP: Any = type("Keep", (), {"__repr__": lambda self: "KEEP"})()  # map_children: keep the node's effect
@@ -64,9 +66,11 @@ def field_kinds(cls: type, node_names: set[str]) -> list[tuple[str, str]]:
 def install(cls: type, kinds: list[tuple[str, str]]) -> None:
     """Generates and attaches the traversal methods of `cls`."""
     name = cls.__name__
-    env: dict[str, Any] = {name: cls, "KEEP": KEEP, "_same": _same}
-    all_fields = ", ".join(f for f, _ in kinds)
-    rebuild = f"{name}({all_fields}{', ' if kinds else ''}effect=effect)"
+    fast_init(cls)
+    env: dict[str, Any] = {"KEEP": KEEP, "_same": _same, "_node": cls, "_new": object.__new__}
+    env.update({f"_set_{f}": setter for f, setter in slot_setters(cls).items()})
+    # A new node, its slots filled in directly (the `__init__` call is the cost of most passes):
+    rebuild = "node = _new(_node); " + "; ".join(f"_set_{f}(node, {f})" for f in [*(f for f, _ in kinds), "effect"]) + "; return node"
 
     parts = []
     for f, kind in kinds:
@@ -89,7 +93,7 @@ def install(cls: type, kinds: list[tuple[str, str]]) -> None:
             lines += [f"    {f} = tuple(new[i:i + len(self.{f})])", f"    i += len(self.{f})"]
         else:
             lines.append(f"    {f} = self.{f}")
-    lines.append(f"    return {rebuild}")
+    lines.append(f"    {rebuild}")
     with_operands = "\n".join(lines)
 
     lines = ["def map_children(self, expr, body, effect=KEEP):"]
@@ -118,11 +122,11 @@ def install(cls: type, kinds: list[tuple[str, str]]) -> None:
         f"        if {' and '.join(same) or 'True'}:",
         "            return self",
         "        effect = self.effect",
-        f"    return {rebuild}",
+        f"    {rebuild}",
     ]
     map_children = "\n".join(lines)
 
-    with_effect = "def with_effect(self, effect):\n" + "".join(f"    {f} = self.{f}\n" for f, _ in kinds) + f"    return {rebuild}"
+    with_effect = "def with_effect(self, effect):\n" + "".join(f"    {f} = self.{f}\n" for f, _ in kinds) + f"    {rebuild}"
 
     for source in (children, operands, with_operands, map_children, with_effect):
         exec(compile(source, f"<{name} traversal>", "exec"), env)

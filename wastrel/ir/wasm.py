@@ -44,6 +44,8 @@ from __future__ import annotations
 import weakref
 from dataclasses import dataclass, field
 
+from wastrel.ir.fast_init import fast_init
+
 NUMTYPES = ("i32", "i64", "f32", "f64")
 REFTYPES = ("funcref", "externref")
 VALTYPES = NUMTYPES + ("v128",) + REFTYPES
@@ -51,6 +53,7 @@ VALTYPES = NUMTYPES + ("v128",) + REFTYPES
 PAGE_SIZE = 65536
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Instr:
     op: str
