@@ -27,17 +27,18 @@ from __future__ import annotations
 
 from functools import reduce
 from operator import or_
+from typing import Any, Callable
 
 from wastrel.ir import effects as fx
 from wastrel.ir import nodes as n
 from wastrel.ir.effects import GLOBAL, Effect, local_bit
 from wastrel.ir.ops import CALL_EFFECT, op_effect
-from wastrel.passes.framework import Rewriter, declare_pass, map_functions
+from wastrel.passes.framework import declare_pass, map_functions
 
 
 @declare_pass("annotate-effects", takes="tree", gives="effects", local=True)
 def annotate_effects(program: n.Program) -> n.Program:
-    return map_functions(program, lambda f: _Annotator().rewrite(f))
+    return map_functions(program, lambda f: _Annotator().function(f))
 
 
 MAY_NOT_END = Effect(traps=fx.TRAP_DIVERGE)
@@ -64,48 +65,85 @@ def writes_locals(indices: tuple[int, ...]) -> Effect:
     return Effect(writes=reduce(or_, (local_bit(i) for i in indices), 0))
 
 
-class _Annotator(Rewriter):
+#: Sets the effect of a node this pass has just built, before anyone else
+#: sees it (so that each node is built once, not once for its children and
+#: again for its effect): nodes stay immutable for everyone else.
+_set_effect = n.Node.effect.__set__  # type: ignore[attr-defined]
+
+
+class _Annotator:
+    """One function's annotation: a bottom-up walk that rebuilds each node
+    with its children annotated and then sets its effect, the union of
+    theirs and its own (`own_effect`, looked up by node class)."""
+
     def __init__(self) -> None:
-        self.targets: dict[str, tuple[int, ...]] = {}
+        self.targets: dict[str, tuple[int, ...]] = {}  # label -> the locals a branch to it writes
+        self.reads: dict[int, Effect] = {}  # local -> the effect of reading it (shared)
 
-    def rewrite(self, node: n.Node) -> n.Node:  # type: ignore[override]
-        if isinstance(node, (n.Block, n.Loop, n.If)):
-            label = node.label
-            self.targets[label] = node.params if isinstance(node, n.Loop) else node.results
-            new = self.rewrite_children(node)
+    def function(self, f: n.Function) -> n.Function:
+        return f.map_children(self.node, self.body)
+
+    def body(self, stmts: tuple[n.Stmt, ...]) -> tuple[n.Stmt, ...]:
+        return tuple([self.node(s) for s in stmts])
+
+    def node(self, node: n.Node) -> n.Node:
+        own = OWN_EFFECT[type(node)]
+        if own is None:  # a block, loop or if
+            label = node.label  # type: ignore[attr-defined]
+            self.targets[label] = node.params if type(node) is n.Loop else node.results  # type: ignore[attr-defined]
+            new = node.map_children(self.node, self.body, None)
             effect = union(new.children()).without_escape(label)
-            return new.with_effect(effect | MAY_NOT_END if isinstance(node, n.Loop) else effect)
-        new = self.rewrite_children(node)
-        if isinstance(new, n.Function):
+            _set_effect(new, effect | MAY_NOT_END if type(node) is n.Loop else effect)
             return new
-        return new.with_effect(union(new.children(), self.own_effect(new)))
+        new = node.map_children(self.node, self.body, None)
+        _set_effect(new, union(new.children(), own if type(own) is Effect else own(self, new)))
+        return new
 
-    def own_effect(self, node: n.Node) -> Effect:
-        match node:
-            case n.Const():
-                return fx.PURE
-            case n.LocalGet(index=i) | n.TempRef(id=i):
-                return Effect(reads=local_bit(i))
-            case n.LocalTee(index=i) | n.LocalSet(index=i):
-                return writes_locals((i,))
-            case n.Let(temps=temps):
-                return writes_locals(temps)
-            case n.GlobalGet():
-                return Effect(reads=GLOBAL)
-            case n.GlobalSet():
-                return Effect(writes=GLOBAL)
-            case n.Op(op=op) | n.Perform(op=op):
-                return op_effect(op)
-            case n.Call() | n.CallIndirect() | n.CallRef():
-                return CALL_EFFECT
-            case n.Br(label=label) | n.BrIf(label=label):
-                return writes_locals(self.targets[label]) | Effect(escapes=frozenset({label}))
-            case n.BrTable(labels=labels, default=default):
-                targets = set(labels) | {default}
-                written = tuple(i for label in targets for i in self.targets[label])
-                return writes_locals(written) | Effect(escapes=frozenset(targets))
-            case n.Return() | n.ReturnCall():
-                return Effect(escapes=frozenset({"return"}))
-            case n.Unreachable():
-                return Effect(traps=fx.TRAP_UNREACHABLE)
-        return fx.PURE
+    def read(self, node: n.LocalGet | n.TempRef) -> Effect:
+        index = node.index if type(node) is n.LocalGet else node.id  # type: ignore[union-attr]
+        effect = self.reads.get(index)
+        if effect is None:
+            effect = self.reads[index] = Effect(reads=local_bit(index))
+        return effect
+
+    def branch(self, node: n.Br | n.BrIf) -> Effect:
+        return writes_locals(self.targets[node.label]) | Effect(escapes=frozenset({node.label}))
+
+    def br_table(self, node: n.BrTable) -> Effect:
+        targets = set(node.labels) | {node.default}
+        written = tuple(i for label in targets for i in self.targets[label])
+        return writes_locals(written) | Effect(escapes=frozenset(targets))
+
+
+def _op_effect(_: _Annotator, node: n.Op | n.Perform) -> Effect:
+    return op_effect(node.op)
+
+
+#: Node class -> its own effect: an Effect, a function of the annotator
+#: and the node, or None for the structured statements (whose own effect
+#: is that of their labels).
+OWN_EFFECT: dict[type, Effect | Callable[[_Annotator, Any], Effect] | None] = {
+    n.Const: fx.PURE,
+    n.LocalGet: _Annotator.read,
+    n.TempRef: _Annotator.read,
+    n.LocalTee: lambda _, node: writes_locals((node.index,)),
+    n.LocalSet: lambda _, node: writes_locals((node.index,)),
+    n.Let: lambda _, node: writes_locals(node.temps),
+    n.GlobalGet: Effect(reads=GLOBAL),
+    n.GlobalSet: Effect(writes=GLOBAL),
+    n.Op: _op_effect,
+    n.Perform: _op_effect,
+    n.Call: CALL_EFFECT,
+    n.CallIndirect: CALL_EFFECT,
+    n.CallRef: CALL_EFFECT,
+    n.Eval: fx.PURE,
+    n.Block: None,
+    n.Loop: None,
+    n.If: None,
+    n.Br: _Annotator.branch,
+    n.BrIf: _Annotator.branch,
+    n.BrTable: _Annotator.br_table,
+    n.Return: Effect(escapes=frozenset({fx.RETURN})),
+    n.ReturnCall: Effect(escapes=frozenset({fx.RETURN})),
+    n.Unreachable: Effect(traps=fx.TRAP_UNREACHABLE),
+}
