@@ -74,11 +74,15 @@ class ExprPrinter:
         return f"({text})" if level < context else text
 
     def expr(self, e: n.Expr) -> tuple[str, int]:
+        """The C of `e` and its precedence level."""
+        kind = type(e)
+        if kind is n.Op:
+            return self.op(e)  # type: ignore[arg-type]
+        if kind is n.LocalGet:
+            return self.locals[e.index], PRIMARY  # type: ignore[attr-defined]
+        if kind is n.Const:
+            return self.ctx.constant(e.type, e.value)  # type: ignore[attr-defined]
         match e:
-            case n.Const(type=t, value=v):
-                return self.ctx.constant(t, v)
-            case n.LocalGet(index=i):
-                return self.locals[i], PRIMARY
             case n.LocalTee(index=i, value=v):
                 return f"{self.locals[i]} = {self(v, ASSIGN)}", ASSIGN
             case n.GlobalGet(index=i):
@@ -92,8 +96,6 @@ class ExprPrinter:
                 return self.indirect_call(target, ti, args), PRIMARY
             case n.CallRef(type_index=ti, args=args, callee=c):
                 return self.indirect_call(f"w_ref_func_callee({self(c)})->code", ti, args), PRIMARY
-            case n.Op():
-                return self.op(e)
         raise TypeError(f"c-print: unexpected expression {e!r}")
 
     def indirect_call(self, target: str, type_index: int, args: tuple[n.Expr, ...]) -> str:

@@ -221,23 +221,34 @@ class KeptAssignments:
     def _consumes(self, e: n.Node, i: int) -> bool:
         """Does evaluating `e` read local i, other than in a `select` arm
         (C's `?:` evaluates one arm only)?"""
-        self._spend()
-        match e:
-            case n.LocalGet(index=j):
-                return j == i
-            case n.Op(op="select", args=args):
-                return self._consumes(args[2], i)
-        return any(self._consumes(c, i) for c in e.children())
+        self.budget -= 1
+        if self.budget < 0:
+            raise _OutOfBudget
+        kind = type(e)
+        if kind is n.LocalGet:
+            return e.index == i  # type: ignore[attr-defined]
+        if kind is n.Op and e.op == "select":  # type: ignore[attr-defined]
+            return self._consumes(e.args[2], i)  # type: ignore[attr-defined]
+        for c in e.children():
+            if self._consumes(c, i):
+                return True
+        return False
 
     def _touches(self, node: n.Node, i: int) -> bool:
         """Does `node` (or anything in it) read or write local i?"""
-        self._spend()
-        match node:
-            case n.LocalGet(index=j) | n.LocalTee(index=j) | n.LocalSet(index=j) if j == i:
+        self.budget -= 1
+        if self.budget < 0:
+            raise _OutOfBudget
+        kind = type(node)
+        if kind is n.LocalGet or kind is n.LocalTee or kind is n.LocalSet:
+            if node.index == i:  # type: ignore[attr-defined]
                 return True
-            case n.MultiSet(indices=ids) if i in ids:
+        elif kind is n.MultiSet and i in node.indices:  # type: ignore[attr-defined]
+            return True
+        for c in node.children():
+            if self._touches(c, i):
                 return True
-        return any(self._touches(c, i) for c in node.children())
+        return False
 
     def _touches_or_leaves(self, s: n.Stmt, i: int) -> bool:
         """Does a statement in a branch mention local i, or may it leave the path?"""
