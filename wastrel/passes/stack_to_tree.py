@@ -64,6 +64,7 @@ carries its Wasm type, known from the instruction that pushed it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Callable
 
 from wastrel.ir import nodes as n
 from wastrel.ir.ops import OPERATORS, PERFORM_ARITY, is_load, is_store, numeric_arity, numeric_result_type
@@ -125,6 +126,7 @@ class _FunctionBuilder:
         self.labels = 0
         self.temps = 0
         self.frames: list[_Frame] = []
+        self.frame: _Frame  # the innermost of `frames` (kept by `enter_frame`, `leave_frame`)
         self.func_block = False  # a br_table targets the function's label
         self.next_op: str | None = None  # the instruction after the one being translated
         self.current_op = ""  # the instruction being translated (handlers of several)
@@ -142,27 +144,27 @@ class _FunctionBuilder:
 
     # -- the stack -----------------------------------------------------------
 
-    @property
-    def frame(self) -> _Frame:
-        return self.frames[-1]
-
     def push(self, expr: n.Expr, type_: str) -> None:
         self.frame.stack.append((expr, type_))
 
     def pop(self) -> n.Expr:
         frame = self.frame
-        expr = frame.stack.pop()[0]
-        frame.clean = min(frame.clean, len(frame.stack))
+        stack = frame.stack
+        expr = stack.pop()[0]
+        if frame.clean > len(stack):
+            frame.clean = len(stack)
         return expr
 
     def pop_n(self, count: int) -> tuple[n.Expr, ...]:
         if count == 0:
             return ()
         frame = self.frame
-        items = frame.stack[-count:]
-        del frame.stack[-count:]
-        frame.clean = min(frame.clean, len(frame.stack))
-        return tuple(e for e, _ in items)
+        stack = frame.stack
+        items = stack[-count:]
+        del stack[-count:]
+        if frame.clean > len(stack):
+            frame.clean = len(stack)
+        return tuple([e for e, _ in items])
 
     def flush_stack(self) -> None:
         """Bind every non-trivial value still on the stack to a pending temporary."""
@@ -190,7 +192,7 @@ class _FunctionBuilder:
         types = self.type.params + declared_locals
         for t, name in zip(types, local_names(self.module, self.index, len(types))):
             self.new_local(t, name)
-        self.frames.append(_Frame("func", "func", self.type))
+        self.enter_frame(_Frame("func", "func", self.type))
         for k, instr in enumerate(body):
             self.next_op = body[k + 1].op if k + 1 < len(body) else None
             if self.frame.unreachable:
@@ -228,31 +230,12 @@ class _FunctionBuilder:
         self.frame.clean = 0
 
     def translate(self, instr: Instr) -> None:
-        op, args = instr.op, instr.args
+        op = instr.op
         self.current_op = op
         handler = _HANDLERS.get(op)
-        if handler is not None:
-            handler(self, args)
-        elif op.endswith(".const"):
-            t = op[: -len(".const")]
-            self.push(n.Const(t, args[0]), t)
-        elif op in SIMD:
-            info = OPERATORS[op]
-            operands = self.pop_n(len(info.params))
-            if info.results:
-                self.push(n.Op(op, operands, args), info.results[0])
-            else:
-                self.emit(n.Perform(op, operands, args))
-        elif is_load(op):
-            self.push(n.Op(op, (self.pop(),), args), numeric_result_type(op))
-        elif is_store(op):
-            value = self.pop()
-            self.emit(n.Perform(op, (self.pop(), value), args))
-        elif op in PERFORM_ARITY:
-            self.emit(n.Perform(op, self.pop_n(PERFORM_ARITY[op]), args))
-        else:
-            operands = self.pop_n(numeric_arity(op))
-            self.push(n.Op(op, operands), numeric_result_type(op))
+        if handler is None:
+            handler = _HANDLERS[op] = _generic_handler(op)
+        handler(self, instr.args)
 
     # -- variables -------------------------------------------------------------
 
@@ -573,7 +556,16 @@ class _FunctionBuilder:
         results = tuple(self.new_local(t, f"{label}_r{i}") for i, t in enumerate(block_type.results))
         frame = _Frame(kind, label, block_type, params, results, cond=cond)
         frame.stack = [(n.LocalGet(p), t) for p, t in zip(params, block_type.params)]
+        self.enter_frame(frame)
+
+    def enter_frame(self, frame: _Frame) -> None:
         self.frames.append(frame)
+        self.frame = frame
+
+    def leave_frame(self) -> _Frame:
+        frame = self.frames.pop()
+        self.frame = self.frames[-1]
+        return frame
 
     def block(self, args: tuple) -> None:
         self.enter("block", args[0])
@@ -637,7 +629,7 @@ class _FunctionBuilder:
 
     def finish_block(self, stmt: n.Stmt) -> None:
         """The current block done as `stmt`: its results on the stack around it."""
-        frame = self.frames.pop()
+        frame = self.leave_frame()
         self.frame.body.append(stmt)
         for local, t in zip(frame.results, frame.type.results):
             self.push(n.LocalGet(local), t)
@@ -733,8 +725,41 @@ def _pass_through(frame: _Frame) -> tuple[n.Stmt, ...]:
     return (n.Br(frame.label, tuple(n.LocalGet(p) for p in frame.params)),)
 
 
+def _generic_handler(op: str) -> Callable[[_FunctionBuilder, tuple], None]:
+    """The translation of an instruction that `_HANDLERS` does not name:
+    a constant, a SIMD instruction, a load or store, or another operator
+    that pops its operands and pushes its result or performs an effect
+    (made once per operator, then kept in `_HANDLERS`)."""
+    if op.endswith(".const"):
+        t = op[: -len(".const")]
+        return lambda b, args: b.push(n.Const(t, args[0]), t)
+    if op in SIMD:
+        info = OPERATORS[op]
+        arity = len(info.params)
+        if info.results:
+            result = info.results[0]
+            return lambda b, args: b.push(n.Op(op, b.pop_n(arity), args), result)
+        return lambda b, args: b.emit(n.Perform(op, b.pop_n(arity), args))
+    if is_load(op):
+        loaded = numeric_result_type(op)
+        return lambda b, args: b.push(n.Op(op, (b.pop(),), args), loaded)
+    if is_store(op):
+
+        def store(b: _FunctionBuilder, args: tuple) -> None:
+            value = b.pop()
+            b.emit(n.Perform(op, (b.pop(), value), args))
+
+        return store
+    if op in PERFORM_ARITY:
+        count = PERFORM_ARITY[op]
+        return lambda b, args: b.emit(n.Perform(op, b.pop_n(count), args))
+    arity, result = numeric_arity(op), numeric_result_type(op)
+    return lambda b, args: b.push(n.Op(op, b.pop_n(arity)), result)
+
+
 _B = _FunctionBuilder
-_HANDLERS = {
+#: Instruction -> its translation; the others' are made when first met (`_generic_handler`).
+_HANDLERS: dict[str, Callable[[_FunctionBuilder, tuple], None]] = {
     "local.get": _B.local_get, "local.set": _B.local_set, "local.tee": _B.local_tee,
     "global.get": _B.global_get, "global.set": _B.global_set,
     "drop": _B.drop, "select": _B.select, "nop": _B.nop,
