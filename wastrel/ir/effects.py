@@ -65,16 +65,16 @@ class Effect:
     escapes: frozenset[str] = frozenset()
 
     def __or__(self, other: Effect) -> Effect:
-        if not other:
+        """The union (one of the two itself when it holds the other: no new object)."""
+        reads, writes, traps = self.reads | other.reads, self.writes | other.writes, self.traps | other.traps
+        escapes = self.escapes
+        if other.escapes and other.escapes is not escapes:
+            escapes = escapes | other.escapes
+        if reads == self.reads and writes == self.writes and traps == self.traps and escapes == self.escapes:
             return self
-        if not self:
+        if reads == other.reads and writes == other.writes and traps == other.traps and escapes == other.escapes:
             return other
-        return Effect(
-            self.reads | other.reads,
-            self.writes | other.writes,
-            self.traps | other.traps,
-            self.escapes | other.escapes,
-        )
+        return Effect(reads, writes, traps, escapes)
 
     def __bool__(self) -> bool:
         return bool(self.reads or self.writes or self.traps or self.escapes)

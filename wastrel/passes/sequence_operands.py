@@ -57,19 +57,28 @@ class _Sequencer(Rewriter):
     def sequence(self, node: n.Node) -> tuple[list[n.Stmt], n.Node]:
         """Hoist operands until the operands of every node commute pairwise."""
         old = node.operands()
-        if not old or (node.effect is not None and node.effect.is_pure):
+        if not old:
+            return [], node
+        own = node.effect
+        if own is not None and not (own.writes or own.traps or own.escapes):
             return [], node  # nothing in a pure expression conflicts, not even a select's arms
         prelude: list[n.Stmt] = []
         done: list[n.Expr] = []
-        is_select = isinstance(node, n.Op) and node.op == "select"
+        is_select = type(node) is n.Op and node.op == "select"  # type: ignore[attr-defined]
         for operand in old:
-            before, operand = self.sequence(operand)  # type: ignore[assignment]
-            effect = union(before) | operand.effect  # type: ignore[operator]
+            kind = type(operand)
+            if kind is n.LocalGet or kind is n.Const:  # (the hot case: nothing to sequence within)
+                before: list[n.Stmt] = []
+                effect = operand.effect
+            else:
+                before, operand = self.sequence(operand)  # type: ignore[assignment]
+                effect = union(before) | operand.effect if before else operand.effect  # type: ignore[operator]
             for j, earlier in enumerate(done):
-                if isinstance(earlier, n.Const):
+                if type(earlier) is n.Const:
                     continue
-                must = is_select and j < 2 and not earlier.effect.is_pure  # type: ignore[union-attr]
-                if must or conflicts(earlier.effect, effect):  # type: ignore[arg-type]
+                first = earlier.effect
+                must = is_select and j < 2 and (first.writes or first.traps or first.escapes)  # type: ignore[union-attr]
+                if must or conflicts(first, effect):  # type: ignore[arg-type]
                     done[j] = self.hoist(earlier, prelude)
             prelude.extend(before)
             done.append(operand)
