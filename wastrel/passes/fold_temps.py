@@ -44,11 +44,18 @@ def fold_temps(program: n.Program) -> n.Program:
     return map_functions(program, lambda f: _Folder(f).rewrite(f))
 
 
-def _temp_uses(node: n.Node, counts: Counter[int]) -> None:
-    if isinstance(node, n.TempRef):
-        counts[node.id] += 1
-    for child in node.children():
-        _temp_uses(child, counts)
+def _temp_refs(nodes: list[n.Node] | tuple[n.Node, ...]) -> list[int]:
+    """The temporaries the nodes refer to, once per reference (a walk by
+    exact class, over every node: the pass's hottest loop)."""
+    refs: list[int] = []
+    pending = list(nodes)
+    while pending:
+        node = pending.pop()
+        if type(node) is n.TempRef:
+            refs.append(node.id)  # type: ignore[attr-defined]
+        else:
+            pending.extend(node.children())
+    return refs
 
 
 class _Folder(Rewriter):
@@ -58,8 +65,7 @@ class _Folder(Rewriter):
     removes = frozenset({n.Let, n.TempRef})
 
     def __init__(self, func: n.Function):
-        self.uses: Counter[int] = Counter()
-        _temp_uses(func, self.uses)
+        self.uses = Counter(_temp_refs(func.body))
 
     def visit_Expr(self, node: n.Expr) -> n.Expr:
         return node
@@ -71,9 +77,7 @@ class _Folder(Rewriter):
         pending: list[n.Let] = []
         for stmt in stmts:
             stmt = self.rewrite(stmt)
-            used: Counter[int] = Counter()
-            for operand in stmt.operands():
-                _temp_uses(operand, used)
+            used = set(_temp_refs(stmt.operands()))
             folded = [p for p in pending if p.temps[0] in used]
             flushed = _must_flush(pending, folded, stmt.effect | union([p.value for p in folded]))  # type: ignore[operator]
             out += [local_set(p.temps[0], p.value) for p in pending if id(p) in flushed]
