@@ -46,9 +46,11 @@ class _Limiter(Rewriter):
 
     def visit_Stmt(self, s: n.Stmt) -> n.Stmt | tuple[n.Stmt, ...]:
         prelude: list[n.Stmt] = []
-        new = [self.bounded_operands(o, prelude) for o in s.operands()]
-        if prelude:
-            s = s.with_operands(new)
+        operands = s.operands()
+        if any(_deeper_than(o, MAX_DEPTH) for o in operands):
+            new = [self.bounded_operands(o, prelude) for o in operands]
+            if prelude:
+                s = s.with_operands(new)
         s = self.rewrite_children(s)  # the statements inside, after this one's operands
         return (*prelude, s) if prelude else s
 
@@ -77,3 +79,17 @@ class _Limiter(Rewriter):
         local = self.locals.new(type_of(expr, self.locals.type_of, self.module))
         prelude.append(local_set(local, expr))
         return local_get(local), 1
+
+
+def _deeper_than(expr: n.Expr, limit: int) -> bool:
+    """Is `expr` more than `limit` nodes deep?  (A loop that builds
+    nothing: most statements are far shallower, and then `bounded` is not
+    needed at all.)"""
+    pending = [(expr, 1)]
+    while pending:
+        node, depth = pending.pop()
+        if depth > limit:
+            return True
+        depth += 1
+        pending.extend([(o, depth) for o in node.operands()])
+    return False
