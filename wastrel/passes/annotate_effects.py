@@ -87,7 +87,16 @@ class _Annotator:
         return tuple([self.node(s) for s in stmts])
 
     def node(self, node: n.Node) -> n.Node:
-        own = OWN_EFFECT[type(node)]
+        kind = type(node)
+        # The three commonest nodes (two thirds of them), built at once:
+        if kind is n.LocalGet:
+            return n.LocalGet(node.index, effect=self.read(node))  # type: ignore[attr-defined]
+        if kind is n.Op:
+            args = tuple([self.node(a) for a in node.args])  # type: ignore[attr-defined]
+            return n.Op(node.op, args, node.imm, effect=union(args, op_effect(node.op)))  # type: ignore[attr-defined]
+        if kind is n.Const:
+            return n.Const(node.type, node.value, effect=fx.PURE)  # type: ignore[attr-defined]
+        own = OWN_EFFECT[kind]
         if own is None:  # a block, loop or if
             label = node.label  # type: ignore[attr-defined]
             self.targets[label] = node.params if type(node) is n.Loop else node.results  # type: ignore[attr-defined]
