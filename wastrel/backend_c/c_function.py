@@ -15,6 +15,8 @@ and for a dropped call result.
 
 from __future__ import annotations
 
+from functools import cache
+
 from wastrel.backend_c.c_expr import UNARY, ExprPrinter
 from wastrel.backend_c.c_gc import gc_statement
 from wastrel.backend_c.context import ModuleContext
@@ -28,6 +30,12 @@ from wastrel.passes.helpers import type_of
 
 
 MAX_INDENT = 40  # deeper statements print at this depth: the C stays linear in the program
+
+
+@cache
+def _accesses_memory(op: str) -> bool:
+    """Is `op` a load or store (whose immediates name its memory)?"""
+    return ".load" in op or ".store" in op
 
 
 class FunctionPrinter:
@@ -78,18 +86,25 @@ class FunctionPrinter:
         while pending:
             node = pending.pop()
             kind = type(node)
-            if kind is n.LocalGet or kind is n.LocalTee or kind is n.LocalSet:
+            if kind is n.LocalGet:
                 mentioned.add(node.index)  # type: ignore[attr-defined]
-            elif kind is n.Op or kind is n.Perform:
-                if ".load" in node.op or ".store" in node.op:  # type: ignore[attr-defined]
+            elif kind is n.Op:
+                if _accesses_memory(node.op):  # type: ignore[attr-defined]
                     memories.add(node.imm[2])  # type: ignore[attr-defined]
-            elif kind is n.CGoto:
-                self.goto_targets.add(node.name)  # type: ignore[attr-defined]
-            elif kind is n.MultiSet:
-                mentioned.update(node.indices)  # type: ignore[attr-defined]
-            elif kind is n.ReturnCall:
-                self.has_tail_calls = True
-            pending.extend(node.children())
+                pending.extend(node.args)  # type: ignore[attr-defined]
+            elif kind is not n.Const:
+                if kind is n.LocalTee or kind is n.LocalSet:
+                    mentioned.add(node.index)  # type: ignore[attr-defined]
+                elif kind is n.Perform:
+                    if _accesses_memory(node.op):  # type: ignore[attr-defined]
+                        memories.add(node.imm[2])  # type: ignore[attr-defined]
+                elif kind is n.CGoto:
+                    self.goto_targets.add(node.name)  # type: ignore[attr-defined]
+                elif kind is n.MultiSet:
+                    mentioned.update(node.indices)  # type: ignore[attr-defined]
+                elif kind is n.ReturnCall:
+                    self.has_tail_calls = True
+                pending.extend(node.children())
 
     def emit(self, depth: int, text: str) -> None:
         self.lines.append("  " * min(depth, MAX_INDENT) + text)
