@@ -49,13 +49,13 @@ def may_fault(value: n.Expr) -> bool:
 
 
 def _blocks(s: n.Stmt) -> list[tuple[n.Stmt, ...]]:
-    match s:
-        case n.CIf(then=then, else_=else_):
-            return [then, else_]
-        case n.CLoop(body=body) | n.CDoWhile(body=body):
-            return [body]
-        case n.CSwitch(cases=cases, default=default):
-            return [b for _, b in cases] + [default]
+    kind = type(s)
+    if kind is n.CIf:
+        return [s.then, s.else_]  # type: ignore[attr-defined]
+    if kind is n.CLoop or kind is n.CDoWhile:
+        return [s.body]  # type: ignore[attr-defined]
+    if kind is n.CSwitch:
+        return [b for _, b in s.cases] + [s.default]  # type: ignore[attr-defined]
     return []
 
 
@@ -161,56 +161,60 @@ class KeptAssignments:
             s = block[k]
             k += 1
             self._spend()
-            match s:
-                case n.CLabel():
-                    continue
-                case n.CGoto(name=name):
-                    if name not in self.labels:
-                        return False
-                    return self._read_from(i, *self.labels[name], seen, again)
-                case n.Unreachable():
-                    return True  # a trap ends the program first
-                case n.CIf(cond=cond, then=then, else_=else_):
-                    if self._consumes(cond, i):
-                        return True
-                    if self._touches(cond, i):
-                        return False
-                    # both ways on: through a branch (an empty one: on after the if)
-                    return all(self._read_from(i, *((b, 0) if b else (block, k)), seen, again) for b in (then, else_))
-                case n.CSwitch(index=cond):
-                    if self._consumes(cond, i):
-                        return True
-                    if self._touches(cond, i) or any(self._touches_or_leaves(s2, i) for b in _blocks(s) for s2 in b):
-                        return False
-                case n.CDoWhile(body=body) | n.CLoop(body=body):
-                    return self._read_from(i, body, 0, seen, again)  # on through the loop's ends
-                case n.Return(values=values):
-                    return any(self._consumes(v, i) for v in values)
-                case n.ReturnCall(call=call):
-                    return self._consumes(call, i)
-                case n.Perform(args=args):
-                    if any(self._consumes(a, i) for a in args):
-                        return True
-                    if any(self._touches(a, i) for a in args):
-                        return False
-                case n.LocalSet(index=j, value=v):
-                    if self._consumes(v, i):  # counts if what it computes is surely read in turn
-                        if j == i:
-                            return self._read_from(j, block, k, seen, again)
-                        return self._surely_read_after(j, block, k)
-                    if j == i or self._touches(v, i):
-                        return False
-                case n.Eval(value=n.Call() | n.CallIndirect() | n.CallRef() as v) if self._consumes(v, i):
+            kind = type(s)  # (the commonest statements first)
+            if kind is n.LocalSet:
+                j, v = s.index, s.value  # type: ignore[attr-defined]
+                if self._consumes(v, i):  # counts if what it computes is surely read in turn
+                    if j == i:
+                        return self._read_from(j, block, k, seen, again)
+                    return self._surely_read_after(j, block, k)
+                if j == i or self._touches(v, i):
+                    return False
+            elif kind is n.Perform:
+                args = s.args  # type: ignore[attr-defined]
+                if any(self._consumes(a, i) for a in args):
+                    return True
+                if any(self._touches(a, i) for a in args):
+                    return False
+            elif kind is n.Eval or kind is n.GlobalSet:
+                v = s.value  # type: ignore[attr-defined]
+                if kind is n.Eval and type(v) in n.CALLS and self._consumes(v, i):
                     return True  # a call stays (unless it does nothing at all)
-                case n.GlobalSet(value=v) | n.Eval(value=v):
-                    # a global's value is used if kept, as is a dropped one
-                    if self._consumes(v, i) and (self.eval_kept(v) if isinstance(s, n.Eval) else may_fault(v)):
-                        return True
-                    if self._touches(s, i):
-                        return False
-                case _:  # break, continue, MultiSet
-                    if isinstance(s, (n.CBreak, n.CContinue)) or self._touches(s, i):
-                        return False
+                # a global's value is used if kept, as is a dropped one
+                if self._consumes(v, i) and (self.eval_kept(v) if kind is n.Eval else may_fault(v)):
+                    return True
+                if self._touches(s, i):
+                    return False
+            elif kind is n.CIf:
+                cond, then, else_ = s.cond, s.then, s.else_  # type: ignore[attr-defined]
+                if self._consumes(cond, i):
+                    return True
+                if self._touches(cond, i):
+                    return False
+                # both ways on: through a branch (an empty one: on after the if)
+                return all(self._read_from(i, *((b, 0) if b else (block, k)), seen, again) for b in (then, else_))
+            elif kind is n.CLabel:
+                continue
+            elif kind is n.CGoto:
+                if s.name not in self.labels:  # type: ignore[attr-defined]
+                    return False
+                return self._read_from(i, *self.labels[s.name], seen, again)  # type: ignore[attr-defined]
+            elif kind is n.Unreachable:
+                return True  # a trap ends the program first
+            elif kind is n.CSwitch:
+                cond = s.index  # type: ignore[attr-defined]
+                if self._consumes(cond, i):
+                    return True
+                if self._touches(cond, i) or any(self._touches_or_leaves(s2, i) for b in _blocks(s) for s2 in b):
+                    return False
+            elif kind is n.CDoWhile or kind is n.CLoop:
+                return self._read_from(i, s.body, 0, seen, again)  # type: ignore[attr-defined]  # on through the loop's ends
+            elif kind is n.Return:
+                return any(self._consumes(v, i) for v in s.values)  # type: ignore[attr-defined]
+            elif kind is n.ReturnCall:
+                return self._consumes(s.call, i)  # type: ignore[attr-defined]
+            elif kind is n.CBreak or kind is n.CContinue or self._touches(s, i):  # break, continue, MultiSet
+                return False
         return None
 
     def _spend(self) -> None:
