@@ -4,6 +4,7 @@ whole modules; these pin the rules one at a time.)"""
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import importlib
 import os
@@ -29,6 +30,8 @@ from wastrel.passes.lower_control import lower_control
 from wastrel.passes.manager import PipelineError, build_pipeline, run_pipeline
 from wastrel.passes.recognize_helpers import REFERENCES, multi3_terms, parse_code, recognize_helpers
 from wastrel.passes.sequence_operands import sequence_operands
+from wastrel.passes.limit_expression_depth import MAX_DEPTH, limit_expression_depth
+from wastrel.ir.fast_init import fast_init
 from wastrel.passes.stack_to_tree import stack_to_tree
 
 I32 = "i32"
@@ -311,6 +314,48 @@ def test_sequence_keeps_trapping_select_arm() -> None:
     text = flushed(n.Return((n.Op("select", (div, n.Const(I32, 0), n.LocalGet(1))),)))
     assert "(local.set $h1 {r:$x0,$x1 w:$h1 t:div,ovf} (i32.div_s" in text
     assert "(select {r:$x0,$x1 t:div,ovf} (local.get $h1) (i32.const 0) (local.get $x1))" in text
+
+
+@pytest.mark.parametrize("depth", [MAX_DEPTH - 1, MAX_DEPTH, MAX_DEPTH + 1, MAX_DEPTH + 2])
+def test_limit_depth_cuts_exactly_past_its_bound(depth: int) -> None:
+    # A chain `depth` nodes deep (a local at its bottom) under a statement:
+    # cut only when deeper than MAX_DEPTH (the quick check and the cutting
+    # itself must agree at the bound), and then to at most MAX_DEPTH.
+    chain: n.Expr = n.LocalGet(0)
+    for _ in range(depth - 1):
+        chain = n.Op("i32.eqz", (chain,))
+    program = sequence_operands(fold_temps(annotate_effects(program_of(n.Return((chain,))))))
+    limited = limit_expression_depth(program)
+    assert (limited is not program and limited.funcs[0] is not program.funcs[0]) == (depth > MAX_DEPTH)
+
+    def deepest(e: n.Node) -> int:
+        return 1 + max((deepest(c) for c in e.operands()), default=0)
+
+    assert max(deepest(o) for s in limited.funcs[0].body for o in s.operands()) <= MAX_DEPTH
+
+
+def test_fast_init_keeps_a_frozen_dataclass_as_it_was() -> None:
+    # Nodes and effects are built by fast_init's __init__: the same
+    # positional and keyword use, defaults and immutability as dataclass's.
+    op = n.Op("i32.add", (n.LocalGet(0), n.Const(I32, 1)))
+    assert op.imm == () and op.effect is None
+    assert n.Op(op="i32.add", args=op.args, imm=(), effect=fx.PURE) == op  # effect: not compared
+    assert n.Br("l") == n.Br(label="l", values=())
+    assert Effect(1, 2) == Effect(reads=1, writes=2, traps=0, escapes=frozenset())
+    assert replace(op, op="i32.sub").args is op.args
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        op.op = "i32.sub"  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        n.Op("i32.add", (), (), fx.PURE)  # type: ignore[misc]  # effect is keyword-only
+    with pytest.raises(TypeError):
+        n.LocalGet()  # type: ignore[call-arg]
+
+    @dataclasses.dataclass(slots=True)
+    class Mutable:
+        x: int
+
+    with pytest.raises(TypeError, match="not a frozen dataclass"):
+        fast_init(Mutable)
 
 
 def test_a_handler_named_after_a_base_class_serves_its_subclasses() -> None:

@@ -82,14 +82,14 @@ class _Limiter(Rewriter):
 
 
 def _deeper_than(expr: n.Expr, limit: int) -> bool:
-    """Is `expr` more than `limit` nodes deep?  (A loop that builds
+    """Is `expr` more than `limit` nodes deep?  (Level by level, building
     nothing: most statements are far shallower, and then `bounded` is not
     needed at all.)"""
-    pending = [(expr, 1)]
-    while pending:
-        node, depth = pending.pop()
+    level: list[n.Node] = [expr]
+    depth = 0
+    while level:
+        depth += 1
         if depth > limit:
             return True
-        depth += 1
-        pending.extend([(o, depth) for o in node.operands()])
+        level = [c for node in level for c in node.children()]
     return False
