@@ -358,6 +358,37 @@ def test_fast_init_keeps_a_frozen_dataclass_as_it_was() -> None:
         fast_init(Mutable)
 
 
+def test_a_statement_pass_does_not_enter_expressions() -> None:
+    # `visit_Expr = Rewriter.keep_expression`: the nested statements are
+    # still rewritten, the expressions never visited; a visit_Expr of its
+    # own (which might do anything) is called for each.
+    class DropEvals(Rewriter):
+        visit_Expr = Rewriter.keep_expression
+
+        def __init__(self) -> None:
+            self.seen: list[type] = []
+
+        def rewrite(self, node):  # type: ignore[no-untyped-def]
+            self.seen.append(type(node))
+            return super().rewrite(node)
+
+        def visit_Eval(self, s: n.Eval) -> tuple[()]:
+            return ()
+
+    class DropEvalsLooking(DropEvals):
+        def visit_Expr(self, e: n.Expr) -> n.Expr:
+            return e
+
+    cond = n.Op("i32.eqz", (n.LocalGet(0),))
+    body = (n.CIf(cond, (n.Eval(n.LocalGet(1)), n.LocalSet(0, n.Const(I32, 1))), (n.Eval(n.Const(I32, 2)),)),)
+    expected = (n.CIf(cond, (n.LocalSet(0, n.Const(I32, 1)),), ()),)
+    quick, looking = DropEvals(), DropEvalsLooking()
+    assert quick.rewrite_body(body) == expected == looking.rewrite_body(body)
+    assert DropEvals._statements_only and not DropEvalsLooking._statements_only
+    assert not any(issubclass(kind, n.Expr) for kind in quick.seen)
+    assert n.Op in looking.seen and n.Const in looking.seen
+
+
 def test_a_handler_named_after_a_base_class_serves_its_subclasses() -> None:
     class CountStatements(Rewriter):
         def __init__(self) -> None:

@@ -48,6 +48,11 @@ class Node:
         statement list (the same node if nothing changed and `effect` is KEEP)."""
         raise NotImplementedError
 
+    def map_bodies(self, body: Callable[[tuple], tuple], effect: Any = KEEP) -> Any:
+        """The node with `body` applied to each statement list, its
+        expressions kept (the same node if nothing changed and `effect` is KEEP)."""
+        raise NotImplementedError
+
     def with_effect(self, effect: Effect | None) -> Any:
         raise NotImplementedError
 

@@ -19,6 +19,8 @@ node and no pass walks fields by hand:
                                 the node rebuilt with `expr` applied to each
                                 sub-node and `body` to each statement list; the
                                 same node if nothing changed and `effect` is KEEP
+    map_bodies(body, effect)    the same with its expressions left as they are
+                                (a statement pass's traversal)
     with_effect(effect)         the node with another effect
 
 The code is generated once per class (straight-line Python, no loop over
@@ -126,10 +128,34 @@ def install(cls: type, kinds: list[tuple[str, str]]) -> None:
     ]
     map_children = "\n".join(lines)
 
+    lines = ["def map_bodies(self, body, effect=KEEP):"]
+    same = []
+    for f, kind in kinds:
+        if kind == BODY:
+            lines += [f"    old = self.{f}", f"    {f} = body(old)", f"    if _same({f}, old): {f} = old"]
+            same.append(f"{f} is self.{f}")
+        elif kind == CASES:
+            lines += [
+                f"    old = self.{f}",
+                f"    {f} = tuple([(v, body(b)) for v, b in old])",
+                f"    if all([_same(a[1], b[1]) for a, b in zip({f}, old)]): {f} = old",
+            ]
+            same.append(f"{f} is self.{f}")
+        else:
+            lines.append(f"    {f} = self.{f}")
+    lines += [
+        "    if effect is KEEP:",
+        f"        if {' and '.join(same) or 'True'}:",
+        "            return self",
+        "        effect = self.effect",
+        f"    {rebuild}",
+    ]
+    map_bodies = "\n".join(lines)
+
     with_effect = "def with_effect(self, effect):\n" + "".join(f"    {f} = self.{f}\n" for f, _ in kinds) + f"    {rebuild}"
 
-    for source in (children, operands, with_operands, map_children, with_effect):
+    for source in (children, operands, with_operands, map_children, map_bodies, with_effect):
         exec(compile(source, f"<{name} traversal>", "exec"), env)
-    for method in ("children", "operands", "with_operands", "map_children", "with_effect"):
+    for method in ("children", "operands", "with_operands", "map_children", "map_bodies", "with_effect"):
         setattr(cls, method, env[method])
     cls.kinds = tuple(kinds)

@@ -67,10 +67,8 @@ class _Folder(Rewriter):
     def __init__(self, func: n.Function):
         self.uses = Counter(_temp_refs(func.body))
 
-    def visit_Expr(self, node: n.Expr) -> n.Expr:
-        return node
-
-    visit_Let = visit_TempRef = visit_Expr  # rewrite_body decides
+    visit_Expr = Rewriter.keep_expression
+    visit_Let = visit_TempRef = Rewriter.keep_expression  # rewrite_body decides
 
     def rewrite_body(self, stmts: tuple[n.Stmt, ...]) -> tuple[n.Stmt, ...]:
         out: list[n.Stmt] = []

@@ -141,8 +141,10 @@ class Rewriter:
     A class defines at most one of the two per node class.  A handler
     returns the replacement; a statement's may return a tuple of several.
     A handler named after a base class (`visit_Expr`, `leave_Stmt`) serves
-    every subclass without one of its own: `visit_Expr` returning its
-    node unchanged keeps a statement pass out of the expressions."""
+    every subclass without one of its own.  A statement pass, which
+    leaves every expression as it is, says so with `visit_Expr =
+    Rewriter.keep_expression`: its traversal then does not enter the
+    expressions at all (`map_bodies`), which is most of the work."""
 
     #: Node classes this rewriter removes; each must have a handler.
     removes: ClassVar[frozenset[type]] = frozenset()
@@ -150,12 +152,16 @@ class Rewriter:
     #: Node class -> its handler (or None), looked up once per class.
     _handlers: ClassVar[dict[type, Callable | None]] = {}
 
+    #: Every expression is kept as it is (see the class docstring).
+    _statements_only: ClassVar[bool] = False
+
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         cls._handlers = {}
         for attribute in dir(cls):
             if attribute.startswith("leave_") and hasattr(cls, "visit_" + attribute[6:]):
                 raise TypeError(f"{cls.__name__} has both visit_{attribute[6:]} and {attribute}: define one")
+        cls._statements_only = all(_handler_of(cls, kind) is Rewriter.keep_expression for kind in _EXPRESSION_CLASSES)
         for removed in cls.removes:
             if _handler_of(cls, removed) is None:
                 raise TypeError(f"{cls.__name__} removes {removed.__name__} but has no visit_{removed.__name__} or leave_{removed.__name__}")
@@ -173,7 +179,13 @@ class Rewriter:
     def rewrite_children(self, node: Any, effect: Any = KEEP) -> Any:
         """The node rebuilt from its rewritten children (the same node if
         nothing changed), with `effect` if one is given."""
+        if self._statements_only:
+            return node.map_bodies(self.rewrite_body, effect)
         return node.map_children(self.rewrite, self.rewrite_body, effect)
+
+    def keep_expression(self, node: n.Expr) -> n.Expr:
+        """The `visit_Expr` of a statement pass: the expression as it is."""
+        return node
 
     def rewrite_body(self, body: tuple[n.Stmt, ...]) -> tuple[n.Stmt, ...]:
         """Statements may become several: a handler may return a tuple."""
@@ -185,6 +197,9 @@ class Rewriter:
             else:
                 out.append(new)
         return tuple(out)
+
+
+_EXPRESSION_CLASSES = tuple(c for c in vars(n).values() if isinstance(c, type) and issubclass(c, n.Expr))
 
 
 def _handler_of(cls: type[Rewriter], kind: type) -> Callable | None:

@@ -41,8 +41,7 @@ class _Limiter(Rewriter):
         body = self.rewrite_body(self.func.body)
         return self.locals.finish(body) if self.locals.types else self.func  # most functions: nothing to do
 
-    def visit_Expr(self, node: n.Expr) -> n.Expr:
-        return node  # bounded by its statement
+    visit_Expr = Rewriter.keep_expression  # bounded by its statement
 
     def visit_Stmt(self, s: n.Stmt) -> n.Stmt | tuple[n.Stmt, ...]:
         prelude: list[n.Stmt] = []

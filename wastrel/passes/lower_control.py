@@ -46,8 +46,7 @@ class _Lowerer(Rewriter):
     def run(self) -> n.Function:
         return self.locals.finish(self.rewrite_body(self.func.body))
 
-    def visit_Expr(self, node: n.Expr) -> n.Expr:
-        return node
+    visit_Expr = Rewriter.keep_expression
 
     def rewrite_body(self, body: tuple[n.Stmt, ...]) -> tuple[n.Stmt, ...]:
         out: list[n.Stmt] = []

@@ -49,8 +49,7 @@ class _DeadStores(Rewriter):
         self.reads = reads  # local -> how many reads are left
         self.again = False  # a local lost its last read: another round
 
-    def visit_Expr(self, node: n.Expr) -> n.Expr:
-        return node
+    visit_Expr = Rewriter.keep_expression
 
     def visit_LocalSet(self, s: n.LocalSet) -> n.Stmt | tuple[()]:
         return s if self.reads.get(s.index) else self.visit_Eval(n.Eval(s.value, effect=s.value.effect))

@@ -32,8 +32,7 @@ class _UnusedLabels(Rewriter):
     def __init__(self, targets: set[str]):
         self.targets = targets
 
-    def visit_Expr(self, node: n.Expr) -> n.Expr:
-        return node
+    visit_Expr = Rewriter.keep_expression
 
     def visit_CLabel(self, label: n.CLabel) -> n.CLabel | tuple[()]:
         return label if label.name in self.targets else ()

@@ -47,8 +47,7 @@ class _Sequencer(Rewriter):
     def run(self) -> n.Function:
         return self.locals.finish(self.rewrite_body(self.func.body))
 
-    def visit_Expr(self, node: n.Expr) -> n.Expr:
-        return node  # a statement sequences its expressions
+    visit_Expr = Rewriter.keep_expression  # a statement sequences its expressions
 
     def leave_Stmt(self, stmt: n.Stmt) -> n.Stmt | tuple[n.Stmt, ...]:
         prelude, stmt = self.sequence(stmt)  # type: ignore[assignment]

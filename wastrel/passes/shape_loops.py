@@ -44,8 +44,7 @@ class _LoopShaper(Rewriter):
                 _count_jumps(s, [], self.jumps)
         return self.jumps[label]
 
-    def visit_Expr(self, node: n.Expr) -> n.Expr:
-        return node
+    visit_Expr = Rewriter.keep_expression
 
     def leave_CLoop(self, loop: n.CLoop) -> n.Stmt:
         body = loop.body
