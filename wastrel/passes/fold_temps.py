@@ -76,12 +76,15 @@ class _Folder(Rewriter):
         for stmt in stmts:
             stmt = self.rewrite(stmt)
             used = set(_temp_refs(stmt.operands()))
-            folded = [p for p in pending if p.temps[0] in used]
-            flushed = _must_flush(pending, folded, stmt.effect | union([p.value for p in folded]))  # type: ignore[operator]
-            out += [local_set(p.temps[0], p.value) for p in pending if id(p) in flushed]
-            if used:
-                stmt = _resolve(stmt, {p.temps[0]: p.value for p in folded if id(p) not in flushed})
-            pending = [p for p in pending if id(p) not in flushed and p not in folded]
+            if pending:
+                folded = [p for p in pending if p.temps[0] in used]
+                flushed = _must_flush(pending, folded, stmt.effect | union([p.value for p in folded]))  # type: ignore[operator]
+                out += [local_set(p.temps[0], p.value) for p in pending if id(p) in flushed]
+                if used:
+                    stmt = _resolve(stmt, {p.temps[0]: p.value for p in folded if id(p) not in flushed})
+                pending = [p for p in pending if id(p) not in flushed and p not in folded]
+            elif used:  # (nothing pending: the temporaries it uses are locals by now)
+                stmt = _resolve(stmt, {})
             if not isinstance(stmt, n.Let):
                 out.append(stmt)
             elif len(stmt.temps) == 1 and self.uses[stmt.temps[0]] == 1:
