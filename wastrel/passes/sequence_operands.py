@@ -25,6 +25,8 @@ past nothing it conflicts with, so no other statement is looked at.
 
 from __future__ import annotations
 
+from operator import is_
+
 from wastrel.ir import nodes as n
 from wastrel.ir.effects import conflicts
 from wastrel.ir.wasm import Module
@@ -65,13 +67,12 @@ class _Sequencer(Rewriter):
         done: list[n.Expr] = []
         is_select = type(node) is n.Op and node.op == "select"  # type: ignore[attr-defined]
         for operand in old:
-            kind = type(operand)
-            if kind is n.LocalGet or kind is n.Const:  # (the hot case: nothing to sequence within)
-                before: list[n.Stmt] = []
-                effect = operand.effect
-            else:
+            effect = operand.effect
+            before: list[n.Stmt] = []
+            if effect is None or effect.writes or effect.traps or effect.escapes:  # (else pure: nothing to sequence within)
                 before, operand = self.sequence(operand)  # type: ignore[assignment]
-                effect = union(before) | operand.effect if before else operand.effect  # type: ignore[operator]
+                if before:
+                    effect = union(before) | operand.effect  # type: ignore[operator]
             for j, earlier in enumerate(done):
                 if type(earlier) is n.Const:
                     continue
@@ -81,7 +82,7 @@ class _Sequencer(Rewriter):
                     done[j] = self.hoist(earlier, prelude)
             prelude.extend(before)
             done.append(operand)
-        if not prelude and all(a is b for a, b in zip(done, old)):
+        if not prelude and all(map(is_, done, old)):
             return [], node
         return prelude, node.with_operands(done)
 
