@@ -79,6 +79,7 @@ class _Annotator:
     def __init__(self) -> None:
         self.targets: dict[str, tuple[int, ...]] = {}  # label -> the locals a branch to it writes
         self.reads: dict[int, Effect] = {}  # local -> the effect of reading it (shared)
+        self.writes: dict[int, Effect] = {}  # local -> the effect of writing it (shared)
 
     def function(self, f: n.Function) -> n.Function:
         return f.map_children(self.node, self.body)
@@ -96,6 +97,15 @@ class _Annotator:
             return n.Op(node.op, args, node.imm, effect=union(args, op_effect(node.op)))  # type: ignore[attr-defined]
         if kind is n.Const:
             return n.Const(node.type, node.value, effect=fx.PURE)  # type: ignore[attr-defined]
+        if kind is n.LocalTee or kind is n.LocalSet:  # (and the next commonest, likewise)
+            value = self.node(node.value)  # type: ignore[attr-defined]
+            return kind(node.index, value, effect=union((value,), self.write(node.index)))  # type: ignore[attr-defined]
+        if kind is n.Perform:
+            args = tuple([self.node(a) for a in node.args])  # type: ignore[attr-defined]
+            return n.Perform(node.op, args, node.imm, effect=union(args, op_effect(node.op)))  # type: ignore[attr-defined]
+        if kind is n.Call:
+            args = tuple([self.node(a) for a in node.args])  # type: ignore[attr-defined]
+            return n.Call(node.func, args, effect=union(args, CALL_EFFECT))  # type: ignore[attr-defined]
         own = OWN_EFFECT[kind]
         if own is None:  # a block, loop or if
             label = node.label  # type: ignore[attr-defined]
@@ -113,6 +123,12 @@ class _Annotator:
         effect = self.reads.get(index)
         if effect is None:
             effect = self.reads[index] = Effect(reads=local_bit(index))
+        return effect
+
+    def write(self, index: int) -> Effect:
+        effect = self.writes.get(index)
+        if effect is None:
+            effect = self.writes[index] = Effect(writes=local_bit(index))
         return effect
 
     def branch(self, node: n.Br | n.BrIf) -> Effect:
