@@ -47,6 +47,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Callable, ClassVar
 
 from wastrel.ir import nodes as n
+from wastrel.ir import shapes
 from wastrel.ir.languages import LANGUAGES
 
 
@@ -149,8 +150,8 @@ class Rewriter:
     #: Node classes this rewriter removes; each must have a handler.
     removes: ClassVar[frozenset[type]] = frozenset()
 
-    #: Node class -> its handler (or None), looked up once per class.
-    _handlers: ClassVar[dict[type, Callable | None]] = {}
+    #: Node class -> what `rewrite` calls for it, looked up once per class.
+    _handlers: ClassVar[dict[type, Callable]] = {}
 
     #: Every expression is kept as it is (see the class docstring).
     _statements_only: ClassVar[bool] = False
@@ -171,10 +172,8 @@ class Rewriter:
         try:
             handler = self._handlers[kind]
         except KeyError:
-            handler = self._handlers[kind] = _handler_of(type(self), kind)
-        if handler is not None:
-            return handler(self, node)
-        return self.rewrite_children(node)
+            handler = self._handlers[kind] = _traversal_of(type(self), kind)
+        return handler(self, node)
 
     def rewrite_children(self, node: Any, effect: Any = KEEP) -> Any:
         """The node rebuilt from its rewritten children (the same node if
@@ -197,6 +196,22 @@ class Rewriter:
             else:
                 out.append(new)
         return tuple(out)
+
+
+def _traversal_of(cls: type[Rewriter], kind: type) -> Callable:
+    """What `cls.rewrite` does with a node of class `kind`: its handler;
+    else, in a statement pass, nothing to a statement without a body (which
+    `rewrite_children` would give back as it is); else `rewrite_children`."""
+    handler = _handler_of(cls, kind)
+    if handler is not None:
+        return handler
+    if cls._statements_only and not any(field_kind in (shapes.BODY, shapes.CASES) for _, field_kind in kind.kinds):
+        return _as_it_is
+    return cls.rewrite_children
+
+
+def _as_it_is(_: Rewriter, node: Any) -> Any:
+    return node
 
 
 _EXPRESSION_CLASSES = tuple(c for c in vars(n).values() if isinstance(c, type) and issubclass(c, n.Expr))
