@@ -98,59 +98,8 @@ def install(cls: type, kinds: list[tuple[str, str]]) -> None:
     lines.append(f"    {rebuild}")
     with_operands = "\n".join(lines)
 
-    lines = ["def map_children(self, expr, body, effect=KEEP):"]
-    same = []
-    for f, kind in kinds:
-        if kind == NODE:
-            lines.append(f"    {f} = expr(self.{f})")
-            same.append(f"{f} is self.{f}")
-        elif kind == NODES:
-            lines += [f"    old = self.{f}", f"    {f} = tuple([expr(x) for x in old])", f"    if _same({f}, old): {f} = old"]
-            same.append(f"{f} is self.{f}")
-        elif kind == BODY:
-            lines += [f"    old = self.{f}", f"    {f} = body(old)", f"    if _same({f}, old): {f} = old"]
-            same.append(f"{f} is self.{f}")
-        elif kind == CASES:
-            lines += [
-                f"    old = self.{f}",
-                f"    {f} = tuple([(v, body(b)) for v, b in old])",
-                f"    if all([_same(a[1], b[1]) for a, b in zip({f}, old)]): {f} = old",
-            ]
-            same.append(f"{f} is self.{f}")
-        else:
-            lines.append(f"    {f} = self.{f}")
-    lines += [
-        "    if effect is KEEP:",
-        f"        if {' and '.join(same) or 'True'}:",
-        "            return self",
-        "        effect = self.effect",
-        f"    {rebuild}",
-    ]
-    map_children = "\n".join(lines)
-
-    lines = ["def map_bodies(self, body, effect=KEEP):"]
-    same = []
-    for f, kind in kinds:
-        if kind == BODY:
-            lines += [f"    old = self.{f}", f"    {f} = body(old)", f"    if _same({f}, old): {f} = old"]
-            same.append(f"{f} is self.{f}")
-        elif kind == CASES:
-            lines += [
-                f"    old = self.{f}",
-                f"    {f} = tuple([(v, body(b)) for v, b in old])",
-                f"    if all([_same(a[1], b[1]) for a, b in zip({f}, old)]): {f} = old",
-            ]
-            same.append(f"{f} is self.{f}")
-        else:
-            lines.append(f"    {f} = self.{f}")
-    lines += [
-        "    if effect is KEEP:",
-        f"        if {' and '.join(same) or 'True'}:",
-        "            return self",
-        "        effect = self.effect",
-        f"    {rebuild}",
-    ]
-    map_bodies = "\n".join(lines)
+    map_children = _mapping("def map_children(self, expr, body, effect=KEEP):", kinds, rebuild, expressions=True)
+    map_bodies = _mapping("def map_bodies(self, body, effect=KEEP):", kinds, rebuild, expressions=False)
 
     with_effect = "def with_effect(self, effect):\n" + "".join(f"    {f} = self.{f}\n" for f, _ in kinds) + f"    {rebuild}"
 
@@ -159,3 +108,35 @@ def install(cls: type, kinds: list[tuple[str, str]]) -> None:
     for method in ("children", "operands", "with_operands", "map_children", "map_bodies", "with_effect"):
         setattr(cls, method, env[method])
     cls.kinds = tuple(kinds)
+
+
+def _mapping(head: str, kinds: list[tuple[str, str]], rebuild: str, expressions: bool) -> str:
+    """The source of `map_children` (`expressions`: `expr` applied to each
+    sub-node too) or of `map_bodies` (sub-nodes kept as they are)."""
+    lines = [head]
+    same = []
+    for f, kind in kinds:
+        if kind == NODE and expressions:
+            lines.append(f"    {f} = expr(self.{f})")
+        elif kind == NODES and expressions:
+            lines += [f"    old = self.{f}", f"    {f} = tuple([expr(x) for x in old])", f"    if _same({f}, old): {f} = old"]
+        elif kind == BODY:
+            lines += [f"    old = self.{f}", f"    {f} = body(old)", f"    if _same({f}, old): {f} = old"]
+        elif kind == CASES:
+            lines += [
+                f"    old = self.{f}",
+                f"    {f} = tuple([(v, body(b)) for v, b in old])",
+                f"    if all([_same(a[1], b[1]) for a, b in zip({f}, old)]): {f} = old",
+            ]
+        else:
+            lines.append(f"    {f} = self.{f}")
+            continue
+        same.append(f"{f} is self.{f}")
+    lines += [
+        "    if effect is KEEP:",
+        f"        if {' and '.join(same) or 'True'}:",
+        "            return self",
+        "        effect = self.effect",
+        f"    {rebuild}",
+    ]
+    return "\n".join(lines)
