@@ -257,6 +257,19 @@ def test_a_translation_leaves_nothing_alive(tmp_path: Path) -> None:
     assert run_deep(translate)
 
 
+def test_a_binary_module_is_read_without_the_text_reader(tmp_path: Path) -> None:
+    # lark and the text grammar take 0.08 s to import: a .wasm needs neither.
+    binary = tmp_path / "m.wasm"
+    binary.write_bytes(b"\0asm\1\0\0\0")
+    check = (
+        "import sys\nfrom pathlib import Path\nfrom wastrel.frontend.load import load_module\n"
+        f"load_module(Path({str(binary)!r}))\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('wastrel.frontend.text', 'lark'))))"
+    )
+    result = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
+
+
 @pytest.mark.parametrize("damage", ["truncate", "empty", "garbage"])
 def test_a_damaged_cache_entry_is_rebuilt(tmp_path: Path, cache: Path, damage: str) -> None:
     source = tmp_path / "add.wat"

@@ -30,11 +30,14 @@ def _is_text(path: Path, data: bytes) -> bool:
 
 
 def load_module(path: Path) -> Module:
-    from wastrel.frontend.decode import decode_module
-    from wastrel.frontend.text import read_module_text
-
     data = path.read_bytes()
-    return read_module_text(data) if _is_text(path, data) else decode_module(data)
+    if _is_text(path, data):
+        from wastrel.frontend.text import read_module_text  # (lark and the grammar: 0.08 s)
+
+        return read_module_text(data)
+    from wastrel.frontend.decode import decode_module
+
+    return decode_module(data)
 
 
 def read_module(path: Path) -> bytes:
