@@ -80,6 +80,7 @@ class _Annotator:
         self.targets: dict[str, tuple[int, ...]] = {}  # label -> the locals a branch to it writes
         self.reads: dict[int, Effect] = {}  # local -> the effect of reading it (shared)
         self.writes: dict[int, Effect] = {}  # local -> the effect of writing it (shared)
+        self.branches: dict[str, Effect] = {}  # label -> the effect of a branch to it (shared)
 
     def function(self, f: n.Function) -> n.Function:
         return f.map_children(self.node, self.body)
@@ -132,7 +133,10 @@ class _Annotator:
         return effect
 
     def branch(self, node: n.Br | n.BrIf) -> Effect:
-        return writes_locals(self.targets[node.label]) | Effect(escapes=frozenset({node.label}))
+        effect = self.branches.get(node.label)
+        if effect is None:
+            effect = self.branches[node.label] = writes_locals(self.targets[node.label]) | Effect(escapes=frozenset({node.label}))
+        return effect
 
     def br_table(self, node: n.BrTable) -> Effect:
         targets = set(node.labels) | {node.default}
