@@ -10,6 +10,7 @@ runtime's `w_` functions of the same name, and so are the SIMD instructions
 
 from __future__ import annotations
 
+from functools import cache
 from typing import TYPE_CHECKING
 
 from wastrel.backend_c.c_gc import gc_value
@@ -116,15 +117,15 @@ class ExprPrinter:
 
     def op(self, e: n.Op) -> tuple[str, int]:
         op, args = e.op, e.args
-        prefix, _, name = op.partition(".")
-        if op in SIMD:
-            return self.simd(e), PRIMARY
-        if is_load(op):
-            return f"w_{prefix}_{name}({self.access(e)})", PRIMARY
-        if op in _CASTS:
-            return _CASTS[op].format(self(args[0], UNARY)), UNARY
-        if prefix in ("i32", "i64", "f32", "f64"):
+        kind, prefix, name = _kind_of(op)
+        if kind == "numeric":
             return self.numeric(prefix, name, args)
+        if kind == "simd":
+            return self.simd(e), PRIMARY
+        if kind == "load":
+            return f"w_{prefix}_{name}({self.access(e)})", PRIMARY
+        if kind == "cast":
+            return _CASTS[op].format(self(args[0], UNARY)), UNARY
         if op in GC_VALUES:
             text = gc_value(self.ctx, op, e.imm, [self(a) for a in args])
             return text, UNARY if text.startswith("(uint32_t)") else PRIMARY
@@ -266,3 +267,20 @@ class ExprPrinter:
         if offset == 0:
             return f"{base}, {self(address)}"
         return f"{base} + {self(address, MUL)}, {offset}ull"
+
+
+@cache
+def _kind_of(op: str) -> tuple[str, str, str]:
+    """How `ExprPrinter.op` prints an operator ("simd", "load", "cast",
+    "numeric" or "other", tested in that order), with the parts of its
+    name before and after the first dot; asked once per operator."""
+    prefix, _, name = op.partition(".")
+    if op in SIMD:
+        return "simd", prefix, name
+    if is_load(op):
+        return "load", prefix, name
+    if op in _CASTS:
+        return "cast", prefix, name
+    if prefix in ("i32", "i64", "f32", "f64"):
+        return "numeric", prefix, name
+    return "other", prefix, name
