@@ -74,7 +74,8 @@ _set_effect = n.Node.effect.__set__  # type: ignore[attr-defined]
 class _Annotator:
     """One function's annotation: a bottom-up walk that rebuilds each node
     with its children annotated and then sets its effect, the union of
-    theirs and its own (`own_effect`, looked up by node class)."""
+    theirs and its own (`OWN_EFFECT`, by node class; the commonest
+    classes are built directly, with theirs)."""
 
     def __init__(self) -> None:
         self.targets: dict[str, tuple[int, ...]] = {}  # label -> the locals a branch to it writes
