@@ -201,11 +201,13 @@ class Rewriter:
 def _traversal_of(cls: type[Rewriter], kind: type) -> Callable:
     """What `cls.rewrite` does with a node of class `kind`: its handler;
     else, in a statement pass, nothing to a statement without a body (which
-    `rewrite_children` would give back as it is); else `rewrite_children`."""
+    `rewrite_children` would give back as it is, unless the pass changed
+    that method too); else `rewrite_children`."""
     handler = _handler_of(cls, kind)
     if handler is not None:
         return handler
-    if cls._statements_only and not any(field_kind in (shapes.BODY, shapes.CASES) for _, field_kind in kind.kinds):
+    bodiless = not any(field_kind in (shapes.BODY, shapes.CASES) for _, field_kind in kind.kinds)
+    if cls._statements_only and bodiless and cls.rewrite_children is Rewriter.rewrite_children:
         return _as_it_is
     return cls.rewrite_children
 
