@@ -25,6 +25,7 @@ from wastrel.ir.printer import format_function
 from wastrel.ir.wasm import Export, Func, FuncType, Instr, Module
 from wastrel.passes.annotate_effects import annotate_effects
 from wastrel.passes.fold_temps import fold_temps
+from wastrel.passes import framework
 from wastrel.passes.framework import PASSES, PassInfo, Rewriter
 from wastrel.passes.lower_control import lower_control
 from wastrel.passes.manager import PipelineError, build_pipeline, run_pipeline
@@ -387,6 +388,23 @@ def test_a_statement_pass_does_not_enter_expressions() -> None:
     assert DropEvals._statements_only and not DropEvalsLooking._statements_only
     assert not any(issubclass(kind, n.Expr) for kind in quick.seen)
     assert n.Op in looking.seen and n.Const in looking.seen
+
+
+def test_a_statement_pass_that_overrides_rewrite_children_sees_every_statement() -> None:
+    class CountChildren(Rewriter):
+        visit_Expr = Rewriter.keep_expression
+
+        def __init__(self) -> None:
+            self.count = 0
+
+        def rewrite_children(self, node, effect=framework.KEEP):  # type: ignore[no-untyped-def]
+            self.count += 1
+            return super().rewrite_children(node, effect)
+
+    counter = CountChildren()
+    body = (n.LocalSet(0, n.Const(I32, 1)), n.CIf(n.LocalGet(0), (n.Eval(n.LocalGet(1)),), ()))
+    assert counter.rewrite_body(body) == body
+    assert counter.count == 3  # both statements and the one in the `if`
 
 
 def test_a_handler_named_after_a_base_class_serves_its_subclasses() -> None:
