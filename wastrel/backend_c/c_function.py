@@ -23,6 +23,7 @@ from wastrel.backend_c.context import ModuleContext
 from wastrel.backend_c.kept import KeptAssignments, may_fault
 from wastrel.backend_c.names import C_TYPE_OF, RESULTS, VALUE_FIELD, spill_prologue, to_value, body_name, c_params, c_result, local_names, result_struct
 from wastrel.ir import nodes as n
+from wastrel.ir.ops import is_load, is_store
 from wastrel.ir.simd import BY_NAME as SIMD
 from wastrel.ir.gc import NAMES as GC_NAMES
 from wastrel.ir.wasm import FuncType, Module
@@ -35,7 +36,7 @@ MAX_INDENT = 40  # deeper statements print at this depth: the C stays linear in 
 @cache
 def _accesses_memory(op: str) -> bool:
     """Is `op` a load or store (whose immediates name its memory)?"""
-    return ".load" in op or ".store" in op
+    return is_load(op) or is_store(op)
 
 
 class FunctionPrinter:

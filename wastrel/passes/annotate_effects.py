@@ -145,25 +145,15 @@ class _Annotator:
         return writes_locals(written) | Effect(escapes=frozenset(targets))
 
 
-def _op_effect(_: _Annotator, node: n.Op | n.Perform) -> Effect:
-    return op_effect(node.op)
-
-
-#: Node class -> its own effect: an Effect, a function of the annotator
-#: and the node, or None for the structured statements (whose own effect
-#: is that of their labels).
+#: Node class -> its own effect, for the classes `_Annotator.node` does not
+#: build directly: an Effect, a function of the annotator and the node, or
+#: None for the structured statements (whose own effect is that of their
+#: labels).
 OWN_EFFECT: dict[type, Effect | Callable[[_Annotator, Any], Effect] | None] = {
-    n.Const: fx.PURE,
-    n.LocalGet: _Annotator.read,
     n.TempRef: _Annotator.read,
-    n.LocalTee: lambda _, node: writes_locals((node.index,)),
-    n.LocalSet: lambda _, node: writes_locals((node.index,)),
     n.Let: lambda _, node: writes_locals(node.temps),
     n.GlobalGet: Effect(reads=GLOBAL),
     n.GlobalSet: Effect(writes=GLOBAL),
-    n.Op: _op_effect,
-    n.Perform: _op_effect,
-    n.Call: CALL_EFFECT,
     n.CallIndirect: CALL_EFFECT,
     n.CallRef: CALL_EFFECT,
     n.Eval: fx.PURE,
