@@ -269,6 +269,21 @@ def test_a_binary_module_is_read_without_the_text_reader(tmp_path: Path) -> None
     result = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
 
+def test_translating_does_not_import_networkx(tmp_path: Path) -> None:
+    # networkx takes 0.07 s to import; the pipeline is ordered without it
+    # (it is imported only to name a cycle in the passes' requirements).
+    binary = tmp_path / "m.wasm"
+    binary.write_bytes(b"\0asm\1\0\0\0")
+    check = (
+        "import sys\nfrom pathlib import Path\nfrom wastrel.frontend.load import load_module\n"
+        "from wastrel.driver import module_to_c\n"
+        f"module_to_c(load_module(Path({str(binary)!r})))\n"
+        "print('networkx' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False"
+
+
 
 @pytest.mark.parametrize("damage", ["truncate", "empty", "garbage"])
 def test_a_damaged_cache_entry_is_rebuilt(tmp_path: Path, cache: Path, damage: str) -> None:

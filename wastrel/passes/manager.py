@@ -47,8 +47,6 @@ import time
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Iterable, Iterator
 
-import networkx as nx
-
 # Importing the pass modules registers them.
 from wastrel.backend_c import c_print  # noqa: F401
 from wastrel.frontend import passes as frontend_passes  # noqa: F401
@@ -186,27 +184,41 @@ def _check_constraints(passes: dict[str, PassInfo], slot: dict[str, int]) -> Non
 
 def _order_within(within: list[PassInfo], passes: dict[str, PassInfo], rank: dict[str, int]) -> list[PassInfo]:
     """The passes of one language in order (rule 3)."""
-    graph: nx.DiGraph = nx.DiGraph()
-    graph.add_nodes_from(p.name for p in within)
+    successors: dict[str, list[str]] = {p.name: [] for p in within}
     for p in within:
-        graph.add_edges_from((name, p.name) for name in p.requires if name in graph)
-        graph.add_edges_from((p.name, name) for name in p.before if name in graph)
-    waiting = dict(graph.in_degree())
+        for name in p.requires:
+            if name in successors:
+                successors[name].append(p.name)
+        for name in p.before:
+            if name in successors:
+                successors[p.name].append(name)
+    waiting = dict.fromkeys(successors, 0)
+    for after in successors.values():
+        for name in after:
+            waiting[name] += 1
     ready = [(-1, rank[name], name) for name, count in waiting.items() if count == 0]
     heapq.heapify(ready)
     order: list[str] = []
     while ready:
         name = heapq.heappop(ready)[2]
         order.append(name)
-        for successor in graph.successors(name):
+        for successor in successors[name]:
             waiting[successor] -= 1
             if waiting[successor] == 0:
                 heapq.heappush(ready, (len(order) - 1, rank[successor], successor))
-    if len(order) < len(graph):
-        edges = nx.find_cycle(graph.subgraph(set(graph) - set(order)))
-        cycle = " -> ".join([*(a for a, _ in edges), edges[0][0]])
-        raise PipelineError(f"the passes' requirements form a cycle: {cycle}")
+    if len(order) < len(successors):
+        raise PipelineError(f"the passes' requirements form a cycle: {_cycle(successors, set(successors) - set(order))}")
     return [passes[name] for name in order]
+
+
+def _cycle(successors: dict[str, list[str]], among: set[str]) -> str:
+    """A cycle of the graph among these passes, as "a -> b -> a".  (networkx
+    is imported here only: importing it costs every compile 70 ms.)"""
+    import networkx as nx
+
+    graph = nx.DiGraph((a, b) for a in among for b in successors[a] if b in among)
+    edges = nx.find_cycle(graph)
+    return " -> ".join([*(a for a, _ in edges), edges[0][0]])
 
 
 def format_ir(value: Any) -> str:
