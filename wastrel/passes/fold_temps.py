@@ -31,9 +31,11 @@ recomputed, so they stay conservative.
 from __future__ import annotations
 
 from collections import Counter
+from functools import reduce
+from operator import or_
 
 from wastrel.ir import nodes as n
-from wastrel.ir.effects import Effect, conflicts
+from wastrel.ir.effects import Effect, conflicts, local_bit
 from wastrel.passes.annotate_effects import union
 from wastrel.passes.framework import Rewriter, declare_pass, map_functions
 from wastrel.passes.helpers import local_set
@@ -66,6 +68,9 @@ class _Folder(Rewriter):
 
     def __init__(self, func: n.Function):
         self.uses = Counter(_temp_refs(func.body))
+        # The effect bits of reading the temporaries: a statement whose
+        # effect reads none of them refers to none (effects are unions).
+        self.temp_reads = reduce(or_, map(local_bit, self.uses), 0)
 
     visit_Expr = Rewriter.keep_expression
     visit_Let = visit_TempRef = Rewriter.keep_expression  # rewrite_body decides
@@ -75,7 +80,7 @@ class _Folder(Rewriter):
         pending: list[n.Let] = []
         for stmt in stmts:
             stmt = self.rewrite(stmt)
-            used = set(_temp_refs(stmt.operands()))
+            used = set(_temp_refs(stmt.operands())) if stmt.effect.reads & self.temp_reads else set()  # type: ignore[union-attr]
             if pending:
                 folded = [p for p in pending if p.temps[0] in used]
                 flushed = _must_flush(pending, folded, stmt.effect | union([p.value for p in folded]))  # type: ignore[operator]
