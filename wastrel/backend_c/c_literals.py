@@ -90,7 +90,7 @@ def c_bytes(data: bytes) -> str:
     chunks = []
     for start in range(0, len(data), 64):
         piece = data[start : start + 64]
-        chunks.append('"' + "".join(_byte(b) for b in piece) + '"')
+        chunks.append('"' + "".join(map(_BYTES.__getitem__, piece)) + '"')
     return "\n    ".join(chunks)
 
 
@@ -102,3 +102,6 @@ def _byte(b: int) -> str:
     if 0x20 <= b < 0x7F and b != 0x3F:  # '?' would risk trigraphs
         return chr(b)
     return f"\\{b:03o}"
+
+
+_BYTES = tuple(_byte(b) for b in range(256))  # each byte's spelling in a string literal
