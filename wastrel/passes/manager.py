@@ -216,7 +216,7 @@ def _cycle(successors: dict[str, list[str]], among: set[str]) -> str:
     is imported here only: importing it costs every compile 70 ms.)"""
     import networkx as nx
 
-    graph = nx.DiGraph((a, b) for a in among for b in successors[a] if b in among)
+    graph = nx.DiGraph((a, b) for a in successors if a in among for b in successors[a] if b in among)  # (in declaration order)
     edges = nx.find_cycle(graph)
     return " -> ".join([*(a for a, _ in edges), edges[0][0]])
 
