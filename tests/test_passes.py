@@ -11,6 +11,7 @@ import os
 import math
 import operator
 import random
+import weakref
 from dataclasses import replace
 from pathlib import Path
 
@@ -22,7 +23,7 @@ from wastrel.ir import nodes as n
 from wastrel.ir.effects import GLOBAL, Effect, conflicts, local_bit
 from wastrel.ir.languages import C, EFFECTS, FLUSHED, TREE, LanguageError
 from wastrel.ir.printer import format_function
-from wastrel.ir.wasm import Export, Func, FuncType, Instr, Module
+from wastrel.ir.wasm import Export, Func, FuncType, Instr, Module, per_module
 from wastrel.passes.annotate_effects import annotate_effects
 from wastrel.passes.fold_temps import fold_temps
 from wastrel.passes import framework
@@ -266,6 +267,44 @@ def test_stack_to_tree_block_result_becomes_a_local() -> None:
     assert lines[0] == "(block $block1 (result $block1_r0)"
     assert "(br_if $block1 t1 (local.get $l1))" in lines
     assert lines[-2:] == ["(br $block1 (i32.const 7)))", "(return (local.get $block1_r0)))"]
+
+
+def test_stack_to_tree_looks_for_throws_once_however_many_parts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A big module is made into trees a part at a time.  Looking at every
+    # function's body for throws once per part made yosys.wasm (46,473
+    # functions, exceptions, 679 parts) quadratic: 1.2 s of every part.
+    from wastrel.frontend.load import load_module
+    from wastrel.ir import throws
+
+    source = tmp_path / "m.wat"
+    calls = "".join(f"(func $f{k} (call $f{k + 1}))" for k in range(5))
+    source.write_text(f"(module (tag $e) {calls} (func $f5 (throw $e)))")
+    module = load_module(source)
+    looked = []
+    look = throws._throwing_functions
+    monkeypatch.setattr(throws, "_throwing_functions", lambda m: looked.append(1) or look(m))
+    trees = [stack_to_tree(module, range(k, k + 2)) for k in (0, 2, 4)]
+    assert len(looked) == 1
+    assert [f.name for tree in trees for f in tree.funcs] == [f"f{k}" for k in range(6)]
+    assert throws.throws_of(module).functions == set(range(6))  # f5 throws, so each call may
+
+
+def test_a_per_module_analysis_is_made_once_and_dropped_with_its_module() -> None:
+    made = []
+
+    @per_module
+    def analysis(module: Module) -> int:
+        made.append(1)
+        return len(module.funcs)
+
+    module = Module()
+    assert analysis(module) == analysis(module) == 0
+    assert len(made) == 1
+    alive = weakref.ref(module)
+    del module
+    assert alive() is None  # the memo does not keep the module alive
+    assert analysis(Module()) == 0
+    assert len(made) == 2  # nor answers for a new module with the old one's id
 
 
 # -- fold-temps, sequence-operands ----------------------------------------------------

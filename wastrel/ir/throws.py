@@ -19,7 +19,7 @@ see an exception pays nothing:
 from __future__ import annotations
 
 from wastrel.backend_c.host import HOST_FUNCTIONS
-from wastrel.ir.wasm import Module
+from wastrel.ir.wasm import Module, per_module
 
 THROWING_OPS = frozenset(("throw", "throw_ref", "rethrow"))
 INDIRECT_CALLS = frozenset(("call_indirect", "call_ref", "return_call_indirect", "return_call_ref"))
@@ -46,6 +46,11 @@ class Throws:
         if op in DIRECT_CALLS:
             return args[0] in self.functions
         return True
+
+
+#: The module's Throws, made once: stack-to-tree asks once per part of a big
+#: module, and a module that may throw has every function's body looked at.
+throws_of = per_module(Throws)
 
 
 def _throwing_functions(module: Module) -> set[int]:

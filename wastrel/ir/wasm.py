@@ -43,8 +43,12 @@ from __future__ import annotations
 
 import weakref
 from dataclasses import dataclass, field
+from functools import wraps
+from typing import Callable, TypeVar
 
 from wastrel.ir.fast_init import fast_init
+
+T = TypeVar("T")
 
 NUMTYPES = ("i32", "i64", "f32", "f64")
 REFTYPES = ("funcref", "externref")
@@ -244,9 +248,25 @@ def rec_group_ranges(sizes: tuple[int, ...], count: int) -> list[range]:
     return out
 
 
-# Module.func_type's cache: [a weak reference to the module, its types]
-# (weak: a compilation's module is not kept alive after it)
-_last_func_types: list = [lambda: None, []]
+def per_module(analysis: Callable[[Module], T]) -> Callable[[Module], T]:
+    """`analysis` of a whole module, computed once per module: a pass run
+    part by part (`manager.run_in_parts`: a big module's functions a few
+    at a time) asks for it once per part, and an analysis of every
+    function each time would make a big module's translation quadratic.
+    The result is shared, so it must not be changed, and it is dropped
+    with the module; it must not refer to the module (that would keep the
+    module alive)."""
+    results: dict[int, T] = {}
+
+    @wraps(analysis)
+    def once(module: Module) -> T:
+        key = id(module)
+        if key not in results:
+            results[key] = analysis(module)
+            weakref.finalize(module, results.pop, key, None)  # (before the id can be another module's)
+        return results[key]
+
+    return once
 
 
 @dataclass(frozen=True, slots=True, weakref_slot=True)
@@ -292,11 +312,7 @@ class Module:
         return [i.desc for i in self.imports_of("func")] + [f.type_index for f in self.funcs]  # type: ignore[misc]
 
     def func_type(self, funcidx: int) -> FuncType:
-        module, types = _last_func_types
-        if module() is not self:  # the passes ask about one module many times
-            types = [self.types[t] for t in self.func_type_indices()]
-            _last_func_types[:] = [weakref.ref(self), types]
-        return types[funcidx]  # (the validator has checked it is one)
+        return _func_types(self)[funcidx]  # (the validator has checked it is one)
 
     def table_types(self) -> list[TableType]:
         return [i.desc for i in self.imports_of("table")] + [t.type for t in self.tables]  # type: ignore[misc]
@@ -310,3 +326,10 @@ class Module:
 
     def global_types(self) -> list[GlobalType]:
         return [i.desc for i in self.imports_of("global")] + [g.type for g in self.globals]  # type: ignore[misc]
+
+
+@per_module
+def _func_types(module: Module) -> list[FuncType]:
+    """The type of every function in the function index space (the passes
+    ask about one module many times)."""
+    return [module.types[t] for t in module.func_type_indices()]  # type: ignore[misc]

@@ -18,16 +18,17 @@ writes out), one after it would leave that dump without names.
 
 from __future__ import annotations
 
-from wastrel.ir.wasm import Module
+from wastrel.ir.wasm import Module, per_module
 
 
-def function_names(module: Module) -> list[str]:
+@per_module
+def function_names(module: Module) -> tuple[str, ...]:
     """A distinct readable name for every function, imported ones first."""
     count = module.num_imported_funcs + len(module.funcs)
     exported = {e.index: e.name for e in module.exports if e.kind == "func"}
     imported = [f"{i.module}.{i.name}" for i in module.imports_of("func")]
     names = [module.names.funcs.get(i) or exported.get(i) or (imported[i] if i < len(imported) else str(i)) for i in range(count)]
-    return list(distinct(names))
+    return distinct(names)
 
 
 def local_names(module: Module, func_index: int, count: int) -> list[str]:

@@ -20,7 +20,7 @@ def format_import(module: Module, imp: Import) -> str:
     return f'(import "{imp.module}" "{imp.name}" ({imp.kind} {_desc(module, imp.desc)}))'
 
 
-def format_func(module: Module, position: int, names: list[str]) -> str:
+def format_func(module: Module, position: int, names: tuple[str, ...]) -> str:
     """The `position`th defined function (`names`: every function's name,
     by index, as `wasm_names.function_names` gives them)."""
     func = module.funcs[position]

@@ -73,7 +73,7 @@ from wastrel.ir.types import difference, is_ref, non_null, ref_type, reference
 from wastrel.ir.wasm import ArrayType, Catch, FieldType, FuncType, Instr, Module, StructType
 from wastrel.ir.wasm_names import distinct, function_names, local_names
 from wastrel.passes.framework import declare_pass
-from wastrel.ir.throws import Throws
+from wastrel.ir.throws import Throws, throws_of
 
 
 @declare_pass("stack-to-tree", takes="wasm", gives="tree", requires=("validate",), local=True)
@@ -83,7 +83,7 @@ def stack_to_tree(module: Module, part: range | None = None) -> n.Program:
     # docstring: the module's is the pass's.)
     names = function_names(module)
     base = module.num_imported_funcs
-    throws = Throws(module)
+    throws = throws_of(module)
     funcs = tuple(
         _FunctionBuilder(module, base + i, names[base + i], throws).build(module.funcs[i].locals, module.funcs[i].body)
         for i in (range(len(module.funcs)) if part is None else part)
