@@ -32,12 +32,13 @@ def module_to_c(module: Module, progress: Progress | None = None, skip: frozense
     return run_pipeline(module, options, start_after="decode")
 
 
-def _load(path: Path, binary: bytes) -> Module:
+def _load(path: Path, binary: bytes, progress: Progress | None = None) -> Module:
     """The module at `path` for the pipeline after `decode` (a text module
     is read as text, so that errors point into it, and takes its
     functions' offsets from `binary`: its program is the binary's, by the
     cache key)."""
-    module = load_module(path)
+    decoded = (lambda done, total: progress.show(f"decode: {done}/{total} functions")) if progress else None
+    module = load_module(path, decoded)
     if module.from_text:
         from wastrel.frontend.decode import function_offsets
 
@@ -56,7 +57,7 @@ def build(path: Path, toolchain: Toolchain, skip: frozenset[str] = frozenset(), 
         return program
     progress = Progress()
     try:
-        module = _load(path, binary)
+        module = _load(path, binary, progress)
         built = build_in_parts(module, key, toolchain, progress, skip, settings)
         if built is not None:
             return built

@@ -153,6 +153,7 @@ SINGLE_REF_BLOCKS = (REF, REF_NULL)  # a block of one (ref ...) result
 
 
 Immediate = Callable[["_Reader"], tuple] | None  # reads an instruction's args
+OnFunction = Callable[[int, int], None]  # (functions done, of how many): progress
 
 
 class _Reader:
@@ -678,6 +679,7 @@ class _Parts:
     datas: list[Data] = field(default_factory=list)
     names: Names | None = None
     customs: list[tuple[str, bytes]] = field(default_factory=list)
+    on_function: OnFunction | None = None  # told (bodies read, of how many) as the code section is read
 
 
 def _type_section(r: _Reader, m: _Parts) -> None:
@@ -845,7 +847,13 @@ def _code_entry(r: _Reader) -> tuple[tuple[str, ...], tuple[Instr, ...], int]:
 
 def _code_section(r: _Reader, m: _Parts) -> None:
     m.code_offset = r.pos
-    m.code = r.vec(_code_entry)
+    if m.on_function is None:
+        m.code = r.vec(_code_entry)
+        return
+    count = r.u32()
+    for k in range(count):
+        m.code.append(_code_entry(r))
+        m.on_function(k + 1, count)
 
 
 def _data(r: _Reader) -> Data:
@@ -943,10 +951,11 @@ def _expect(r: _Reader, want: bytes, message: str) -> None:
     r.pos += len(want)
 
 
-def decode_module(data: bytes | bytearray | memoryview) -> Module:
-    """Decode a binary module; raises WasmError if it is malformed."""
+def decode_module(data: bytes | bytearray | memoryview, on_function: OnFunction | None = None) -> Module:
+    """Decode a binary module; raises WasmError if it is malformed.
+    `on_function(done, total)` is told as the function bodies are read."""
     with collector_paused():  # hundreds of thousands of small acyclic objects
-        return _decode(bytes(data))
+        return _decode(bytes(data), on_function)
 
 
 def function_offsets(data: bytes) -> tuple[int, ...]:
@@ -965,11 +974,11 @@ def function_offsets(data: bytes) -> tuple[int, ...]:
     return ()
 
 
-def _decode(data: bytes) -> Module:
+def _decode(data: bytes, on_function: OnFunction | None) -> Module:
     r = _Reader(data, 0, len(data))
     _expect(r, MAGIC, "magic header not detected")
     _expect(r, VERSION, "unknown binary version")
-    m = _Parts()
+    m = _Parts(on_function=on_function)
     last_rank = 0
     while not r.at_end():
         id_at = r.pos

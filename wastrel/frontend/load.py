@@ -14,7 +14,7 @@ text.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from wastrel.frontend.errors import WasmError
 
@@ -29,7 +29,9 @@ def _is_text(path: Path, data: bytes) -> bool:
     return path.suffix == ".wat" or data.lstrip().startswith((b"(", b";;"))
 
 
-def load_module(path: Path) -> Module:
+def load_module(path: Path, on_function: Callable[[int, int], None] | None = None) -> Module:
+    """The module in the file, text or binary; a binary one tells
+    `on_function(done, total)` as its function bodies are read."""
     data = path.read_bytes()
     if _is_text(path, data):
         from wastrel.frontend.text import read_module_text  # (lark and the grammar: 0.08 s)
@@ -37,7 +39,7 @@ def load_module(path: Path) -> Module:
         return read_module_text(data)
     from wastrel.frontend.decode import decode_module
 
-    return decode_module(data)
+    return decode_module(data, on_function)
 
 
 def read_module(path: Path) -> bytes:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from wastrel.frontend.decode import decode_module
 from wastrel.frontend.validate import validate_module
 from wastrel.ir.wasm import Module
+from wastrel.passes import framework
 from wastrel.passes.framework import declare_pass
 
 
@@ -21,5 +22,5 @@ def decode(data: bytes) -> Module:
 @declare_pass("validate", takes="wasm", gives="wasm", requires=("decode",))
 def validate(module: Module) -> Module:
     """Checks the spec's validation rules and changes nothing: no invalid module gets past."""
-    validate_module(module)
+    validate_module(module, framework.on_function)  # (progress, function by function)
     return module

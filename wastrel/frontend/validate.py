@@ -359,8 +359,9 @@ def _check_exports(ctx: _Context, module: Module) -> None:
             _fail(f"unknown {kind} {export.index}", export.offset)
 
 
-def validate_module(module: Module) -> None:
-    """Raise WasmError (kind "invalid") unless `module` is valid."""
+def validate_module(module: Module, on_function: Callable[[int, int], None] | None = None) -> None:
+    """Raise WasmError (kind "invalid") unless `module` is valid;
+    `on_function(done, total)` is told as the function bodies are checked."""
     ctx = _Context(module, _check_types(module))
     _check_imports(ctx, module)
     for func in module.funcs:
@@ -382,9 +383,11 @@ def validate_module(module: Module) -> None:
     if module.start is not None and ctx.func_type(module.start, None) != FuncType():
         _fail("start function must have type [] -> []", None)
     _check_exports(ctx, module)
-    for func in module.funcs:
+    for k, func in enumerate(module.funcs, 1):
         func_type = ctx.types[func.type_index]
         _FuncValidator(ctx, func_type, func.locals).run(func.body, func.offset)
+        if on_function is not None:
+            on_function(k, len(module.funcs))
 
 
 # -- function bodies ----------------------------------------------------------------
