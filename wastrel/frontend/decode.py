@@ -155,6 +155,10 @@ SINGLE_REF_BLOCKS = (REF, REF_NULL)  # a block of one (ref ...) result
 Immediate = Callable[["_Reader"], tuple] | None  # reads an instruction's args
 OnFunction = Callable[[int, int], None]  # (functions done, of how many): progress
 
+#: The immediates of the commonest instructions (local.get 3, call 17, br 0),
+#: made once and shared: a big module has millions of them.
+SMALL_INDICES = tuple((i,) for i in range(1024))
+
 
 class _Reader:
     """A cursor over `data[pos:end]`; every read checks the end."""
@@ -384,7 +388,8 @@ class _Reader:
     # -- instruction immediates (each returns `Instr.args`) -------------------
 
     def index(self) -> tuple:
-        return (self.u32(),)
+        value = self.u32()
+        return SMALL_INDICES[value] if value < len(SMALL_INDICES) else (value,)
 
     def two_indices(self) -> tuple:
         return (self.u32(), self.u32())
