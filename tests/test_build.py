@@ -269,6 +269,7 @@ def test_a_binary_module_is_read_without_the_text_reader(tmp_path: Path) -> None
     result = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
 
+
 def test_translating_does_not_import_networkx(tmp_path: Path) -> None:
     # networkx takes 0.07 s to import; the pipeline is ordered without it
     # (it is imported only to name a cycle in the passes' requirements).
@@ -282,7 +283,6 @@ def test_translating_does_not_import_networkx(tmp_path: Path) -> None:
     )
     result = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
-
 
 
 @pytest.mark.parametrize("damage", ["truncate", "empty", "garbage"])

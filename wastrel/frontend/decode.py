@@ -852,13 +852,11 @@ def _code_entry(r: _Reader) -> tuple[tuple[str, ...], tuple[Instr, ...], int]:
 
 def _code_section(r: _Reader, m: _Parts) -> None:
     m.code_offset = r.pos
-    if m.on_function is None:
-        m.code = r.vec(_code_entry)
-        return
     count = r.u32()
     for k in range(count):
         m.code.append(_code_entry(r))
-        m.on_function(k + 1, count)
+        if m.on_function is not None:
+            m.on_function(k + 1, count)
 
 
 def _data(r: _Reader) -> Data:

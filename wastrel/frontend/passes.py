@@ -16,7 +16,7 @@ from wastrel.passes.framework import declare_pass
 @declare_pass("decode", takes="bytes", gives="wasm")
 def decode(data: bytes) -> Module:
     """Reads the binary format into L-wasm: module fields and flat instruction sequences."""
-    return decode_module(data)
+    return decode_module(data, framework.on_function)  # (progress, function by function)
 
 
 @declare_pass("validate", takes="wasm", gives="wasm", requires=("decode",))

@@ -12,6 +12,7 @@ from __future__ import annotations
 from wastrel.ir import nodes as n
 from wastrel.ir.types import ref_type
 from wastrel.ir.wasm import FuncType
+from wastrel.ir.wasm_names import function_names
 
 INDENT = "  "
 MAX_INDENT = 40  # deeper statements print at this depth: the text stays linear in the program
@@ -64,22 +65,10 @@ def format_statement_head(stmt: n.Stmt, func: n.Function, program: n.Program | N
     return printer.simple(stmt)
 
 
-_last_names: list = [None, {}]  # the last program's function names: printing asks once per function
-
-
-def _function_names(program: n.Program) -> dict[int, str]:
-    """Every function's name by index, imported ones included (`env.log`)."""
-    if _last_names[0] is not program:
-        from wastrel.ir.wasm_names import function_names
-
-        _last_names[:] = [program, dict(enumerate(function_names(program.wasm)))]
-    return _last_names[1]
-
-
 class _Printer:
     def __init__(self, func: n.Function, program: n.Program | None, effects: bool = True):
         self.func = func
-        self.names = _function_names(program) if program else {}
+        self.names = function_names(program.wasm) if program else ()  # by index, imported ones included (`env.log`)
         self.lines: list[str] = []  # statements append their lines here
         self.effects = effects
 
@@ -114,7 +103,7 @@ class _Printer:
             case n.Op(op=op, args=args, imm=imm):
                 return self.head(e, f"({op}{format_imm(op, imm)}") + self.args(args) + ")"
             case n.Call(func=f, args=args):
-                return self.head(e, f"(call ${self.names.get(f, f)}") + self.args(args) + ")"
+                return self.head(e, f"(call ${self.names[f] if f < len(self.names) else f}") + self.args(args) + ")"
             case n.CallIndirect(type_index=ti, table=tab, args=args, callee=c):
                 return self.head(e, f"(call_indirect {tab} (type {ti})") + self.args(args + (c,)) + ")"
             case n.CallRef(type_index=ti, args=args, callee=c):
