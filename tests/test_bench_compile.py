@@ -1,5 +1,6 @@
 """bench/compile_speed.py on a small module: it compiles with wastrel (and
-with wasm2c + gcc where wabt is installed) and reports both, with their ratio."""
+with wasm2c + gcc where wabt is installed) and reports both, with their
+ratio, and wastrel's Python CPU as a share of its C compiler's."""
 
 from __future__ import annotations
 
@@ -37,6 +38,8 @@ def test_compile_speed_reports_wastrel_and_wasm2c(tmp_path: Path) -> None:
     assert rows[0].startswith("| compile sum.wasm | wall (best of 1) |")
     assert rows[1].startswith("| wastrel | ")
     assert "round 1: wastrel: " in result.stderr
+    share = [line for line in result.stdout.splitlines() if line.startswith("wastrel's Python CPU / its C compiler's, round by round: ")]
+    assert len(share) == 1 and share[0].split(": ")[1].split(";")[0].endswith("%"), result.stdout
     if shutil.which("wasm2c"):
         assert rows[2].startswith("| wasm2c + gcc -O2 | ")
         assert "wastrel/wasm2c wall time, round by round: " in result.stdout
