@@ -29,7 +29,7 @@ from wastrel.passes.fold_temps import fold_temps
 from wastrel.passes import framework
 from wastrel.passes.framework import PASSES, PassInfo, Rewriter
 from wastrel.passes.lower_control import lower_control
-from wastrel.passes.manager import PipelineError, build_pipeline, run_pipeline
+from wastrel.passes.manager import PipelineError, RunOptions, build_pipeline, run_pipeline
 from wastrel.passes.recognize_helpers import REFERENCES, multi3_terms, parse_code, recognize_helpers
 from wastrel.passes.sequence_operands import sequence_operands
 from wastrel.passes.limit_expression_depth import MAX_DEPTH, limit_expression_depth
@@ -305,6 +305,56 @@ def test_a_per_module_analysis_is_made_once_and_dropped_with_its_module() -> Non
     assert alive() is None  # the memo does not keep the module alive
     assert analysis(Module()) == 0
     assert len(made) == 2  # nor answers for a new module with the old one's id
+
+
+# -- annotate-effects: filled in place when no one else holds the trees ----------------
+
+
+def nodes_of(program: n.Program) -> list[n.Node]:
+    found: list[n.Node] = []
+    pending: list[n.Node] = [s for f in program.funcs for s in f.body]
+    while pending:
+        node = pending.pop()
+        found.append(node)
+        pending.extend(node.children())
+    return found
+
+
+def test_annotate_effects_called_as_a_function_leaves_its_input_alone() -> None:
+    tree = program_of(n.LocalSet(2, n.Op("i32.add", (n.LocalGet(0), n.Const(I32, 1)))), n.Return((n.LocalGet(2),)))
+    annotated = annotate_effects(tree)
+    assert all(node.effect is None for node in nodes_of(tree))
+    EFFECTS.check(annotated)
+    assert str(annotated.funcs[0].body[0].effect) == "{r:l0 w:l2}"
+
+
+FILL_MODULE = module_with([("local.get", 0), ("local.get", 1), ("i32.div_u",), ("local.set", 2), ("local.get", 2)], locals_=(I32,))
+
+
+def test_the_pipeline_fills_in_effects_in_the_trees_it_made(monkeypatch: pytest.MonkeyPatch) -> None:
+    copies = []
+    copy = framework.copy_trees
+    monkeypatch.setattr("wastrel.passes.annotate_effects.copy_trees", lambda program: copies.append(1) or copy(program))
+    seen = {}
+    unseen = run_pipeline(FILL_MODULE, start_after="decode")
+    run_pipeline(FILL_MODULE, RunOptions(after_pass=lambda info, before, after: seen.setdefault(info.name, before)), start_after="decode")
+    assert len(copies) == 1  # the first run's trees were its own; the second's, a view's
+    assert all(node.effect is None for node in nodes_of(seen["annotate-effects"]))  # a view's trees are left alone
+    assert str(unseen) == str(run_pipeline(FILL_MODULE, RunOptions(dump_after={"all"}, on_dump=lambda *_: None), start_after="decode"))
+
+
+def test_trees_the_caller_holds_or_a_plugin_gave_are_copied_first(monkeypatch: pytest.MonkeyPatch) -> None:
+    tree = run_pipeline(FILL_MODULE, RunOptions(stop_after="stack-to-tree"), start_after="decode")
+    run_pipeline(tree, RunOptions(stop_after="annotate-effects"), start_after="stack-to-tree")
+    assert all(node.effect is None for node in nodes_of(tree))
+    kept: list[n.Program] = []
+    keeper = PassInfo("keeper", "tree", "tree", ("stack-to-tree",), lambda p: kept.append(p) or p, "", origin="keeper.py")
+    passes = {**PASSES, "keeper": keeper}
+    pipeline = build_pipeline(passes)
+    assert pipeline.index(keeper) == pipeline.index(PASSES["annotate-effects"]) - 1
+    monkeypatch.setattr("wastrel.passes.manager.build_pipeline", lambda skip=(): pipeline)
+    run_pipeline(FILL_MODULE, RunOptions(stop_after="annotate-effects"), start_after="decode")
+    assert all(node.effect is None for node in nodes_of(kept[0]))  # what the plug-in kept is as it gave it
 
 
 # -- fold-temps, sequence-operands ----------------------------------------------------

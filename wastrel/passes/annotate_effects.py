@@ -33,12 +33,18 @@ from wastrel.ir import effects as fx
 from wastrel.ir import nodes as n
 from wastrel.ir.effects import GLOBAL, Effect, local_bit
 from wastrel.ir.ops import CALL_EFFECT, op_effect
-from wastrel.passes.framework import declare_pass, map_functions
+from wastrel.passes.framework import copy_trees, declare_pass, map_functions
 
 
-@declare_pass("annotate-effects", takes="tree", gives="effects", local=True)
-def annotate_effects(program: n.Program) -> n.Program:
+def fill_in_effects(program: n.Program) -> n.Program:
+    """The pass on trees no one else holds: each node's effect is written
+    into the node itself (see `_Annotator`)."""
     return map_functions(program, lambda f: _Annotator().function(f))
+
+
+@declare_pass("annotate-effects", takes="tree", gives="effects", local=True, in_place=fill_in_effects)
+def annotate_effects(program: n.Program) -> n.Program:
+    return fill_in_effects(copy_trees(program))
 
 
 MAY_NOT_END = Effect(traps=fx.TRAP_DIVERGE)
@@ -65,17 +71,17 @@ def writes_locals(indices: tuple[int, ...]) -> Effect:
     return Effect(writes=reduce(or_, (local_bit(i) for i in indices), 0))
 
 
-#: Sets the effect of a node this pass has just built, before anyone else
-#: sees it (so that each node is built once, not once for its children and
-#: again for its effect): nodes stay immutable for everyone else.
+#: Writes the effect of a node that no one else sees yet (framework's
+#: `in_place`): nodes stay immutable for everyone else.
 _set_effect = n.Node.effect.__set__  # type: ignore[attr-defined]
 
 
 class _Annotator:
-    """One function's annotation: a bottom-up walk that rebuilds each node
-    with its children annotated and then sets its effect, the union of
-    theirs and its own (`OWN_EFFECT`, by node class; the commonest
-    classes are built directly, with theirs)."""
+    """One function's annotation: a bottom-up walk that fills in each
+    node's effect, the union of its children's and its own (`OWN_EFFECT`,
+    by node class; the commonest classes are handled first, with theirs).
+    It writes into the nodes it is given (`fill_in_effects`): building
+    each of them again, as a rewrite does, took 45 % longer on graphviz."""
 
     def __init__(self) -> None:
         self.targets: dict[str, tuple[int, ...]] = {}  # label -> the locals a branch to it writes
@@ -84,41 +90,48 @@ class _Annotator:
         self.branches: dict[str, Effect] = {}  # label -> the effect of a branch to it (shared)
 
     def function(self, f: n.Function) -> n.Function:
-        return f.map_children(self.node, self.body)
+        self.body(f.body)
+        return f
 
-    def body(self, stmts: tuple[n.Stmt, ...]) -> tuple[n.Stmt, ...]:
-        return tuple([self.node(s) for s in stmts])
+    def body(self, stmts: tuple[n.Stmt, ...]) -> None:
+        for s in stmts:
+            self.node(s)
 
-    def node(self, node: n.Node) -> n.Node:
+    def node(self, node: n.Node) -> None:
         kind = type(node)
-        # The three commonest nodes (two thirds of them), built at once:
+        # The three commonest nodes (two thirds of them) first:
         if kind is n.LocalGet:
-            return n.LocalGet(node.index, effect=self.read(node))  # type: ignore[attr-defined]
-        if kind is n.Op:
-            args = tuple([self.node(a) for a in node.args])  # type: ignore[attr-defined]
-            return n.Op(node.op, args, node.imm, effect=union(args, op_effect(node.op)))  # type: ignore[attr-defined]
-        if kind is n.Const:
-            return n.Const(node.type, node.value, effect=fx.PURE)  # type: ignore[attr-defined]
-        if kind is n.LocalTee or kind is n.LocalSet:  # (and the next commonest, likewise)
-            value = self.node(node.value)  # type: ignore[attr-defined]
-            return kind(node.index, value, effect=union((value,), self.write(node.index)))  # type: ignore[attr-defined]
-        if kind is n.Perform:
-            args = tuple([self.node(a) for a in node.args])  # type: ignore[attr-defined]
-            return n.Perform(node.op, args, node.imm, effect=union(args, op_effect(node.op)))  # type: ignore[attr-defined]
-        if kind is n.Call:
-            args = tuple([self.node(a) for a in node.args])  # type: ignore[attr-defined]
-            return n.Call(node.func, args, effect=union(args, CALL_EFFECT))  # type: ignore[attr-defined]
-        own = OWN_EFFECT[kind]
-        if own is None:  # a block, loop or if
-            label = node.label  # type: ignore[attr-defined]
-            self.targets[label] = node.params if type(node) is n.Loop else node.results  # type: ignore[attr-defined]
-            new = node.map_children(self.node, self.body, None)
-            effect = union(new.children()).without_escape(label)
-            _set_effect(new, effect | MAY_NOT_END if type(node) is n.Loop else effect)
-            return new
-        new = node.map_children(self.node, self.body, None)
-        _set_effect(new, union(new.children(), own if type(own) is Effect else own(self, new)))
-        return new
+            _set_effect(node, self.read(node))  # type: ignore[arg-type]
+        elif kind is n.Op or kind is n.Perform:
+            args = node.args  # type: ignore[attr-defined]
+            for a in args:
+                self.node(a)
+            _set_effect(node, union(args, op_effect(node.op)))  # type: ignore[attr-defined]
+        elif kind is n.Const:
+            _set_effect(node, fx.PURE)
+        elif kind is n.LocalTee or kind is n.LocalSet:  # (and the next commonest, likewise)
+            value = node.value  # type: ignore[attr-defined]
+            self.node(value)
+            _set_effect(node, union((value,), self.write(node.index)))  # type: ignore[attr-defined]
+        elif kind is n.Call:
+            args = node.args  # type: ignore[attr-defined]
+            for a in args:
+                self.node(a)
+            _set_effect(node, union(args, CALL_EFFECT))
+        else:
+            own = OWN_EFFECT[kind]
+            children = node.children()
+            if own is None:  # a block, loop or if
+                label = node.label  # type: ignore[attr-defined]
+                self.targets[label] = node.params if kind is n.Loop else node.results  # type: ignore[attr-defined]
+                for child in children:
+                    self.node(child)
+                effect = union(children).without_escape(label)
+                _set_effect(node, effect | MAY_NOT_END if kind is n.Loop else effect)
+            else:
+                for child in children:
+                    self.node(child)
+                _set_effect(node, union(children, own if type(own) is Effect else own(self, node)))
 
     def read(self, node: n.LocalGet | n.TempRef) -> Effect:
         index = node.index if type(node) is n.LocalGet else node.id  # type: ignore[union-attr]

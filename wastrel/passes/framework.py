@@ -39,6 +39,16 @@ checks this when the subclass is defined.
 `declare_rewrite(name, language, ...)` declares a Rewriter subclass as a
 pass within one language that rewrites every function: with it, a pass is
 a few lines.
+
+A pass that fills in a field of every node (annotate-effects: each node's
+effect) may also say `in_place=fill`: `fill(program)` writes the field
+into the nodes it is given instead of building every node again, which
+on a big module costs as much as the rest of the pass.  Nodes stay
+immutable for everyone else: the pass manager calls `fill` only on trees
+that its own run made and that nothing else has seen (no callback, no
+caller holds them); the pass itself, called as a function, fills a
+`copy_trees` of its input (as Lean and Koka reuse a value's memory only
+when nothing else refers to it).
 """
 
 from __future__ import annotations
@@ -63,6 +73,7 @@ class PassInfo:
     optional: bool = False  # may be turned off (`--skip`)
     local: bool = False  # rewrites each function on its own (see the module docstring)
     origin: str | None = None  # the plugin's file; None for a built-in pass
+    in_place: Callable[[Any], Any] | None = None  # the pass on trees it may fill in (see the module docstring)
 
 
 PASSES: dict[str, PassInfo] = {}
@@ -82,6 +93,7 @@ def declare_pass(
     before: tuple[str, ...] | str = (),
     optional: bool = False,
     local: bool = False,
+    in_place: Callable[[Any], Any] | None = None,
 ) -> Callable:
     """Registers the decorated function as the pass `name` (see the module
     docstring).  A single pass name may be given as a string."""
@@ -93,7 +105,7 @@ def declare_pass(
         if optional and takes != gives:
             raise PassDeclarationError(f"pass {name} ({takes} -> {gives}) cannot be optional: only a pass that keeps its language can be skipped")
         doc = (run.__doc__ or "").strip() or _module_doc(run)
-        PASSES[name] = PassInfo(name, takes, gives, _names(requires), run, doc, _names(before), optional, local)
+        PASSES[name] = PassInfo(name, takes, gives, _names(requires), run, doc, _names(before), optional, local, in_place=in_place)
         return run
 
     return register
@@ -235,6 +247,20 @@ def _handler_of(cls: type[Rewriter], kind: type) -> Callable | None:
 
 #: Called as (functions done, total) while a pass maps functions (progress on a terminal).
 on_function: Callable[[int, int], None] | None = None
+
+
+def copy_trees(program: n.Program) -> n.Program:
+    """The program with every node of its functions built anew, without
+    effects: the input of a pass's `in_place` version when the caller
+    keeps the program."""
+
+    def copy(node: n.Node) -> n.Node:
+        return node.map_children(copy, copy_body, None)
+
+    def copy_body(body: tuple[n.Stmt, ...]) -> tuple[n.Stmt, ...]:
+        return tuple([copy(s) for s in body])  # type: ignore[misc]
+
+    return replace(program, funcs=tuple([f.map_children(copy, copy_body) for f in program.funcs]))
 
 
 def map_functions(program: n.Program, transform: Callable[[n.Function], n.Function] | type[Rewriter]) -> n.Program:

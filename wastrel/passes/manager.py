@@ -37,6 +37,11 @@ whenever the environment sets WASTREL_CHECK_IR=1, as the test suite does,
 so that every test checks every pass's output.  A plug-in pass's
 output is always checked against its language, and a plug-in that crashes
 is an internal error naming the pass and its file.
+
+A pass with an `in_place` version (framework.py) gets to fill in its input
+when the run made those trees itself from a module, with built-in passes
+only, and no callback has them (`_still_owned`); otherwise it runs as a
+function of a copy.
 """
 
 from __future__ import annotations
@@ -263,6 +268,8 @@ def run_pipeline(data: Any, options: RunOptions | None = None, start_after: str 
     pipeline = build_pipeline(skip=options.skip)
     if start_after is not None:
         pipeline = pipeline[[p.name for p in pipeline].index(start_after) + 1 :]
+    unseen = not (options.before_pass or options.after_pass)  # no callback keeps a pass's input
+    owned = False  # are `value`'s trees this run's own, seen by no one else (framework's `in_place`)?
     for info in pipeline:
         if info.name in options.dump_before and options.on_dump:
             options.on_dump(f"before {info.name}", format_ir(value))
@@ -275,9 +282,10 @@ def run_pipeline(data: Any, options: RunOptions | None = None, start_after: str 
             report(info.name)
             framework.on_function = lambda done, total, name=info.name: report(f"{name}: {done}/{total} functions")
         try:
-            value = _run_one(info, value)
+            value = _run_one(info, value, owned=owned)
         finally:
             framework.on_function = None
+        owned = unseen and _still_owned(owned, info)
         if options.timings is not None:
             options.timings.append((info.name, time.perf_counter() - start))
         if check:
@@ -344,8 +352,10 @@ def run_in_parts(data: Any, parts: Callable[[Module], Iterable[range]], options:
                     check_ir(tree_maker, part)
             else:
                 part = replace(value, funcs=value.funcs[positions.start : positions.stop])
+            owned = tree_maker is not None and _still_owned(False, tree_maker)  # (a part made here is seen by no one else)
             for info in stretch[1:] if tree_maker else stretch:
-                part = _run_one(info, part)
+                part = _run_one(info, part, owned=owned)
+                owned = _still_owned(owned, info)
                 if check:
                     check_ir(info, part)
             done += len(positions)
@@ -354,6 +364,13 @@ def run_in_parts(data: Any, parts: Callable[[Module], Iterable[range]], options:
             yield part
 
     return run()
+
+
+def _still_owned(owned: bool, info: PassInfo) -> bool:
+    """Are the trees `info` gave the run's own, seen by no one else?  A
+    built-in pass gives new trees from a module, or its input's nodes and
+    new ones; a plug-in may give nodes it keeps elsewhere."""
+    return info.origin is None and (owned or info.takes not in LANGUAGES)
 
 
 class InternalError(Exception):
@@ -374,15 +391,17 @@ def _first_line(cause: BaseException) -> str:
 BUILTIN_FAULTS = (RecursionError, KeyError, TypeError, ValueError, AttributeError, AssertionError, IndexError)
 
 
-def _run_one(info: PassInfo, value: Any, *part: range) -> Any:
+def _run_one(info: PassInfo, value: Any, *part: range, owned: bool = False) -> Any:
     """The pass's output (for `part` alone, of a local pass that makes
-    trees); a crash becomes an InternalError.  A plug-in's output is
-    checked against its language (a built-in's, under --check)."""
+    trees; filling in `value` itself when the run `owned` its trees and
+    the pass can); a crash becomes an InternalError.  A plug-in's output
+    is checked against its language (a built-in's, under --check)."""
     from wastrel.frontend.errors import WasmError
 
     faults = BUILTIN_FAULTS if info.origin is None else Exception
+    run = info.in_place if owned and info.in_place is not None else info.run
     try:
-        output = info.run(value, *part)
+        output = run(value, *part)
         if info.origin is not None:
             _check_plugin_output(info, output)
         return output
