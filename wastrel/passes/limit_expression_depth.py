@@ -46,7 +46,7 @@ class _Limiter(Rewriter):
     def visit_Stmt(self, s: n.Stmt) -> n.Stmt | tuple[n.Stmt, ...]:
         prelude: list[n.Stmt] = []
         operands = s.operands()
-        if any(_deeper_than(o, MAX_DEPTH) for o in operands):
+        if _deeper_than(operands, MAX_DEPTH):
             new = [self.bounded_operands(o, prelude) for o in operands]
             if prelude:
                 s = s.with_operands(new)
@@ -80,11 +80,11 @@ class _Limiter(Rewriter):
         return local_get(local), 1
 
 
-def _deeper_than(expr: n.Expr, limit: int) -> bool:
-    """Is `expr` more than `limit` nodes deep?  (Level by level, building
-    nothing: most statements are far shallower, and then `bounded` is not
-    needed at all.)"""
-    level: list[n.Node] = [expr]
+def _deeper_than(exprs: list[n.Expr], limit: int) -> bool:
+    """Is one of `exprs` more than `limit` nodes deep?  (All together, level
+    by level, building nothing: most statements are far shallower, and
+    then `bounded` is not needed at all.)"""
+    level: list[n.Node] = exprs  # type: ignore[assignment]
     depth = 0
     while level:
         depth += 1
