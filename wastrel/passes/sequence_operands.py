@@ -63,6 +63,13 @@ class _Sequencer(Rewriter):
         own = node.effect
         if own is not None and not (own.writes or own.traps or own.escapes):
             return [], node  # nothing in a pure expression conflicts, not even a select's arms
+        if len(old) == 1:  # (most nodes: nothing to commute with, only inside to look at)
+            operand = old[0]
+            effect = operand.effect
+            if effect is not None and not (effect.writes or effect.traps or effect.escapes):
+                return [], node
+            prelude, new = self.sequence(operand)
+            return (prelude, node.with_operands([new])) if new is not operand else (prelude, node)
         prelude: list[n.Stmt] = []
         done: list[n.Expr] = []
         is_select = type(node) is n.Op and node.op == "select"  # type: ignore[attr-defined]
