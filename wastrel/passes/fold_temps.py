@@ -46,6 +46,25 @@ def fold_temps(program: n.Program) -> n.Program:
     return map_functions(program, lambda f: _Folder(f).rewrite(f))
 
 
+def _temp_uses(body: tuple[n.Stmt, ...]) -> Counter[int]:
+    """How many times each temporary is referred to.  The temporaries are
+    what the `let`s bind, and only a statement whose effect reads one of
+    them can refer to one (effects are unions): so the function is walked
+    statement by statement, and only those statements' own operands node
+    by node."""
+    statements: list[n.Stmt] = []
+    temps = 0
+    pending: list[n.Node] = list(body)
+    while pending:
+        node = pending.pop()
+        if isinstance(node, n.Stmt):  # (an expression holds no statement)
+            statements.append(node)
+            if type(node) is n.Let:
+                temps |= reduce(or_, map(local_bit, node.temps))  # type: ignore[attr-defined]
+            pending.extend(node.children())
+    return Counter(_temp_refs([o for s in statements if s.effect.reads & temps for o in s.operands()]))  # type: ignore[union-attr]
+
+
 def _temp_refs(nodes: list[n.Node] | tuple[n.Node, ...]) -> list[int]:
     """The temporaries the nodes refer to, once per reference (a walk by
     exact class, over every node: the pass's hottest loop)."""
@@ -67,7 +86,7 @@ class _Folder(Rewriter):
     removes = frozenset({n.Let, n.TempRef})
 
     def __init__(self, func: n.Function):
-        self.uses = Counter(_temp_refs(func.body))
+        self.uses = _temp_uses(func.body)
         # The effect bits of reading the temporaries: a statement whose
         # effect reads none of them refers to none (effects are unions).
         self.temp_reads = reduce(or_, map(local_bit, self.uses), 0)
