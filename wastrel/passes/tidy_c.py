@@ -40,57 +40,74 @@ def tidy_c(program: n.Program) -> n.Program:
 
 
 def _tidy(body: tuple[n.Stmt, ...], follows: set[str]) -> tuple[n.Stmt, ...]:
-    """`body` without gotos to a label reached anyway; `follows` holds the
-    labels that control reaches when it falls off the end of `body`."""
+    """`body` without gotos to a label reached anyway (`body` itself if
+    nothing changes); `follows` holds the labels that control reaches when
+    it falls off the end of `body`."""
     out: list[n.Stmt] = []
+    changed = False
     after, added = follows, []  # `after`: labels reached from here on
     for s in reversed(body):
-        match s:
-            case n.CLabel(name=name):
-                if after is follows and name not in after:
-                    added.append(name)
-                after.add(name)
-            case n.CGoto(name=name) if name in after:
+        kind = type(s)
+        if kind is n.CLabel:
+            name = s.name  # type: ignore[attr-defined]
+            if after is follows and name not in after:
+                added.append(name)
+            after.add(name)
+        elif kind is n.CGoto and s.name in after:  # type: ignore[attr-defined]
+            changed = True
+            continue
+        elif kind is n.CIf:
+            cond = s.cond  # type: ignore[attr-defined]
+            then, els = _tidy(s.then, after), _tidy(s.else_, after)  # type: ignore[attr-defined]
+            after = _fresh(follows, added, after)
+            if not then and not els:
+                changed = True
+                if not cond.effect.is_pure:
+                    out.append(n.Eval(cond, effect=cond.effect))
                 continue
-            case n.CIf(cond=cond, then=then, else_=els):
-                then, els = _tidy(then, after), _tidy(els, after)
-                after = _fresh(follows, added, after)
-                if not then and not els:
-                    if not cond.effect.is_pure:  # type: ignore[union-attr]
-                        out.append(n.Eval(cond, effect=cond.effect))
-                    continue
-                s = n.CIf(cond, then, els)
-            case n.CLoop(body=inner) | n.CDoWhile(body=inner):
-                s = replace(s, body=_gotos_to_breaks(_tidy(inner, set()), after))
-                after = _fresh(follows, added, after)
-            case n.CSwitch(cases=cases, default=default):
-                s = replace(s, cases=tuple((ix, _tidy(b, set())) for ix, b in cases), default=_tidy(default, set()))
-                after = _fresh(follows, added, after)
-            case _:
-                after = _fresh(follows, added, after)
+            if then is not s.then or els is not s.else_:  # type: ignore[attr-defined]
+                s, changed = n.CIf(cond, then, els), True
+        elif kind is n.CLoop or kind is n.CDoWhile:
+            inner = _gotos_to_breaks(_tidy(s.body, set()), after)  # type: ignore[attr-defined]
+            if inner is not s.body:  # type: ignore[attr-defined]
+                s, changed = replace(s, body=inner), True
+            after = _fresh(follows, added, after)
+        elif kind is n.CSwitch:
+            s, changed = replace(s, cases=tuple((ix, _tidy(b, set())) for ix, b in s.cases), default=_tidy(s.default, set())), True  # type: ignore[attr-defined]
+            after = _fresh(follows, added, after)
+        else:
+            after = _fresh(follows, added, after)
         out.append(s)
     _fresh(follows, added, after)
+    if not changed:
+        return body
     out.reverse()
     return tuple(out)
 
 
 def _fresh(follows: set[str], added: list[str], after: set[str]) -> set[str]:
     """Ends a run of labels: `follows` gets back what the run added to it,
-    and the labels reached from the next statement on start empty."""
+    and the labels reached from the next statement on start empty (the
+    same set, if it already is)."""
     if after is follows:
         follows.difference_update(added)
         added.clear()
-    return set()
+        return set()
+    return after if not after else set()
 
 
 def _gotos_to_breaks(body: tuple[n.Stmt, ...], exits: set[str]) -> tuple[n.Stmt, ...]:
-    """Inside a loop followed directly by one of `exits`, `goto exit` is `break`."""
+    """Inside a loop followed directly by one of `exits`, `goto exit` is
+    `break` (`body` itself if there is none)."""
     out: list[n.Stmt] = []
+    changed = False
     for s in body:
-        match s:
-            case n.CGoto(name=name) if name in exits:
-                s = n.CBreak()
-            case n.CIf(then=then, else_=els):
-                s = replace(s, then=_gotos_to_breaks(then, exits), else_=_gotos_to_breaks(els, exits))
+        kind = type(s)
+        if kind is n.CGoto and s.name in exits:  # type: ignore[attr-defined]
+            s, changed = n.CBreak(), True
+        elif kind is n.CIf:
+            then, els = _gotos_to_breaks(s.then, exits), _gotos_to_breaks(s.else_, exits)  # type: ignore[attr-defined]
+            if then is not s.then or els is not s.else_:  # type: ignore[attr-defined]
+                s, changed = replace(s, then=then, else_=els), True
         out.append(s)
-    return tuple(out)
+    return tuple(out) if changed else body
