@@ -199,15 +199,27 @@ class Rewriter:
         return node
 
     def rewrite_body(self, body: tuple[n.Stmt, ...]) -> tuple[n.Stmt, ...]:
-        """Statements may become several: a handler may return a tuple."""
-        out: list[n.Stmt] = []
-        for stmt in body:
-            new = self.rewrite(stmt)
-            if isinstance(new, tuple):
+        """Statements may become several: a handler may return a tuple.
+        The same list when every statement stays as it was (`rewrite`
+        inlined: statement passes spend most of their time here)."""
+        handlers = self._handlers
+        out: list[n.Stmt] | None = None  # from the first statement that changes
+        for k, stmt in enumerate(body):
+            kind = type(stmt)
+            try:
+                handler = handlers[kind]
+            except KeyError:
+                handler = handlers[kind] = _traversal_of(type(self), kind)
+            new = handler(self, stmt)
+            if out is None:
+                if new is stmt:
+                    continue
+                out = list(body[:k])
+            if type(new) is tuple:
                 out.extend(new)
             else:
                 out.append(new)
-        return tuple(out)
+        return body if out is None else tuple(out)
 
 
 def _traversal_of(cls: type[Rewriter], kind: type) -> Callable:
