@@ -69,6 +69,9 @@ class ExprPrinter:
         # Each memory's base, kept in a variable by a function that accesses it.
         self.memory_base_names = [body_name(memory_base(k), local_names) for k in range(len(ctx.memories))]
         self.memory_types = ctx.module.memory_types()
+        # What the printed code uses, for the function's declarations:
+        self.locals_used: set[int] = set()
+        self.memories_used: set[int] = set()
 
     def __call__(self, e: n.Expr, context: int = ASSIGN) -> str:
         text, level = self.expr(e)
@@ -80,11 +83,14 @@ class ExprPrinter:
         if kind is n.Op:
             return self.op(e)  # type: ignore[arg-type]
         if kind is n.LocalGet:
-            return self.locals[e.index], PRIMARY  # type: ignore[attr-defined]
+            index = e.index  # type: ignore[attr-defined]
+            self.locals_used.add(index)
+            return self.locals[index], PRIMARY
         if kind is n.Const:
             return self.ctx.constant(e.type, e.value)  # type: ignore[attr-defined]
         match e:
             case n.LocalTee(index=i, value=v):
+                self.locals_used.add(i)
                 return f"{self.locals[i]} = {self(v, ASSIGN)}", ASSIGN
             case n.GlobalGet(index=i):
                 return self.ctx.globals[i], PRIMARY
@@ -245,7 +251,22 @@ class ExprPrinter:
     # -- memory ------------------------------------------------------------------
 
     def memory_base(self, e: n.Op | n.Perform) -> str:
-        return self.memory_base_names[e.imm[2]]
+        memory = e.imm[2]
+        self.memories_used.add(memory)
+        return self.memory_base_names[memory]
+
+    def note_unprinted(self, e: n.Expr) -> None:
+        """Note the locals and memories of an expression the C leaves out
+        (a dropped value without effects) as if it were printed."""
+        pending = [e]
+        while pending:
+            node = pending.pop()
+            kind = type(node)
+            if kind is n.LocalGet or kind is n.LocalTee:
+                self.locals_used.add(node.index)  # type: ignore[attr-defined]
+            elif kind is n.Op and is_load(node.op):  # type: ignore[attr-defined]
+                self.memories_used.add(node.imm[2])  # type: ignore[attr-defined]
+            pending.extend(node.children())
 
     def access(self, e: n.Op | n.Perform) -> str:
         """A memory access's first two arguments: a base pointer and an

@@ -15,15 +15,12 @@ and for a dropped call result.
 
 from __future__ import annotations
 
-from functools import cache
-
 from wastrel.backend_c.c_expr import UNARY, ExprPrinter
 from wastrel.backend_c.c_gc import gc_statement
 from wastrel.backend_c.context import ModuleContext
 from wastrel.backend_c.kept import KeptAssignments, may_fault
 from wastrel.backend_c.names import C_TYPE_OF, RESULTS, VALUE_FIELD, spill_prologue, to_value, body_name, c_params, c_result, local_names, result_struct
 from wastrel.ir import nodes as n
-from wastrel.ir.ops import is_load, is_store
 from wastrel.ir.simd import BY_NAME as SIMD
 from wastrel.ir.gc import NAMES as GC_NAMES
 from wastrel.ir.wasm import FuncType, Module
@@ -31,12 +28,6 @@ from wastrel.passes.helpers import type_of
 
 
 MAX_INDENT = 40  # deeper statements print at this depth: the C stays linear in the program
-
-
-@cache
-def _accesses_memory(op: str) -> bool:
-    """Is `op` a load or store (whose immediates name its memory)?"""
-    return is_load(op) or is_store(op)
 
 
 class FunctionPrinter:
@@ -48,67 +39,46 @@ class FunctionPrinter:
         self.names = local_names(func.local_names)
         self.expr = ExprPrinter(ctx, self.names, func.local_types)
         self.lines: list[str] = []
-        self.memories_used: set[int] = set()
+        # Noted while printing, for the declarations and the header:
         self.has_tail_calls = False
         self.goto_targets: set[str] = set()
-        self.mentioned_locals: set[int] = set()
+        self.loop_tops: list[tuple[int, int, str]] = []  # (line, depth, label) of each loop
         self.kept_sets: KeptAssignments | set[int] = set()  # with fast traps: LocalSets to keep
 
     def text(self) -> str:
+        """The function's C.  What the declarations and the header need
+        (the locals and memories used, tail calls, labels jumped to) is
+        noted while the body is printed, which saves a walk over every
+        node before it; so is a loop's label, written in afterwards if
+        anything jumps to it."""
         func = self.func
-        self.collect(func.body)
         if not self.ctx.precise_traps:
             self.kept_sets = KeptAssignments(func.body, lambda v: self.eval_form(v) == "kept")
         body_lines: list[str] = []
         self.lines = body_lines
         for s in func.body:
             self.stmt(s, 1)
+        for at, depth, label in reversed(self.loop_tops):
+            if label in self.goto_targets:
+                body_lines.insert(at, _indented(depth, f"{label}:;"))
         tail_calls = "W_TAIL_CALLS " if self.has_tail_calls else "W_NO_TAIL_CALLS "
         header = f"static {tail_calls}{c_result(func.type)} {self.ctx.funcs[func.index]}({c_params(func.type, self.names)}) {{"
         decls = []
         by_type: dict[str, list[str]] = {}
+        locals_used = self.expr.locals_used
         for i in range(func.num_params, len(func.local_types)):
-            if i in self.mentioned_locals:
+            if i in locals_used:
                 by_type.setdefault(func.local_types[i], []).append(f"{self.names[i]} = {_zero(func.local_types[i])}")
         for t, items in by_type.items():
             for start in range(0, len(items), 8):
                 decls.append(f"  {C_TYPE_OF[t]} {', '.join(items[start:start + 8])};")
-        for k in sorted(self.memories_used, reverse=True):
+        for k in sorted(self.expr.memories_used, reverse=True):
             decls.insert(0, f"  uint8_t *const {self.expr.memory_base_names[k]} = {self.ctx.memories[k]}.base;")
         decls[:0] = spill_prologue(func.type, self.names)  # first: before anything can call
         return "\n".join([header, *decls, *body_lines, "}"])
 
-    def collect(self, body: tuple[n.Stmt, ...]) -> None:
-        """What the function mentions (locals, memories, labels jumped to,
-        tail calls): a walk over every node, by exact class (the printer's
-        hottest loop but one)."""
-        mentioned, memories = self.mentioned_locals, self.memories_used
-        pending: list[n.Node] = list(body)
-        while pending:
-            node = pending.pop()
-            kind = type(node)
-            if kind is n.LocalGet:
-                mentioned.add(node.index)  # type: ignore[attr-defined]
-            elif kind is n.Op:
-                if _accesses_memory(node.op):  # type: ignore[attr-defined]
-                    memories.add(node.imm[2])  # type: ignore[attr-defined]
-                pending.extend(node.args)  # type: ignore[attr-defined]
-            elif kind is not n.Const:
-                if kind is n.LocalTee or kind is n.LocalSet:
-                    mentioned.add(node.index)  # type: ignore[attr-defined]
-                elif kind is n.Perform:
-                    if _accesses_memory(node.op):  # type: ignore[attr-defined]
-                        memories.add(node.imm[2])  # type: ignore[attr-defined]
-                elif kind is n.CGoto:
-                    self.goto_targets.add(node.name)  # type: ignore[attr-defined]
-                elif kind is n.MultiSet:
-                    mentioned.update(node.indices)  # type: ignore[attr-defined]
-                elif kind is n.ReturnCall:
-                    self.has_tail_calls = True
-                pending.extend(node.children())
-
     def emit(self, depth: int, text: str) -> None:
-        self.lines.append("  " * min(depth, MAX_INDENT) + text)
+        self.lines.append(_indented(depth, text))
 
     def block(self, body: tuple[n.Stmt, ...], depth: int) -> None:
         for s in body:
@@ -118,9 +88,11 @@ class FunctionPrinter:
         e = self.expr
         match s:
             case n.LocalSet(index=i, value=v):
+                e.locals_used.add(i)
                 text = f"{self.names[i]} = {e(v)}"
                 self.emit(depth, (self.kept(text, self.func.local_types[i]) if s in self.kept_sets else text) + ";")
             case n.MultiSet(indices=ids, value=v):
+                e.locals_used.update(ids)
                 ftype = _call_type(self.ctx.module, v)
                 results = body_name(RESULTS, self.names)
                 parts = [f"{result_struct(ftype.results)} {results} = {e(v)};"]
@@ -139,6 +111,8 @@ class FunctionPrinter:
                         self.emit(depth, self.kept(e(v), type_of(v, self.func.local_types.__getitem__, self.ctx.module)) + ";")
                     case "plain":
                         self.emit(depth, f"{e(v)};")
+                    case "skip":  # not printed, but its locals are declared all the same
+                        e.note_unprinted(v)
             case n.ReturnCall(call=call):
                 # A call in tail position, which gcc compiles to a jump in a
                 # function with sibling calls on (W_TAIL_CALLS, wastrel.h);
@@ -146,6 +120,7 @@ class FunctionPrinter:
                 # callee of the caller's very C type.
                 # (clang takes musttail only on a plain call: not on the
                 # statement expression of spilled or ordered arguments.)
+                self.has_tail_calls = True
                 callee = _call_type(self.ctx.module, call)
                 same = (c_result(callee), c_params(callee)) == (c_result(self.func.type), c_params(self.func.type))
                 text = e(call)
@@ -168,8 +143,7 @@ class FunctionPrinter:
                 self.if_(s, depth)
             case n.CLoop(label=label, body=body):
                 self.emit(depth, "for (;;) {")
-                if label in self.goto_targets:
-                    self.emit(depth, f"{label}:;")
+                self.loop_tops.append((len(self.lines), depth, label))
                 self.block(body, depth + 1)
                 self.emit(depth, "}")
             case n.CDoWhile(body=body, cond=c):
@@ -187,6 +161,7 @@ class FunctionPrinter:
             case n.CLabel(name=name):
                 self.emit(max(depth - 1, 0), f"{name}:;")
             case n.CGoto(name=name):
+                self.goto_targets.add(name)
                 self.emit(depth, f"goto {name};")
             case n.CBreak():
                 self.emit(depth, "break;")
@@ -290,6 +265,10 @@ def _call_type(module: Module, call: n.Expr) -> FuncType:
         return module.types[call.type_index]
     assert isinstance(call, n.CallIndirect)
     return module.types[call.type_index]
+
+
+def _indented(depth: int, text: str) -> str:
+    return "  " * min(depth, MAX_INDENT) + text
 
 
 def _zero(t: str) -> str:
