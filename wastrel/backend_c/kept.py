@@ -77,8 +77,9 @@ class KeptAssignments:
         self.kept: set[int] = set()  # ids of LocalSet statements
         self.surely_read: dict[tuple[int, int, int], bool] = {}  # (local, block, position) -> answer
         self.budget = 0
+        self.candidates: list[tuple[n.LocalSet, tuple[n.Stmt, ...], int]] = []  # LocalSets of values that may fault
         self._index(body)
-        self._decide(body)
+        self._decide()
         # Asked while deciding only.  Dropped, so that the printer whose
         # method it calls is not kept alive by a cycle through this object:
         # the compiler runs with the cyclic collector paused (collector.py).
@@ -88,29 +89,34 @@ class KeptAssignments:
         return id(s) in self.kept
 
     def _index(self, block: tuple[n.Stmt, ...]) -> None:
-        for k, s in enumerate(block):
-            if isinstance(s, n.CLabel):
-                self.labels[s.name] = (block, k + 1)
-            for b in _blocks(s):
-                if b:  # every empty block is the same tuple: it has no one place
-                    self.parents[id(b)] = (block, k, s)
-                self._index(b)
-
-    def _decide(self, block: tuple[n.Stmt, ...]) -> None:
-        """Last statement first: an assignment consumed by a later one (a
-        chain of temporaries) then finds that one's answer remembered."""
+        """Where each label and each nested block is, and the assignments
+        to decide, in the order `_decide` takes them: last statement first
+        (an assignment consumed by a later one, a chain of temporaries,
+        then finds that one's answer remembered), a statement's blocks
+        before it."""
         for k in range(len(block) - 1, -1, -1):
             s = block[k]
-            for b in _blocks(s):
-                self._decide(b)
-            if isinstance(s, n.LocalSet) and may_fault(s.value):
-                self.budget = BUDGET
-                try:
-                    read = self._surely_read_after(s.index, block, k + 1)
-                except _OutOfBudget:
-                    read = False
-                if not read:
-                    self.kept.add(id(s))
+            kind = type(s)
+            if kind is n.LocalSet:
+                if may_fault(s.value):  # type: ignore[attr-defined]
+                    self.candidates.append((s, block, k))  # type: ignore[arg-type]
+            elif kind is n.CLabel:
+                self.labels[s.name] = (block, k + 1)  # type: ignore[attr-defined]
+            else:
+                for b in _blocks(s):
+                    if b:  # every empty block is the same tuple: it has no one place
+                        self.parents[id(b)] = (block, k, s)
+                    self._index(b)
+
+    def _decide(self) -> None:
+        for s, block, k in self.candidates:
+            self.budget = BUDGET
+            try:
+                read = self._surely_read_after(s.index, block, k + 1)
+            except _OutOfBudget:
+                read = False
+            if not read:
+                self.kept.add(id(s))
 
     def _surely_read_after(self, i: int, block: tuple[n.Stmt, ...], k: int) -> bool:
         """`_read_from` on a fresh path, remembered: it depends on nothing else."""
