@@ -11,7 +11,7 @@ runtime's `w_` functions of the same name, and so are the SIMD instructions
 from __future__ import annotations
 
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Callable
 
 from wastrel.backend_c.c_gc import gc_value
 from wastrel.backend_c.names import C_TYPE_OF, LIBM, VALUE_FIELD, body_name, c_call, from_value, memory_base
@@ -74,35 +74,44 @@ class ExprPrinter:
         self.memories_used: set[int] = set()
 
     def __call__(self, e: n.Expr, context: int = ASSIGN) -> str:
-        text, level = self.expr(e)
+        """The C of `e` where an operand of precedence `context` goes:
+        parenthesised if it binds more loosely."""
+        text, level = _EXPRESSIONS.get(type(e), ExprPrinter.unexpected)(self, e)
         return f"({text})" if level < context else text
 
     def expr(self, e: n.Expr) -> tuple[str, int]:
         """The C of `e` and its precedence level."""
-        kind = type(e)
-        if kind is n.Op:
-            return self.op(e)  # type: ignore[arg-type]
-        if kind is n.LocalGet:
-            index = e.index  # type: ignore[attr-defined]
-            self.locals_used.add(index)
-            return self.locals[index], PRIMARY
-        if kind is n.Const:
-            return self.ctx.constant(e.type, e.value)  # type: ignore[attr-defined]
-        match e:
-            case n.LocalTee(index=i, value=v):
-                self.locals_used.add(i)
-                return f"{self.locals[i]} = {self(v, ASSIGN)}", ASSIGN
-            case n.GlobalGet(index=i):
-                return self.ctx.globals[i], PRIMARY
-            case n.Call(func=f, args=args):
-                ftype = self.ctx.module.func_type(f)
-                return c_call(self.ctx.funcs[f], ftype, [self(a) for a in args], host=f in self.ctx.host_funcs), PRIMARY
-            case n.CallIndirect(type_index=ti, table=tab, args=args, callee=c):
-                type_id = self.ctx.type_id(ti)
-                target = f"w_table_func(&{self.ctx.tables[tab]}, {self(c)}, {type_id})->code"
-                return self.indirect_call(target, ti, args), PRIMARY
-            case n.CallRef(type_index=ti, args=args, callee=c):
-                return self.indirect_call(f"w_ref_func_callee({self(c)})->code", ti, args), PRIMARY
+        return _EXPRESSIONS.get(type(e), ExprPrinter.unexpected)(self, e)
+
+    # -- expressions, one method per class (_EXPRESSIONS) ----------------------------
+
+    def local_get(self, e: n.LocalGet) -> tuple[str, int]:
+        self.locals_used.add(e.index)
+        return self.locals[e.index], PRIMARY
+
+    def const(self, e: n.Const) -> tuple[str, int]:
+        return self.ctx.constant(e.type, e.value)
+
+    def local_tee(self, e: n.LocalTee) -> tuple[str, int]:
+        self.locals_used.add(e.index)
+        return f"{self.locals[e.index]} = {self(e.value, ASSIGN)}", ASSIGN
+
+    def global_get(self, e: n.GlobalGet) -> tuple[str, int]:
+        return self.ctx.globals[e.index], PRIMARY
+
+    def call_(self, e: n.Call) -> tuple[str, int]:
+        ftype = self.ctx.module.func_type(e.func)
+        return c_call(self.ctx.funcs[e.func], ftype, [self(a) for a in e.args], host=e.func in self.ctx.host_funcs), PRIMARY
+
+    def call_indirect(self, e: n.CallIndirect) -> tuple[str, int]:
+        type_id = self.ctx.type_id(e.type_index)
+        target = f"w_table_func(&{self.ctx.tables[e.table]}, {self(e.callee)}, {type_id})->code"
+        return self.indirect_call(target, e.type_index, e.args), PRIMARY
+
+    def call_ref(self, e: n.CallRef) -> tuple[str, int]:
+        return self.indirect_call(f"w_ref_func_callee({self(e.callee)})->code", e.type_index, e.args), PRIMARY
+
+    def unexpected(self, e: n.Expr) -> tuple[str, int]:
         raise TypeError(f"c-print: unexpected expression {e!r}")
 
     def indirect_call(self, target: str, type_index: int, args: tuple[n.Expr, ...]) -> str:
@@ -288,6 +297,20 @@ class ExprPrinter:
         if offset == 0:
             return f"{base}, {self(address)}"
         return f"{base} + {self(address, MUL)}, {offset}ull"
+
+
+#: How each class of expression is printed (a dict by class: faster than
+#: a match of class patterns, and the commonest, Op, is one step away).
+_EXPRESSIONS: dict[type, Callable[[ExprPrinter, Any], tuple[str, int]]] = {
+    n.Op: ExprPrinter.op,
+    n.LocalGet: ExprPrinter.local_get,
+    n.Const: ExprPrinter.const,
+    n.LocalTee: ExprPrinter.local_tee,
+    n.GlobalGet: ExprPrinter.global_get,
+    n.Call: ExprPrinter.call_,
+    n.CallIndirect: ExprPrinter.call_indirect,
+    n.CallRef: ExprPrinter.call_ref,
+}
 
 
 @cache

@@ -15,6 +15,8 @@ and for a dropped call result.
 
 from __future__ import annotations
 
+from typing import Any, Callable
+
 from wastrel.backend_c.c_expr import UNARY, ExprPrinter
 from wastrel.backend_c.c_gc import gc_statement
 from wastrel.backend_c.context import ModuleContext
@@ -56,8 +58,7 @@ class FunctionPrinter:
             self.kept_sets = KeptAssignments(func.body, lambda v: self.eval_form(v) == "kept")
         body_lines: list[str] = []
         self.lines = body_lines
-        for s in func.body:
-            self.stmt(s, 1)
+        self.block(func.body, 1)
         for at, depth, label in reversed(self.loop_tops):
             if label in self.goto_targets:
                 body_lines.insert(at, _indented(depth, f"{label}:;"))
@@ -82,93 +83,108 @@ class FunctionPrinter:
 
     def block(self, body: tuple[n.Stmt, ...], depth: int) -> None:
         for s in body:
-            self.stmt(s, depth)
-
-    def stmt(self, s: n.Stmt, depth: int) -> None:
-        e = self.expr
-        match s:
-            case n.LocalSet(index=i, value=v):
-                e.locals_used.add(i)
-                text = f"{self.names[i]} = {e(v)}"
-                self.emit(depth, (self.kept(text, self.func.local_types[i]) if s in self.kept_sets else text) + ";")
-            case n.MultiSet(indices=ids, value=v):
-                e.locals_used.update(ids)
-                ftype = _call_type(self.ctx.module, v)
-                results = body_name(RESULTS, self.names)
-                parts = [f"{result_struct(ftype.results)} {results} = {e(v)};"]
-                parts += [f"{self.names[i]} = {results}.r{k};" for k, i in enumerate(ids)]
-                self.emit(depth, "{ " + " ".join(parts) + " }")
-            case n.GlobalSet(index=i, value=v):
-                text = f"{self.ctx.globals[i]} = {e(v)}"
-                if not self.ctx.precise_traps and may_fault(v):  # gcc deletes a global nothing reads
-                    text = self.kept(text, self.ctx.module.global_types()[i].type)
-                self.emit(depth, text + ";")
-            case n.Perform():
-                self.emit(depth, self.perform(s) + ";")
-            case n.Eval(value=v):
-                match self.eval_form(v):
-                    case "kept":
-                        self.emit(depth, self.kept(e(v), type_of(v, self.func.local_types.__getitem__, self.ctx.module)) + ";")
-                    case "plain":
-                        self.emit(depth, f"{e(v)};")
-                    case "skip":  # not printed, but its locals are declared all the same
-                        e.note_unprinted(v)
-            case n.ReturnCall(call=call):
-                # A call in tail position, which gcc compiles to a jump in a
-                # function with sibling calls on (W_TAIL_CALLS, wastrel.h);
-                # clang must be told (W_MUSTTAIL), which it takes only for a
-                # callee of the caller's very C type.
-                # (clang takes musttail only on a plain call: not on the
-                # statement expression of spilled or ordered arguments.)
-                self.has_tail_calls = True
-                callee = _call_type(self.ctx.module, call)
-                same = (c_result(callee), c_params(callee)) == (c_result(self.func.type), c_params(self.func.type))
-                text = e(call)
-                musttail = "W_MUSTTAIL " if same and not text.startswith("({") else ""
-                if self.func.type.results or musttail:
-                    self.emit(depth, f"{musttail}return {text};")
-                else:
-                    self.emit(depth, f"{text};")
-                    self.emit(depth, "return;")
-            case n.Return(values=vs):
-                if not vs:
-                    self.emit(depth, "return;")
-                elif len(vs) == 1:
-                    self.emit(depth, f"return {e(vs[0])};")
-                else:
-                    self.emit(depth, f"return ({result_struct(self.func.type.results)}){{{e.args(vs)}}};")
-            case n.Unreachable():
-                self.emit(depth, "w_trap(W_TRAP_UNREACHABLE);")
-            case n.CIf():
-                self.if_(s, depth)
-            case n.CLoop(label=label, body=body):
-                self.emit(depth, "for (;;) {")
-                self.loop_tops.append((len(self.lines), depth, label))
-                self.block(body, depth + 1)
-                self.emit(depth, "}")
-            case n.CDoWhile(body=body, cond=c):
-                self.emit(depth, "do {")
-                self.block(body, depth + 1)
-                self.emit(depth, f"}} while ({self.condition(c)});")
-            case n.CSwitch(index=idx, cases=cases, default=default):
-                self.emit(depth, f"switch ({e(idx)}) {{")
-                for values, body in cases:
-                    self.emit(depth, " ".join(f"case {v}:" for v in values))
-                    self.block(body, depth + 1)
-                self.emit(depth, "default:")
-                self.block(default, depth + 1)
-                self.emit(depth, "}")
-            case n.CLabel(name=name):
-                self.emit(max(depth - 1, 0), f"{name}:;")
-            case n.CGoto(name=name):
-                self.goto_targets.add(name)
-                self.emit(depth, f"goto {name};")
-            case n.CBreak():
-                self.emit(depth, "break;")
-            case n.CContinue():
-                self.emit(depth, "continue;")
-            case _:
+            print_statement = _STATEMENTS.get(type(s))  # (a dict by class: faster than a match of class patterns)
+            if print_statement is None:
                 raise TypeError(f"c-print: unexpected statement {s!r}")
+            print_statement(self, s, depth)
+
+    # -- statements, one method per class (_STATEMENTS) ----------------------------
+
+    def local_set(self, s: n.LocalSet, depth: int) -> None:
+        i = s.index
+        self.expr.locals_used.add(i)
+        text = f"{self.names[i]} = {self.expr(s.value)}"
+        self.emit(depth, (self.kept(text, self.func.local_types[i]) if s in self.kept_sets else text) + ";")
+
+    def multi_set(self, s: n.MultiSet, depth: int) -> None:
+        self.expr.locals_used.update(s.indices)
+        ftype = _call_type(self.ctx.module, s.value)
+        results = body_name(RESULTS, self.names)
+        parts = [f"{result_struct(ftype.results)} {results} = {self.expr(s.value)};"]
+        parts += [f"{self.names[i]} = {results}.r{k};" for k, i in enumerate(s.indices)]
+        self.emit(depth, "{ " + " ".join(parts) + " }")
+
+    def global_set(self, s: n.GlobalSet, depth: int) -> None:
+        text = f"{self.ctx.globals[s.index]} = {self.expr(s.value)}"
+        if not self.ctx.precise_traps and may_fault(s.value):  # gcc deletes a global nothing reads
+            text = self.kept(text, self.ctx.module.global_types()[s.index].type)
+        self.emit(depth, text + ";")
+
+    def perform_statement(self, s: n.Perform, depth: int) -> None:
+        self.emit(depth, self.perform(s) + ";")
+
+    def eval_statement(self, s: n.Eval, depth: int) -> None:
+        e, v = self.expr, s.value
+        match self.eval_form(v):
+            case "kept":
+                self.emit(depth, self.kept(e(v), type_of(v, self.func.local_types.__getitem__, self.ctx.module)) + ";")
+            case "plain":
+                self.emit(depth, f"{e(v)};")
+            case "skip":  # not printed, but its locals are declared all the same
+                e.note_unprinted(v)
+
+    def return_call(self, s: n.ReturnCall, depth: int) -> None:
+        # A call in tail position, which gcc compiles to a jump in a
+        # function with sibling calls on (W_TAIL_CALLS, wastrel.h);
+        # clang must be told (W_MUSTTAIL), which it takes only for a
+        # callee of the caller's very C type.
+        # (clang takes musttail only on a plain call: not on the
+        # statement expression of spilled or ordered arguments.)
+        self.has_tail_calls = True
+        callee = _call_type(self.ctx.module, s.call)
+        same = (c_result(callee), c_params(callee)) == (c_result(self.func.type), c_params(self.func.type))
+        text = self.expr(s.call)
+        musttail = "W_MUSTTAIL " if same and not text.startswith("({") else ""
+        if self.func.type.results or musttail:
+            self.emit(depth, f"{musttail}return {text};")
+        else:
+            self.emit(depth, f"{text};")
+            self.emit(depth, "return;")
+
+    def return_(self, s: n.Return, depth: int) -> None:
+        vs = s.values
+        if not vs:
+            self.emit(depth, "return;")
+        elif len(vs) == 1:
+            self.emit(depth, f"return {self.expr(vs[0])};")
+        else:
+            self.emit(depth, f"return ({result_struct(self.func.type.results)}){{{self.expr.args(vs)}}};")
+
+    def unreachable(self, s: n.Unreachable, depth: int) -> None:
+        self.emit(depth, "w_trap(W_TRAP_UNREACHABLE);")
+
+    def loop(self, s: n.CLoop, depth: int) -> None:
+        self.emit(depth, "for (;;) {")
+        self.loop_tops.append((len(self.lines), depth, s.label))
+        self.block(s.body, depth + 1)
+        self.emit(depth, "}")
+
+    def do_while(self, s: n.CDoWhile, depth: int) -> None:
+        self.emit(depth, "do {")
+        self.block(s.body, depth + 1)
+        self.emit(depth, f"}} while ({self.condition(s.cond)});")
+
+    def switch(self, s: n.CSwitch, depth: int) -> None:
+        self.emit(depth, f"switch ({self.expr(s.index)}) {{")
+        for values, body in s.cases:
+            self.emit(depth, " ".join(f"case {v}:" for v in values))
+            self.block(body, depth + 1)
+        self.emit(depth, "default:")
+        self.block(s.default, depth + 1)
+        self.emit(depth, "}")
+
+    def label(self, s: n.CLabel, depth: int) -> None:
+        self.emit(max(depth - 1, 0), f"{s.name}:;")
+
+    def goto(self, s: n.CGoto, depth: int) -> None:
+        self.goto_targets.add(s.name)
+        self.emit(depth, f"goto {s.name};")
+
+    def break_(self, s: n.CBreak, depth: int) -> None:
+        self.emit(depth, "break;")
+
+    def continue_(self, s: n.CContinue, depth: int) -> None:
+        self.emit(depth, "continue;")
 
     def eval_form(self, v: n.Expr) -> str:
         """How `(eval v)` is printed: "kept" (in W_KEEP_INT/W_KEEP, so that
@@ -256,6 +272,26 @@ class FunctionPrinter:
             case "elem.drop":
                 return f"{ctx.elem(imm[0])}_len = 0"
         raise TypeError(f"c-print: unexpected instruction {op}")
+
+
+_STATEMENTS: dict[type, Callable[[FunctionPrinter, Any, int], None]] = {
+    n.LocalSet: FunctionPrinter.local_set,
+    n.MultiSet: FunctionPrinter.multi_set,
+    n.GlobalSet: FunctionPrinter.global_set,
+    n.Perform: FunctionPrinter.perform_statement,
+    n.Eval: FunctionPrinter.eval_statement,
+    n.ReturnCall: FunctionPrinter.return_call,
+    n.Return: FunctionPrinter.return_,
+    n.Unreachable: FunctionPrinter.unreachable,
+    n.CIf: FunctionPrinter.if_,
+    n.CLoop: FunctionPrinter.loop,
+    n.CDoWhile: FunctionPrinter.do_while,
+    n.CSwitch: FunctionPrinter.switch,
+    n.CLabel: FunctionPrinter.label,
+    n.CGoto: FunctionPrinter.goto,
+    n.CBreak: FunctionPrinter.break_,
+    n.CContinue: FunctionPrinter.continue_,
+}
 
 
 def _call_type(module: Module, call: n.Expr) -> FuncType:
