@@ -36,6 +36,14 @@ _BINARY_C = {
     "lt": ("<", REL), "gt": (">", REL), "le": ("<=", REL), "ge": (">=", REL),
 }  # fmt: skip
 
+#: The operators printed `a <symbol> b` at their symbol's precedence, the
+#: unsigned comparisons included (i32/i64 are unsigned in C); and/or/xor are
+#: not among them (numeric: parentheses as people write them).
+_INFIX = {
+    **{name: c for name, c in _BINARY_C.items() if c[1] not in (BITAND, BITXOR, BITOR)},
+    **{f"{name}_u": _BINARY_C[name] for name in ("lt", "gt", "le", "ge")},
+}
+
 
 _SIGNED = {"i32": "int32_t", "i64": "int64_t"}
 _UNSIGNED = {"i32": "uint32_t", "i64": "uint64_t"}
@@ -133,6 +141,9 @@ class ExprPrinter:
     def op(self, e: n.Op) -> tuple[str, int]:
         op, args = e.op, e.args
         kind, prefix, name = _kind_of(op)
+        if kind == "infix":
+            symbol, level = _INFIX[name]
+            return f"{self(args[0], level)} {symbol} {self(args[1], level + 1)}", level
         if kind == "numeric":
             return self.numeric(prefix, name, args)
         if kind == "simd":
@@ -147,21 +158,17 @@ class ExprPrinter:
         return self.other(e)
 
     def numeric(self, prefix: str, name: str, args: tuple[n.Expr, ...]) -> tuple[str, int]:
+        """An operator of i32, i64, f32 or f64 other than the infix ones."""
         is_int = prefix in ("i32", "i64")
-        if name in _BINARY_C and not (is_int and name == "div"):
+        if name in ("and", "or", "xor"):
             symbol, level = _BINARY_C[name]
-            if level in (BITAND, BITXOR, BITOR):
-                # Mixed bitwise and other operators get parentheses, as people write them.
-                return f"{self.bitwise_operand(args[0], name)} {symbol} {self.bitwise_operand(args[1], name)}", level
-            return f"{self(args[0], level)} {symbol} {self(args[1], level + 1)}", level
+            # Mixed bitwise and other operators get parentheses, as people write them.
+            return f"{self.bitwise_operand(args[0], name)} {symbol} {self.bitwise_operand(args[1], name)}", level
         if is_int:
             bits = 32 if prefix == "i32" else 64
             if name in ("lt_s", "gt_s", "le_s", "ge_s"):
                 symbol, level = _BINARY_C[name[:2]]
                 return f"{self.signed(prefix, args[0])} {symbol} {self.signed(prefix, args[1])}", level
-            if name in ("lt_u", "gt_u", "le_u", "ge_u"):
-                symbol, level = _BINARY_C[name[:2]]
-                return f"{self(args[0], level)} {symbol} {self(args[1], level + 1)}", level
             if name == "eqz":
                 return f"{self(args[0], EQ)} == 0", EQ
             if name in ("shl", "shr_u", "shr_s"):
@@ -259,11 +266,6 @@ class ExprPrinter:
 
     # -- memory ------------------------------------------------------------------
 
-    def memory_base(self, e: n.Op | n.Perform) -> str:
-        memory = e.imm[2]
-        self.memories_used.add(memory)
-        return self.memory_base_names[memory]
-
     def note_unprinted(self, e: n.Expr) -> None:
         """Note the locals and memories of an expression the C leaves out
         (a dropped value without effects) as if it were printed."""
@@ -286,8 +288,9 @@ class ExprPrinter:
         each field as [register + offset], where `m0, addr + offset` had gcc
         keep (and spill) a pointer per field in a loop.  In a memory64,
         w_ea64 checks the address."""
-        base = self.memory_base(e)
         _align, offset, memory = e.imm[:3]
+        self.memories_used.add(memory)
+        base = self.memory_base_names[memory]
         if self.memory_types[memory].address_type == "i64":
             size = SIMD[e.op].access_bytes if e.op in SIMD else MEMORY_ACCESS[e.op][1]
             return f"{base}, w_ea64(&{self.ctx.memories[memory]}, {self(e.args[0])}, {offset}ull, {size})"
@@ -316,8 +319,8 @@ _EXPRESSIONS: dict[type, Callable[[ExprPrinter, Any], tuple[str, int]]] = {
 @cache
 def _kind_of(op: str) -> tuple[str, str, str]:
     """How `ExprPrinter.op` prints an operator ("simd", "load", "cast",
-    "numeric" or "other", tested in that order), with the parts of its
-    name before and after the first dot; asked once per operator."""
+    "infix", "numeric" or "other", tested in that order), with the parts
+    of its name before and after the first dot; asked once per operator."""
     prefix, _, name = op.partition(".")
     if op in SIMD:
         return "simd", prefix, name
@@ -326,5 +329,7 @@ def _kind_of(op: str) -> tuple[str, str, str]:
     if op in _CASTS:
         return "cast", prefix, name
     if prefix in ("i32", "i64", "f32", "f64"):
+        if name in _INFIX and not (prefix in ("i32", "i64") and name == "div"):
+            return "infix", prefix, name
         return "numeric", prefix, name
     return "other", prefix, name

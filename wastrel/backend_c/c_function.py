@@ -30,6 +30,7 @@ from wastrel.passes.helpers import type_of
 
 
 MAX_INDENT = 40  # deeper statements print at this depth: the C stays linear in the program
+_INDENTS = tuple("  " * depth for depth in range(MAX_INDENT + 1))  # made once, not per line
 
 
 class FunctionPrinter:
@@ -304,7 +305,7 @@ def _call_type(module: Module, call: n.Expr) -> FuncType:
 
 
 def _indented(depth: int, text: str) -> str:
-    return "  " * min(depth, MAX_INDENT) + text
+    return _INDENTS[depth if depth < MAX_INDENT else MAX_INDENT] + text
 
 
 def _zero(t: str) -> str:
