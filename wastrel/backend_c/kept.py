@@ -45,7 +45,8 @@ BUDGET = 400  # nodes looked at per assignment
 
 def may_fault(value: n.Expr) -> bool:
     """May the value's evaluation fault on memory (a load, or a call)?"""
-    return bool(value.effect and value.effect.traps & TRAP_MEMORY)
+    effect = value.effect
+    return effect is not None and effect.traps & TRAP_MEMORY != 0
 
 
 def _blocks(s: n.Stmt) -> list[tuple[n.Stmt, ...]]:
@@ -58,6 +59,9 @@ def _blocks(s: n.Stmt) -> list[tuple[n.Stmt, ...]]:
         return [b for _, b in s.cases] + [s.default]  # type: ignore[attr-defined]
     return []
 
+
+#: The statements with blocks of their own.
+_WITH_BLOCKS = frozenset({n.CIf, n.CLoop, n.CDoWhile, n.CSwitch})
 
 _Seen = dict[tuple[int, int, bool], "bool | None"]  # (block, position, again) -> answer, None while asked
 
@@ -102,7 +106,7 @@ class KeptAssignments:
                     self.candidates.append((s, block, k))  # type: ignore[arg-type]
             elif kind is n.CLabel:
                 self.labels[s.name] = (block, k + 1)  # type: ignore[attr-defined]
-            else:
+            elif kind in _WITH_BLOCKS:
                 for b in _blocks(s):
                     if b:  # every empty block is the same tuple: it has no one place
                         self.parents[id(b)] = (block, k, s)
@@ -178,10 +182,12 @@ class KeptAssignments:
                     return False
             elif kind is n.Perform:
                 args = s.args  # type: ignore[attr-defined]
-                if any(self._consumes(a, i) for a in args):
-                    return True
-                if any(self._touches(a, i) for a in args):
-                    return False
+                for a in args:  # (loops, not any() of a generator: the commonest statement but one)
+                    if self._consumes(a, i):
+                        return True
+                for a in args:
+                    if self._touches(a, i):
+                        return False
             elif kind is n.Eval or kind is n.GlobalSet:
                 v = s.value  # type: ignore[attr-defined]
                 if kind is n.Eval and type(v) in n.CALLS and self._consumes(v, i):
@@ -237,6 +243,8 @@ class KeptAssignments:
         kind = type(e)
         if kind is n.LocalGet:
             return e.index == i  # type: ignore[attr-defined]
+        if kind is n.Const:
+            return False
         if kind is n.Op and e.op == "select":  # type: ignore[attr-defined]
             return self._consumes(e.args[2], i)  # type: ignore[attr-defined]
         for c in e.children():
@@ -250,7 +258,11 @@ class KeptAssignments:
         if self.budget < 0:
             raise _OutOfBudget
         kind = type(node)
-        if kind is n.LocalGet or kind is n.LocalTee or kind is n.LocalSet:
+        if kind is n.LocalGet:
+            return node.index == i  # type: ignore[attr-defined]
+        if kind is n.Const:
+            return False
+        if kind is n.LocalTee or kind is n.LocalSet:
             if node.index == i:  # type: ignore[attr-defined]
                 return True
         elif kind is n.MultiSet and i in node.indices:  # type: ignore[attr-defined]
