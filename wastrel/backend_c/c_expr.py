@@ -84,12 +84,12 @@ class ExprPrinter:
     def __call__(self, e: n.Expr, context: int = ASSIGN) -> str:
         """The C of `e` where an operand of precedence `context` goes:
         parenthesised if it binds more loosely."""
-        text, level = _EXPRESSIONS.get(type(e), ExprPrinter.unexpected)(self, e)
+        text, level = _EXPRESSIONS[type(e)](self, e)
         return f"({text})" if level < context else text
 
     def expr(self, e: n.Expr) -> tuple[str, int]:
         """The C of `e` and its precedence level."""
-        return _EXPRESSIONS.get(type(e), ExprPrinter.unexpected)(self, e)
+        return _EXPRESSIONS[type(e)](self, e)
 
     # -- expressions, one method per class (_EXPRESSIONS) ----------------------------
 
@@ -118,9 +118,6 @@ class ExprPrinter:
 
     def call_ref(self, e: n.CallRef) -> tuple[str, int]:
         return self.indirect_call(f"w_ref_func_callee({self(e.callee)})->code", e.type_index, e.args), PRIMARY
-
-    def unexpected(self, e: n.Expr) -> tuple[str, int]:
-        raise TypeError(f"c-print: unexpected expression {e!r}")
 
     def indirect_call(self, target: str, type_index: int, args: tuple[n.Expr, ...]) -> str:
         """A call through a table or a reference: the lookup, which may
@@ -302,9 +299,22 @@ class ExprPrinter:
         return f"{base} + {self(address, MUL)}, {offset}ull"
 
 
-#: How each class of expression is printed (a dict by class: faster than
-#: a match of class patterns, and the commonest, Op, is one step away).
-_EXPRESSIONS: dict[type, Callable[[ExprPrinter, Any], tuple[str, int]]] = {
+class ByClass(dict[type, Callable[..., Any]]):
+    """The printing methods of node classes, looked up as
+    `table[type(node)]` (faster than a match of class patterns, and than
+    `get`); a class without one is an error."""
+
+    def __init__(self, what: str, methods: dict[type, Callable[..., Any]]):
+        super().__init__(methods)
+        self.what = what
+
+    def __missing__(self, kind: type) -> Callable[..., Any]:
+        raise TypeError(f"c-print: unexpected {self.what} {kind.__name__}")
+
+
+#: How each class of expression is printed (the commonest, Op, is then
+#: one step away).
+_EXPRESSIONS = ByClass("expression", {
     n.Op: ExprPrinter.op,
     n.LocalGet: ExprPrinter.local_get,
     n.Const: ExprPrinter.const,
@@ -313,7 +323,7 @@ _EXPRESSIONS: dict[type, Callable[[ExprPrinter, Any], tuple[str, int]]] = {
     n.Call: ExprPrinter.call_,
     n.CallIndirect: ExprPrinter.call_indirect,
     n.CallRef: ExprPrinter.call_ref,
-}
+})
 
 
 @cache

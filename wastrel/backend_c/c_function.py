@@ -15,9 +15,7 @@ and for a dropped call result.
 
 from __future__ import annotations
 
-from typing import Any, Callable
-
-from wastrel.backend_c.c_expr import UNARY, ExprPrinter
+from wastrel.backend_c.c_expr import UNARY, ByClass, ExprPrinter
 from wastrel.backend_c.c_gc import gc_statement
 from wastrel.backend_c.context import ModuleContext
 from wastrel.backend_c.kept import KeptAssignments, may_fault
@@ -84,10 +82,7 @@ class FunctionPrinter:
 
     def block(self, body: tuple[n.Stmt, ...], depth: int) -> None:
         for s in body:
-            print_statement = _STATEMENTS.get(type(s))  # (a dict by class: faster than a match of class patterns)
-            if print_statement is None:
-                raise TypeError(f"c-print: unexpected statement {s!r}")
-            print_statement(self, s, depth)
+            _STATEMENTS[type(s)](self, s, depth)
 
     # -- statements, one method per class (_STATEMENTS) ----------------------------
 
@@ -275,7 +270,7 @@ class FunctionPrinter:
         raise TypeError(f"c-print: unexpected instruction {op}")
 
 
-_STATEMENTS: dict[type, Callable[[FunctionPrinter, Any, int], None]] = {
+_STATEMENTS = ByClass("statement", {
     n.LocalSet: FunctionPrinter.local_set,
     n.MultiSet: FunctionPrinter.multi_set,
     n.GlobalSet: FunctionPrinter.global_set,
@@ -292,7 +287,7 @@ _STATEMENTS: dict[type, Callable[[FunctionPrinter, Any, int], None]] = {
     n.CGoto: FunctionPrinter.goto,
     n.CBreak: FunctionPrinter.break_,
     n.CContinue: FunctionPrinter.continue_,
-}
+})
 
 
 def _call_type(module: Module, call: n.Expr) -> FuncType:

@@ -170,7 +170,9 @@ class KeptAssignments:
         while k < len(block):
             s = block[k]
             k += 1
-            self._spend()
+            self.budget -= 1  # (the scan's, _consumes' and _touches' spending is written out: they run per node)
+            if self.budget < 0:
+                raise _OutOfBudget
             kind = type(s)  # (the commonest statements first)
             if kind is n.LocalSet:
                 j, v = s.index, s.value  # type: ignore[attr-defined]
@@ -229,11 +231,6 @@ class KeptAssignments:
                 return False
         return None
 
-    def _spend(self) -> None:
-        self.budget -= 1
-        if self.budget < 0:
-            raise _OutOfBudget
-
     def _consumes(self, e: n.Node, i: int) -> bool:
         """Does evaluating `e` read local i, other than in a `select` arm
         (C's `?:` evaluates one arm only)?"""
@@ -274,7 +271,9 @@ class KeptAssignments:
 
     def _touches_or_leaves(self, s: n.Stmt, i: int) -> bool:
         """Does a statement in a branch mention local i, or may it leave the path?"""
-        self._spend()
+        self.budget -= 1
+        if self.budget < 0:
+            raise _OutOfBudget
         if isinstance(s, (n.CGoto, n.CBreak, n.CContinue, n.Return, n.ReturnCall)):
             return True
         blocks = _blocks(s)
