@@ -206,7 +206,10 @@ class KeptAssignments:
                 if self._touches(cond, i):
                     return False
                 # both ways on: through a branch (an empty one: on after the if)
-                return all(self._read_from(i, *((b, 0) if b else (block, k)), seen, again) for b in (then, else_))
+                for b in (then, else_):
+                    if not (self._read_from(i, b, 0, seen, again) if b else self._read_from(i, block, k, seen, again)):
+                        return False
+                return True
             elif kind is n.CLabel:
                 continue
             elif kind is n.CGoto:
