@@ -91,6 +91,19 @@ class ExprPrinter:
         """The C of `e` and its precedence level."""
         return _EXPRESSIONS[type(e)](self, e)
 
+    def note_unprinted(self, e: n.Expr) -> None:
+        """Note the locals and memories of an expression the C leaves out
+        (a dropped value without effects) as if it were printed."""
+        pending: list[n.Node] = [e]
+        while pending:
+            node = pending.pop()
+            kind = type(node)
+            if kind is n.LocalGet or kind is n.LocalTee:
+                self.locals_used.add(node.index)  # type: ignore[attr-defined]
+            elif kind is n.Op and is_load(node.op):  # type: ignore[attr-defined]
+                self.memories_used.add(node.imm[2])  # type: ignore[attr-defined]
+            pending.extend(node.children())
+
     # -- expressions, one method per class (_EXPRESSIONS) ----------------------------
 
     def local_get(self, e: n.LocalGet) -> tuple[str, int]:
@@ -262,19 +275,6 @@ class ExprPrinter:
         return f"w_{e.op.replace('.', '_')}({', '.join(args)})"
 
     # -- memory ------------------------------------------------------------------
-
-    def note_unprinted(self, e: n.Expr) -> None:
-        """Note the locals and memories of an expression the C leaves out
-        (a dropped value without effects) as if it were printed."""
-        pending = [e]
-        while pending:
-            node = pending.pop()
-            kind = type(node)
-            if kind is n.LocalGet or kind is n.LocalTee:
-                self.locals_used.add(node.index)  # type: ignore[attr-defined]
-            elif kind is n.Op and is_load(node.op):  # type: ignore[attr-defined]
-                self.memories_used.add(node.imm[2])  # type: ignore[attr-defined]
-            pending.extend(node.children())
 
     def access(self, e: n.Op | n.Perform) -> str:
         """A memory access's first two arguments: a base pointer and an

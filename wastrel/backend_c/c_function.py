@@ -150,7 +150,7 @@ class FunctionPrinter:
         self.emit(depth, "w_trap(W_TRAP_UNREACHABLE);")
 
     def loop(self, s: n.CLoop, depth: int) -> None:
-        self.emit(depth, "for (;;) {")
+        self.emit(depth, "for (;;) {")  # its label goes here if a goto jumps to it (see text)
         self.loop_tops.append((len(self.lines), depth, s.label))
         self.block(s.body, depth + 1)
         self.emit(depth, "}")

@@ -113,6 +113,8 @@ class KeptAssignments:
                     self._index(b)
 
     def _decide(self) -> None:
+        """Each assignment `_index` listed is kept unless its local is
+        surely read after it."""
         for s, block, k in self.candidates:
             self.budget = BUDGET
             try:
@@ -170,7 +172,7 @@ class KeptAssignments:
         while k < len(block):
             s = block[k]
             k += 1
-            self.budget -= 1  # (the scan's, _consumes' and _touches' spending is written out: they run per node)
+            self.budget -= 1  # (spent inline, as in _consumes and _touches: they run per statement or node)
             if self.budget < 0:
                 raise _OutOfBudget
             kind = type(s)  # (the commonest statements first)
