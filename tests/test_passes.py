@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from wastrel.ir import effects as fx
+from wastrel.backend_c.c_print import ModulePrinter
 from wastrel.backend_c.kept import KeptAssignments
 from wastrel.ir import nodes as n
 from wastrel.ir.effects import GLOBAL, Effect, conflicts, local_bit
@@ -639,6 +640,17 @@ def test_kept_follows_both_branches_of_an_if_to_where_they_meet() -> None:
     assert kept_sets(*away) == [0]
     chain = [n.LocalSet(k, add(n.LocalGet(k - 1), load())) for k in range(1, 40)]
     assert kept_sets(n.LocalSet(0, load()), *chain, n.Return((n.LocalGet(39),))) == []
+
+
+def test_c_print_declares_the_locals_of_an_evaluation_it_leaves_out() -> None:
+    # An evaluation without effects prints nothing, but every local the code
+    # mentions is declared: c-print notes the locals as it prints, and
+    # these apart.
+    unused = n.Eval(n.LocalGet(2, effect=Effect(reads=local_bit(2))))
+    program = replace(program_of(unused, n.Return((n.LocalGet(0),))), wasm=module_with([("local.get", 0)], locals_=(I32, I32)))
+    text = ModulePrinter(program).c_module().functions[0]
+    assert "uint32_t x2 = 0;" in text and "x3" not in text
+    assert "return x0;" in text and "x2;" not in text
 
 
 def test_cli_pass_names_match_modules() -> None:

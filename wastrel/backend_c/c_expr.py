@@ -11,7 +11,7 @@ runtime's `w_` functions of the same name, and so are the SIMD instructions
 from __future__ import annotations
 
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Callable
 
 from wastrel.backend_c.c_gc import gc_value
 from wastrel.backend_c.names import C_TYPE_OF, LIBM, VALUE_FIELD, body_name, c_call, from_value, memory_base
@@ -35,6 +35,14 @@ _BINARY_C = {
     "eq": ("==", EQ), "ne": ("!=", EQ),
     "lt": ("<", REL), "gt": (">", REL), "le": ("<=", REL), "ge": (">=", REL),
 }  # fmt: skip
+
+#: The operators printed `a <symbol> b` at their symbol's precedence, the
+#: unsigned comparisons included (i32/i64 are unsigned in C); and/or/xor are
+#: not among them (numeric: parentheses as people write them).
+_INFIX = {
+    **{name: c for name, c in _BINARY_C.items() if c[1] not in (BITAND, BITXOR, BITOR)},
+    **{f"{name}_u": _BINARY_C[name] for name in ("lt", "gt", "le", "ge")},
+}
 
 
 _SIGNED = {"i32": "int32_t", "i64": "int64_t"}
@@ -69,35 +77,60 @@ class ExprPrinter:
         # Each memory's base, kept in a variable by a function that accesses it.
         self.memory_base_names = [body_name(memory_base(k), local_names) for k in range(len(ctx.memories))]
         self.memory_types = ctx.module.memory_types()
+        # What the printed code uses, for the function's declarations:
+        self.locals_used: set[int] = set()
+        self.memories_used: set[int] = set()
 
     def __call__(self, e: n.Expr, context: int = ASSIGN) -> str:
-        text, level = self.expr(e)
+        """The C of `e` where an operand of precedence `context` goes:
+        parenthesised if it binds more loosely."""
+        text, level = _EXPRESSIONS[type(e)](self, e)
         return f"({text})" if level < context else text
 
     def expr(self, e: n.Expr) -> tuple[str, int]:
         """The C of `e` and its precedence level."""
-        kind = type(e)
-        if kind is n.Op:
-            return self.op(e)  # type: ignore[arg-type]
-        if kind is n.LocalGet:
-            return self.locals[e.index], PRIMARY  # type: ignore[attr-defined]
-        if kind is n.Const:
-            return self.ctx.constant(e.type, e.value)  # type: ignore[attr-defined]
-        match e:
-            case n.LocalTee(index=i, value=v):
-                return f"{self.locals[i]} = {self(v, ASSIGN)}", ASSIGN
-            case n.GlobalGet(index=i):
-                return self.ctx.globals[i], PRIMARY
-            case n.Call(func=f, args=args):
-                ftype = self.ctx.module.func_type(f)
-                return c_call(self.ctx.funcs[f], ftype, [self(a) for a in args], host=f in self.ctx.host_funcs), PRIMARY
-            case n.CallIndirect(type_index=ti, table=tab, args=args, callee=c):
-                type_id = self.ctx.type_id(ti)
-                target = f"w_table_func(&{self.ctx.tables[tab]}, {self(c)}, {type_id})->code"
-                return self.indirect_call(target, ti, args), PRIMARY
-            case n.CallRef(type_index=ti, args=args, callee=c):
-                return self.indirect_call(f"w_ref_func_callee({self(c)})->code", ti, args), PRIMARY
-        raise TypeError(f"c-print: unexpected expression {e!r}")
+        return _EXPRESSIONS[type(e)](self, e)
+
+    def note_unprinted(self, e: n.Expr) -> None:
+        """Note the locals and memories of an expression the C leaves out
+        (a dropped value without effects) as if it were printed."""
+        pending: list[n.Node] = [e]
+        while pending:
+            node = pending.pop()
+            kind = type(node)
+            if kind is n.LocalGet or kind is n.LocalTee:
+                self.locals_used.add(node.index)  # type: ignore[attr-defined]
+            elif kind is n.Op and is_load(node.op):  # type: ignore[attr-defined]
+                self.memories_used.add(node.imm[2])  # type: ignore[attr-defined]
+            pending.extend(node.children())
+
+    # -- expressions, one method per class (_EXPRESSIONS) ----------------------------
+
+    def local_get(self, e: n.LocalGet) -> tuple[str, int]:
+        self.locals_used.add(e.index)
+        return self.locals[e.index], PRIMARY
+
+    def const(self, e: n.Const) -> tuple[str, int]:
+        return self.ctx.constant(e.type, e.value)
+
+    def local_tee(self, e: n.LocalTee) -> tuple[str, int]:
+        self.locals_used.add(e.index)
+        return f"{self.locals[e.index]} = {self(e.value, ASSIGN)}", ASSIGN
+
+    def global_get(self, e: n.GlobalGet) -> tuple[str, int]:
+        return self.ctx.globals[e.index], PRIMARY
+
+    def call_(self, e: n.Call) -> tuple[str, int]:
+        ftype = self.ctx.module.func_type(e.func)
+        return c_call(self.ctx.funcs[e.func], ftype, [self(a) for a in e.args], host=e.func in self.ctx.host_funcs), PRIMARY
+
+    def call_indirect(self, e: n.CallIndirect) -> tuple[str, int]:
+        type_id = self.ctx.type_id(e.type_index)
+        target = f"w_table_func(&{self.ctx.tables[e.table]}, {self(e.callee)}, {type_id})->code"
+        return self.indirect_call(target, e.type_index, e.args), PRIMARY
+
+    def call_ref(self, e: n.CallRef) -> tuple[str, int]:
+        return self.indirect_call(f"w_ref_func_callee({self(e.callee)})->code", e.type_index, e.args), PRIMARY
 
     def indirect_call(self, target: str, type_index: int, args: tuple[n.Expr, ...]) -> str:
         """A call through a table or a reference: the lookup, which may
@@ -118,6 +151,9 @@ class ExprPrinter:
     def op(self, e: n.Op) -> tuple[str, int]:
         op, args = e.op, e.args
         kind, prefix, name = _kind_of(op)
+        if kind == "infix":
+            symbol, level = _INFIX[name]
+            return f"{self(args[0], level)} {symbol} {self(args[1], level + 1)}", level
         if kind == "numeric":
             return self.numeric(prefix, name, args)
         if kind == "simd":
@@ -132,21 +168,17 @@ class ExprPrinter:
         return self.other(e)
 
     def numeric(self, prefix: str, name: str, args: tuple[n.Expr, ...]) -> tuple[str, int]:
+        """An operator of i32, i64, f32 or f64 other than the infix ones."""
         is_int = prefix in ("i32", "i64")
-        if name in _BINARY_C and not (is_int and name == "div"):
+        if name in ("and", "or", "xor"):
             symbol, level = _BINARY_C[name]
-            if level in (BITAND, BITXOR, BITOR):
-                # Mixed bitwise and other operators get parentheses, as people write them.
-                return f"{self.bitwise_operand(args[0], name)} {symbol} {self.bitwise_operand(args[1], name)}", level
-            return f"{self(args[0], level)} {symbol} {self(args[1], level + 1)}", level
+            # Mixed bitwise and other operators get parentheses, as people write them.
+            return f"{self.bitwise_operand(args[0], name)} {symbol} {self.bitwise_operand(args[1], name)}", level
         if is_int:
             bits = 32 if prefix == "i32" else 64
             if name in ("lt_s", "gt_s", "le_s", "ge_s"):
                 symbol, level = _BINARY_C[name[:2]]
                 return f"{self.signed(prefix, args[0])} {symbol} {self.signed(prefix, args[1])}", level
-            if name in ("lt_u", "gt_u", "le_u", "ge_u"):
-                symbol, level = _BINARY_C[name[:2]]
-                return f"{self(args[0], level)} {symbol} {self(args[1], level + 1)}", level
             if name == "eqz":
                 return f"{self(args[0], EQ)} == 0", EQ
             if name in ("shl", "shr_u", "shr_s"):
@@ -244,9 +276,6 @@ class ExprPrinter:
 
     # -- memory ------------------------------------------------------------------
 
-    def memory_base(self, e: n.Op | n.Perform) -> str:
-        return self.memory_base_names[e.imm[2]]
-
     def access(self, e: n.Op | n.Perform) -> str:
         """A memory access's first two arguments: a base pointer and an
         effective address (a uint64_t) from it.  In a 32-bit memory the
@@ -256,8 +285,9 @@ class ExprPrinter:
         each field as [register + offset], where `m0, addr + offset` had gcc
         keep (and spill) a pointer per field in a loop.  In a memory64,
         w_ea64 checks the address."""
-        base = self.memory_base(e)
         _align, offset, memory = e.imm[:3]
+        self.memories_used.add(memory)
+        base = self.memory_base_names[memory]
         if self.memory_types[memory].address_type == "i64":
             size = SIMD[e.op].access_bytes if e.op in SIMD else MEMORY_ACCESS[e.op][1]
             return f"{base}, w_ea64(&{self.ctx.memories[memory]}, {self(e.args[0])}, {offset}ull, {size})"
@@ -269,11 +299,38 @@ class ExprPrinter:
         return f"{base} + {self(address, MUL)}, {offset}ull"
 
 
+class ByClass(dict[type, Callable[..., Any]]):
+    """The printing methods of node classes, looked up as
+    `table[type(node)]` (faster than a match of class patterns, and than
+    `get`); a class without one is an error."""
+
+    def __init__(self, what: str, methods: dict[type, Callable[..., Any]]):
+        super().__init__(methods)
+        self.what = what
+
+    def __missing__(self, kind: type) -> Callable[..., Any]:
+        raise TypeError(f"c-print: unexpected {self.what} {kind.__name__}")
+
+
+#: How each class of expression is printed (the commonest, Op, is then
+#: one step away).
+_EXPRESSIONS = ByClass("expression", {
+    n.Op: ExprPrinter.op,
+    n.LocalGet: ExprPrinter.local_get,
+    n.Const: ExprPrinter.const,
+    n.LocalTee: ExprPrinter.local_tee,
+    n.GlobalGet: ExprPrinter.global_get,
+    n.Call: ExprPrinter.call_,
+    n.CallIndirect: ExprPrinter.call_indirect,
+    n.CallRef: ExprPrinter.call_ref,
+})
+
+
 @cache
 def _kind_of(op: str) -> tuple[str, str, str]:
     """How `ExprPrinter.op` prints an operator ("simd", "load", "cast",
-    "numeric" or "other", tested in that order), with the parts of its
-    name before and after the first dot; asked once per operator."""
+    "infix", "numeric" or "other", tested in that order), with the parts
+    of its name before and after the first dot; asked once per operator."""
     prefix, _, name = op.partition(".")
     if op in SIMD:
         return "simd", prefix, name
@@ -282,5 +339,7 @@ def _kind_of(op: str) -> tuple[str, str, str]:
     if op in _CASTS:
         return "cast", prefix, name
     if prefix in ("i32", "i64", "f32", "f64"):
+        if name in _INFIX and not (prefix in ("i32", "i64") and name == "div"):
+            return "infix", prefix, name
         return "numeric", prefix, name
     return "other", prefix, name

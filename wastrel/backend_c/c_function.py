@@ -15,15 +15,12 @@ and for a dropped call result.
 
 from __future__ import annotations
 
-from functools import cache
-
-from wastrel.backend_c.c_expr import UNARY, ExprPrinter
+from wastrel.backend_c.c_expr import UNARY, ByClass, ExprPrinter
 from wastrel.backend_c.c_gc import gc_statement
 from wastrel.backend_c.context import ModuleContext
 from wastrel.backend_c.kept import KeptAssignments, may_fault
 from wastrel.backend_c.names import C_TYPE_OF, RESULTS, VALUE_FIELD, spill_prologue, to_value, body_name, c_params, c_result, local_names, result_struct
 from wastrel.ir import nodes as n
-from wastrel.ir.ops import is_load, is_store
 from wastrel.ir.simd import BY_NAME as SIMD
 from wastrel.ir.gc import NAMES as GC_NAMES
 from wastrel.ir.wasm import FuncType, Module
@@ -31,12 +28,7 @@ from wastrel.passes.helpers import type_of
 
 
 MAX_INDENT = 40  # deeper statements print at this depth: the C stays linear in the program
-
-
-@cache
-def _accesses_memory(op: str) -> bool:
-    """Is `op` a load or store (whose immediates name its memory)?"""
-    return is_load(op) or is_store(op)
+_INDENTS = tuple("  " * depth for depth in range(MAX_INDENT + 1))  # made once, not per line
 
 
 class FunctionPrinter:
@@ -48,152 +40,147 @@ class FunctionPrinter:
         self.names = local_names(func.local_names)
         self.expr = ExprPrinter(ctx, self.names, func.local_types)
         self.lines: list[str] = []
-        self.memories_used: set[int] = set()
+        # Noted while printing, for the declarations and the header:
         self.has_tail_calls = False
         self.goto_targets: set[str] = set()
-        self.mentioned_locals: set[int] = set()
+        self.loop_tops: list[tuple[int, int, str]] = []  # (line, depth, label) of each loop
         self.kept_sets: KeptAssignments | set[int] = set()  # with fast traps: LocalSets to keep
 
     def text(self) -> str:
+        """The function's C.  What the declarations and the header need
+        (the locals and memories used, tail calls, labels jumped to) is
+        noted while the body is printed, which saves a walk over every
+        node before it; so is a loop's label, written in afterwards if
+        anything jumps to it."""
         func = self.func
-        self.collect(func.body)
         if not self.ctx.precise_traps:
             self.kept_sets = KeptAssignments(func.body, lambda v: self.eval_form(v) == "kept")
         body_lines: list[str] = []
         self.lines = body_lines
-        for s in func.body:
-            self.stmt(s, 1)
+        self.block(func.body, 1)
+        for at, depth, label in reversed(self.loop_tops):
+            if label in self.goto_targets:
+                body_lines.insert(at, _indented(depth, f"{label}:;"))
         tail_calls = "W_TAIL_CALLS " if self.has_tail_calls else "W_NO_TAIL_CALLS "
         header = f"static {tail_calls}{c_result(func.type)} {self.ctx.funcs[func.index]}({c_params(func.type, self.names)}) {{"
         decls = []
         by_type: dict[str, list[str]] = {}
+        locals_used = self.expr.locals_used
         for i in range(func.num_params, len(func.local_types)):
-            if i in self.mentioned_locals:
+            if i in locals_used:
                 by_type.setdefault(func.local_types[i], []).append(f"{self.names[i]} = {_zero(func.local_types[i])}")
         for t, items in by_type.items():
             for start in range(0, len(items), 8):
                 decls.append(f"  {C_TYPE_OF[t]} {', '.join(items[start:start + 8])};")
-        for k in sorted(self.memories_used, reverse=True):
+        for k in sorted(self.expr.memories_used, reverse=True):
             decls.insert(0, f"  uint8_t *const {self.expr.memory_base_names[k]} = {self.ctx.memories[k]}.base;")
         decls[:0] = spill_prologue(func.type, self.names)  # first: before anything can call
         return "\n".join([header, *decls, *body_lines, "}"])
 
-    def collect(self, body: tuple[n.Stmt, ...]) -> None:
-        """What the function mentions (locals, memories, labels jumped to,
-        tail calls): a walk over every node, by exact class (the printer's
-        hottest loop but one)."""
-        mentioned, memories = self.mentioned_locals, self.memories_used
-        pending: list[n.Node] = list(body)
-        while pending:
-            node = pending.pop()
-            kind = type(node)
-            if kind is n.LocalGet:
-                mentioned.add(node.index)  # type: ignore[attr-defined]
-            elif kind is n.Op:
-                if _accesses_memory(node.op):  # type: ignore[attr-defined]
-                    memories.add(node.imm[2])  # type: ignore[attr-defined]
-                pending.extend(node.args)  # type: ignore[attr-defined]
-            elif kind is not n.Const:
-                if kind is n.LocalTee or kind is n.LocalSet:
-                    mentioned.add(node.index)  # type: ignore[attr-defined]
-                elif kind is n.Perform:
-                    if _accesses_memory(node.op):  # type: ignore[attr-defined]
-                        memories.add(node.imm[2])  # type: ignore[attr-defined]
-                elif kind is n.CGoto:
-                    self.goto_targets.add(node.name)  # type: ignore[attr-defined]
-                elif kind is n.MultiSet:
-                    mentioned.update(node.indices)  # type: ignore[attr-defined]
-                elif kind is n.ReturnCall:
-                    self.has_tail_calls = True
-                pending.extend(node.children())
-
     def emit(self, depth: int, text: str) -> None:
-        self.lines.append("  " * min(depth, MAX_INDENT) + text)
+        self.lines.append(_indented(depth, text))
 
     def block(self, body: tuple[n.Stmt, ...], depth: int) -> None:
         for s in body:
-            self.stmt(s, depth)
+            _STATEMENTS[type(s)](self, s, depth)
 
-    def stmt(self, s: n.Stmt, depth: int) -> None:
-        e = self.expr
-        match s:
-            case n.LocalSet(index=i, value=v):
-                text = f"{self.names[i]} = {e(v)}"
-                self.emit(depth, (self.kept(text, self.func.local_types[i]) if s in self.kept_sets else text) + ";")
-            case n.MultiSet(indices=ids, value=v):
-                ftype = _call_type(self.ctx.module, v)
-                results = body_name(RESULTS, self.names)
-                parts = [f"{result_struct(ftype.results)} {results} = {e(v)};"]
-                parts += [f"{self.names[i]} = {results}.r{k};" for k, i in enumerate(ids)]
-                self.emit(depth, "{ " + " ".join(parts) + " }")
-            case n.GlobalSet(index=i, value=v):
-                text = f"{self.ctx.globals[i]} = {e(v)}"
-                if not self.ctx.precise_traps and may_fault(v):  # gcc deletes a global nothing reads
-                    text = self.kept(text, self.ctx.module.global_types()[i].type)
-                self.emit(depth, text + ";")
-            case n.Perform():
-                self.emit(depth, self.perform(s) + ";")
-            case n.Eval(value=v):
-                match self.eval_form(v):
-                    case "kept":
-                        self.emit(depth, self.kept(e(v), type_of(v, self.func.local_types.__getitem__, self.ctx.module)) + ";")
-                    case "plain":
-                        self.emit(depth, f"{e(v)};")
-            case n.ReturnCall(call=call):
-                # A call in tail position, which gcc compiles to a jump in a
-                # function with sibling calls on (W_TAIL_CALLS, wastrel.h);
-                # clang must be told (W_MUSTTAIL), which it takes only for a
-                # callee of the caller's very C type.
-                # (clang takes musttail only on a plain call: not on the
-                # statement expression of spilled or ordered arguments.)
-                callee = _call_type(self.ctx.module, call)
-                same = (c_result(callee), c_params(callee)) == (c_result(self.func.type), c_params(self.func.type))
-                text = e(call)
-                musttail = "W_MUSTTAIL " if same and not text.startswith("({") else ""
-                if self.func.type.results or musttail:
-                    self.emit(depth, f"{musttail}return {text};")
-                else:
-                    self.emit(depth, f"{text};")
-                    self.emit(depth, "return;")
-            case n.Return(values=vs):
-                if not vs:
-                    self.emit(depth, "return;")
-                elif len(vs) == 1:
-                    self.emit(depth, f"return {e(vs[0])};")
-                else:
-                    self.emit(depth, f"return ({result_struct(self.func.type.results)}){{{e.args(vs)}}};")
-            case n.Unreachable():
-                self.emit(depth, "w_trap(W_TRAP_UNREACHABLE);")
-            case n.CIf():
-                self.if_(s, depth)
-            case n.CLoop(label=label, body=body):
-                self.emit(depth, "for (;;) {")
-                if label in self.goto_targets:
-                    self.emit(depth, f"{label}:;")
-                self.block(body, depth + 1)
-                self.emit(depth, "}")
-            case n.CDoWhile(body=body, cond=c):
-                self.emit(depth, "do {")
-                self.block(body, depth + 1)
-                self.emit(depth, f"}} while ({self.condition(c)});")
-            case n.CSwitch(index=idx, cases=cases, default=default):
-                self.emit(depth, f"switch ({e(idx)}) {{")
-                for values, body in cases:
-                    self.emit(depth, " ".join(f"case {v}:" for v in values))
-                    self.block(body, depth + 1)
-                self.emit(depth, "default:")
-                self.block(default, depth + 1)
-                self.emit(depth, "}")
-            case n.CLabel(name=name):
-                self.emit(max(depth - 1, 0), f"{name}:;")
-            case n.CGoto(name=name):
-                self.emit(depth, f"goto {name};")
-            case n.CBreak():
-                self.emit(depth, "break;")
-            case n.CContinue():
-                self.emit(depth, "continue;")
-            case _:
-                raise TypeError(f"c-print: unexpected statement {s!r}")
+    # -- statements, one method per class (_STATEMENTS) ----------------------------
+
+    def local_set(self, s: n.LocalSet, depth: int) -> None:
+        i = s.index
+        self.expr.locals_used.add(i)
+        text = f"{self.names[i]} = {self.expr(s.value)}"
+        self.emit(depth, (self.kept(text, self.func.local_types[i]) if s in self.kept_sets else text) + ";")
+
+    def multi_set(self, s: n.MultiSet, depth: int) -> None:
+        self.expr.locals_used.update(s.indices)
+        ftype = _call_type(self.ctx.module, s.value)
+        results = body_name(RESULTS, self.names)
+        parts = [f"{result_struct(ftype.results)} {results} = {self.expr(s.value)};"]
+        parts += [f"{self.names[i]} = {results}.r{k};" for k, i in enumerate(s.indices)]
+        self.emit(depth, "{ " + " ".join(parts) + " }")
+
+    def global_set(self, s: n.GlobalSet, depth: int) -> None:
+        text = f"{self.ctx.globals[s.index]} = {self.expr(s.value)}"
+        if not self.ctx.precise_traps and may_fault(s.value):  # gcc deletes a global nothing reads
+            text = self.kept(text, self.ctx.module.global_types()[s.index].type)
+        self.emit(depth, text + ";")
+
+    def perform_statement(self, s: n.Perform, depth: int) -> None:
+        self.emit(depth, self.perform(s) + ";")
+
+    def eval_statement(self, s: n.Eval, depth: int) -> None:
+        e, v = self.expr, s.value
+        match self.eval_form(v):
+            case "kept":
+                self.emit(depth, self.kept(e(v), type_of(v, self.func.local_types.__getitem__, self.ctx.module)) + ";")
+            case "plain":
+                self.emit(depth, f"{e(v)};")
+            case "skip":  # not printed, but its locals are declared all the same
+                e.note_unprinted(v)
+
+    def return_call(self, s: n.ReturnCall, depth: int) -> None:
+        # A call in tail position, which gcc compiles to a jump in a
+        # function with sibling calls on (W_TAIL_CALLS, wastrel.h);
+        # clang must be told (W_MUSTTAIL), which it takes only for a
+        # callee of the caller's very C type.
+        # (clang takes musttail only on a plain call: not on the
+        # statement expression of spilled or ordered arguments.)
+        self.has_tail_calls = True
+        callee = _call_type(self.ctx.module, s.call)
+        same = (c_result(callee), c_params(callee)) == (c_result(self.func.type), c_params(self.func.type))
+        text = self.expr(s.call)
+        musttail = "W_MUSTTAIL " if same and not text.startswith("({") else ""
+        if self.func.type.results or musttail:
+            self.emit(depth, f"{musttail}return {text};")
+        else:
+            self.emit(depth, f"{text};")
+            self.emit(depth, "return;")
+
+    def return_(self, s: n.Return, depth: int) -> None:
+        vs = s.values
+        if not vs:
+            self.emit(depth, "return;")
+        elif len(vs) == 1:
+            self.emit(depth, f"return {self.expr(vs[0])};")
+        else:
+            self.emit(depth, f"return ({result_struct(self.func.type.results)}){{{self.expr.args(vs)}}};")
+
+    def unreachable(self, s: n.Unreachable, depth: int) -> None:
+        self.emit(depth, "w_trap(W_TRAP_UNREACHABLE);")
+
+    def loop(self, s: n.CLoop, depth: int) -> None:
+        self.emit(depth, "for (;;) {")  # its label goes here if a goto jumps to it (see text)
+        self.loop_tops.append((len(self.lines), depth, s.label))
+        self.block(s.body, depth + 1)
+        self.emit(depth, "}")
+
+    def do_while(self, s: n.CDoWhile, depth: int) -> None:
+        self.emit(depth, "do {")
+        self.block(s.body, depth + 1)
+        self.emit(depth, f"}} while ({self.condition(s.cond)});")
+
+    def switch(self, s: n.CSwitch, depth: int) -> None:
+        self.emit(depth, f"switch ({self.expr(s.index)}) {{")
+        for values, body in s.cases:
+            self.emit(depth, " ".join(f"case {v}:" for v in values))
+            self.block(body, depth + 1)
+        self.emit(depth, "default:")
+        self.block(s.default, depth + 1)
+        self.emit(depth, "}")
+
+    def label(self, s: n.CLabel, depth: int) -> None:
+        self.emit(max(depth - 1, 0), f"{s.name}:;")
+
+    def goto(self, s: n.CGoto, depth: int) -> None:
+        self.goto_targets.add(s.name)
+        self.emit(depth, f"goto {s.name};")
+
+    def break_(self, s: n.CBreak, depth: int) -> None:
+        self.emit(depth, "break;")
+
+    def continue_(self, s: n.CContinue, depth: int) -> None:
+        self.emit(depth, "continue;")
 
     def eval_form(self, v: n.Expr) -> str:
         """How `(eval v)` is printed: "kept" (in W_KEEP_INT/W_KEEP, so that
@@ -283,6 +270,26 @@ class FunctionPrinter:
         raise TypeError(f"c-print: unexpected instruction {op}")
 
 
+_STATEMENTS = ByClass("statement", {
+    n.LocalSet: FunctionPrinter.local_set,
+    n.MultiSet: FunctionPrinter.multi_set,
+    n.GlobalSet: FunctionPrinter.global_set,
+    n.Perform: FunctionPrinter.perform_statement,
+    n.Eval: FunctionPrinter.eval_statement,
+    n.ReturnCall: FunctionPrinter.return_call,
+    n.Return: FunctionPrinter.return_,
+    n.Unreachable: FunctionPrinter.unreachable,
+    n.CIf: FunctionPrinter.if_,
+    n.CLoop: FunctionPrinter.loop,
+    n.CDoWhile: FunctionPrinter.do_while,
+    n.CSwitch: FunctionPrinter.switch,
+    n.CLabel: FunctionPrinter.label,
+    n.CGoto: FunctionPrinter.goto,
+    n.CBreak: FunctionPrinter.break_,
+    n.CContinue: FunctionPrinter.continue_,
+})
+
+
 def _call_type(module: Module, call: n.Expr) -> FuncType:
     if isinstance(call, n.Call):
         return module.func_type(call.func)
@@ -290,6 +297,10 @@ def _call_type(module: Module, call: n.Expr) -> FuncType:
         return module.types[call.type_index]
     assert isinstance(call, n.CallIndirect)
     return module.types[call.type_index]
+
+
+def _indented(depth: int, text: str) -> str:
+    return _INDENTS[depth if depth < MAX_INDENT else MAX_INDENT] + text
 
 
 def _zero(t: str) -> str:

@@ -77,6 +77,7 @@ class ModuleContext:
         self.uses_simd = uses_simd(module)
         self.type_names = distinct(prefix, [module.names.types.get(i, str(i)) for i in range(len(module.types))])
         self.field_names: dict[int, list[str]] = {}
+        self.constants: dict[tuple[str, int | None], tuple[str, int]] = {}
 
     def defines(self) -> str:
         """What the C defines before it includes wastrel.h: fast traps for a
@@ -154,7 +155,13 @@ class ModuleContext:
         return f"{self.prefix}elem{index}"
 
     def constant(self, type_: str, value: int | None) -> tuple[str, int]:
-        return constant(type_, value)
+        """A constant's C and precedence (c_literals.constant), made once
+        per module: the same few constants recur all over its code."""
+        key = (type_, value)
+        literal = self.constants.get(key)
+        if literal is None:
+            literal = self.constants[key] = constant(type_, value)
+        return literal
 
     def result_struct(self, results: tuple[str, ...]) -> str:
         return result_struct(results)

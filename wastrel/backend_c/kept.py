@@ -45,7 +45,8 @@ BUDGET = 400  # nodes looked at per assignment
 
 def may_fault(value: n.Expr) -> bool:
     """May the value's evaluation fault on memory (a load, or a call)?"""
-    return bool(value.effect and value.effect.traps & TRAP_MEMORY)
+    effect = value.effect
+    return effect is not None and effect.traps & TRAP_MEMORY != 0
 
 
 def _blocks(s: n.Stmt) -> list[tuple[n.Stmt, ...]]:
@@ -58,6 +59,9 @@ def _blocks(s: n.Stmt) -> list[tuple[n.Stmt, ...]]:
         return [b for _, b in s.cases] + [s.default]  # type: ignore[attr-defined]
     return []
 
+
+#: The statements with blocks of their own.
+_WITH_BLOCKS = frozenset({n.CIf, n.CLoop, n.CDoWhile, n.CSwitch})
 
 _Seen = dict[tuple[int, int, bool], "bool | None"]  # (block, position, again) -> answer, None while asked
 
@@ -77,8 +81,9 @@ class KeptAssignments:
         self.kept: set[int] = set()  # ids of LocalSet statements
         self.surely_read: dict[tuple[int, int, int], bool] = {}  # (local, block, position) -> answer
         self.budget = 0
+        self.candidates: list[tuple[n.LocalSet, tuple[n.Stmt, ...], int]] = []  # LocalSets of values that may fault
         self._index(body)
-        self._decide(body)
+        self._decide()
         # Asked while deciding only.  Dropped, so that the printer whose
         # method it calls is not kept alive by a cycle through this object:
         # the compiler runs with the cyclic collector paused (collector.py).
@@ -88,29 +93,36 @@ class KeptAssignments:
         return id(s) in self.kept
 
     def _index(self, block: tuple[n.Stmt, ...]) -> None:
-        for k, s in enumerate(block):
-            if isinstance(s, n.CLabel):
-                self.labels[s.name] = (block, k + 1)
-            for b in _blocks(s):
-                if b:  # every empty block is the same tuple: it has no one place
-                    self.parents[id(b)] = (block, k, s)
-                self._index(b)
-
-    def _decide(self, block: tuple[n.Stmt, ...]) -> None:
-        """Last statement first: an assignment consumed by a later one (a
-        chain of temporaries) then finds that one's answer remembered."""
+        """Where each label and each nested block is, and the assignments
+        to decide, in the order `_decide` takes them: last statement first
+        (an assignment consumed by a later one, a chain of temporaries,
+        then finds that one's answer remembered), a statement's blocks
+        before it."""
         for k in range(len(block) - 1, -1, -1):
             s = block[k]
-            for b in _blocks(s):
-                self._decide(b)
-            if isinstance(s, n.LocalSet) and may_fault(s.value):
-                self.budget = BUDGET
-                try:
-                    read = self._surely_read_after(s.index, block, k + 1)
-                except _OutOfBudget:
-                    read = False
-                if not read:
-                    self.kept.add(id(s))
+            kind = type(s)
+            if kind is n.LocalSet:
+                if may_fault(s.value):  # type: ignore[attr-defined]
+                    self.candidates.append((s, block, k))  # type: ignore[arg-type]
+            elif kind is n.CLabel:
+                self.labels[s.name] = (block, k + 1)  # type: ignore[attr-defined]
+            elif kind in _WITH_BLOCKS:
+                for b in _blocks(s):
+                    if b:  # every empty block is the same tuple: it has no one place
+                        self.parents[id(b)] = (block, k, s)
+                    self._index(b)
+
+    def _decide(self) -> None:
+        """Each assignment `_index` listed is kept unless its local is
+        surely read after it."""
+        for s, block, k in self.candidates:
+            self.budget = BUDGET
+            try:
+                read = self._surely_read_after(s.index, block, k + 1)
+            except _OutOfBudget:
+                read = False
+            if not read:
+                self.kept.add(id(s))
 
     def _surely_read_after(self, i: int, block: tuple[n.Stmt, ...], k: int) -> bool:
         """`_read_from` on a fresh path, remembered: it depends on nothing else."""
@@ -160,7 +172,9 @@ class KeptAssignments:
         while k < len(block):
             s = block[k]
             k += 1
-            self._spend()
+            self.budget -= 1  # (spent inline, as in _consumes and _touches: they run per statement or node)
+            if self.budget < 0:
+                raise _OutOfBudget
             kind = type(s)  # (the commonest statements first)
             if kind is n.LocalSet:
                 j, v = s.index, s.value  # type: ignore[attr-defined]
@@ -172,10 +186,12 @@ class KeptAssignments:
                     return False
             elif kind is n.Perform:
                 args = s.args  # type: ignore[attr-defined]
-                if any(self._consumes(a, i) for a in args):
-                    return True
-                if any(self._touches(a, i) for a in args):
-                    return False
+                for a in args:  # (loops, not any() of a generator: the commonest statement but one)
+                    if self._consumes(a, i):
+                        return True
+                for a in args:
+                    if self._touches(a, i):
+                        return False
             elif kind is n.Eval or kind is n.GlobalSet:
                 v = s.value  # type: ignore[attr-defined]
                 if kind is n.Eval and type(v) in n.CALLS and self._consumes(v, i):
@@ -192,7 +208,10 @@ class KeptAssignments:
                 if self._touches(cond, i):
                     return False
                 # both ways on: through a branch (an empty one: on after the if)
-                return all(self._read_from(i, *((b, 0) if b else (block, k)), seen, again) for b in (then, else_))
+                for b in (then, else_):
+                    if not (self._read_from(i, b, 0, seen, again) if b else self._read_from(i, block, k, seen, again)):
+                        return False
+                return True
             elif kind is n.CLabel:
                 continue
             elif kind is n.CGoto:
@@ -217,11 +236,6 @@ class KeptAssignments:
                 return False
         return None
 
-    def _spend(self) -> None:
-        self.budget -= 1
-        if self.budget < 0:
-            raise _OutOfBudget
-
     def _consumes(self, e: n.Node, i: int) -> bool:
         """Does evaluating `e` read local i, other than in a `select` arm
         (C's `?:` evaluates one arm only)?"""
@@ -231,6 +245,8 @@ class KeptAssignments:
         kind = type(e)
         if kind is n.LocalGet:
             return e.index == i  # type: ignore[attr-defined]
+        if kind is n.Const:
+            return False
         if kind is n.Op and e.op == "select":  # type: ignore[attr-defined]
             return self._consumes(e.args[2], i)  # type: ignore[attr-defined]
         for c in e.children():
@@ -244,7 +260,11 @@ class KeptAssignments:
         if self.budget < 0:
             raise _OutOfBudget
         kind = type(node)
-        if kind is n.LocalGet or kind is n.LocalTee or kind is n.LocalSet:
+        if kind is n.LocalGet:
+            return node.index == i  # type: ignore[attr-defined]
+        if kind is n.Const:
+            return False
+        if kind is n.LocalTee or kind is n.LocalSet:
             if node.index == i:  # type: ignore[attr-defined]
                 return True
         elif kind is n.MultiSet and i in node.indices:  # type: ignore[attr-defined]
@@ -256,7 +276,9 @@ class KeptAssignments:
 
     def _touches_or_leaves(self, s: n.Stmt, i: int) -> bool:
         """Does a statement in a branch mention local i, or may it leave the path?"""
-        self._spend()
+        self.budget -= 1
+        if self.budget < 0:
+            raise _OutOfBudget
         if isinstance(s, (n.CGoto, n.CBreak, n.CContinue, n.Return, n.ReturnCall)):
             return True
         blocks = _blocks(s)

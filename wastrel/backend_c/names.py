@@ -83,6 +83,8 @@ _RESERVED_PREFIXES = ("f_", "g_", "w_", "fref_", "mem", "table", "data", "elem",
 
 def sanitize(name: str) -> str:
     """Any string -> a C identifier (not yet checked for collisions)."""
+    if name.isascii() and name.isidentifier():  # most names: no need of the regular expression
+        return name
     text = re.sub(r"[^A-Za-z0-9_]", "_", name)
     if not text or text[0].isdigit():
         text = "_" + text
