@@ -58,9 +58,7 @@ class FunctionPrinter:
         body_lines: list[str] = []
         self.lines = body_lines
         self.block(func.body, 1)
-        for at, depth, label in reversed(self.loop_tops):
-            if label in self.goto_targets:
-                body_lines.insert(at, _indented(depth, f"{label}:;"))
+        body_lines = self.with_loop_labels(body_lines)
         tail_calls = "W_TAIL_CALLS " if self.has_tail_calls else "W_NO_TAIL_CALLS "
         header = f"static {tail_calls}{c_result(func.type)} {self.ctx.funcs[func.index]}({c_params(func.type, self.names)}) {{"
         decls = []
@@ -76,6 +74,21 @@ class FunctionPrinter:
             decls.insert(0, f"  uint8_t *const {self.expr.memory_base_names[k]} = {self.ctx.memories[k]}.base;")
         decls[:0] = spill_prologue(func.type, self.names)  # first: before anything can call
         return "\n".join([header, *decls, *body_lines, "}"])
+
+    def with_loop_labels(self, lines: list[str]) -> list[str]:
+        """`lines` with the label of each loop that a goto jumps to at its
+        top (in one pass: inserting one at a time would be quadratic in a
+        function of many loops)."""
+        tops = [(at, _indented(depth, f"{label}:;")) for at, depth, label in self.loop_tops if label in self.goto_targets]
+        if not tops:
+            return lines
+        out: list[str] = []
+        start = 0
+        for at, label_line in tops:  # (in the order printed: `at` grows)
+            out += lines[start:at]
+            out.append(label_line)
+            start = at
+        return out + lines[start:]
 
     def emit(self, depth: int, text: str) -> None:
         self.lines.append(_indented(depth, text))
