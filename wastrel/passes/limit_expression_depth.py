@@ -38,8 +38,10 @@ class _Limiter(Rewriter):
         self.locals = LocalAllocator(func, "h")
 
     def run(self) -> n.Function:
+        if not _deeper_than(_expressions_of(self.func.body), MAX_DEPTH):
+            return self.func  # (most functions: one look at all their expressions together)
         body = self.rewrite_body(self.func.body)
-        return self.locals.finish(body) if self.locals.types else self.func  # most functions: nothing to do
+        return self.locals.finish(body) if self.locals.types else self.func
 
     visit_Expr = Rewriter.keep_expression  # bounded by its statement
 
@@ -78,6 +80,16 @@ class _Limiter(Rewriter):
         local = self.locals.new(type_of(expr, self.locals.type_of, self.module))
         prelude.append(local_set(local, expr))
         return local_get(local), 1
+
+
+def _expressions_of(body: tuple[n.Stmt, ...]) -> list[n.Expr]:
+    """The operands of every statement in `body`, nested ones included."""
+    found: list[n.Expr] = []
+    pending: list[n.Node] = list(body)
+    while pending:
+        for child in pending.pop().children():
+            (pending if isinstance(child, n.Stmt) else found).append(child)  # type: ignore[arg-type]
+    return found
 
 
 def _deeper_than(exprs: list[n.Expr], limit: int) -> bool:
