@@ -229,6 +229,13 @@ class _Reader:
     def leb(self, bits: int, signed: bool) -> int:
         """An LEB128 integer of at most `bits` bits, per the spec's limits."""
         data, start, end = self.data, self.pos, self.end
+        if start + 1 < end and data[start] >= 0x80 and data[start + 1] < 0x80 and bits > 14:
+            # Two bytes, as two thirds of the integers read here are (one byte
+            # is read by the callers themselves): no loop, and two bytes are
+            # never too long or too large for more than 14 bits.
+            self.pos = start + 2
+            result = data[start] & 0x7F | data[start + 1] << 7
+            return result - (1 << 14) if signed and data[start + 1] & 0x40 else result
         max_len = (bits + 6) // 7
         pos, result, shift = start, 0, 0
         while True:
