@@ -454,7 +454,7 @@ class _FuncValidator(GcInstructions):
                 return None
             self.fail(f"type mismatch: expected {expect or 'a value'} but the stack is empty")
         actual = stack.pop()
-        if expect is not None and actual is not None and actual != expect and not self.ctx.subtype(actual, expect):
+        if actual != expect and expect is not None and actual is not None and not self.ctx.subtype(actual, expect):
             self.fail(f"type mismatch: expected {expect} but got {actual}")
         return actual
 
@@ -466,6 +466,8 @@ class _FuncValidator(GcInstructions):
         return actual
 
     def pop_vals(self, types: tuple[str, ...]) -> list[ValType]:
+        if not types:  # (a third of the calls: blocks, branches and ends without values)
+            return []
         stack = self.stack
         height = len(stack) - len(types)
         if height >= self.frames[-1].height:
