@@ -392,6 +392,36 @@ def test_malformed(data: bytes, message: str) -> None:
     assert "\n" not in str(err)
 
 
+@pytest.mark.parametrize(
+    ("encoded", "value"),
+    [
+        (b"\x3f", 63), (b"\x40", -64), (b"\xc0\x00", 64), (b"\xbf\x7f", -65), (b"\xff\x3f", 8191),
+        (b"\x80\x40", -8192), (b"\x80\xc0\x00", 8192), (b"\xff\xff\xff\xff\x07", 2**31 - 1),
+        (b"\x80\x80\x80\x80\x78", -(2**31)), (b"\xff\x7f", -1),  # (two bytes where one would do)
+    ],
+)  # fmt: skip
+def test_i32_const_in_one_two_or_more_bytes(encoded: bytes, value: int) -> None:
+    assert ops(func_module(b"\x41" + encoded + b"\x1a\x0b"))[0] == ("i32.const", (value,))
+
+
+@pytest.mark.parametrize(
+    ("instr", "expected"),
+    [
+        (b"\x20\x05", ("local.get", (5,))),
+        (b"\x20\x80\x00", ("local.get", (0,))),  # two bytes where one would do
+        (b"\x20\x85\x01", ("local.get", (133,))),
+        (b"\x20\x80\x80\x01", ("local.get", (16384,))),
+        (b"\x28\x02\x7f", ("i32.load", (2, 127, 0))),
+        (b"\x28\x02\x80\x01", ("i32.load", (2, 128, 0))),
+        (b"\x28\x42\x01\x10", ("i32.load", (2, 16, 1))),  # a memory index after the flags
+        (b"\x28\x82\x00\x10", ("i32.load", (2, 16, 0))),  # flags in two bytes
+        (b"\x42\xff\x00", ("i64.const", (127,))),
+    ],
+)
+def test_immediates_in_one_or_more_bytes(instr: bytes, expected: tuple[str, tuple]) -> None:
+    assert ops(func_module(instr + b"\x0b"))[0] == expected
+
+
 def test_leb_error_points_at_the_integer() -> None:
     data = HEADER + section(1, b"\x01\x60\x80\x80\x80\x80\x80\x00\x00")
     assert malformed(data).offset == len(HEADER) + 4  # id, size, count, 0x60

@@ -45,6 +45,7 @@ from typing import NoReturn, TypeVar
 
 from wastrel.collector import collector_paused
 from wastrel.frontend.errors import WasmError
+from wastrel.ir.fast_init import slot_setters
 from wastrel.ir.gc import GC_OPS, REF_EQ
 from wastrel.ir.simd import SIMD_OPS
 from wastrel.ir.types import FUNC_INDEX_ELEMS, Heap, reference
@@ -146,6 +147,7 @@ UNSUPPORTED_OPCODES = {
 EXTERN_KINDS = ("func", "table", "memory", "global", "tag")
 CATCH_KINDS = ("catch", "catch_ref", "catch_all", "catch_all_ref")
 BLOCK_OPCODES = frozenset((0x02, 0x03, 0x04, 0x06, 0x1F))  # block loop if try try_table: closed by end (try: or delegate)
+FIRST_PLAIN_OPCODE = 0x20  # the opcodes below it are control (block, end, ...), from it none is (local.get, ...)
 
 EMPTY_BLOCK = FuncType()
 SINGLE_BLOCKS = {code: FuncType((), (t,)) for code, t in VALTYPE_CODES.items()}
@@ -158,6 +160,8 @@ OnFunction = Callable[[int, int], None]  # (functions done, of how many): progre
 #: The immediates of the commonest instructions (local.get 3, call 17, br 0),
 #: made once and shared: a big module has millions of them.
 SMALL_INDICES = tuple((i,) for i in range(1024))
+#: The immediates of `i32.const` in one byte (-64 to 63), by that byte, shared too.
+SMALL_I32_CONSTS = tuple((b - 0x80 if b & 0x40 else b,) for b in range(0x80))
 
 
 class _Reader:
@@ -225,6 +229,13 @@ class _Reader:
     def leb(self, bits: int, signed: bool) -> int:
         """An LEB128 integer of at most `bits` bits, per the spec's limits."""
         data, start, end = self.data, self.pos, self.end
+        if start + 1 < end and data[start] >= 0x80 and data[start + 1] < 0x80 and bits > 14:
+            # Two bytes, as two thirds of the integers read here are (one byte
+            # is read by the callers themselves): no loop, and two bytes are
+            # never too long or too large for more than 14 bits.
+            self.pos = start + 2
+            result = data[start] & 0x7F | data[start + 1] << 7
+            return result - (1 << 14) if signed and data[start + 1] & 0x40 else result
         max_len = (bits + 6) // 7
         pos, result, shift = start, 0, 0
         while True:
@@ -265,14 +276,6 @@ class _Reader:
             self.pos = pos + 1
             return self.data[pos]
         return self.leb(64, False)
-
-    def s32(self) -> int:
-        pos = self.pos
-        if pos < self.end and self.data[pos] < 0x80:
-            self.pos = pos + 1
-            b = self.data[pos]
-            return b - 0x80 if b & 0x40 else b
-        return self.leb(32, True)
 
     def name(self) -> str:
         start = self.pos
@@ -409,7 +412,10 @@ class _Reader:
         """(align, offset, memidx): flags below 64 are the alignment
         exponent, flags 64 to 127 the exponent plus 64 with a memory index
         after them; the offset is a u64."""
-        start = self.pos
+        start, data = self.pos, self.data
+        if start + 1 < self.end and data[start] < 0x40 and data[start + 1] < 0x80:
+            self.pos = start + 2  # the commonest: memory 0, an offset below 128 (saves two reads' calls)
+            return (data[start], data[start + 1], 0)
         flags = self.u32()
         if flags >= 0x80:
             self.fail("malformed memop flags", start)
@@ -494,7 +500,11 @@ class _Reader:
         return (depths, self.u32())
 
     def i32_const(self) -> tuple:
-        return (self.s32(),)
+        pos = self.pos
+        if pos < self.end and self.data[pos] < 0x80:
+            self.pos = pos + 1
+            return SMALL_I32_CONSTS[self.data[pos]]
+        return (self.leb(32, True),)
 
     def i64_const(self) -> tuple:
         return (self.leb(64, True),)
@@ -515,29 +525,56 @@ class _Reader:
 
     def expr(self) -> list[Instr]:
         """Instructions up to and including the `end` that closes them."""
-        data, end, ops = self.data, self.end, OPCODES
+        # The loop that reads every instruction of a module (millions in a
+        # big one), so it keeps the position in a local (written back to
+        # `self.pos` around the readers it calls), reads the commonest
+        # immediate, a one-byte index (local.get 3, call 17, br 0), itself
+        # rather than through two calls, and looks at the block depth for
+        # control instructions only.
+        data, end, table, index = self.data, self.end, OPCODE_TABLE, _Reader.index
+        new_instr, set_op, set_args, set_offset = object.__new__, *INSTR_SETTERS
         out: list[Instr] = []
         append = out.append
         depth = 0
+        pos = self.pos
         while True:
-            pos = self.pos
             if pos >= end:
+                self.pos = pos
                 self.eof()
+            start = pos
             op = data[pos]
-            self.pos = pos + 1
-            entry = ops.get(op)
+            entry = table[op]
             if entry is None:
-                entry = self.prefixed_opcode(op, pos)
-            name, imm = entry
-            append(Instr(name, imm(self) if imm else (), pos))
-            if op == 0x0B or op == 0x18:  # end, or a legacy try's delegate
-                if depth == 0:
-                    if op == 0x18:
-                        self.fail("delegate without a try", pos)
-                    return out
-                depth -= 1
-            elif op in BLOCK_OPCODES:
-                depth += 1
+                self.pos = pos + 1
+                name, imm = self.prefixed_opcode(op, start)
+                pos = self.pos
+            else:
+                name, imm = entry
+                pos += 1
+            if imm is None:
+                args = ()
+            elif imm is index and pos < end and data[pos] < 0x80:
+                args = SMALL_INDICES[data[pos]]
+                pos += 1
+            else:
+                self.pos = pos
+                args = imm(self)
+                pos = self.pos
+            instr = new_instr(Instr)  # (Instr(name, args, start) without its __init__ call: 0.02 s)
+            set_op(instr, name)
+            set_args(instr, args)
+            set_offset(instr, start)
+            append(instr)
+            if op < FIRST_PLAIN_OPCODE:
+                if op == 0x0B or op == 0x18:  # end, or a legacy try's delegate
+                    if depth == 0:
+                        if op == 0x18:
+                            self.fail("delegate without a try", start)
+                        self.pos = pos
+                        return out
+                    depth -= 1
+                elif op in BLOCK_OPCODES:
+                    depth += 1
 
     def prefixed_opcode(self, op: int, start: int) -> tuple[str, Immediate]:
         """The entry of an opcode not in OPCODES: 0xFC- or 0xFD-prefixed, or
@@ -653,6 +690,13 @@ FB_OPCODES: dict[int, tuple[str, Immediate]] = {
     if op.immediate == "reftype" else (op.name, GC_IMMEDIATES[op.immediate])
     for op in GC_OPS
 }
+
+#: The setters of an Instr's slots (op, args, offset), to fill a new one in `_Reader.expr`.
+INSTR_SETTERS = tuple(slot_setters(Instr)[name] for name in ("op", "args", "offset"))
+
+#: OPCODES indexed by the opcode byte (None: a prefix, or illegal): indexing
+#: a tuple costs less than `dict.get` in `_Reader.expr`, once per instruction.
+OPCODE_TABLE: tuple[tuple[str, Immediate] | None, ...] = tuple(OPCODES.get(op) for op in range(256))
 
 PREFIXED_OPCODES = {0xFB: FB_OPCODES, 0xFC: FC_OPCODES, 0xFD: FD_OPCODES}
 

@@ -426,10 +426,10 @@ class _FuncValidator(GcInstructions):
         _fail(message, self.offset)
 
     def run(self, body: tuple[Instr, ...], offset: int) -> None:
-        handlers, signatures = HANDLERS, SIGNATURES
+        handlers, signatures, stack, frames = HANDLERS, SIGNATURES, self.stack, self.frames
         for ins in body:
             self.offset = ins.offset
-            if not self.frames:
+            if not frames:
                 self.fail("instructions after the function's final end")
             handler = handlers.get(ins.op)
             if handler is not None:
@@ -439,10 +439,10 @@ class _FuncValidator(GcInstructions):
             if sig is None:
                 self.fail(f"unknown instruction {ins.op}")
             params, results = sig
-            for t in reversed(params):
-                self.pop(t)
-            self.stack.extend(results)
-        if self.frames:
+            if params:
+                self.pop_vals(params)
+            stack.extend(results)
+        if frames:
             _fail("function body must end with end", offset)
 
     # -- the operand stack ----------------------------------------------------
@@ -454,7 +454,7 @@ class _FuncValidator(GcInstructions):
                 return None
             self.fail(f"type mismatch: expected {expect or 'a value'} but the stack is empty")
         actual = stack.pop()
-        if expect is not None and actual is not None and actual != expect and not self.ctx.subtype(actual, expect):
+        if actual != expect and expect is not None and actual is not None and not self.ctx.subtype(actual, expect):
             self.fail(f"type mismatch: expected {expect} but got {actual}")
         return actual
 
@@ -466,6 +466,15 @@ class _FuncValidator(GcInstructions):
         return actual
 
     def pop_vals(self, types: tuple[str, ...]) -> list[ValType]:
+        if not types:  # (a third of the calls: blocks, branches and ends without values)
+            return []
+        stack = self.stack
+        height = len(stack) - len(types)
+        if height >= self.frames[-1].height:
+            popped = stack[height:]
+            if tuple(popped) == types:  # (the commonest case, without a `pop` call for each value)
+                del stack[height:]
+                return popped
         return [self.pop(t) for t in reversed(types)][::-1]
 
     def push_ctrl(self, op: str, block: FuncType) -> None:
@@ -675,25 +684,31 @@ class _FuncValidator(GcInstructions):
         return self.locals[index]
 
     def local_get(self, ins: Instr) -> None:
-        t = self.local(ins.args[0])
-        if ins.args[0] in self.unset:
-            self.fail(f"uninitialized local {ins.args[0]}")
-        self.stack.append(t)
+        (index,) = ins.args
+        if index >= len(self.locals):  # (`local` inlined: a quarter of all instructions are local.get)
+            self.fail(f"unknown local {index}")
+        if index in self.unset:
+            self.fail(f"uninitialized local {index}")
+        self.stack.append(self.locals[index])
 
     def local_set(self, ins: Instr) -> None:
-        self.pop(self.local(ins.args[0]))
-        self.set_local(ins.args[0])
+        (index,) = ins.args
+        self.pop(self.local(index))
+        if index in self.unset:
+            self.set_local(index)
 
     def local_tee(self, ins: Instr) -> None:
-        t = self.local(ins.args[0])
+        (index,) = ins.args
+        t = self.local(index)
         self.pop(t)
-        self.set_local(ins.args[0])
+        if index in self.unset:
+            self.set_local(index)
         self.stack.append(t)
 
     def set_local(self, index: int) -> None:
-        if index in self.unset:
-            self.unset.discard(index)
-            self.inits.append(index)
+        """A local without a default value is set."""
+        self.unset.discard(index)
+        self.inits.append(index)
 
     def global_get(self, ins: Instr) -> None:
         self.stack.append(self.ctx.global_(ins.args[0], ins.offset).type)
@@ -776,20 +791,18 @@ class _FuncValidator(GcInstructions):
     def data_drop(self, ins: Instr) -> None:
         self.ctx.data(ins.args[0], ins.offset)
 
-    def load_or_store(self, ins: Instr) -> None:
-        self.memory_access(ins, MEMORY_ACCESS[ins.op][1])
-
-    def memory_access(self, ins: Instr, size: int) -> None:
-        """A load or store of `size` bytes: its memarg checked, then its
-        operands (the address first, of the memory's address type)."""
+    def memory_access(self, ins: Instr) -> None:
+        """A load or store (SIMD's too): its memarg checked against the
+        size it accesses, then its operands (the address first, of the
+        memory's address type)."""
         align, offset, memory = ins.args[:3]
         at = self.ctx.memory(memory, ins.offset).address_type
-        if 1 << align > size:
+        if 1 << align > ACCESS_BYTES[ins.op]:
             self.fail("alignment must not be larger than natural")
         if at == "i32" and offset >= 1 << 32:
             self.fail("offset out of range")
-        params, results = SIGNATURES[ins.op]
-        self.pop_vals((at, *params[1:]))
+        params, results = SIGNATURES[ins.op]  # (with an i32 address)
+        self.pop_vals(params if at == "i32" else (at, *params[1:]))
         self.stack.extend(results)
 
     def simd(self, ins: Instr) -> None:
@@ -801,7 +814,7 @@ class _FuncValidator(GcInstructions):
         if op.immediate == "shuffle" and any(lane >= 32 for lane in ins.args[0]):
             self.fail("invalid lane index")
         if op.access_bytes:
-            self.memory_access(ins, op.access_bytes)
+            self.memory_access(ins)
         else:
             self.apply_signature(ins.op)
 
@@ -853,6 +866,11 @@ class _FuncValidator(GcInstructions):
 
 NUMERIC_OR_UNKNOWN = frozenset((*NUMTYPES, "v128", None))  # numbers and vectors
 
+# The bytes each load and store accesses, SIMD's included.
+ACCESS_BYTES = {op: size for op, (_, size) in MEMORY_ACCESS.items()} | {
+    name: op.access_bytes for name, op in SIMD.items() if op.access_bytes
+}
+
 V = _FuncValidator
 HANDLERS: dict[str, Callable[[_FuncValidator, Instr], None]] = {
     "unreachable": V.unreachable, "nop": V.nop,
@@ -872,7 +890,7 @@ HANDLERS: dict[str, Callable[[_FuncValidator, Instr], None]] = {
     "memory.size": V.memory_size, "memory.grow": V.memory_grow,
     "memory.fill": V.memory_fill, "memory.copy": V.memory_copy,
     "memory.init": V.memory_init, "data.drop": V.data_drop,
-    **{op: V.load_or_store for op in MEMORY_ACCESS},
+    **{op: V.memory_access for op in MEMORY_ACCESS},
     **{op: V.simd for op in SIMD if SIMD[op].immediate != "none"},
     "ref.null": V.ref_null, "ref.is_null": V.ref_is_null, "ref.func": V.ref_func,
     "ref.as_non_null": V.ref_as_non_null, "br_on_null": V.br_on_null, "br_on_non_null": V.br_on_non_null,

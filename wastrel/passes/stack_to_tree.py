@@ -67,6 +67,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from wastrel.ir import nodes as n
+from wastrel.ir.fast_init import slot_setters
 from wastrel.ir.ops import OPERATORS, PERFORM_ARITY, is_load, is_store, numeric_arity, numeric_result_type
 from wastrel.ir.simd import BY_NAME as SIMD
 from wastrel.ir.types import difference, is_ref, non_null, ref_type, reference
@@ -89,6 +90,17 @@ def stack_to_tree(module: Module, part: range | None = None) -> n.Program:
         for i in (range(len(module.funcs)) if part is None else part)
     )
     return n.Program(wasm=module, funcs=funcs)
+
+
+# The nodes made most (graphviz: 100,000 LocalGet, 55,000 Const, 50,000
+# numeric Op) are made without an `__init__` call, as `ir/shapes.py` makes
+# nodes: a new object, its slots filled by their setters (the effect is
+# None until annotate-effects).  That saves 0.02 s of graphviz's 0.3.
+_new_node = object.__new__
+_set_effect = slot_setters(n.Node)["effect"]
+_set_local_get_index = slot_setters(n.LocalGet)["index"]
+_set_const_type, _set_const_value = (slot_setters(n.Const)[f] for f in ("type", "value"))
+_set_op_op, _set_op_args, _set_op_imm = (slot_setters(n.Op)[f] for f in ("op", "args", "imm"))
 
 
 @dataclass
@@ -128,8 +140,8 @@ class _FunctionBuilder:
         self.frames: list[_Frame] = []
         self.frame: _Frame  # the innermost of `frames` (kept by `enter_frame`, `leave_frame`)
         self.func_block = False  # a br_table targets the function's label
-        self.next_op: str | None = None  # the instruction after the one being translated
-        self.current_op = ""  # the instruction being translated (handlers of several)
+        self.body: tuple[Instr, ...] = ()  # the function's instructions
+        self.position = 0  # of the instruction being translated, in `body`
 
     # -- locals --------------------------------------------------------------
 
@@ -144,6 +156,9 @@ class _FunctionBuilder:
 
     # -- the stack -----------------------------------------------------------
 
+    # (The handlers of the commonest instructions push with
+    # `self.frame.stack.append` themselves: a call fewer for each of
+    # graphviz's 275,000 pushes.)
     def push(self, expr: n.Expr, type_: str) -> None:
         self.frame.stack.append((expr, type_))
 
@@ -160,11 +175,15 @@ class _FunctionBuilder:
             return ()
         frame = self.frame
         stack = frame.stack
-        items = stack[-count:]
-        del stack[-count:]
-        if frame.clean > len(stack):
-            frame.clean = len(stack)
-        return tuple([e for e, _ in items])
+        height = len(stack) - count
+        if count == 2:  # (binary operators, stores: without a list)
+            popped = (stack[-2][0], stack[-1][0])
+        else:
+            popped = tuple([e for e, _ in stack[height:]])
+        del stack[height:]
+        if frame.clean > height:
+            frame.clean = height
+        return popped
 
     def flush_stack(self) -> None:
         """Bind every non-trivial value still on the stack to a pending temporary."""
@@ -183,8 +202,10 @@ class _FunctionBuilder:
         return self.new_local(type_, f"t{self.temps}")
 
     def emit(self, stmt: n.Stmt) -> None:
-        self.flush_stack()
-        self.frame.body.append(stmt)
+        frame = self.frame
+        if frame.clean < len(frame.stack):  # (most statements find nothing to flush)
+            self.flush_stack()
+        frame.body.append(stmt)
 
     # -- building --------------------------------------------------------------
 
@@ -193,12 +214,14 @@ class _FunctionBuilder:
         for t, name in zip(types, local_names(self.module, self.index, len(types))):
             self.new_local(t, name)
         self.enter_frame(_Frame("func", "func", self.type))
-        for k, instr in enumerate(body):
-            self.next_op = body[k + 1].op if k + 1 < len(body) else None
+        self.body = body
+        handlers = _HANDLERS
+        for position, instr in enumerate(body):  # (the handler looked up here: one call fewer per instruction)
+            self.position = position
             if self.frame.unreachable:
                 self.skip(instr)
-            else:
-                self.translate(instr)
+                continue
+            handlers[instr.op](self, instr.args)
         return n.Function(
             index=self.index,
             name=self.name,
@@ -222,31 +245,40 @@ class _FunctionBuilder:
         elif instr.op == "else" and not frame.dead_depth:
             self.else_()
         elif instr.op in ("catch", "catch_all") and not frame.dead_depth:
-            self.translate(instr)
+            self.catch(instr.args)
 
     def mark_unreachable(self) -> None:
         self.frame.unreachable = True
         self.frame.stack.clear()
         self.frame.clean = 0
 
-    def translate(self, instr: Instr) -> None:
-        op = instr.op
-        self.current_op = op
-        handler = _HANDLERS.get(op)
-        if handler is None:
-            handler = _HANDLERS[op] = _generic_handler(op)
-        handler(self, instr.args)
+    @property
+    def current_op(self) -> str:
+        """The instruction being translated (for the handlers of several)."""
+        return self.body[self.position].op
+
+    @property
+    def next_op(self) -> str | None:
+        """The instruction after it, if any."""
+        following = self.position + 1
+        return self.body[following].op if following < len(self.body) else None
 
     # -- variables -------------------------------------------------------------
 
     def local_get(self, args: tuple) -> None:
-        self.push(n.LocalGet(args[0]), self.local_types[args[0]])
+        index = args[0]
+        node = _new_node(n.LocalGet)  # n.LocalGet(index)
+        _set_local_get_index(node, index)
+        _set_effect(node, None)
+        self.frame.stack.append((node, self.local_types[index]))
 
     def local_set(self, args: tuple) -> None:
         self.emit(n.LocalSet(args[0], self.pop()))
 
     def local_tee(self, args: tuple) -> None:
-        self.push(n.LocalTee(args[0], self.pop()), self.local_types[args[0]])
+        index = args[0]
+        tee = n.LocalTee(index, self.pop())
+        self.frame.stack.append((tee, self.local_types[index]))
 
     def global_get(self, args: tuple) -> None:
         self.push(n.GlobalGet(args[0]), self.module.global_types()[args[0]].type)
@@ -550,12 +582,17 @@ class _FunctionBuilder:
         label = self.new_label(kind)
         values = self.pop_n(len(block_type.params))
         self.flush_stack()
-        params = tuple(self.new_local(t, f"{label}_p{i}") for i, t in enumerate(block_type.params))
-        for local, value in zip(params, values):
-            self.frame.body.append(n.LocalSet(local, value))
-        results = tuple(self.new_local(t, f"{label}_r{i}") for i, t in enumerate(block_type.results))
+        params: tuple[int, ...] = ()
+        results: tuple[int, ...] = ()
+        if values:  # (most blocks have neither parameters nor results: no generator made for them)
+            params = tuple(self.new_local(t, f"{label}_p{i}") for i, t in enumerate(block_type.params))
+            for local, value in zip(params, values):
+                self.frame.body.append(n.LocalSet(local, value))
+        if block_type.results:
+            results = tuple(self.new_local(t, f"{label}_r{i}") for i, t in enumerate(block_type.results))
         frame = _Frame(kind, label, block_type, params, results, cond=cond)
-        frame.stack = [(n.LocalGet(p), t) for p, t in zip(params, block_type.params)]
+        if params:
+            frame.stack = [(n.LocalGet(p), t) for p, t in zip(params, block_type.params)]
         self.enter_frame(frame)
 
     def enter_frame(self, frame: _Frame) -> None:
@@ -725,41 +762,65 @@ def _pass_through(frame: _Frame) -> tuple[n.Stmt, ...]:
     return (n.Br(frame.label, tuple(n.LocalGet(p) for p in frame.params)),)
 
 
-def _generic_handler(op: str) -> Callable[[_FunctionBuilder, tuple], None]:
+Handler = Callable[[_FunctionBuilder, tuple], None]
+
+
+def _generic_handler(op: str) -> Handler:
     """The translation of an instruction that `_HANDLERS` does not name:
     a constant, a SIMD instruction, a load or store, or another operator
     that pops its operands and pushes its result or performs an effect
     (made once per operator, then kept in `_HANDLERS`)."""
     if op.endswith(".const"):
         t = op[: -len(".const")]
-        return lambda b, args: b.push(n.Const(t, args[0]), t)
+
+        def const(b: _FunctionBuilder, args: tuple) -> None:
+            node = _new_node(n.Const)  # n.Const(t, args[0])
+            _set_const_type(node, t)
+            _set_const_value(node, args[0])
+            _set_effect(node, None)
+            b.frame.stack.append((node, t))
+
+        return const
     if op in SIMD:
         info = OPERATORS[op]
         arity = len(info.params)
         if info.results:
             result = info.results[0]
-            return lambda b, args: b.push(n.Op(op, b.pop_n(arity), args), result)
+            return lambda b, args: b.frame.stack.append((n.Op(op, b.pop_n(arity), args), result))
         return lambda b, args: b.emit(n.Perform(op, b.pop_n(arity), args))
     if is_load(op):
         loaded = numeric_result_type(op)
-        return lambda b, args: b.push(n.Op(op, (b.pop(),), args), loaded)
+        return lambda b, args: b.frame.stack.append((n.Op(op, (b.pop(),), args), loaded))
     if is_store(op):
-
-        def store(b: _FunctionBuilder, args: tuple) -> None:
-            value = b.pop()
-            b.emit(n.Perform(op, (b.pop(), value), args))
-
-        return store
+        return lambda b, args: b.emit(n.Perform(op, b.pop_n(2), args))
     if op in PERFORM_ARITY:
         count = PERFORM_ARITY[op]
         return lambda b, args: b.emit(n.Perform(op, b.pop_n(count), args))
     arity, result = numeric_arity(op), numeric_result_type(op)
-    return lambda b, args: b.push(n.Op(op, b.pop_n(arity)), result)
+
+    def numeric(b: _FunctionBuilder, args: tuple) -> None:
+        node = _new_node(n.Op)  # n.Op(op, operands)
+        _set_op_op(node, op)
+        _set_op_args(node, (b.pop(),) if arity == 1 else b.pop_n(arity))
+        _set_op_imm(node, ())
+        _set_effect(node, None)
+        b.frame.stack.append((node, result))
+
+    return numeric
+
+
+class _Handlers(dict[str, Handler]):
+    """Instruction -> its translation: the named ones, and the others'
+    made when first met (`_generic_handler`), so that `build` looks each
+    instruction's up with one subscript (cheaper than `dict.get`)."""
+
+    def __missing__(self, op: str) -> Handler:
+        handler = self[op] = _generic_handler(op)
+        return handler
 
 
 _B = _FunctionBuilder
-#: Instruction -> its translation; the others' are made when first met (`_generic_handler`).
-_HANDLERS: dict[str, Callable[[_FunctionBuilder, tuple], None]] = {
+_HANDLERS = _Handlers({
     "local.get": _B.local_get, "local.set": _B.local_set, "local.tee": _B.local_tee,
     "global.get": _B.global_get, "global.set": _B.global_set,
     "drop": _B.drop, "select": _B.select, "nop": _B.nop,
@@ -784,4 +845,4 @@ _HANDLERS: dict[str, Callable[[_FunctionBuilder, tuple], None]] = {
     "ref.test": _B.ref_test, "ref.cast": _B.ref_cast, "br_on_cast": _B.br_on_cast, "br_on_cast_fail": _B.br_on_cast,
     "any.convert_extern": _B.convert, "extern.convert_any": _B.convert,
     "ref.i31": _B.ref_i31, "i31.get_s": _B.i31_get, "i31.get_u": _B.i31_get, "ref.eq": _B.ref_eq,
-}  # fmt: skip
+})  # fmt: skip
