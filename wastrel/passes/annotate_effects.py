@@ -52,18 +52,25 @@ MAY_NOT_END = Effect(traps=fx.TRAP_DIVERGE)
 
 def union(nodes: tuple[n.Node, ...] | list[n.Node], own: Effect = fx.PURE) -> Effect:
     """The union of the nodes' effects and `own` (field by field: this is
-    the hot loop)."""
+    the hot loop).  When only one of them is not PURE, the union is that
+    one itself (an operator on a local and a constant): no new Effect."""
     reads, writes, traps, escapes = own.reads, own.writes, own.traps, own.escapes
+    only = None if own is fx.PURE else own  # the one effect that is not PURE, while there is one
+    several = False
     for node in nodes:
         e = node.effect
-        if e is not None:
+        if e is not None and e is not fx.PURE:
+            if only is None:
+                only = e
+            elif e is not only:
+                several = True
             reads |= e.reads
             writes |= e.writes
             traps |= e.traps
             if e.escapes:
                 escapes = escapes | e.escapes if escapes else e.escapes
-    if not (reads or writes or traps or escapes):
-        return fx.PURE
+    if not several:
+        return fx.PURE if only is None else only
     return Effect(reads, writes, traps, escapes)
 
 
