@@ -200,17 +200,11 @@ class Rewriter:
 
     def rewrite_body(self, body: tuple[n.Stmt, ...]) -> tuple[n.Stmt, ...]:
         """Statements may become several: a handler may return a tuple.
-        The same list when every statement stays as it was (`rewrite`
-        inlined: statement passes spend most of their time here)."""
-        handlers = self._handlers
+        The same list when every statement stays as it was (no new tuple
+        to build, and none for `map_bodies` to compare)."""
         out: list[n.Stmt] | None = None  # from the first statement that changes
         for k, stmt in enumerate(body):
-            kind = type(stmt)
-            try:
-                handler = handlers[kind]
-            except KeyError:
-                handler = handlers[kind] = _traversal_of(type(self), kind)
-            new = handler(self, stmt)
+            new = self.rewrite(stmt)
             if out is None:
                 if new is stmt:
                     continue
